@@ -1,0 +1,309 @@
+"""The `specgen` command. Exit codes: 0 success, 1 a problem with the spec or stale output,
+2 a usage problem. A bad spec never shows a traceback, only diagnostics."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from generator import __version__
+from generator.diagnostics import Diagnostics, SpecError, UsageError
+
+EXIT_OK, EXIT_SPEC, EXIT_USAGE = 0, 1, 2
+
+
+def _progress(quiet: bool) -> Callable[[str], None] | None:
+    """A one-line progress display on a terminal; nothing in CI, pipes or with --quiet."""
+    if quiet or not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    start = time.perf_counter()
+
+    def show(step: str) -> None:
+        sys.stderr.write(f"\r\x1b[2Kspecgen: {step}… {time.perf_counter() - start:5.1f}s")
+        sys.stderr.flush()
+
+    return show
+
+
+def _end_progress(progress: Callable[[str], None] | None) -> None:
+    if progress is not None:
+        sys.stderr.write("\r\x1b[2K")
+        sys.stderr.flush()
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="specgen",
+        description="Generate typed Python clients, Markdown docs, test fixtures and tool manifests from OpenAPI 3.0/3.1 specs, and diff spec versions.",
+        epilog="Exit codes: 0 success, 1 a problem with the spec (or stale output for check), 2 a usage problem.",
+    )
+    p.add_argument("--version", action="version", version=f"specgen {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    g = sub.add_parser("generate", help="generate client, docs, fixtures, tools and tests for one spec into OUT", description="Generate every artifact for SPEC into OUT: OUT/<package>/ (client), OUT/docs/, OUT/tools/, OUT/fixtures/, OUT/tests/ and OUT/manifest.json. OUT is replaced atomically; a folder that specgen did not generate is never replaced.")
+    g.add_argument("spec", type=Path, help="OpenAPI 3.0/3.1 document or JSON Schema (YAML or JSON)")
+    g.add_argument("-o", "--out", type=Path, required=True, help="output folder")
+    _shared_generation_args(g)
+
+    r = sub.add_parser("regenerate", help="regenerate every target of [tool.specgen] into generated/<target>/", description="Regenerate every target configured in pyproject.toml's [tool.specgen] (or the named ones) into generated/<target>/, plus the configured diff reports.")
+    r.add_argument("targets", nargs="*", help="target names (default: all)")
+    r.add_argument("--quiet", action="store_true", help="print only warnings and errors")
+
+    c = sub.add_parser("check", help="exit 1 when generated output differs from what the specs produce", description="Render in memory and compare with the output on disk; list each stale, missing or extra file and exit 1 when anything differs. Without --spec: every configured target (or the named ones).")
+    c.add_argument("targets", nargs="*", help="target names (default: all)")
+    c.add_argument("--spec", type=Path, help="check one spec against -o OUT instead of the configured targets")
+    c.add_argument("-o", "--out", type=Path, help="the output folder to check (with --spec)")
+    _shared_generation_args(c)
+
+    v = sub.add_parser("validate", help="validate a spec: diagnostics with JSON pointers and line numbers", description="Validate SPEC with openapi-spec-validator and specgen's own checks. Findings are warnings (exit 0) unless --strict (exit 1).")
+    v.add_argument("spec", type=Path)
+    v.add_argument("--strict", action="store_true", help="treat validation findings as errors")
+    v.add_argument("--format", choices=("text", "json"), default="text")
+
+    i = sub.add_parser("inspect", help="print the normalized IR as JSON", description="Print the normalized IR of SPEC as JSON: operations (id, method, path, client call, deprecated), unions (where, discriminator, inferred, variants with tags), enums, models, deprecations with replacements, and degradations.")
+    i.add_argument("spec", type=Path)
+
+    d = sub.add_parser("diff", help="what changed between two spec versions, what breaks, and what changes in the client", description="Compare OLD and NEW (files, or git:REV:path) through the normalized IR. Changes are grouped by operation and field, each with a rule id and a severity.")
+    d.add_argument("old", nargs="?", help="old spec: a file or git:REV:path")
+    d.add_argument("new", nargs="?", help="new spec: a file or git:REV:path")
+    d.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    d.add_argument("--fail-on", choices=("breaking", "warning", "info"), default=None, help="exit 1 when a change of this severity or worse is found")
+    d.add_argument("--rules", action="store_true", help="list every rule and exit")
+    d.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    m = sub.add_parser("mock", help="serve a spec's fixtures on 127.0.0.1, validating requests", description="Run an HTTP server on 127.0.0.1 that routes by method and path, validates requests against SPEC (400/422 with the errors), and answers with the response fixtures (or streams stream.sse).")
+    m.add_argument("spec", type=Path)
+    m.add_argument("--port", type=int, default=4010, help="port on 127.0.0.1 (0 picks a free one)")
+    m.add_argument("--fixtures", type=Path, default=None, help="fixtures folder (default: generated in memory from the spec)")
+    return p
+
+
+def _shared_generation_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--package", help="client package name (default: from the spec's title)")
+    p.add_argument("--formatter", choices=("black", "ruff", "none"), default=None, help="format generated Python with black (default), ruff, or not at all")
+    p.add_argument("--strict", action="store_true", help="treat validation findings as errors")
+    p.add_argument("--no-validate", action="store_true", help="skip openapi-spec-validator (specgen's own checks still run)")
+    p.add_argument("--quiet", action="store_true", help="print only warnings and errors")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0) if isinstance(e.code, int) else EXIT_USAGE
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(_COMMANDS[args.command](args))
+    except SpecError as e:
+        _print_diags(e.diagnostics)
+        n = sum(1 for d in e.diagnostics if d.severity == "error")
+        print(f"specgen: stopped: {n} error{'s' if n != 1 else ''} in the spec", file=sys.stderr)
+        return EXIT_SPEC
+    except UsageError as e:
+        print(f"specgen: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("specgen: interrupted; existing output was left as it was", file=sys.stderr)
+        return 130
+    except RecursionError:
+        print("specgen: error: the spec nests too deeply to process (recursion limit); simplify the deepest schemas", file=sys.stderr)
+        return EXIT_SPEC
+
+
+def _print_diags(items: Sequence[Any], limit: int | None = 20) -> None:
+    from generator.pipeline import print_diagnostics
+
+    d = Diagnostics(items=list(items))
+    print_diagnostics(d, limit=limit)
+
+
+def _options(args: argparse.Namespace, **over: Any) -> Any:
+    from generator.pipeline import Options
+
+    progress = _progress(getattr(args, "quiet", False))
+    opts = Options(
+        package=getattr(args, "package", None),
+        formatter=getattr(args, "formatter", None) or "black",
+        strict=getattr(args, "strict", False),
+        validate=not getattr(args, "no_validate", False),
+        quiet=getattr(args, "quiet", False),
+        progress=progress,
+    )
+    for k, v in over.items():
+        setattr(opts, k, v)
+    return opts
+
+
+def _need_file(path: Path) -> None:
+    if not path.exists():
+        raise UsageError(f"{path}: no such file")
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give the path of a spec file")
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from generator.pipeline import generate
+
+    _need_file(args.spec)
+    opts = _options(args)
+    diags = Diagnostics()
+    try:
+        res = generate(args.spec, args.out, opts, diags)
+    finally:
+        _end_progress(opts.progress)
+    _print_diags(diags.items, limit=10)
+    if not args.quiet:
+        total = sum(res.timings.values())
+        print(f"specgen: {len(res.api.operations)} operations, {res.files} files ({res.formatted} formatted) -> {args.out} in {total:.1f}s")
+    return EXIT_OK
+
+
+def cmd_regenerate(args: argparse.Namespace) -> int:
+    from generator.config import load_project
+    from generator.pipeline import generate
+
+    project = load_project()
+    targets = _select(project.targets, args.targets)
+    for t in targets:
+        opts = _options(args, package=t.package, formatter=t.formatter, target=t.name, api_key_env=t.api_key_env, spec_label=t.spec_label)
+        diags = Diagnostics()
+        try:
+            res = generate(t.spec, t.out, opts, diags)
+        finally:
+            _end_progress(opts.progress)
+        _print_diags(diags.items, limit=10)
+        if not args.quiet:
+            print(f"specgen: {t.name}: {len(res.api.operations)} operations, {res.files} files ({res.formatted} formatted)")
+    if not args.targets:
+        _regenerate_diffs(project, args.quiet)
+    return EXIT_OK
+
+
+def _regenerate_diffs(project: Any, quiet: bool) -> None:
+    """The configured diff reports under generated/diffs/ (see issue 6); none until configured."""
+    if not project.diffs:
+        return
+    from generator import diff as diffmod
+
+    diffmod.write_reports(project, quiet=quiet)
+
+
+def _select(targets: Sequence[Any], names: Sequence[str]) -> list[Any]:
+    if not names:
+        return list(targets)
+    known = {t.name: t for t in targets}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UsageError(f"unknown target(s) {', '.join(unknown)}; configured: {', '.join(known)}")
+    return [known[n] for n in names]
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from generator.pipeline import check
+
+    if args.spec is not None or args.out is not None:
+        if args.spec is None or args.out is None:
+            raise UsageError("check --spec SPEC needs -o OUT (and -o needs --spec)")
+        _need_file(args.spec)
+        opts = _options(args)
+        problems = check(args.spec, args.out, opts, Diagnostics())
+        _end_progress(opts.progress)
+        return _report_check({str(args.out): problems}, args.quiet)
+    from generator.config import load_project
+
+    project = load_project()
+    results: dict[str, list[str]] = {}
+    for t in _select(project.targets, args.targets):
+        opts = _options(args, package=t.package, formatter=t.formatter, target=t.name, api_key_env=t.api_key_env, spec_label=t.spec_label)
+        try:
+            results[str(t.out.relative_to(project.root))] = check(t.spec, t.out, opts, Diagnostics())
+        finally:
+            _end_progress(opts.progress)
+    if not args.targets and project.diffs:
+        from generator import diff as diffmod
+
+        results.update(diffmod.check_reports(project))
+    return _report_check(results, args.quiet)
+
+
+def _report_check(results: dict[str, list[str]], quiet: bool) -> int:
+    stale = {k: v for k, v in results.items() if v}
+    for out, problems in stale.items():
+        for p in problems:
+            print(f"{out}/{p}")
+    if stale:
+        n = sum(len(v) for v in stale.values())
+        print(f"specgen check: {n} file(s) differ from what the specs produce; run `make regenerate` (or `specgen regenerate`) and commit", file=sys.stderr)
+        return EXIT_SPEC
+    if not quiet:
+        print(f"specgen check: {len(results)} output folder(s) current")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from generator.load import load
+    from generator.normalize import normalize
+    from generator.pipeline import print_diagnostics
+    from generator.validate import validate
+
+    _need_file(args.spec)
+    diags = Diagnostics()
+    try:
+        docs = load(args.spec, diags)
+        normalize(docs, diags)
+        validate(docs, diags, strict=args.strict)
+    except SpecError:
+        pass
+    items = diags.with_lines()
+    if args.format == "json":
+        print(json.dumps([d.as_dict() for d in items], indent=2))
+    else:
+        print_diagnostics(diags, stream=sys.stdout)
+        errors = sum(1 for d in items if d.severity == "error")
+        print(f"{args.spec}: {errors} error(s), {len(items) - errors} warning(s)")
+    return EXIT_SPEC if any(d.severity == "error" for d in items) else EXIT_OK
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from generator.load import load
+    from generator.normalize import normalize
+    from generator.report import inspect_api
+
+    _need_file(args.spec)
+    diags = Diagnostics()
+    api = normalize(load(args.spec, diags), diags)
+    json.dump(inspect_api(api, diags.with_lines()), sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from generator import diff as diffmod
+
+    return int(diffmod.run(args))
+
+
+def cmd_mock(args: argparse.Namespace) -> int:
+    from generator import mock
+
+    _need_file(args.spec)
+    return int(mock.run(args))
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "generate": cmd_generate,
+    "regenerate": cmd_regenerate,
+    "check": cmd_check,
+    "validate": cmd_validate,
+    "inspect": cmd_inspect,
+    "diff": cmd_diff,
+    "mock": cmd_mock,
+}

@@ -1,0 +1,335 @@
+"""The intermediate representation: small frozen dataclasses that every artifact renders from.
+
+Templates see only these, never the raw spec. Everything that needs judgement (names,
+discriminators, nullability, deprecations, resource layout) has already been decided here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+# What a type is. `model`, `enum` and `union` refer by name to a definition in Api.
+Kind = Literal[
+    "string", "integer", "number", "boolean", "null", "any",
+    "array", "map", "model", "enum", "union", "literal", "binary",
+]
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Validation keywords, kept as the spec states them (None = absent)."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    multiple_of: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    unique_items: bool = False
+    min_properties: int | None = None
+    max_properties: int | None = None
+
+    def is_empty(self) -> bool:
+        return self == _NO_CONSTRAINTS
+
+
+_NO_CONSTRAINTS = Constraints()
+
+
+@dataclass(frozen=True)
+class TypeExpr:
+    """A type: a primitive, a container, a literal, or a reference to a named definition."""
+
+    kind: Kind
+    ref: str | None = None  # model / enum / union name
+    item: TypeExpr | None = None  # array items, map values
+    variants: tuple[TypeExpr, ...] = ()  # inline unions of primitives (`type: [a, b]`)
+    values: tuple[Any, ...] = ()  # literal values (single-value enum / const)
+    nullable: bool = False
+    format: str | None = None
+    constraints: Constraints = _NO_CONSTRAINTS
+    pointer: str = ""  # where the schema stands, `file#/pointer` for other files
+    note: str | None = None  # why a type was degraded to `any`, if it was
+
+    def with_nullable(self, nullable: bool = True) -> TypeExpr:
+        from dataclasses import replace
+
+        return replace(self, nullable=nullable)
+
+
+@dataclass(frozen=True)
+class Deprecation:
+    """A deprecation flag with the replacement parsed from the description, if any."""
+
+    replacement: str | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One property of a model."""
+
+    name: str  # on the wire
+    py_name: str  # Python-safe, unique within the model
+    type: TypeExpr
+    required: bool
+    description: str = ""
+    title: str | None = None
+    default: Any = None
+    has_default: bool = False
+    deprecated: Deprecation | None = None
+    read_only: bool = False
+    write_only: bool = False
+    examples: tuple[Any, ...] = ()
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
+class Model:
+    """An object schema: named, with fields and optional additional properties."""
+
+    name: str  # Python class name, unique across models/enums/unions
+    param_name: str  # TypedDict name for the request side, unique too
+    fields: tuple[Field, ...]
+    additional: TypeExpr | None = None  # additionalProperties, when the object allows more
+    description: str = ""
+    title: str | None = None
+    deprecated: Deprecation | None = None
+    pointer: str = ""
+    group: str = "shared"  # module the model is rendered into
+    used_in_request: bool = False
+    used_in_response: bool = False
+    examples: tuple[Any, ...] = ()
+
+    @cached_property
+    def field_map(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    py_name: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Enum:
+    """A closed or open (any string accepted) set of values."""
+
+    name: str
+    members: tuple[EnumMember, ...]
+    value_type: Literal["string", "integer", "number", "boolean", "mixed"]
+    open: bool = False
+    description: str = ""
+    deprecated: Deprecation | None = None
+    pointer: str = ""
+    group: str = "shared"
+
+    @property
+    def values(self) -> tuple[Any, ...]:
+        return tuple(m.value for m in self.members)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One alternative of a union."""
+
+    name: str  # a readable name: the model name, title, or the tag
+    type: TypeExpr
+    tag: Any = None  # discriminator value, when the union has a discriminator
+    title: str | None = None
+    deprecated: Deprecation | None = None
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
+class Union:
+    """oneOf / anyOf of two or more non-null alternatives."""
+
+    name: str
+    variants: tuple[Variant, ...]
+    discriminator: str | None = None  # property name on the wire
+    inferred: bool = False  # True when no `discriminator` was written and we found one
+    keyword: Literal["oneOf", "anyOf"] = "oneOf"
+    description: str = ""
+    deprecated: Deprecation | None = None
+    pointer: str = ""
+    group: str = "shared"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A path, query, header or cookie parameter."""
+
+    name: str
+    location: Literal["path", "query", "header", "cookie"]
+    type: TypeExpr
+    required: bool
+    description: str = ""
+    default: Any = None
+    has_default: bool = False
+    deprecated: Deprecation | None = None
+    style: str | None = None
+    explode: bool | None = None
+    examples: tuple[Any, ...] = ()
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
+class Body:
+    """The request body of an operation."""
+
+    content_type: str
+    type: TypeExpr
+    required: bool
+    encoding: Literal["json", "multipart", "form", "binary", "text"]
+    description: str = ""
+    content_types: tuple[str, ...] = ()
+    pointer: str = ""  # of the schema, for validators
+    examples: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class Response:
+    """One declared response (status code or `default`, 2XX ranges kept as written)."""
+
+    status: str
+    description: str
+    content_type: str | None
+    type: TypeExpr | None
+    encoding: Literal["json", "sse", "binary", "text", "none"]
+    content_types: tuple[str, ...] = ()
+    pointer: str = ""
+    examples: tuple[Any, ...] = ()
+    headers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One argument of the generated client method (a parameter or a flattened body field)."""
+
+    py_name: str
+    wire_name: str
+    source: Literal["path", "query", "header", "cookie", "body", "body_whole"]
+    type: TypeExpr
+    required: bool
+    description: str = ""
+    deprecated: Deprecation | None = None
+    default: Any = None
+    has_default: bool = False
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    name: str
+    kind: Literal["bearer", "basic", "apiKey", "oauth2", "openIdConnect", "other"]
+    location: Literal["header", "query", "cookie"] = "header"
+    param_name: str = "Authorization"
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One HTTP operation, with where it lives in the client."""
+
+    id: str  # operationId (made unique), as in the spec where it had one
+    method: str  # lower-case HTTP method
+    path: str
+    resource: tuple[str, ...]  # client.<a>.<b> attribute chain
+    py_name: str  # method name on the resource
+    summary: str = ""
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    deprecated: Deprecation | None = None
+    parameters: tuple[Parameter, ...] = ()
+    body: Body | None = None
+    body_model: str | None = None  # when the JSON body is an object model flattened into kwargs
+    arguments: tuple[Argument, ...] = ()
+    responses: tuple[Response, ...] = ()
+    streaming: bool = False  # can answer with server-sent events
+    stream_param: str | None = None  # the body field that asks for a stream (`stream`)
+    stream_type: TypeExpr | None = None  # one event's payload
+    security: tuple[tuple[str, ...], ...] | None = None  # None: the API's default
+    pagination: Pagination | None = None
+    pointer: str = ""
+    notes: tuple[str, ...] = ()  # degradations worth telling the user about
+
+    @property
+    def call(self) -> str:
+        """How a user calls it: `client.chat.completions.create`."""
+        return ".".join(("client",) + self.resource + (self.py_name,))
+
+    @property
+    def success(self) -> Response | None:
+        """The first 2xx response with a body, else the first 2xx, else `default`."""
+        ok = [r for r in self.responses if r.status.startswith("2") or r.status.upper() == "2XX"]
+        for r in ok:
+            if r.type is not None and r.encoding == "json":
+                return r
+        if ok:
+            return ok[0]
+        return next((r for r in self.responses if r.status == "default"), None)
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """A cursor list: `after` / `limit` in; items in `data`, `has_more` and `last_id` out."""
+
+    cursor_param: str
+    items_field: str
+    has_more_field: str | None
+    next_cursor_field: str | None  # e.g. last_id
+    item_type: TypeExpr
+
+
+@dataclass(frozen=True)
+class DeprecatedItem:
+    """An entry of the deprecation index (for `inspect` and docs)."""
+
+    where: str  # JSON pointer in the source document (file#pointer for other files)
+    kind: Literal["operation", "parameter", "property", "schema", "variant"]
+    name: str
+    replacement: str | None
+
+
+@dataclass(frozen=True)
+class Api:
+    """The whole normalized API."""
+
+    title: str
+    version: str
+    description: str
+    openapi: str  # "3.0", "3.1" or "jsonschema"
+    servers: tuple[str, ...]
+    security_schemes: tuple[SecurityScheme, ...]
+    security: tuple[tuple[str, ...], ...]  # default requirement: any of these sets
+    operations: tuple[Operation, ...]
+    models: tuple[Model, ...]
+    enums: tuple[Enum, ...]
+    unions: tuple[Union, ...]
+    deprecated: tuple[DeprecatedItem, ...] = ()
+    error_model: str | None = None  # the schema errors come back as, when the spec says
+    spec_name: str = ""
+    spec_sha256: str = ""
+    degraded: tuple[dict[str, str], ...] = field(default_factory=tuple)
+
+    @cached_property
+    def model_map(self) -> dict[str, Model]:
+        return {m.name: m for m in self.models}
+
+    @cached_property
+    def enum_map(self) -> dict[str, Enum]:
+        return {e.name: e for e in self.enums}
+
+    @cached_property
+    def union_map(self) -> dict[str, Union]:
+        return {u.name: u for u in self.unions}
+
+    def model(self, name: str) -> Model:
+        return self.model_map[name]

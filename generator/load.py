@@ -1,0 +1,387 @@
+"""Load: read YAML or JSON specs, resolve `$ref`s (local and relative-file, never remote),
+keep source locations for diagnostics, and cache parsed documents by content hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+
+from generator.diagnostics import Diagnostics, SpecError, split_pointer
+
+# Bump when the parsed form changes so stale cache entries are never reused.
+_CACHE_FORMAT = "specgen-parse-3"
+
+
+class _SpecLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
+    """libyaml loader that keeps timestamps as strings (they must round-trip to JSON),
+    knows only YAML 1.2 booleans, and records duplicate mapping keys instead of hiding them."""
+
+    duplicates: list[tuple[str, int, bool]]
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = key_node.value
+                if key in seen:
+                    same = _node_equal(seen[key], value_node)
+                    self.duplicates.append((str(key), key_node.start_mark.line + 1, same))
+                seen[key] = value_node
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def _node_equal(a: yaml.Node, b: yaml.Node) -> bool:
+    if type(a) is not type(b) or a.tag != b.tag:
+        return False
+    if isinstance(a, yaml.ScalarNode):
+        return bool(a.value == b.value)
+    if len(a.value) != len(b.value):
+        return False
+    if isinstance(a, yaml.MappingNode):
+        return all(_node_equal(k1, k2) and _node_equal(v1, v2) for (k1, v1), (k2, v2) in zip(a.value, b.value))
+    return all(_node_equal(x, y) for x, y in zip(a.value, b.value))
+
+
+_SpecLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_SpecLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclass
+class Document:
+    """One parsed file: its display name (relative to the main spec's folder), data, hash."""
+
+    name: str
+    path: Path
+    data: Any
+    sha256: str
+    text: str
+    is_yaml: bool
+    _lines: dict[tuple[str, ...], int] | None = None
+
+    def line_of(self, pointer: str) -> int | None:
+        """1-based line of the node at `pointer`, or of its nearest existing parent."""
+        if self._lines is None:
+            self._lines = _line_map(self.text)
+        tokens = tuple(split_pointer(pointer))
+        while tokens:
+            if tokens in self._lines:
+                return self._lines[tokens]
+            tokens = tokens[:-1]
+        return self._lines.get((), None)
+
+
+def _line_map(text: str) -> dict[tuple[str, ...], int]:
+    """Map every node's pointer tokens to its line, by composing the YAML (JSON is YAML too)."""
+    try:
+        root = yaml.compose(_dedupe_anchors(text)[0], Loader=_SpecLoader)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[tuple[str, ...], int] = {}
+    stack: list[tuple[tuple[str, ...], yaml.Node]] = [((), root)] if root is not None else []
+    while stack:
+        path, node = stack.pop()
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    child = path + (str(k.value),)
+                    lines.setdefault(child, k.start_mark.line + 1)
+                    stack.append((child, v))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                stack.append((path + (str(i),), v))
+    return lines
+
+
+def _dedupe_anchors(text: str) -> tuple[str, list[tuple[str, int]]]:
+    """Rename re-defined YAML anchors (and the aliases that follow them) so each is unique.
+
+    YAML 1.2 lets an anchor be redefined, the alias meaning the latest one; PyYAML refuses.
+    Returns the rewritten text and (anchor, line) for each redefinition."""
+    if "&" not in text:
+        return text, []
+    try:
+        tokens = [
+            t
+            for t in yaml.scan(text, Loader=_SpecLoader)
+            if isinstance(t, (yaml.AnchorToken, yaml.AliasToken))
+        ]
+    except yaml.YAMLError:
+        return text, []
+    counts: dict[str, int] = {}
+    current: dict[str, str] = {}
+    edits: list[tuple[int, int, str]] = []
+    redefined: list[tuple[str, int]] = []
+    for tok in tokens:
+        if isinstance(tok, yaml.AnchorToken):
+            n = counts.get(tok.value, 0) + 1
+            counts[tok.value] = n
+            if n > 1:
+                redefined.append((tok.value, tok.start_mark.line + 1))
+                new = f"{tok.value}__specgen{n}"
+                edits.append((tok.start_mark.index, tok.end_mark.index, "&" + new))
+                current[tok.value] = new
+        elif tok.value in current:
+            edits.append((tok.start_mark.index, tok.end_mark.index, "*" + current[tok.value]))
+    if not edits:
+        return text, []
+    parts, last = [], 0
+    for start, end, repl in edits:
+        parts.append(text[last:start])
+        parts.append(repl)
+        last = end
+    parts.append(text[last:])
+    return "".join(parts), redefined
+
+
+def cache_dir() -> Path:
+    """Where parsed documents are cached: $SPECGEN_CACHE_DIR, else ~/.cache/specgen."""
+    env = os.environ.get("SPECGEN_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "specgen"
+
+
+def _parse(name: str, text: str, diags: Diagnostics) -> tuple[Any, bool]:
+    """Parse text as JSON (when it looks like JSON) or YAML; problems become diagnostics."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped:
+        raise SpecError([_diag(diags, "empty-file", f"{name} is empty", "point specgen at an OpenAPI 3.x or JSON Schema document", name)])
+    if stripped[0] in "{[":
+        dup_keys: list[str] = []
+
+        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for k, v in items:
+                if k in out:
+                    dup_keys.append(k)
+                out[k] = v
+            return out
+
+        try:
+            data = json.loads(stripped, object_pairs_hook=pairs)
+        except json.JSONDecodeError as e:
+            truncated = e.pos >= len(stripped) - 1
+            msg = f"not valid JSON: {e.msg}" + (" (the file looks truncated)" if truncated else "")
+            raise SpecError([_diag(diags, "parse-error", msg, "fix the JSON syntax at that line", name, line=e.lineno)]) from None
+        for k in dup_keys:
+            diags.warning("duplicate-key", f"duplicate key {k!r}; the last value wins", hint="remove the repeated key", file=name)
+        return data, False
+    fixed, redefined = _dedupe_anchors(text)
+    for anchor, line in redefined:
+        diags.warning(
+            "duplicate-anchor",
+            f"YAML anchor &{anchor} is defined again; aliases after it refer to the new definition",
+            hint="give each anchor a unique name",
+            file=name,
+            line=line,
+        )
+    loader = _SpecLoader(fixed)
+    loader.duplicates = []
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = e.problem or str(e)
+        truncated = mark is not None and mark.index >= len(fixed.rstrip()) - 1
+        msg = f"not valid YAML: {problem}" + (" (the file looks truncated)" if truncated else "")
+        raise SpecError([_diag(diags, "parse-error", msg, "fix the YAML syntax at that line", name, line=line)]) from None
+    except yaml.YAMLError as e:
+        raise SpecError([_diag(diags, "parse-error", f"not valid YAML: {e}", "fix the YAML syntax", name)]) from None
+    finally:
+        loader.dispose()
+    for key, line, same in loader.duplicates:
+        detail = "with the same value" if same else "with a different value; the last one wins"
+        diags.warning("duplicate-key", f"duplicate key {key!r} {detail}", hint="remove the repeated key", file=name, line=line)
+    return data, True
+
+
+def _diag(diags: Diagnostics, code: str, message: str, hint: str, file: str, line: int | None = None) -> Any:
+    return diags.error(code, message, hint=hint, file=file, line=line)
+
+
+def read_document(path: Path, name: str, diags: Diagnostics, use_cache: bool = True) -> Document:
+    """Read and parse one file, through the content-hash cache."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError([_diag(diags, "file-not-found", f"{name} does not exist", "check the path", name)]) from None
+    except IsADirectoryError:
+        raise SpecError([_diag(diags, "file-not-found", f"{name} is a folder, not a spec file", "give the path of a .yaml or .json file", name)]) from None
+    except OSError as e:
+        raise SpecError([_diag(diags, "file-unreadable", f"cannot read {name}: {e.strerror}", "check the file's permissions", name)]) from None
+    sha = hashlib.sha256(raw).hexdigest()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise SpecError([_diag(diags, "not-utf8", f"{name} is not UTF-8 text (byte {e.start})", "save the spec as UTF-8 YAML or JSON", name, line=line)]) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise SpecError([_diag(diags, "binary-file", f"{name} contains NUL bytes; it is not a text spec", "point specgen at a YAML or JSON file", name, line=line)])
+    cache_file = cache_dir() / "parsed" / f"{sha}.pickle"
+    if use_cache:
+        try:
+            with cache_file.open("rb") as fh:
+                fmt, data, is_yaml, warnings = pickle.load(fh)
+            if fmt == _CACHE_FORMAT:
+                for w in warnings:
+                    diags.add(w.severity, w.code, w.message, hint=w.hint, file=name, pointer=w.pointer, line=w.line)
+                return Document(name, path, data, sha, text, is_yaml)
+        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
+            pass
+    before = len(diags.items)
+    data, is_yaml = _parse(name, text, diags)
+    if use_cache:
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
+            with tmp.open("wb") as fh:
+                pickle.dump((_CACHE_FORMAT, data, is_yaml, diags.items[before:]), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cache_file)
+        except OSError:
+            pass  # a read-only cache only costs speed
+    return Document(name, path, data, sha, text, is_yaml)
+
+
+_REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+
+
+@dataclass
+class Resolved:
+    """Where a `$ref` led: the file's display name, the JSON pointer, and the node."""
+
+    file: str
+    pointer: str
+    node: Any
+
+
+@dataclass
+class Documents:
+    """The main spec plus every file its `$ref`s reach, loaded on demand."""
+
+    main: Document
+    diags: Diagnostics
+    use_cache: bool = True
+    files: dict[str, Document] = field(default_factory=dict)
+
+    @property
+    def root_dir(self) -> Path:
+        return self.main.path.parent
+
+    def get(self, name: str) -> Document | None:
+        return self.files.get(name)
+
+    def locate(self, file: str, pointer: str) -> int | None:
+        """Line of `pointer` in `file`, for diagnostics."""
+        doc = self.files.get(file)
+        return doc.line_of(pointer) if doc is not None else None
+
+    def combined_sha256(self) -> str:
+        """One hash over every loaded file, so output is tied to all of its inputs."""
+        h = hashlib.sha256()
+        for name in sorted(self.files):
+            h.update(name.encode() + b"\0" + self.files[name].sha256.encode() + b"\0")
+        return h.hexdigest()
+
+    def resolve(self, ref: Any, file: str, pointer: str) -> Resolved | None:
+        """Resolve one `$ref` found at (file, pointer); record an error and return None if it can't."""
+        where = {"file": file, "pointer": pointer + "/$ref"}
+        if not isinstance(ref, str):
+            self.diags.error("bad-ref", f"$ref must be a string, not {type(ref).__name__}", hint="write $ref: '#/components/schemas/Name'", **where)  # type: ignore[arg-type]
+            return None
+        if _REMOTE.match(ref):
+            self.diags.error(
+                "remote-ref",
+                f"remote $ref {ref!r} refused: specgen never fetches from the network",
+                hint="download the referenced document next to the spec and use a relative $ref",
+                **where,  # type: ignore[arg-type]
+            )
+            return None
+        target_file, _, frag = ref.partition("#")
+        name = file
+        if target_file:
+            joined = PurePosixPath(file).parent / unquote(target_file)
+            norm = os.path.normpath(str(joined)).replace(os.sep, "/")
+            if norm.startswith("../") or norm == ".." or os.path.isabs(norm):
+                self.diags.error(
+                    "ref-outside",
+                    f"$ref {ref!r} leaves the spec's folder",
+                    hint="keep referenced files in the folder of the main spec (or below it)",
+                    **where,  # type: ignore[arg-type]
+                )
+                return None
+            name = norm
+            if name not in self.files:
+                path = self.root_dir / name
+                if not path.is_file():
+                    self.diags.error(
+                        "ref-missing-file",
+                        f"$ref {ref!r} points to a file that does not exist ({name})",
+                        hint="fix the path in the $ref or add the file",
+                        **where,  # type: ignore[arg-type]
+                    )
+                    return None
+                try:
+                    self.files[name] = read_document(path, name, self.diags, self.use_cache)
+                except SpecError:
+                    return None
+        doc = self.files[name]
+        frag = unquote(frag)
+        if frag and not frag.startswith("/"):
+            self.diags.error("bad-ref", f"$ref {ref!r} has a fragment that is not a JSON pointer", hint="write the fragment as #/path/to/node", **where)  # type: ignore[arg-type]
+            return None
+        node = doc.data
+        for tok in split_pointer(frag):
+            if isinstance(node, dict) and tok in node:
+                node = node[tok]
+            elif isinstance(node, list) and tok.isdigit() and int(tok) < len(node):
+                node = node[int(tok)]
+            else:
+                self.diags.error(
+                    "ref-missing",
+                    f"$ref {ref!r} points to nothing: {tok!r} does not exist there",
+                    hint="fix the $ref or add the missing definition",
+                    **where,  # type: ignore[arg-type]
+                )
+                return None
+        return Resolved(name, frag, node)
+
+
+def load(path: str | Path, diags: Diagnostics | None = None, use_cache: bool = True) -> Documents:
+    """Load the main spec file; referenced files are loaded as `$ref`s reach them."""
+    diags = diags if diags is not None else Diagnostics()
+    p = Path(path)
+    name = p.name
+    main = read_document(p, name, diags, use_cache)
+    docs = Documents(main, diags, use_cache, {name: main})
+    diags.locate = docs.locate
+    if not isinstance(main.data, dict):
+        kind = "nothing" if main.data is None else f"a {type(main.data).__name__}"
+        diags.error(
+            "not-a-spec",
+            f"{name} holds {kind}, not an OpenAPI document or JSON Schema object",
+            hint="the top level must be a mapping with `openapi: 3.x` (or a JSON Schema object)",
+            file=name,
+            line=1,
+        )
+        diags.raise_if_errors()
+    return docs

@@ -1,0 +1,288 @@
+"""The pipeline, one direction: load -> validate -> normalize -> IR -> render -> format -> write.
+
+`generate` writes one output folder; `check` renders in memory and lists what differs.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from generator import __version__, ir
+from generator.diagnostics import Diagnostics, SpecError, UsageError
+from generator.fmt import FormatCache, Formatter, format_files, sha256_text
+from generator.load import Documents, load
+from generator.naming import snake
+from generator.normalize import normalize
+from generator.render import RenderContext, templates_dir
+from generator.validate import validate
+from generator.write import MANIFEST, read_manifest, read_tree, sha256_bytes, write_tree
+
+Renderer = Callable[[ir.Api, RenderContext], dict[str, str]]
+
+
+def artifacts() -> list[Renderer]:
+    """Every artifact, in output order: client, docs, tools, fixtures, tests."""
+    from generator import client, docs, fixtures, testgen, tools
+
+    return [client.render, docs.render, tools.render, fixtures.render, testgen.render]
+
+
+@dataclass
+class Options:
+    """What shapes the output (recorded in the manifest) and how the run behaves."""
+
+    package: str | None = None
+    formatter: Formatter = "black"
+    strict: bool = False
+    validate: bool = True
+    target: str | None = None
+    api_key_env: str | None = None
+    spec_label: str | None = None
+    quiet: bool = False
+    use_cache: bool = True
+    progress: Callable[[str], None] | None = None
+
+    def recorded(self, package: str, api_key_env: str) -> dict[str, Any]:
+        """The options that determine the output, as the manifest records them."""
+        return {"package": package, "formatter": self.formatter, "target": self.target, "api_key_env": api_key_env}
+
+
+@dataclass
+class Built:
+    """A spec taken through render: the IR, its inputs and the unformatted files."""
+
+    api: ir.Api
+    docs: Documents
+    ctx: RenderContext
+    files: dict[str, str]
+    diagnostics: Diagnostics
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@functools.lru_cache(maxsize=1)
+def code_sha256() -> str:
+    """A hash of the generator's own code and templates: output is a function of these too."""
+    h = hashlib.sha256(__version__.encode())
+    roots = [Path(__file__).resolve().parent, templates_dir()]
+    for root in roots:
+        for p in sorted(root.rglob("*")):
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
+                h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def package_name(api: ir.Api, requested: str | None) -> str:
+    """The client package's name: as requested (must be an identifier), else from the title."""
+    if requested is not None:
+        if not requested.isidentifier() or not requested.isascii() or requested != requested.lower():
+            raise UsageError(f"--package {requested!r} is not a lower-case Python identifier (try {snake(requested, 'client')!r})")
+        return requested
+    return snake(api.title, "client")
+
+
+def _step(opts: Options, text: str) -> None:
+    if opts.progress is not None:
+        opts.progress(text)
+
+
+def build(spec: Path, opts: Options, diags: Diagnostics | None = None) -> Built:
+    """Load, validate, normalize and render one spec (nothing is formatted or written)."""
+    diags = diags if diags is not None else Diagnostics()
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    _step(opts, "loading")
+    docs = load(spec, diags, use_cache=opts.use_cache)
+    timings["load"] = time.perf_counter() - t0
+    _step(opts, "normalizing")
+    t = time.perf_counter()
+    try:
+        api = normalize(docs, diags)
+    finally:
+        timings["normalize"] = time.perf_counter() - t
+    if opts.validate:
+        # after normalize, so every file the $refs reach is loaded and part of the cache key
+        _step(opts, "validating")
+        t = time.perf_counter()
+        validate(docs, diags, strict=opts.strict, use_cache=opts.use_cache)
+        timings["validate"] = time.perf_counter() - t
+    diags.raise_if_errors()
+    pkg = package_name(api, opts.package)
+    ctx = RenderContext(
+        package=pkg,
+        target=opts.target or pkg,
+        spec_label=opts.spec_label or spec.name,
+        spec_sha256=docs.combined_sha256() if len(docs.files) > 1 else docs.main.sha256,
+        api_key_env=opts.api_key_env or f"{pkg.upper()}_API_KEY",
+        options={"formatter": opts.formatter},
+    )
+    _step(opts, "rendering")
+    t = time.perf_counter()
+    files: dict[str, str] = {}
+    for render in artifacts():
+        for path, text in render(api, ctx).items():
+            if path in files:
+                raise AssertionError(f"two artifacts render {path}")
+            files[path] = text
+    timings["render"] = time.perf_counter() - t
+    return Built(api, docs, ctx, files, diags, timings)
+
+
+def _fingerprint(inputs: dict[str, str], options: dict[str, Any]) -> str:
+    payload = json.dumps({"code": code_sha256(), "inputs": inputs, "options": options}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _seed_from(out: Path) -> Callable[[str, str], str | None]:
+    """Reuse formatted files already on disk when their unformatted source is unchanged."""
+    manifest = read_manifest(out) or {}
+    sources: dict[str, str] = manifest.get("sources", {}) if isinstance(manifest.get("sources"), dict) else {}
+    hashes: dict[str, str] = manifest.get("files", {}) if isinstance(manifest.get("files"), dict) else {}
+
+    def seed(path: str, src_sha: str) -> str | None:
+        if sources.get(path) != src_sha:
+            return None
+        try:
+            data = (out / path).read_bytes()
+        except OSError:
+            return None
+        if sha256_bytes(data) != hashes.get(path):
+            return None  # edited by hand since: format afresh
+        return data.decode("utf-8")
+
+    return seed
+
+
+def finish(built: Built, out: Path, opts: Options) -> tuple[dict[str, str], dict[str, Any], int]:
+    """Format the rendered files and compose the manifest; returns (files, manifest, formatted count)."""
+    _step(opts, "formatting")
+    t = time.perf_counter()
+    cache = FormatCache(opts.formatter, use_disk=opts.use_cache)
+    files, sources, formatted = format_files(built.files, opts.formatter, cache, seed=_seed_from(out))
+    built.timings["format"] = time.perf_counter() - t
+    api = built.api
+    inputs = {name: d.sha256 for name, d in sorted(built.docs.files.items())}
+    recorded = opts.recorded(built.ctx.package, built.ctx.api_key_env)
+    manifest: dict[str, Any] = {
+        "generator": "specgen",
+        "generator_version": __version__,
+        "spec": built.ctx.spec_label,
+        "spec_sha256": built.docs.main.sha256,
+        "inputs": inputs,
+        "fingerprint": _fingerprint(inputs, recorded),
+        "options": recorded,
+        "operations": [{"id": op.id, "method": op.method.upper(), "path": op.path, "call": op.call} for op in api.operations],
+        "skipped": [],
+        "degraded": list(api.degraded),
+        "files": {p: sha256_text(files[p]) for p in sorted(files)},
+        "sources": {p: sources[p] for p in sorted(sources)},
+    }
+    return files, manifest, formatted
+
+
+def manifest_text(manifest: dict[str, Any]) -> str:
+    return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass
+class GenerateResult:
+    api: ir.Api
+    out: Path
+    files: int
+    formatted: int
+    diagnostics: Diagnostics
+    timings: dict[str, float]
+
+
+def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = None) -> GenerateResult:
+    """The whole pipeline for one spec into one folder."""
+    built = build(spec, opts, diags)
+    files, manifest, formatted = finish(built, out, opts)
+    _step(opts, "writing")
+    t = time.perf_counter()
+    tree: dict[str, str | bytes] = dict(files)
+    tree[MANIFEST] = manifest_text(manifest)
+    write_tree(out, tree)
+    built.timings["write"] = time.perf_counter() - t
+    return GenerateResult(built.api, out, len(tree), formatted, built.diagnostics, built.timings)
+
+
+def quick_current(spec: Path, out: Path, opts: Options) -> bool:
+    """True when OUT was generated from exactly these inputs, code and options, and no file
+    was touched since: no parsing or rendering needed."""
+    manifest = read_manifest(out)
+    if manifest is None or not isinstance(manifest.get("inputs"), dict):
+        return False
+    base = spec.parent
+    inputs: dict[str, str] = {}
+    for name in manifest["inputs"]:
+        p = base / name
+        try:
+            inputs[name] = sha256_bytes(p.read_bytes())
+        except OSError:
+            return False
+    if inputs != manifest["inputs"]:
+        return False
+    recorded = manifest.get("options")
+    if not isinstance(recorded, dict) or recorded.get("formatter") != opts.formatter:
+        return False
+    if opts.package is not None and recorded.get("package") != opts.package:
+        return False
+    if opts.target is not None and recorded.get("target") != opts.target:
+        return False
+    if opts.api_key_env is not None and recorded.get("api_key_env") != opts.api_key_env:
+        return False
+    if _fingerprint(inputs, recorded) != manifest.get("fingerprint"):
+        return False
+    hashes = manifest.get("files")
+    if not isinstance(hashes, dict):
+        return False
+    on_disk = read_tree(out)
+    on_disk.pop(MANIFEST, None)
+    if set(on_disk) != set(hashes):
+        return False
+    return all(sha256_bytes(data) == hashes[p] for p, data in on_disk.items())
+
+
+def check(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = None) -> list[str]:
+    """What differs between OUT and what the spec produces now: `path: why` lines (empty = current)."""
+    if quick_current(spec, out, opts):
+        return []
+    built = build(spec, opts, diags)
+    files, manifest, _ = finish(built, out, opts)
+    expected: dict[str, bytes] = {p: t.encode("utf-8") for p, t in files.items()}
+    expected[MANIFEST] = manifest_text(manifest).encode("utf-8")
+    actual = read_tree(out)
+    problems = []
+    for p in sorted(set(expected) | set(actual)):
+        if p not in actual:
+            problems.append(f"{p}: missing (would be generated)")
+        elif p not in expected:
+            problems.append(f"{p}: extra (would be removed)")
+        elif actual[p] != expected[p]:
+            problems.append(f"{p}: stale (content differs)")
+    return problems
+
+
+def print_diagnostics(diags: Diagnostics, limit: int | None = None, stream: Any = None) -> None:
+    """Print diagnostics (with lines filled in) to stderr; `limit` caps the warnings shown."""
+    stream = stream or sys.stderr
+    items = diags.with_lines()
+    errors = [d for d in items if d.severity == "error"]
+    warnings = [d for d in items if d.severity == "warning"]
+    for d in errors:
+        print(d.format(), file=stream)
+    shown = warnings if limit is None else warnings[:limit]
+    for d in shown:
+        print(d.format(), file=stream)
+    if len(shown) < len(warnings):
+        print(f"... {len(warnings) - len(shown)} more warnings (run `specgen validate` to see all)", file=stream)
+
+
+__all__ = ["Options", "build", "generate", "check", "finish", "SpecError", "UsageError"]

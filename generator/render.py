@@ -1,0 +1,178 @@
+"""Render: one Jinja environment (StrictUndefined) and the escaping filters every template
+uses. Spec text is untrusted: it reaches generated files only through these filters, which
+escape it for its destination (Python string literal, docstring, comment, Markdown, JSON).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+
+from generator import __version__
+
+
+def templates_dir() -> Path:
+    """templates/ at the repository root (editable installs), or the copy inside a wheel."""
+    here = Path(__file__).resolve().parent
+    for cand in (here / "_templates", here.parent / "templates"):
+        if cand.is_dir():
+            return cand
+    raise FileNotFoundError("specgen's templates folder is missing from this installation")
+
+
+def _escape_char(c: str) -> str:
+    o = ord(c)
+    if o < 0x100:
+        return f"\\x{o:02x}"
+    if o < 0x10000:
+        return f"\\u{o:04x}"
+    return f"\\U{o:08x}"
+
+
+def _printable(text: str, keep: str = "") -> str:
+    return "".join(c if (c.isprintable() or c in keep) else _escape_char(c) for c in text)
+
+
+def py_string(value: Any) -> str:
+    """A Python string literal holding `value` exactly (repr escapes quotes and controls)."""
+    return repr(str(value))
+
+
+def py_literal(value: Any) -> str:
+    """A Python literal for a JSON value (str, number, bool, None, list, dict); inf/nan safe."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value)
+    if isinstance(value, float):
+        if value != value:
+            return 'float("nan")'
+        if value in (float("inf"), float("-inf")):
+            return 'float("inf")' if value > 0 else 'float("-inf")'
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(py_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{py_string(k)}: {py_literal(v)}" for k, v in value.items()) + "}"
+    return repr(str(value))
+
+
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def docstring(text: Any, indent: str = "") -> str:
+    """Text that is safe between triple double quotes: backslashes and quote runs escaped,
+    control and separator characters spelled as escapes, lines re-indented."""
+    s = str(text or "").strip()
+    s = s.replace("\\", "\\\\")
+    s = _LINE_BREAKS.sub("\n", s)
+    s = _printable(s, keep="\n")
+    s = re.sub(r'"(?=")|"$', '\\"', s)
+    lines = [ln.rstrip() for ln in s.split("\n")]
+    return ("\n" + indent).join(lines).replace("\n" + indent + "\n", "\n\n")
+
+
+def comment(text: Any) -> str:
+    """One line of text safe inside a `#` comment."""
+    s = " ".join(_LINE_BREAKS.sub(" ", str(text or "")).split())
+    return _printable(s)
+
+
+def md_text(text: Any) -> str:
+    """Markdown paragraph text: raw HTML neutralized."""
+    s = _LINE_BREAKS.sub("\n", str(text or "").strip())
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _printable(s, keep="\n\t")
+
+
+def md_cell(text: Any, limit: int = 400) -> str:
+    """A Markdown table cell: one line, pipes escaped, HTML neutralized, long text folded."""
+    s = " ".join(_LINE_BREAKS.sub(" ", str(text or "")).split())
+    if len(s) > limit:
+        s = s[: limit - 1].rstrip() + "…"
+    s = s.replace("\\", "\\\\").replace("|", "\\|")
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _printable(s)
+
+
+def md_code(text: Any) -> str:
+    """Inline code in Markdown whatever the text holds (backticks, pipes)."""
+    s = " ".join(_LINE_BREAKS.sub(" ", str(text or "")).split())
+    s = s.replace("|", "\\|")
+    ticks = max((len(m) for m in re.findall(r"`+", s)), default=0)
+    fence = "`" * (ticks + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") or not s else ""
+    return f"{fence}{pad}{_printable(s)}{pad}{fence}"
+
+
+def to_json(value: Any, indent: int | None = 2) -> str:
+    """JSON text; inf/nan become strings since JSON has no spelling for them."""
+    return json.dumps(_json_safe(value), indent=indent, ensure_ascii=False, sort_keys=False)
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "pystr": py_string,
+    "pyliteral": py_literal,
+    "docstring": docstring,
+    "comment": comment,
+    "md": md_text,
+    "md_cell": md_cell,
+    "md_code": md_code,
+    "tojson_safe": to_json,
+}
+
+
+@functools.lru_cache(maxsize=None)
+def environment() -> jinja2.Environment:
+    """The one Jinja environment; artifact modules add their own filters with `extend`."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    env.globals["specgen_version"] = __version__
+    return env
+
+
+@dataclass
+class RenderContext:
+    """What every artifact renderer gets besides the IR."""
+
+    package: str
+    target: str
+    spec_label: str  # how the spec is named in headers: a relative path, never absolute
+    spec_sha256: str
+    api_key_env: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def header(self) -> str:
+        """The first line of every generated Python file."""
+        return comment(f"generated by specgen {__version__} from {self.spec_label} (sha256 {self.spec_sha256}), do not edit")
+
+
+def render_template(name: str, **values: Any) -> str:
+    """Render one template from templates/ with the shared environment."""
+    return environment().get_template(name).render(**values)

@@ -1,0 +1,73 @@
+"""`specgen inspect`: the normalized IR as JSON, for people and tests to see what was decided."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator import ir
+
+
+def _type(t: ir.TypeExpr | None) -> Any:
+    if t is None:
+        return None
+    out: dict[str, Any] = {"kind": t.kind}
+    if t.ref:
+        out["ref"] = t.ref
+    if t.item is not None:
+        out["item"] = _type(t.item)
+    if t.variants:
+        out["variants"] = [_type(v) for v in t.variants]
+    if t.values:
+        out["values"] = list(t.values)
+    if t.nullable:
+        out["nullable"] = True
+    if t.note:
+        out["note"] = t.note
+    return out
+
+
+def inspect_api(api: ir.Api, diagnostics: list[Any] | None = None) -> dict[str, Any]:
+    """The shape `specgen inspect` prints (documented in README)."""
+    return {
+        "title": api.title,
+        "version": api.version,
+        "openapi": api.openapi,
+        "servers": list(api.servers),
+        "operations": [
+            {
+                "id": op.id,
+                "method": op.method,
+                "path": op.path,
+                "call": op.call,
+                "deprecated": op.deprecated is not None,
+                "replacement": op.deprecated.replacement if op.deprecated else None,
+                "streaming": op.streaming,
+                "arguments": [{"name": a.py_name, "source": a.source, "required": a.required, "deprecated": a.deprecated is not None} for a in op.arguments],
+                "responses": [{"status": r.status, "content_type": r.content_type, "type": _type(r.type)} for r in op.responses],
+            }
+            for op in api.operations
+        ],
+        "unions": [
+            {
+                "name": u.name,
+                "where": u.pointer,
+                "keyword": u.keyword,
+                "discriminator": u.discriminator,
+                "inferred": u.inferred,
+                "variants": [{"name": v.name, "tag": v.tag, "deprecated": v.deprecated is not None, "type": _type(v.type)} for v in u.variants],
+            }
+            for u in api.unions
+        ],
+        "enums": [{"name": e.name, "where": e.pointer, "open": e.open, "values": list(e.values)} for e in api.enums],
+        "models": [
+            {
+                "name": m.name,
+                "where": m.pointer,
+                "fields": [{"name": f.name, "py_name": f.py_name, "required": f.required, "type": _type(f.type), "deprecated": f.deprecated is not None} for f in m.fields],
+            }
+            for m in api.models
+        ],
+        "deprecated": [{"where": d.where, "kind": d.kind, "name": d.name, "replacement": d.replacement} for d in api.deprecated],
+        "degraded": list(api.degraded),
+        "diagnostics": [d.as_dict() for d in diagnostics or []],
+    }

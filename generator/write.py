@@ -1,0 +1,151 @@
+"""Write: build the new tree beside the old one and swap them in one step.
+
+A failed, interrupted or killed run leaves the previous output exactly as it was: the new
+tree is complete before anything replaces the old one, the swap is a single atomic
+`renameat2(RENAME_EXCHANGE)` where Linux offers it (two renames with recovery elsewhere),
+and no path from the spec can land outside OUT.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import hashlib
+import json
+import os
+import re
+import shutil
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from generator.diagnostics import UsageError
+
+MANIFEST = "manifest.json"
+_SAFE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,119}$")
+_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def check_relative_path(rel: str) -> None:
+    """Refuse any output path that could escape OUT or misbehave on some filesystem."""
+    p = PurePosixPath(rel)
+    if p.is_absolute() or not p.parts or len(rel) > 400:
+        raise ValueError(f"unsafe output path {rel!r}")
+    for part in p.parts:
+        if part in (".", "..") or not _SAFE_PART.match(part) or part.split(".")[0].lower() in _WINDOWS_DEVICES:
+            raise ValueError(f"unsafe output path {rel!r}")
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_manifest(out: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) and data.get("generator") == "specgen" else None
+    except (OSError, ValueError):
+        return None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    AT_FDCWD, RENAME_EXCHANGE = -100, 2
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    rc = fn(AT_FDCWD, os.fsencode(str(a)), AT_FDCWD, os.fsencode(str(b)), RENAME_EXCHANGE)
+    return rc == 0
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover(out: Path) -> None:
+    """Undo what an interrupted earlier run left: restore a moved-away tree, drop partial ones."""
+    parent = out.parent
+    if not parent.is_dir():
+        return
+    prefix = f".{out.name}.specgen-"
+    for entry in sorted(parent.iterdir()):
+        if not entry.name.startswith(prefix):
+            continue
+        kind, _, pid = entry.name[len(prefix):].partition("-")
+        if pid.isdigit() and _pid_alive(int(pid)) and int(pid) != os.getpid():
+            continue  # another run is working on it right now
+        if kind == "old" and not out.exists():
+            os.rename(entry, out)  # the swap was cut between its two renames
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def ensure_ours(out: Path) -> None:
+    """Refuse to replace a folder that specgen did not generate."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} exists and is not a folder; choose another output folder")
+    if out.is_dir() and any(out.iterdir()) and read_manifest(out) is None:
+        raise UsageError(
+            f"{out} is not empty and has no specgen manifest.json; refusing to replace it. "
+            "Choose an empty or new folder, or one that specgen generated before."
+        )
+
+
+def write_tree(out: Path, files: dict[str, str | bytes]) -> None:
+    """Replace OUT with exactly `files` (relative path -> content), atomically."""
+    for rel in files:
+        check_relative_path(rel)
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    recover(out)
+    ensure_ours(out)
+    new = out.parent / f".{out.name}.specgen-new-{os.getpid()}"
+    shutil.rmtree(new, ignore_errors=True)
+    try:
+        new.mkdir()
+        made: set[Path] = {new}
+        for rel in sorted(files):
+            target = new / rel
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            content = files[rel]
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            with open(target, "wb") as fh:
+                fh.write(data)
+        if out.exists():
+            if not _exchange(new, out):
+                old = out.parent / f".{out.name}.specgen-old-{os.getpid()}"
+                os.rename(out, old)
+                os.rename(new, out)
+                new = old
+            shutil.rmtree(new, ignore_errors=True)
+        else:
+            os.rename(new, out)
+    except BaseException:
+        if new.exists() and new != out:
+            shutil.rmtree(new, ignore_errors=True)
+        raise
+
+
+def read_tree(out: Path) -> dict[str, bytes]:
+    """Every file under OUT (relative posix path -> bytes), for check and tests."""
+    files: dict[str, bytes] = {}
+    if not out.is_dir():
+        return files
+    for root, dirs, names in os.walk(out):
+        dirs[:] = [d for d in dirs if d not in ("__pycache__", ".pytest_cache", ".mypy_cache")]
+        for n in names:
+            if n.endswith(".pyc"):
+                continue
+            p = Path(root) / n
+            files[p.relative_to(out).as_posix()] = p.read_bytes()
+    return files
