@@ -1,71 +1,12 @@
-"""Shared helpers for specgen's own tests."""
+"""pytest fixtures shared by specgen's own tests (helpers live in support.py)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-from typing import Any
-
 import pytest
-import yaml
-
-ROOT = Path(__file__).resolve().parent.parent
-SPECS = ROOT / "specs"
-CORPUS = ROOT.parent / "shared" / "corpus"
-SEED_SPECS = {
-    "openai-chat-2023": SPECS / "openai-chat-2023" / "openapi.yaml",
-    "openai-chat-2025": SPECS / "openai-chat-2025.yaml",
-    "xai-chat": SPECS / "xai-chat.yaml",
-}
 
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test session shares one throwaway cache, never the user's."""
+    """Every test shares one throwaway cache, never the user's."""
     cache = tmp_path_factory.getbasetemp() / "specgen-cache"
     monkeypatch.setenv("SPECGEN_CACHE_DIR", str(cache))
-
-
-def corpus(name: str) -> Path:
-    """A corpus spec, or skip with the reason when ../shared/corpus is absent."""
-    p = CORPUS / name
-    if not p.is_file():
-        pytest.skip(f"corpus spec {p} is absent (../shared/corpus is only beside developer and CI checkouts)")
-    return p
-
-
-def write_spec(tmp_path: Path, spec: dict[str, Any], name: str = "spec.yaml") -> Path:
-    p = tmp_path / name
-    p.write_text(yaml.safe_dump(spec, sort_keys=False) if name.endswith((".yaml", ".yml")) else json.dumps(spec, indent=2))
-    return p
-
-
-def openapi(paths: dict[str, Any] | None = None, schemas: dict[str, Any] | None = None, version: str = "3.1.0", **extra: Any) -> dict[str, Any]:
-    """A small valid OpenAPI document around the given paths and component schemas."""
-    doc: dict[str, Any] = {"openapi": version, "info": {"title": "Test API", "version": "1.0.0"}, "paths": paths or {}}
-    if schemas:
-        doc["components"] = {"schemas": schemas}
-    doc.update(extra)
-    return doc
-
-
-def run_specgen(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in a subprocess, as a user would."""
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("FORCE_COLOR", None)
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or ROOT, env=full_env, capture_output=True, text=True, timeout=timeout)
-
-
-def normalize_dict(tmp_path: Path, spec: dict[str, Any]) -> Any:
-    """Spec dict -> IR through the real load and normalize stages."""
-    from generator.diagnostics import Diagnostics
-    from generator.load import load
-    from generator.normalize import normalize
-
-    diags = Diagnostics()
-    api = normalize(load(write_spec(tmp_path, spec), diags, use_cache=False), diags)
-    api.__dict__["_diags"] = diags
-    return api

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import ROOT, run_specgen
+from support import ROOT, run_specgen
 
 
 def test_committed_generated_tree_is_current() -> None:
