@@ -106,6 +106,11 @@ class Model:
     used_in_request: bool = False
     used_in_response: bool = False
     examples: tuple[Any, ...] = ()
+    closed: bool = False  # additionalProperties: false
+    # `oneOf`/`anyOf` of subschemas that only list `required`: one of these sets must be present
+    # (all of them allowed together only for anyOf)
+    alternatives: tuple[tuple[str, ...], ...] = ()
+    alternatives_exclusive: bool = False
 
     @cached_property
     def field_map(self) -> dict[str, Field]:

@@ -1,11 +1,514 @@
-"""`specgen mock` (built out by issue 5)."""
+"""`specgen mock SPEC [--port N] [--fixtures DIR]`: a local HTTP server that answers like the API.
+
+It routes by method and path template (literal segments beat parameters, the servers' base
+path such as `/v1` is optional), validates path, query and header parameters and the JSON body
+against the spec's own schemas with jsonschema (OpenAPI 3.0 semantics through
+openapi-schema-validator's OAS30 write validator for 3.0 specs, OAS 3.1 / draft 2020-12
+otherwise; `$ref`s, relative-file ones included, resolve through the loaded documents), and
+answers:
+
+- 400 with `{"error": {...}, "errors": [...]}` when a parameter is invalid or the body is not JSON;
+- 422 with the same shape when the JSON body fails its schema; each entry of `errors` is
+  `{"in": "body"|"query"|"path"|"header", "pointer": "/temperature", "reason": "maximum",
+  "message": "..."}`;
+- otherwise the operation's success response fixture (from `--fixtures DIR` when given, else
+  generated in memory), or its `stream.sse` as `text/event-stream` when the body asks to
+  stream (`"stream": true`) or the operation only streams.
+
+It only ever binds 127.0.0.1. Fixtures are built per operation on first use, so start-up costs
+one parse and normalize of the spec.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
+import socket
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, AsyncIterator, Iterator
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-from generator.diagnostics import UsageError
+from generator import ir
+from generator.diagnostics import Diagnostics, UsageError, split_pointer
+from generator.load import Documents, load
+
+HOST = "127.0.0.1"  # never anything else
+BASE_URI = "file:///specgen-spec/"
+
+
+# ------------------------------------------------------------------ schema validation
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation failure: where (a JSON pointer into the instance) and why (the keyword)."""
+
+    pointer: str
+    reason: str
+    message: str
+
+
+class SchemaValidator:
+    """Validates instances against schemas found by `file#pointer` in the loaded documents."""
+
+    def __init__(self, docs: Documents, openapi: str):
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT4, DRAFT202012
+
+        self.docs = docs
+        self.openapi = openapi
+        spec = DRAFT4 if openapi == "3.0" else DRAFT202012
+        self._spec = spec
+
+        def retrieve(uri: str) -> Any:
+            name = uri[len(BASE_URI):] if uri.startswith(BASE_URI) else None
+            if name is None:
+                raise LookupError(f"refusing to fetch {uri}")
+            res = docs.resolve(name + "#", docs.main.name, "")
+            if res is None:
+                raise LookupError(uri)
+            return Resource(contents=docs.files[res.file].data, specification=spec)  # type: ignore[call-arg]
+
+        resources = [(BASE_URI + name, Resource(contents=d.data, specification=spec)) for name, d in docs.files.items()]  # type: ignore[call-arg]
+        self.registry: Any = Registry(retrieve=retrieve).with_resources(resources)  # type: ignore[call-arg]
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    def _validator(self, where: str, side: str) -> Any:
+        key = (where, side)
+        v = self._cache.get(key)
+        if v is None:
+            import openapi_schema_validator as osv
+
+            file, _, pointer = where.rpartition("#") if "#" in where else (self.docs.main.name, "", where)
+            file = file or self.docs.main.name
+            schema = {"$ref": BASE_URI + file + "#" + _uri_pointer(pointer)}
+            if self.openapi == "3.0":
+                cls = osv.OAS30WriteValidator if side == "request" else osv.OAS30ReadValidator
+                fmt = osv.oas30_format_checker
+            else:
+                cls = osv.OAS31Validator
+                fmt = osv.oas31_format_checker
+            v = cls(schema, registry=self.registry, format_checker=fmt)
+            self._cache[key] = v
+        return v
+
+    def problems(self, instance: Any, where: str, side: str = "request") -> list[Problem]:
+        """Every failure, deepest first within each top-level error (oneOf context flattened)."""
+        out: list[Problem] = []
+        for err in self._validator(where, side).iter_errors(instance):
+            out.append(Problem(_json_pointer(err.absolute_path), str(err.validator), _short(err.message)))
+        return out
+
+    def all_failures(self, instance: Any, where: str, side: str = "request") -> list[Problem]:
+        """Like problems(), with the errors inside oneOf/anyOf contexts too."""
+        out: list[Problem] = []
+        stack = list(self._validator(where, side).iter_errors(instance))
+        while stack:
+            err = stack.pop()
+            out.append(Problem(_json_pointer(err.absolute_path), str(err.validator), _short(err.message)))
+            stack.extend(err.context or ())
+        return out
+
+
+def _uri_pointer(pointer: str) -> str:
+    from urllib.parse import quote
+
+    return quote(pointer, safe="/~!$&'()*+,;=:@")
+
+
+def _json_pointer(path: Any) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _short(message: str, limit: int = 300) -> str:
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
+# ------------------------------------------------------------------ routing
+
+
+@dataclass
+class Route:
+    op: ir.Operation
+    regex: re.Pattern[str]
+    names: list[str]
+    literal_segments: int
+
+
+def _route(op: ir.Operation) -> Route:
+    names: list[str] = []
+    parts = []
+    literal = 0
+    for seg in op.path.strip("/").split("/"):
+        pieces = re.split(r"(\{[^}/]+\})", seg)
+        rx = ""
+        has_param = False
+        for piece in pieces:
+            if piece.startswith("{") and piece.endswith("}"):
+                names.append(piece[1:-1])
+                rx += f"(?P<p{len(names) - 1}>[^/]+)"
+                has_param = True
+            else:
+                rx += re.escape(piece)
+        literal += 0 if has_param else 1
+        parts.append(rx)
+    return Route(op, re.compile("^/" + "/".join(parts) + "/?$"), names, literal)
+
+
+def _base_paths(api: ir.Api) -> list[str]:
+    out = []
+    for url in api.servers:
+        path = urlsplit(url).path.rstrip("/") if "://" in url else url.rstrip("/")
+        if path and path not in out:
+            out.append(path)
+    return out
+
+
+# ------------------------------------------------------------------ the app
+
+
+class MockApp:
+    """The ASGI application (starlette): routing, validation and fixture replies."""
+
+    def __init__(self, spec: Path | str, fixtures_dir: Path | str | None = None):
+        from generator.normalize import normalize
+
+        diags = Diagnostics()
+        self.docs = load(spec, diags)
+        self.api = normalize(self.docs, diags)
+        self.fixtures_dir = Path(fixtures_dir) if fixtures_dir is not None else None
+        self.validator = SchemaValidator(self.docs, self.api.openapi)
+        routes = [_route(op) for op in self.api.operations]
+        # literal segments beat parameters: /chat/completions/messages before /chat/completions/{id}
+        self.routes = sorted(routes, key=lambda r: (-r.literal_segments, len(r.names)))
+        self.bases = _base_paths(self.api)
+        from generator.fixtures import fixture_stems
+
+        self.stems = fixture_stems(self.api)
+        self._param_where = {op.id: {p.name: param_schema_where(self.docs, p) for p in op.parameters} for op in self.api.operations}
+        from starlette.applications import Starlette
+        from starlette.routing import Route as SRoute
+
+        methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+        self.app = Starlette(routes=[SRoute("/{path:path}", self.handle, methods=methods)])
+
+    @property
+    def base_path(self) -> str:
+        return self.bases[0] if self.bases else ""
+
+    def match(self, method: str, path: str) -> tuple[ir.Operation | None, dict[str, str], bool]:
+        """(operation, path params, path known for another method)."""
+        candidates = [path]
+        for b in self.bases:
+            if path == b or path.startswith(b + "/"):
+                candidates.append(path[len(b):] or "/")
+        known = False
+        for cand in candidates:
+            for r in self.routes:
+                m = r.regex.match(cand)
+                if m is None:
+                    continue
+                if r.op.method != method.lower():
+                    known = True
+                    continue
+                return r.op, {n: unquote(m.group(f"p{i}")) for i, n in enumerate(r.names)}, True
+        return None, {}, known
+
+    # -- fixtures
+
+    def response_fixture(self, op: ir.Operation) -> tuple[int, Any, bool]:
+        """(status, JSON body or None, has body)."""
+        ok = op.success
+        status = 200
+        if ok is not None and ok.status[:1].isdigit():
+            status = int(ok.status) if ok.status.isdigit() else int(ok.status[0]) * 100
+        if ok is None or ok.type is None or ok.encoding != "json":
+            return status, None, False
+        if self.fixtures_dir is not None:
+            p = self.fixtures_dir / self.stems[op.id] / f"response.{ok.status}.json"
+            if p.is_file():
+                return status, json.loads(p.read_text(encoding="utf-8")), True
+        from generator.fixtures import operation_fixtures
+
+        fx = operation_fixtures(self.api, op, self.stems[op.id])
+        return status, fx.responses.get(ok.status), ok.status in fx.responses
+
+    def stream_fixture(self, op: ir.Operation) -> str:
+        if self.fixtures_dir is not None:
+            p = self.fixtures_dir / self.stems[op.id] / "stream.sse"
+            if p.is_file():
+                return p.read_text(encoding="utf-8")
+        from generator.fixtures import operation_fixtures
+
+        return operation_fixtures(self.api, op, self.stems[op.id]).stream or "data: [DONE]\n\n"
+
+    # -- validation
+
+    def check_params(self, op: ir.Operation, path_params: dict[str, str], query: list[tuple[str, str]], headers: Any) -> list[dict[str, Any]]:
+        errors: list[dict[str, Any]] = []
+        for p in op.parameters:
+            raw: Any
+            if p.location == "path":
+                raw = path_params.get(p.name)
+            elif p.location == "query":
+                raw = _query_value(p, query)
+            elif p.location == "header":
+                raw = headers.get(p.name)
+            else:
+                continue
+            if raw is None:
+                if p.required:
+                    errors.append({"in": p.location, "pointer": f"/{p.location}/{_esc(p.name)}", "reason": "required", "message": f"{p.location} parameter {p.name!r} is required", "param": p.name})
+                continue
+            value = _coerce(raw, p.type, self.api)
+            for prob in self.validator.problems(value, self._param_where[op.id][p.name], "request"):
+                errors.append({"in": p.location, "pointer": f"/{p.location}/{_esc(p.name)}{prob.pointer}", "reason": prob.reason, "message": f"{p.name}: {prob.message}", "param": p.name})
+        return errors
+
+    async def handle(self, request: Any) -> Any:
+        from starlette.responses import JSONResponse, Response, StreamingResponse
+
+        op, path_params, known = self.match(request.method, request.url.path)
+        if op is None:
+            if known:
+                return _error(405, f"{request.method} is not allowed on {request.url.path}", "method_not_allowed", [])
+            return _error(404, f"no operation matches {request.method} {request.url.path}", "not_found", [])
+        query = parse_qsl(request.url.query, keep_blank_values=True)
+        errors = self.check_params(op, path_params, query, request.headers)
+        if errors:
+            return _error(400, errors[0]["message"], "invalid_request_error", errors)
+        body: Any = None
+        raw = await request.body()
+        if op.body is not None and op.body.encoding == "json":
+            if not raw:
+                if op.body.required:
+                    return _error(400, "this operation needs a JSON body", "invalid_request_error", [{"in": "body", "pointer": "", "reason": "required", "message": "the request body is required"}])
+            else:
+                try:
+                    body = json.loads(raw)
+                except ValueError as e:
+                    return _error(400, f"the body is not JSON: {e}", "invalid_request_error", [{"in": "body", "pointer": "", "reason": "json", "message": str(e)}])
+                probs = self.validator.problems(body, op.body.pointer, "request")
+                if probs:
+                    errs = [{"in": "body", "pointer": p.pointer, "reason": p.reason, "message": p.message, "param": next(iter(split_pointer(p.pointer)), None)} for p in probs]
+                    return _error(422, f"{probs[0].pointer or 'body'}: {probs[0].message}", "invalid_request_error", errs)
+        wants_stream = op.streaming and (
+            (op.stream_param is not None and isinstance(body, dict) and body.get(op.stream_param) is True)
+            or (op.stream_param is None and not any(r.encoding == "json" and r.status.startswith("2") for r in op.responses))
+        )
+        if wants_stream:
+            text = self.stream_fixture(op)
+
+            async def events() -> AsyncIterator[bytes]:
+                for block in text.split("\n\n"):
+                    if block.strip():
+                        yield (block + "\n\n").encode("utf-8")
+
+            return StreamingResponse(events(), media_type="text/event-stream", headers={"cache-control": "no-cache"})
+        status, payload, has_body = self.response_fixture(op)
+        if not has_body:
+            return Response(status_code=status)
+        return JSONResponse(payload, status_code=status)
+
+
+def param_schema_where(docs: Documents, p: ir.Parameter) -> str:
+    """Where a parameter's schema is: `<parameter>/schema` as written (keeps `nullable` and other
+    siblings of a `$ref`), else the type's own place (parameters described by `content`)."""
+    where = p.pointer + "/schema"
+    file, _, pointer = where.rpartition("#") if "#" in where else (docs.main.name, "", where)
+    doc = docs.files.get(file or docs.main.name)
+    node: Any = doc.data if doc is not None else None
+    for tok in split_pointer(pointer):
+        if isinstance(node, dict) and tok in node:
+            node = node[tok]
+        elif isinstance(node, list) and tok.isdigit() and int(tok) < len(node):
+            node = node[int(tok)]
+        else:
+            return p.type.pointer
+    return where
+
+
+def _esc(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _error(status: int, message: str, kind: str, errors: list[dict[str, Any]]) -> Any:
+    from starlette.responses import JSONResponse
+
+    first = errors[0] if errors else {}
+    return JSONResponse(
+        {"error": {"message": message, "type": kind, "param": first.get("param"), "code": first.get("reason")}, "errors": errors},
+        status_code=status,
+    )
+
+
+def _query_value(p: ir.Parameter, query: list[tuple[str, str]]) -> Any:
+    """A query parameter's value from the query string, per its style (form, deepObject)."""
+    if p.style == "deepObject" or (p.type.kind in ("map", "model") and any(k.startswith(p.name + "[") for k, _ in query)):
+        obj: dict[str, Any] = {}
+        for k, v in query:
+            m = re.fullmatch(re.escape(p.name) + r"\[([^\]]*)\]", k)
+            if m:
+                obj[m.group(1)] = v
+        return obj if obj else None
+    values = [v for k, v in query if k == p.name or k == p.name + "[]"]
+    if not values:
+        return None
+    if p.type.kind == "array":
+        if len(values) == 1 and p.explode is False:
+            return values[0].split(",")
+        return values
+    return values[-1]
+
+
+def _coerce(raw: Any, t: ir.TypeExpr, api: ir.Api) -> Any:
+    """Query and path values arrive as strings: read them as the schema's type where they can be."""
+    if isinstance(raw, list):
+        item = t.item if t.kind == "array" and t.item is not None else t
+        return [_coerce(v, item, api) for v in raw]
+    if isinstance(raw, dict):
+        item = t.item if t.kind == "map" and t.item is not None else ir.TypeExpr("string")
+        if t.kind == "model" and t.ref in api.model_map:
+            fm = api.model_map[t.ref].field_map
+            return {k: _coerce(v, fm[k].type if k in fm else item, api) for k, v in raw.items()}
+        return {k: _coerce(v, item, api) for k, v in raw.items()}
+    if not isinstance(raw, str):
+        return raw
+    kind: str = t.kind
+    if kind == "enum" and t.ref in api.enum_map:
+        vt = api.enum_map[t.ref].value_type
+        kind = {"integer": "integer", "number": "number", "boolean": "boolean"}.get(vt, "string")
+    if t.nullable and raw == "null":
+        return None
+    if kind == "integer":
+        try:
+            return int(raw)
+        except ValueError:
+            return raw
+    if kind == "number":
+        try:
+            f = float(raw)
+            return int(f) if f.is_integer() and "." not in raw and "e" not in raw.lower() else f
+        except ValueError:
+            return raw
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(raw.lower(), raw)
+    if kind == "union":
+        for v in t.variants:
+            c = _coerce(raw, v, api)
+            if not isinstance(c, str):
+                return c
+    return raw
+
+
+# ------------------------------------------------------------------ running it
+
+
+class MockServer:
+    """The mock server in a background thread, for tests:
+
+        with MockServer("specs/x.yaml") as server:
+            client = Client(base_url=server.base_url, api_key="test")
+    """
+
+    def __init__(self, spec: Path | str, fixtures_dir: Path | str | None = None, port: int = 0):
+        self.spec = spec
+        self.fixtures_dir = fixtures_dir
+        self.port = port
+        self.app: MockApp | None = None
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._sock: socket.socket | None = None
+
+    @property
+    def origin(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """Origin plus the spec's base path (`/v1`), as a client's base_url."""
+        assert self.app is not None, "start the server first"
+        return self.origin + self.app.base_path
+
+    def start(self) -> MockServer:
+        import uvicorn
+
+        self.app = MockApp(self.spec, self.fixtures_dir)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # accepted connections inherit it: no Nagle delay between a response's header and body writes
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((HOST, self.port))
+        self.port = sock.getsockname()[1]
+        self._sock = sock
+        config = uvicorn.Config(self.app.app, host=HOST, port=self.port, log_level="warning", access_log=False, lifespan="off", ws="none")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, name="specgen-mock", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the mock server did not start")
+            time.sleep(0.005)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self._sock is not None:
+            self._sock.close()
+        self._server = self._thread = self._sock = None
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("specgen mock is not available yet")
+    """`specgen mock`: serve until interrupted."""
+    import uvicorn
+
+    spec = Path(args.spec)
+    if not spec.is_file():
+        raise UsageError(f"{spec}: no such file")
+    fixtures = getattr(args, "fixtures", None)
+    if fixtures is not None and not Path(fixtures).is_dir():
+        raise UsageError(f"--fixtures {fixtures}: no such folder")
+    port = int(getattr(args, "port", 4010) or 0)
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port {port} is not a port number")
+    app = MockApp(spec, fixtures)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((HOST, port))
+    except OSError as e:
+        raise UsageError(f"cannot listen on {HOST}:{port}: {e.strerror}") from None
+    port = sock.getsockname()[1]
+    print(f"specgen mock: {len(app.api.operations)} operations of {app.api.title} on http://{HOST}:{port}{app.base_path} (Ctrl-C stops)", file=sys.stderr, flush=True)
+    config = uvicorn.Config(app.app, host=HOST, port=port, log_level="warning", lifespan="off", ws="none")
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+    return 0
+
+
+def iter_sse(text: str) -> Iterator[str]:
+    """The `data:` payloads of an SSE text, in order (for tests and tools)."""
+    for block in text.split("\n\n"):
+        data = [ln[5:].lstrip() for ln in block.splitlines() if ln.startswith("data:")]
+        if data:
+            yield "\n".join(data)

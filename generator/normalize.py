@@ -23,6 +23,10 @@ from generator.naming import MODEL_RESERVED, PY_RESERVED, Namer, pascal, safe_id
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PRIMITIVES = {"string", "integer", "number", "boolean", "null", "object", "array"}
+# names the generated client's modules import beside the API's types (never handed to a schema)
+CLIENT_RUNTIME_NAMES = frozenset(
+    {"Annotated", "Mapping", "Sequence", "Required", "TypeAlias", "TypedDict", "SyncPage", "AsyncPage", "FileContent"}
+)
 _DISCRIMINATOR_PREFERENCE = ("type", "role", "object", "kind", "event", "status")
 _REPLACEMENT_PATTERNS = [
     re.compile(p, re.IGNORECASE)
@@ -132,6 +136,9 @@ class _ModelDraft:
     title: str | None = None
     deprecated: ir.Deprecation | None = None
     examples: tuple[Any, ...] = ()
+    closed: bool = False
+    alternatives: tuple[tuple[str, ...], ...] = ()
+    alternatives_exclusive: bool = False
 
 
 @dataclass
@@ -152,7 +159,7 @@ class Normalizer:
         self.root: dict[str, Any] = docs.main.data
         self.main = docs.main.name
         self.version = self._version()
-        self.types = Namer(reserved=PY_RESERVED | {"Any", "List", "Dict", "Optional", "Union", "Literal", "BaseModel", "Field", "Client", "AsyncClient", "Stream", "AsyncStream", "NotGiven", "NOT_GIVEN"})
+        self.types = Namer(reserved=PY_RESERVED | {"Any", "List", "Dict", "Optional", "Union", "Literal", "BaseModel", "Field", "Client", "AsyncClient", "Stream", "AsyncStream", "NotGiven", "NOT_GIVEN"} | CLIENT_RUNTIME_NAMES)
         self.memo: dict[Key, ir.TypeExpr] = {}
         self.in_progress: set[Key] = set()
         self.component_names: dict[Key, str] = {}
@@ -377,6 +384,8 @@ class Normalizer:
             return self._allof(node, ctx, nullable)
         for kw in ("oneOf", "anyOf"):
             if kw in node and isinstance(node[kw], list):
+                if _required_alternatives(node, kw) is not None:
+                    return self._object(node, ctx, nullable)  # an object whose union only says which fields are required
                 return self._union(node, kw, ctx, nullable)
 
         if "const" in node:
@@ -542,6 +551,16 @@ class Normalizer:
         dep = _deprecation(node)
         self.note_deprecated("schema", name, ctx.file, ctx.pointer, dep)
         draft = _ModelDraft(name, where, description=_text(extra.get("description")), title=_text(extra.get("title")) or None, deprecated=dep, examples=_examples(extra))
+        draft.closed = additional is not None and additional[0] is False
+        for kw in ("oneOf", "anyOf"):
+            alts = _required_alternatives(node, kw)
+            if alts is not None:
+                # `not: {required: [a, b]}` beside `anyOf` makes the sets exclusive too
+                nots = node.get("not")
+                every = {n for alt in alts for n in alt}
+                exclusive = kw == "oneOf" or (isinstance(nots, dict) and set(nots) == {"required"} and isinstance(nots["required"], list) and set(map(str, nots["required"])) == every)
+                draft.alternatives, draft.alternatives_exclusive = alts, exclusive
+                break
         self.models[name] = draft
         self.model_order.append(name)
         fnames = Namer(reserved=MODEL_RESERVED | PY_RESERVED)
@@ -612,6 +631,11 @@ class Normalizer:
         if open_values is not None:
             return self._enum(node, open_values, ctx, nullable, is_open=True)
         if len(subs) == 1:
+            key = (ctx.file, ctx.pointer)
+            sub_key = (subs[0][1], subs[0][2])
+            if key in self.component_names and sub_key not in self.component_names and not (isinstance(subs[0][0], dict) and "$ref" in subs[0][0]):
+                # `Name: anyOf [{inline object}, null]`: the inline object is `Name`
+                self.component_names[sub_key] = self.component_names[key]
             t = self.schema(subs[0][0], _Ctx(subs[0][1], subs[0][2], ctx.hint))
             return t.with_nullable() if nullable and not t.nullable else t
         key = (ctx.file, ctx.pointer)
@@ -1117,6 +1141,9 @@ class Normalizer:
                     used_in_request=name in req,
                     used_in_response=name in resp or not (name in req),
                     examples=d.examples,
+                    closed=d.closed,
+                    alternatives=d.alternatives,
+                    alternatives_exclusive=d.alternatives_exclusive,
                 )
             )
         enums = [replace(e, group=groups.get(e.name, "shared")) for e in self.enums.values()]
@@ -1312,6 +1339,19 @@ def _open_enum_values(node: dict[str, Any], targets: list[Any]) -> list[Any] | N
             return None
         values.extend(v for v in vals if v not in values)
     return values or None
+
+
+def _required_alternatives(node: dict[str, Any], kw: str) -> tuple[tuple[str, ...], ...] | None:
+    """`properties` plus `anyOf: [{required: [a]}, {required: [b]}]`: the required sets, else None."""
+    parts = node.get(kw)
+    if not isinstance(node.get("properties"), dict) or not isinstance(parts, list) or not parts:
+        return None
+    out = []
+    for p in parts:
+        if not isinstance(p, dict) or not isinstance(p.get("required"), list) or set(p) - {"required", "description", "title"}:
+            return None
+        out.append(tuple(str(r) for r in p["required"]))
+    return tuple(out)
 
 
 def _deprecation_in_allof(site: dict[str, Any], description: str) -> ir.Deprecation | None:

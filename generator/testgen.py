@@ -1,11 +1,134 @@
-"""The testgen artifact (built out by its own issue)."""
+"""The tests artifact: OUT/tests/, pytest modules that call every operation through the generated
+client against specgen's mock server, over real HTTP.
+
+- `conftest.py` puts OUT on sys.path, finds the spec (the relative path recorded at generation,
+  looked up from OUT upwards and checked by sha256; `SPECGEN_MOCK_SPEC` overrides), and starts
+  `generator.mock.MockServer` on 127.0.0.1, port 0, serving OUT/fixtures. The tests therefore
+  need specgen installed (they run inside specgen's own suite) and skip, saying so, without it.
+- `test_<resource>.py`, one per resource root (`client.chat...` -> test_chat.py): every valid
+  request fixture (minimal, full, deprecated, each variant), sync and async, asserting the
+  result's model type; streaming operations with `stream=True`, iterated to the end; every
+  invalid fixture, expecting the client's error class (or a TypeError before sending, when a
+  required argument is missing).
+
+All decisions are made here: each module gets a table of operations (how fixture keys map to
+method arguments, what the result must be) and the lists of cases; the templates only place it.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from generator import ir
-from generator.render import RenderContext
+from generator.fixtures import all_fixtures
+from generator.naming import Namer, file_stem
+from generator.render import RenderContext, render_template
 
 
 def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     """Files of this artifact, keyed by their path relative to OUT."""
-    return {}
+    groups: dict[str, list[tuple[ir.Operation, Any]]] = {}
+    for op, fx in all_fixtures(api):
+        root = op.resource[0] if op.resource else "default"
+        groups.setdefault(root, []).append((op, fx))
+    if not groups:
+        return {}
+    out: dict[str, str] = {}
+    out["tests/conftest.py"] = render_template(
+        "tests/conftest.py.j2",
+        ctx=ctx,
+        api=api,
+        package=ctx.package,
+        spec_label=ctx.spec_label,
+        spec_sha256=api.spec_sha256,
+    )
+    stems = Namer(reserved={"conftest", "__init__"})
+    for root, items in groups.items():
+        operations = {op.id: _operation(api, op, fx) for op, fx in items}
+        valid = [(op.id, name) for op, fx in items for name in fx.requests]
+        invalid = [(op.id, case.name) for op, fx in items for case in fx.invalid]
+        streaming = [op.id for op, fx in items if fx.stream is not None and (op.stream_param is not None or operations[op.id]["result"]["kind"] == "stream")]
+        stem = stems.claim("test_" + file_stem(root, "default"))
+        out[f"tests/{stem}.py"] = render_template(
+            "tests/test_module.py.j2",
+            ctx=ctx,
+            api=api,
+            resource=root,
+            operations=operations,
+            valid=valid,
+            invalid=invalid,
+            streaming=streaming,
+        )
+    return out
+
+
+def _operation(api: ir.Api, op: ir.Operation, fx: Any) -> dict[str, Any]:
+    """What a generated test needs to call one operation from its fixtures."""
+    args: dict[str, dict[str, str]] = {"query": {}, "header": {}, "body": {}}
+    path: list[str] = []
+    body_whole = None
+    required_body: list[str] = []
+    binary: list[str] = []
+    for a in op.arguments:
+        if a.source == "path":
+            path.append(a.wire_name)
+        elif a.source in ("query", "header"):
+            args[a.source][a.wire_name] = a.py_name
+        elif a.source == "body":
+            args["body"][a.wire_name] = a.py_name
+            if a.required:
+                required_body.append(a.wire_name)
+        elif a.source == "body_whole":
+            body_whole = a.py_name
+        if a.type.kind == "binary":
+            binary.append(a.py_name)
+    return {
+        "stem": fx.stem,
+        "call": list(op.resource) + [op.py_name],
+        "method": op.method.upper(),
+        "path_template": op.path,
+        "wrapped": fx.wrapped,
+        "path": path,
+        "args": args,
+        "body_whole": body_whole,
+        "required_body": required_body,
+        "binary": binary,
+        "result": _result(api, op),
+        "stream_param": op.stream_param,
+        "stream_types": _class_names(api, op.stream_type) if op.stream_type is not None else [],
+        "stream_events": len(fx.stream_events),
+    }
+
+
+def _result(api: ir.Api, op: ir.Operation) -> dict[str, Any]:
+    """The kind of value a call returns and the classes it must be an instance of."""
+    ok = op.success
+    if op.streaming and op.stream_param is None and not any(r.encoding == "json" and r.status.startswith("2") for r in op.responses):
+        return {"kind": "stream", "types": _class_names(api, op.stream_type) if op.stream_type is not None else []}
+    if op.pagination is not None:
+        return {"kind": "page", "types": _class_names(api, op.pagination.item_type)}
+    if ok is None or ok.type is None or ok.encoding != "json":
+        return {"kind": "other", "types": []}
+    t = ok.type
+    if t.kind == "array":
+        return {"kind": "list", "types": _class_names(api, t.item) if t.item is not None else []}
+    names = _class_names(api, t)
+    return {"kind": "model" if names else "value", "types": names}
+
+
+def _class_names(api: ir.Api, t: ir.TypeExpr | None) -> list[str]:
+    """The pydantic classes a value of `t` parses into (variant models for unions); [] when it
+    is not a model (primitives, maps, mixed unions)."""
+    if t is None:
+        return []
+    if t.kind == "model" and t.ref in api.model_map:
+        return [t.ref]
+    if t.kind == "union" and t.ref in api.union_map:
+        out: list[str] = []
+        for v in api.union_map[t.ref].variants:
+            sub = _class_names(api, v.type)
+            if not sub:
+                return []
+            out.extend(n for n in sub if n not in out)
+        return out
+    return []

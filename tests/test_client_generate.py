@@ -1,0 +1,268 @@
+"""`specgen generate` on small specs written to exercise the client generator: hostile text,
+every auth scheme, deprecated operations, unions, uploads, SSE-only and odd field names."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Iterator
+
+import httpx
+import pytest
+
+from support import ROOT, openapi, run_specgen, write_spec
+
+HOSTILE = 'Ends with a quote" and """triple""" \\ backslash \\n \r\n CR \x00 NUL \u2028 LS {{ jinja }} {% raw %} \'single\''
+
+SCHEMAS: dict[str, Any] = {
+    "Thing": {
+        "type": "object",
+        "description": HOSTILE,
+        "required": ["id", "kind", "class"],
+        "properties": {
+            "id": {"type": "string", "description": HOSTILE},
+            "kind": {"type": "string", "enum": ["thing"]},
+            "class": {"type": "string", "description": "a keyword as a field name"},
+            "x-weird name": {"type": "integer", "nullable": True},
+            "mode": {"anyOf": [{"type": "string"}, {"type": "string", "enum": ['a"b', "c\\d"]}]},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "shape": {"$ref": "#/components/schemas/Shape"},
+            "parent": {"$ref": "#/components/schemas/Thing"},
+        },
+    },
+    "Circle": {"type": "object", "required": ["type", "r"], "properties": {"type": {"type": "string", "enum": ["circle"]}, "r": {"type": "number"}}},
+    "Square": {"type": "object", "required": ["type", "side"], "properties": {"type": {"type": "string", "enum": ["square"]}, "side": {"type": "number"}}},
+    "Shape": {"oneOf": [{"$ref": "#/components/schemas/Circle"}, {"$ref": "#/components/schemas/Square"}], "discriminator": {"propertyName": "type"}},
+    "NewThing": {
+        "type": "object",
+        "required": ["name", "shape"],
+        "properties": {
+            "name": {"type": "string", "description": HOSTILE},
+            "shape": {"$ref": "#/components/schemas/Shape"},
+            "old": {"type": "string", "deprecated": True, "description": "Deprecated in favor of `name`."},
+            "for": {"type": "string"},
+            "a-b": {"type": "integer"},
+        },
+    },
+    "Problem": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}},
+    "Event": {"type": "object", "properties": {"n": {"type": "integer"}}},
+}
+
+PROBLEM = {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def _spec(auth: dict[str, Any]) -> dict[str, Any]:
+    paths: dict[str, Any] = {
+        "/things": {
+            "post": {
+                "operationId": "createThing",
+                "summary": HOSTILE,
+                "description": HOSTILE,
+                "parameters": [
+                    {"name": "X-Request-Tag", "in": "header", "schema": {"type": "string"}},
+                    {"name": "dry-run", "in": "query", "schema": {"type": "boolean"}},
+                ],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewThing"}}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}, "default": PROBLEM},
+            },
+        },
+        "/things/{thing_id}": {
+            "get": {
+                "operationId": "getThing",
+                "deprecated": True,
+                "description": "Deprecated in favor of `things.fetch`.",
+                "parameters": [{"name": "thing_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}, "404": PROBLEM},
+            },
+        },
+        "/events": {
+            "get": {
+                "operationId": "streamEvents",
+                "responses": {"200": {"description": "events", "content": {"text/event-stream": {"schema": {"$ref": "#/components/schemas/Event"}}}}},
+            },
+        },
+        "/files": {
+            "post": {
+                "operationId": "uploadFile",
+                "requestBody": {
+                    "required": True,
+                    "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}, "purpose": {"type": "string"}}}}},
+                },
+                "responses": {"200": {"description": "ok", "content": {"text/plain": {"schema": {"type": "string"}}}}},
+            },
+        },
+        "/batch": {
+            "put": {
+                "operationId": "putBatch",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/NewThing"}}}}},
+                "responses": {"204": {"description": "done"}},
+            },
+        },
+    }
+    doc = openapi(paths, SCHEMAS, info={"title": HOSTILE, "version": '1.0"', "description": HOSTILE}, servers=[{"url": "http://127.0.0.1:1/base"}])
+    doc["components"]["securitySchemes"] = {"auth": auth}
+    doc["security"] = [{"auth": []}]
+    return doc
+
+
+AUTHS = {
+    "bearer": {"type": "http", "scheme": "bearer"},
+    "basic": {"type": "http", "scheme": "basic"},
+    "header": {"type": "apiKey", "in": "header", "name": 'X-Api-"Key'},
+    "query": {"type": "apiKey", "in": "query", "name": "api key"},
+}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One package per auth scheme, generated into a temporary folder."""
+    root = tmp_path_factory.mktemp("clients")
+    for name, auth in AUTHS.items():
+        spec = write_spec(root, _spec(auth), f"{name}.yaml")
+        res = run_specgen("generate", str(spec), "-o", str(root / name), "--package", f"hostile_{name}", "--quiet", "--no-validate")
+        assert res.returncode == 0, res.stderr
+    return root
+
+
+def _load(generated: Path, name: str) -> ModuleType:
+    path = str(generated / name)
+    if path not in sys.path:
+        sys.path.insert(0, path)
+    return importlib.import_module(f"hostile_{name}")
+
+
+def _client(mod: ModuleType, handler: Any, **kw: Any) -> Any:
+    return mod.Client(api_key="user:secret", http_client=httpx.Client(transport=httpx.MockTransport(handler)), max_retries=0, **kw)
+
+
+def test_hostile_text_stays_inside_strings_and_docstrings(generated: Path) -> None:
+    pkg = generated / "bearer" / "hostile_bearer"
+    for py in pkg.rglob("*.py"):
+        text = py.read_text(encoding="utf-8")
+        ast.parse(text)  # nothing broke out into code
+        assert "\x00" not in text and "\u2028" not in text and "\r" not in text, py
+        assert text.startswith("# generated by specgen "), py
+        assert len(text.splitlines()[0].split("sha256 ")[1].split(")")[0]) == 64
+    mod = _load(generated, "bearer")
+    assert mod.__version__ == '1.0"'
+    assert '"""triple"""' in (mod.__doc__ or "")
+    assert "{{ jinja }}" in (mod.types.Thing.__doc__ or "")
+
+
+def test_generated_small_clients_pass_mypy_strict(generated: Path) -> None:
+    pkgs = [str(generated / n / f"hostile_{n}") for n in AUTHS]
+    usage = generated / "usage_deprecated.py"
+    usage.write_text(
+        "from hostile_bearer import Client\n"
+        "c = Client()\n"
+        "c.things.retrieve('x')\n"  # a deprecated operation: the type checker says so
+        "c.things.create(name='n', shape={'type': 'circle', 'r': 1.0}, for_='f', a_b=1)\n"
+    )
+    env = {**os.environ, "MYPYPATH": str(generated / "bearer")}
+    cmd = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(ROOT / ".mypy_cache"), "--no-error-summary"]
+    res = subprocess.run(cmd + pkgs, cwd=generated, capture_output=True, text=True, timeout=240)
+    assert res.returncode == 0, res.stdout + res.stderr
+    res = subprocess.run(cmd + ["--enable-error-code", "deprecated", str(usage)], cwd=generated, env=env, capture_output=True, text=True, timeout=240)
+    errors = [ln for ln in res.stdout.splitlines() if "usage_deprecated.py" in ln]
+    assert len(errors) == 1 and ":3:" in errors[0] and "deprecated" in errors[0] and "things.fetch" in errors[0], res.stdout
+
+
+@pytest.mark.parametrize(
+    "name, check",
+    [
+        ("bearer", lambda r: r.headers["authorization"] == "Bearer user:secret"),
+        ("basic", lambda r: r.headers["authorization"] == "Basic dXNlcjpzZWNyZXQ="),
+        ("header", lambda r: r.headers['x-api-"key'] == "user:secret" and "authorization" not in r.headers),
+        ("query", lambda r: r.url.params["api key"] == "user:secret"),
+    ],
+)
+def test_auth_follows_the_security_scheme(generated: Path, name: str, check: Any) -> None:
+    mod = _load(generated, name)
+    seen: list[httpx.Request] = []
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        seen.append(req)
+        return httpx.Response(200, json={"id": "t1", "kind": "thing", "class": "c"})
+
+    with _client(mod, handler) as c:
+        thing = c.things.create(name="n", shape={"type": "square", "side": 2})
+    assert check(seen[0])
+    assert str(seen[0].url).startswith("http://127.0.0.1:1/base/things")
+    assert thing.class_ == "c"
+
+
+def test_body_params_headers_and_discriminated_union(generated: Path) -> None:
+    mod = _load(generated, "bearer")
+    seen: list[httpx.Request] = []
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        seen.append(req)
+        return httpx.Response(200, json={"id": "t1", "kind": "thing", "class": "c", "x-weird name": None, "mode": "unknown-mode", "shape": {"type": "circle", "r": 2}, "parent": {"id": "p", "kind": "thing", "class": "k"}})
+
+    with _client(mod, handler) as c:
+        with pytest.warns(DeprecationWarning, match="`name`"):
+            t = c.things.create(name="n", shape={"type": "circle", "r": 1.0}, for_="x", a_b=3, old="o", x_request_tag="tag", dry_run=True)
+    body = json.loads(seen[0].content)
+    assert body == {"name": "n", "shape": {"type": "circle", "r": 1.0}, "for": "x", "a-b": 3, "old": "o"}
+    assert seen[0].headers["x-request-tag"] == "tag" and seen[0].url.params["dry-run"] == "true"
+    assert isinstance(t.shape, mod.types.Circle) and t.shape.r == 2
+    assert t.mode == "unknown-mode"  # open enum
+    assert t.x_weird_name is None and t.parent is not None and t.parent.class_ == "k"
+    with pytest.raises(Exception):
+        mod.types.Thing.model_validate({"id": "t", "kind": "thing", "class": "c", "shape": {"type": "hexagon"}})
+
+
+def test_deprecated_operation_warns_with_its_replacement_and_error_model(generated: Path) -> None:
+    mod = _load(generated, "bearer")
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, json={"detail": "no such thing"})
+
+    with _client(mod, handler) as c:
+        with pytest.warns(DeprecationWarning, match="things.fetch"), pytest.raises(mod.NotFoundError) as info:
+            c.things.retrieve("a/b")
+    assert isinstance(info.value.body, mod.types.Problem) and info.value.body.detail == "no such thing"
+    assert info.value.request.url.raw_path == b"/base/things/a%2Fb"
+
+
+def test_sse_only_operation_always_streams_and_uploads_are_multipart(generated: Path) -> None:
+    mod = _load(generated, "bearer")
+    seen: list[httpx.Request] = []
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        seen.append(req)
+        if req.url.path.endswith("/events"):
+            return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=b'data: {"n": 1}\n\ndata: {"n": 2}\n\n')
+        if req.url.path.endswith("/files"):
+            return httpx.Response(200, text="stored")
+        return httpx.Response(204)
+
+    with _client(mod, handler) as c:
+        assert [e.n for e in c.events.list()] == [1, 2]  # ends with the body when no [DONE] comes
+        assert c.files.create(file=b"abc", purpose="test") == "stored"
+        assert c.batch.update(body=[{"name": "a", "shape": {"type": "square", "side": 1}}]) is None
+    upload = seen[1]
+    assert upload.headers["content-type"].startswith("multipart/form-data")
+    assert b'name="file"' in upload.content and b"abc" in upload.content and b'name="purpose"' in upload.content
+    assert json.loads(seen[2].content) == [{"name": "a", "shape": {"type": "square", "side": 1}}]
+
+
+def test_no_server_means_base_url_is_required(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, openapi({"/ping": {"get": {"operationId": "ping", "responses": {"200": {"description": "ok"}}}}}))
+    res = run_specgen("generate", str(spec), "-o", str(tmp_path / "out"), "--package", "noserver_client", "--quiet")
+    assert res.returncode == 0, res.stderr
+    script = (
+        "import noserver_client as p\n"
+        "try:\n    p.Client()\nexcept ValueError as e:\n    print('needs', e)\n"
+        "print(p.Client(base_url='http://h').base_url)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path / "out", capture_output=True, text=True, timeout=60, env={**os.environ, "NOSERVER_CLIENT_BASE_URL": ""})
+    assert out.returncode == 0, out.stderr
+    assert "needs" in out.stdout and "http://h" in out.stdout

@@ -1,0 +1,227 @@
+"""`specgen diff` end to end: the seed specs, the CLI (formats, --fail-on, --rules, git:REV:path),
+the committed reports that `specgen check` keeps current, and the corpus."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from support import ROOT, SEED_SPECS, corpus, openapi, run_specgen, write_spec
+
+from generator.config import load_project
+from generator.diff import Report, check_reports, compare, diff_specs, load_api, render_markdown, write_reports
+from generator.diff_rules import RULES
+
+
+@pytest.fixture(scope="module")
+def chat_2023_to_2025() -> Report:
+    return compare(load_api(SEED_SPECS["openai-chat-2023"], use_cache=False), load_api(SEED_SPECS["openai-chat-2025"], use_cache=False))
+
+
+def by_path(rep: Report, path: str) -> dict[str, Any]:
+    return {c.rule: c for c in rep.changes if c.path == path}
+
+
+def test_chat_2023_to_2025_top_logprobs_maximum_relaxed(chat_2023_to_2025: Report) -> None:
+    c = by_path(chat_2023_to_2025, "body.top_logprobs")["request-max-increased"]
+    assert (c.old, c.new, c.severity, c.direction) == (5, 20, "info", "request")
+    assert c.message() == "maximum 5 → 20"
+
+
+def test_chat_2023_to_2025_max_tokens_deprecated(chat_2023_to_2025: Report) -> None:
+    c = by_path(chat_2023_to_2025, "body.max_tokens")["property-deprecated"]
+    assert c.new == "max_completion_tokens" and c.severity == "warning"
+    assert "in favor of `max_completion_tokens`" in c.message()
+
+
+def test_chat_2023_to_2025_tool_choice_gains_required(chat_2023_to_2025: Report) -> None:
+    hits = [c for c in chat_2023_to_2025.changes if c.path.startswith("body.tool_choice") and c.rule == "request-enum-value-added"]
+    assert len(hits) == 1 and hits[0].new == ["required"]
+    assert any(c.symbol == "ToolChoiceMode.REQUIRED" and c.change == "added" for c in chat_2023_to_2025.client)
+
+
+def test_chat_2023_to_2025_developer_message_variant_added(chat_2023_to_2025: Report) -> None:
+    c = by_path(chat_2023_to_2025, "body.messages[]<role=developer>")["request-union-variant-added"]
+    assert c.severity == "info" and c.new == "ChatCompletionRequestDeveloperMessage"
+
+
+def test_chat_2023_to_2025_new_optional_fields_are_info(chat_2023_to_2025: Report) -> None:
+    for name in ("audio", "modalities", "prediction", "store", "metadata", "max_completion_tokens", "service_tier"):
+        c = by_path(chat_2023_to_2025, f"body.{name}")["request-property-added"]
+        assert c.severity == "info", name
+    args = {c.symbol: c.change for c in chat_2023_to_2025.client if c.kind == "argument"}
+    assert args["client.chat.completions.create(audio)"] == "added"
+
+
+def test_chat_2023_to_2025_nothing_reported_twice(chat_2023_to_2025: Report) -> None:
+    keys = [(g.key, c.path, c.rule) for g in chat_2023_to_2025.groups for c in g.changes]
+    assert len(keys) == len(set(keys))
+    # each fact once across the whole report, not once per place that reaches it
+    facts = [(c.path, c.rule, c.message()) for c in chat_2023_to_2025.changes]
+    assert len(facts) == len(set(facts))
+    assert len({g.key for g in chat_2023_to_2025.groups}) == len(chat_2023_to_2025.groups)
+
+
+def test_chat_2023_to_2025_renamed_messages_are_matched_not_replaced(chat_2023_to_2025: Report) -> None:
+    renamed = {(c.old, c.new) for c in chat_2023_to_2025.client if c.change == "renamed"}
+    assert ("SystemMessage", "ChatCompletionRequestSystemMessage") in renamed
+    assert not any(c.rule == "request-union-variant-removed" for c in chat_2023_to_2025.changes)
+
+
+def test_markdown_is_grouped_with_the_summary_first(chat_2023_to_2025: Report) -> None:
+    md = render_markdown(chat_2023_to_2025, "Chat: 2023 -> 2025")
+    head, _, rest = md.partition("### ")
+    assert "| 🔴 breaking |" in head and "| 🔵 info |" in head
+    assert "`POST /chat/completions` · `client.chat.completions.create`" in md
+    assert "## What it does to your client" in md
+    assert str(ROOT) not in md and "/tmp" not in md
+
+
+# ------------------------------------------------------------------ the CLI
+
+
+def small(tmp_path: Path, name: str, props: dict[str, Any]) -> Path:
+    spec = openapi(
+        {
+            "/things": {
+                "post": {
+                    "operationId": "createThing",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": props}}}},
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        }
+    )
+    return write_spec(tmp_path, spec, name)
+
+
+def test_fail_on_breaking_exits_1_only_when_something_breaks(tmp_path: Path) -> None:
+    a = small(tmp_path, "a.yaml", {"x": {"type": "string"}, "y": {"type": "string"}})
+    b = small(tmp_path, "b.yaml", {"x": {"type": "string"}})
+    c = small(tmp_path, "c.yaml", {"x": {"type": "string"}, "y": {"type": "string"}, "z": {"type": "string"}})
+    assert run_specgen("diff", str(a), str(b), "--fail-on", "breaking").returncode == 1
+    assert run_specgen("diff", str(a), str(c), "--fail-on", "breaking").returncode == 0
+    assert run_specgen("diff", str(a), str(c), "--fail-on", "info").returncode == 1
+    res = run_specgen("diff", str(a), str(b))
+    assert res.returncode == 0 and "request-property-removed" in res.stdout
+    assert "\x1b[" not in res.stdout  # not a terminal: no color
+    assert "\x1b[" in run_specgen("diff", str(a), str(b), "--color", "always").stdout
+
+
+def test_json_output_has_the_documented_shape(tmp_path: Path) -> None:
+    a = small(tmp_path, "a.yaml", {"x": {"type": "string"}, "y": {"type": "string"}})
+    b = small(tmp_path, "b.json", {"x": {"type": "string"}})
+    res = run_specgen("diff", str(a), str(b), "--format", "json")
+    data = json.loads(res.stdout)
+    assert set(data) == {"old", "new", "summary", "groups", "client"}
+    assert data["summary"] == {"breaking": 1, "warning": 0, "info": 0, "total": 1}
+    (group,) = data["groups"]
+    assert (group["kind"], group["key"], group["call"]) == ("operation", "POST /things", "client.things.create")
+    (change,) = group["changes"]
+    assert set(change) == {"rule", "severity", "direction", "path", "message", "old", "new"}
+    assert (change["rule"], change["path"], change["direction"]) == ("request-property-removed", "body.y", "request")
+    assert {"kind": "argument", "symbol": "client.things.create(y)", "change": "removed", "old": "y: str = ...", "new": None} in data["client"]
+
+
+def test_rules_lists_every_rule() -> None:
+    res = run_specgen("diff", "--rules", "--format", "json")
+    rules = json.loads(res.stdout)
+    assert res.returncode == 0 and len(rules) == len(RULES)
+    assert {"id", "severity", "direction", "description"} == set(rules[0])
+    text = run_specgen("diff", "--rules").stdout
+    for rid in ("request-property-removed", "response-property-became-optional", "request-enum-value-removed", "request-max-decreased", "operation-deprecated"):
+        assert rid in text
+
+
+def test_missing_arguments_and_files_are_usage_errors(tmp_path: Path) -> None:
+    res = run_specgen("diff", str(tmp_path / "nope.yaml"), str(tmp_path / "nope2.yaml"))
+    assert res.returncode == 2 and "no such file" in res.stderr and "Traceback" not in res.stderr
+    assert run_specgen("diff").returncode == 2
+
+
+def test_spec_values_cannot_break_the_markdown(tmp_path: Path) -> None:
+    a = small(tmp_path, "a.yaml", {"x|y`z": {"type": "string"}})
+    b = small(tmp_path, "b.yaml", {"other": {"type": "string"}})
+    md = run_specgen("diff", str(a), str(b), "--format", "markdown").stdout
+    row = next(line for line in md.splitlines() if "request-property-removed" in line)
+    assert row.count(" | ") == 3  # the pipe from the spec is escaped, the columns hold
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_rev_path_reads_the_spec_and_its_relative_refs(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "api").mkdir(parents=True)
+    git(repo, "init", "-q")
+    spec = openapi({"/things": {"post": {"operationId": "createThing", "requestBody": {"content": {"application/json": {"schema": {"$ref": "thing.yaml"}}}}, "responses": {"200": {"description": "ok"}}}}})
+    (repo / "api" / "openapi.yaml").write_text(yaml.safe_dump(spec))
+    (repo / "api" / "thing.yaml").write_text(yaml.safe_dump({"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "v1")
+    (repo / "api" / "thing.yaml").write_text(yaml.safe_dump({"type": "object", "properties": {"a": {"type": "string"}}}))
+    res = run_specgen("diff", "git:HEAD:api/openapi.yaml", "api/openapi.yaml", "--format", "json", "--fail-on", "breaking", cwd=repo)
+    assert res.returncode == 1, res.stderr
+    data = json.loads(res.stdout)
+    assert data["old"]["label"] == "git:HEAD:api/openapi.yaml"
+    assert [c["rule"] for g in data["groups"] for c in g["changes"]] == ["request-property-removed"]
+    git(repo, "commit", "-q", "-am", "v2")
+    rep = diff_specs("git:HEAD~1:api/openapi.yaml", "git:HEAD:api/openapi.yaml", cwd=repo)
+    assert [c.path for c in rep.changes] == ["body.b"]
+    bad = run_specgen("diff", "git:HEAD:api/missing.yaml", "api/openapi.yaml", cwd=repo)
+    assert bad.returncode == 2 and "does not exist" in bad.stderr
+
+
+# ------------------------------------------------------------------ committed reports
+
+
+def test_reports_are_written_and_checked(tmp_path: Path) -> None:
+    small(tmp_path, "a.yaml", {"x": {"type": "string"}, "y": {"type": "string"}})
+    small(tmp_path, "b.yaml", {"x": {"type": "string"}})
+    (tmp_path / "pyproject.toml").write_text('[tool.specgen]\n[[tool.specgen.diffs]]\nname = "a-to-b"\nold = "a.yaml"\nnew = "b.yaml"\ntitle = "A | B"\n')
+    project = load_project(tmp_path)
+    assert check_reports(project) == {"generated/diffs": ["a-to-b.md: missing (would be generated)"]}
+    write_reports(project, quiet=True)
+    report = tmp_path / "generated" / "diffs" / "a-to-b.md"
+    text = report.read_text()
+    assert text.startswith("## A \\| B\n") and str(tmp_path) not in text
+    assert check_reports(project) == {"generated/diffs": []}
+    report.write_text(text + "edited\n")
+    (report.parent / "old.md").write_text("gone\n")
+    assert check_reports(project) == {"generated/diffs": ["a-to-b.md: stale (content differs)", "old.md: extra (would be removed)"]}
+    write_reports(project, quiet=True)
+    assert report.read_text() == text and not (report.parent / "old.md").exists()
+
+
+def test_committed_reports_exist_for_the_configured_diffs() -> None:
+    project = load_project(ROOT)
+    for name, _, _, _ in project.diffs:
+        assert (ROOT / "generated" / "diffs" / f"{name}.md").is_file(), name
+    assert check_reports(project) == {"generated/diffs": []}
+
+
+# ------------------------------------------------------------------ the corpus
+
+
+def test_corpus_diff_completes_grouped_by_operation() -> None:
+    old, new = corpus("openai-2025-02-10.yaml"), corpus("openai-2026-08-21.yaml")
+    start = time.perf_counter()
+    rep = diff_specs(str(old), str(new))
+    elapsed = time.perf_counter() - start
+    assert elapsed < 30, f"corpus diff took {elapsed:.1f}s"
+    ops = [g for g in rep.groups if g.kind == "operation"]
+    assert len(ops) > 100 and all(g.call and g.call.startswith("client.") for g in ops)
+    assert len({g.key for g in rep.groups}) == len(rep.groups)
+    for g in rep.groups:
+        keys = [(c.path, c.rule, c.message()) for c in g.changes]
+        assert len(keys) == len(set(keys)), g.key
+        assert [c.path for c in g.changes] == sorted(c.path for c in g.changes)
+    assert rep.counts()["breaking"] > 0

@@ -1,0 +1,155 @@
+"""`specgen mock` (issue 5): routing by method and path template, 400/422 with the validation
+errors, fixture replies, SSE streams, `--fixtures DIR`, start-up time, and 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+from support import ROOT, SEED_SPECS
+
+from generator.mock import MockServer, iter_sse
+
+SPEC_2025 = SEED_SPECS["openai-chat-2025"]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockServer]:
+    with MockServer(SPEC_2025) as s:
+        yield s
+
+
+def test_starts_within_a_second_on_127_0_0_1_port_0() -> None:
+    started = time.perf_counter()
+    with MockServer(SPEC_2025) as s:
+        elapsed = time.perf_counter() - started
+        assert s.port > 0
+        assert s.origin == f"http://127.0.0.1:{s.port}"
+        assert s.base_url.endswith("/v1")
+        sock = s._server.servers[0].sockets[0]
+        assert sock.getsockname()[0] == "127.0.0.1"
+        assert httpx.get(s.base_url + "/models").status_code == 200
+    assert elapsed < 1.0, f"start-up took {elapsed:.2f}s"
+
+
+def test_routes_by_method_and_path_template(server: MockServer) -> None:
+    r = httpx.get(server.base_url + "/chat/completions/cmpl_1/messages")
+    assert r.status_code == 200 and r.json()["object"] == "list"
+    r = httpx.get(server.base_url + "/chat/completions/cmpl_1")
+    assert r.status_code == 200 and r.json()["object"] == "chat.completion"
+    r = httpx.delete(server.base_url + "/chat/completions/cmpl_1")
+    assert r.status_code == 200 and r.json()["deleted"] in (True, False)
+    # the servers' base path is optional
+    assert httpx.get(server.origin + "/models").status_code == 200
+
+
+def test_unknown_path_is_404_and_wrong_method_is_405(server: MockServer) -> None:
+    assert httpx.get(server.base_url + "/nowhere").status_code == 404
+    r = httpx.put(server.base_url + "/models")
+    assert r.status_code == 405
+
+
+def test_valid_body_gets_the_response_fixture(server: MockServer) -> None:
+    r = httpx.post(server.base_url + "/chat/completions", json={"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/json")
+    assert r.json()["object"] == "chat.completion"
+
+
+def test_invalid_body_is_422_with_pointer_and_reason(server: MockServer) -> None:
+    r = httpx.post(server.base_url + "/chat/completions", json={"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}], "temperature": 5})
+    assert r.status_code == 422
+    errors = r.json()["errors"]
+    assert {"in": "body", "pointer": "/temperature", "reason": "maximum"}.items() <= errors[0].items()
+    assert r.json()["error"]["param"] == "temperature"
+
+
+def test_missing_required_field_and_wrong_tag_are_422(server: MockServer) -> None:
+    r = httpx.post(server.base_url + "/chat/completions", json={"model": "gpt-4o"})
+    assert r.status_code == 422 and r.json()["errors"][0]["reason"] == "required"
+    r = httpx.post(server.base_url + "/chat/completions", json={"model": "gpt-4o", "messages": [{"role": "robot", "content": "hi"}]})
+    assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "/messages/0"
+
+
+def test_bad_json_and_bad_parameters_are_400(server: MockServer) -> None:
+    r = httpx.post(server.base_url + "/chat/completions", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 400
+    r = httpx.get(server.base_url + "/chat/completions", params={"limit": "lots"})
+    assert r.status_code == 400
+    err = r.json()["errors"][0]
+    assert err["in"] == "query" and err["pointer"] == "/query/limit" and err["reason"] == "type"
+    r = httpx.get(server.base_url + "/chat/completions", params={"order": "sideways"})
+    assert r.status_code == 400 and r.json()["errors"][0]["reason"] == "enum"
+    assert httpx.get(server.base_url + "/chat/completions", params={"limit": "5", "order": "asc", "metadata[k]": "v"}).status_code == 200
+
+
+def test_stream_true_streams_the_sse_fixture(server: MockServer) -> None:
+    body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}], "stream": True}
+    with httpx.stream("POST", server.base_url + "/chat/completions", json=body) as r:
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("text/event-stream")
+        text = "".join(r.iter_text())
+    data = list(iter_sse(text))
+    assert data[-1] == "[DONE]" and len(data) >= 3
+    assert all(json.loads(d)["object"] == "chat.completion.chunk" for d in data[:-1])
+
+
+def test_fixtures_dir_is_served(tmp_path: Path) -> None:
+    from generator.fixtures import all_fixtures, fixture_stems
+
+    with MockServer(SPEC_2025) as s:
+        assert s.app is not None
+        stem = fixture_stems(s.app.api)["listModels"]
+        assert all_fixtures(s.app.api)
+    (tmp_path / stem).mkdir()
+    (tmp_path / stem / "response.200.json").write_text(json.dumps({"object": "list", "data": [{"id": "from-dir", "object": "model", "created": 1, "owned_by": "me"}]}))
+    with MockServer(SPEC_2025, fixtures_dir=tmp_path) as s:
+        assert httpx.get(s.base_url + "/models").json()["data"][0]["id"] == "from-dir"
+
+
+def test_relative_file_refs_are_validated_too() -> None:
+    with MockServer(SEED_SPECS["openai-chat-2023"]) as s:
+        ok = httpx.post(s.base_url + "/chat/completions", json={"model": "gpt-4", "messages": [{"role": "user", "content": "hi"}]})
+        assert ok.status_code == 200, ok.text
+        bad = httpx.post(s.base_url + "/chat/completions", json={"model": "gpt-4", "messages": [{"role": "user", "content": "hi"}], "n": 1000})
+        assert bad.status_code == 422 and bad.json()["errors"][0]["pointer"] == "/n"
+
+
+def test_cli_serves_until_interrupted() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "mock", str(SPEC_2025), "--port", "0"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
+    )
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        assert "http://127.0.0.1:" in line, line
+        url = line.split("http://", 1)[1].split()[0]
+        assert httpx.get("http://" + url + "/models", timeout=5).status_code == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_cli_refuses_a_missing_spec() -> None:
+    from support import run_specgen
+
+    r = run_specgen("mock", "no/such/spec.yaml", "--port", "0")
+    assert r.returncode == 2 and "no such file" in r.stderr
+
+

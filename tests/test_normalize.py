@@ -1,0 +1,347 @@
+"""One test per normalization rule: what the IR decides for each construct."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support import normalize_dict, openapi
+from generator.normalize import parse_replacement
+
+OBJ = {"type": "object"}
+
+
+def _post(body_schema: dict[str, Any], response: dict[str, Any] | None = None, **op: Any) -> dict[str, Any]:
+    return {
+        "/things": {
+            "post": {
+                "operationId": "createThing",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": body_schema}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": response or {"type": "object", "properties": {"id": {"type": "string"}}}}}}},
+                **op,
+            }
+        }
+    }
+
+
+def _message(role: str, extra: dict[str, Any] | None = None, required: tuple[str, ...] = ("role", "content")) -> dict[str, Any]:
+    return {
+        "title": f"{role.title()} message",
+        "type": "object",
+        "required": list(required),
+        "properties": {"role": {"type": "string", "enum": [role]}, "content": {"type": "string", "nullable": True}, **(extra or {})},
+    }
+
+
+def seed_002_style() -> dict[str, Any]:
+    """The shape of seed 002: messages told apart only by `role`, content parts by `type`,
+    `stop` string-or-null or array, `model` string or enum, deprecated functions."""
+    parts = {
+        "oneOf": [
+            {"title": "Text content part", "type": "object", "required": ["type", "text"], "properties": {"type": {"type": "string", "enum": ["text"]}, "text": {"type": "string"}}},
+            {"title": "Image content part", "type": "object", "required": ["type", "image_url"], "properties": {"type": {"type": "string", "enum": ["image_url"]}, "image_url": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}}}}},
+        ]
+    }
+    user = _message("user")
+    user["properties"]["content"] = {"oneOf": [{"type": "string"}, {"type": "array", "items": parts}]}
+    function = _message("function", {"name": {"type": "string"}}, ("role", "content", "name"))
+    function["deprecated"] = True
+    body = {
+        "type": "object",
+        "required": ["model", "messages"],
+        "properties": {
+            "messages": {"type": "array", "minItems": 1, "items": {"oneOf": [_message("system"), user, _message("assistant", required=("role",)), _message("tool", {"tool_call_id": {"type": "string"}}), function]}},
+            "model": {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["gpt-4", "gpt-3.5-turbo"]}]},
+            "stop": {"default": None, "oneOf": [{"type": "string", "nullable": True}, {"type": "array", "items": {"type": "string"}, "maxItems": 4}]},
+            "functions": {"type": "array", "deprecated": True, "description": "Deprecated in favor of `tools`.", "items": {"type": "object", "properties": {"name": {"type": "string"}}}},
+            "function_call": {"deprecated": True, "description": "Deprecated in favor of `tool_choice`.", "oneOf": [{"type": "string", "enum": ["none", "auto"]}, {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}]},
+            "temperature": {"type": "number", "minimum": 0, "maximum": 2, "default": 1, "nullable": True},
+        },
+    }
+    return openapi(_post(body), version="3.0.3")
+
+
+def _union(api: Any, containing: str) -> Any:
+    return next(u for u in api.unions if containing in u.pointer and u.pointer.endswith(containing))
+
+
+def test_oneof_without_discriminator_infers_role(tmp_path: Path) -> None:
+    api = normalize_dict(tmp_path, seed_002_style())
+    u = _union(api, "/properties/messages/items")
+    assert u.discriminator == "role" and u.inferred
+    assert [v.tag for v in u.variants] == ["system", "user", "assistant", "tool", "function"]
+    assert [v.deprecated is not None for v in u.variants] == [False, False, False, False, True]
+    assert u.variants[0].name == "SystemMessage"
+
+
+def test_content_parts_discriminated_by_type(tmp_path: Path) -> None:
+    api = normalize_dict(tmp_path, seed_002_style())
+    parts = next(u for u in api.unions if u.pointer.endswith("/items") and "content" in u.pointer)
+    assert parts.discriminator == "type" and parts.inferred
+    assert [v.tag for v in parts.variants] == ["text", "image_url"]
+
+
+def test_string_or_array_union_has_no_discriminator(tmp_path: Path) -> None:
+    api = normalize_dict(tmp_path, seed_002_style())
+    content = next(u for u in api.unions if u.pointer.endswith("/properties/content"))
+    assert content.discriminator is None
+    assert [v.type.kind for v in content.variants] == ["string", "array"]
+
+
+def test_stop_string_or_null_or_array_is_a_nullable_union(tmp_path: Path) -> None:
+    api = normalize_dict(tmp_path, seed_002_style())
+    body = api.model(api.operations[0].body_model)
+    stop = body.field_map["stop"]
+    u = api.union_map[stop.type.ref]
+    kinds = [v.type.kind for v in u.variants]
+    assert kinds == ["string", "array"]
+    assert u.variants[0].type.nullable  # `nullable: true` inside the variant is kept
+    assert u.variants[1].type.constraints.max_items == 4
+    assert stop.has_default and stop.default is None
+
+
+def test_anyof_string_or_enum_is_open_enum(tmp_path: Path) -> None:
+    api = normalize_dict(tmp_path, seed_002_style())
+    model = api.model(api.operations[0].body_model).field_map["model"]
+    assert model.type.kind == "enum"
+    e = api.enum_map[model.type.ref]
+    assert e.open and e.values == ("gpt-4", "gpt-3.5-turbo")
+
+
+def test_deprecated_fields_name_their_replacements(tmp_path: Path) -> None:
+    api = normalize_dict(tmp_path, seed_002_style())
+    fields = api.model(api.operations[0].body_model).field_map
+    assert fields["functions"].deprecated is not None and fields["functions"].deprecated.replacement == "tools"
+    assert fields["function_call"].deprecated is not None and fields["function_call"].deprecated.replacement == "tool_choice"
+    index = {d.where: d for d in api.deprecated}
+    assert index["/paths/~1things/post/requestBody/content/application~1json/schema/properties/functions"].replacement == "tools"
+    assert index["/paths/~1things/post/requestBody/content/application~1json/schema/properties/function_call"].kind == "property"
+    variant = index["/paths/~1things/post/requestBody/content/application~1json/schema/properties/messages/items/oneOf/4"]
+    assert variant.kind == "variant" and variant.replacement is None
+
+
+def test_deprecated_operation_and_parameter(tmp_path: Path) -> None:
+    spec = openapi(
+        {
+            "/old": {
+                "get": {
+                    "operationId": "listOld",
+                    "deprecated": True,
+                    "description": "This endpoint is replaced by `listNew`.",
+                    "parameters": [{"name": "page", "in": "query", "deprecated": True, "description": "Deprecated: use `after` instead.", "schema": {"type": "integer"}}],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        }
+    )
+    api = normalize_dict(tmp_path, spec)
+    op = api.operations[0]
+    assert op.deprecated is not None and op.deprecated.replacement == "listNew"
+    assert op.parameters[0].deprecated is not None and op.parameters[0].deprecated.replacement == "after"
+    assert {d.kind for d in api.deprecated} == {"operation", "parameter"}
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Deprecated in favor of `tools`.", "tools"),
+        ("This value is now deprecated in favor of `max_completion_tokens`, and is not compatible", "max_completion_tokens"),
+        ("Deprecated in favor of tool_choice. Controls which function is called.", "tool_choice"),
+        ("Deprecated and replaced by `tool_calls`.", "tool_calls"),
+        ("Use `after` instead.", "after"),
+        ("An old field.", None),
+        ("", None),
+    ],
+)
+def test_replacement_parsed_from_description(text: str, expected: str | None) -> None:
+    assert parse_replacement(text) == expected
+
+
+def test_nullable_30_and_31_mean_the_same(tmp_path: Path) -> None:
+    s30 = openapi(schemas={"A": {"type": "object", "properties": {"x": {"type": "string", "nullable": True}, "y": {"allOf": [{"$ref": "#/components/schemas/B"}], "nullable": True}}}, "B": {"type": "object", "properties": {"b": {"type": "integer"}}}}, version="3.0.3")
+    s31 = openapi(schemas={"A": {"type": "object", "properties": {"x": {"type": ["string", "null"]}, "y": {"anyOf": [{"$ref": "#/components/schemas/B"}, {"type": "null"}]}}}, "B": {"type": "object", "properties": {"b": {"type": "integer"}}}})
+    a30 = normalize_dict(tmp_path, s30).model("A").field_map
+    (tmp_path / "b").mkdir()
+    a31 = normalize_dict(tmp_path / "b", s31).model("A").field_map
+    for fields in (a30, a31):
+        assert fields["x"].type.kind == "string" and fields["x"].type.nullable
+        assert fields["y"].type.kind == "model" and fields["y"].type.ref == "B" and fields["y"].type.nullable
+
+
+def test_enum_with_null_is_nullable_enum(tmp_path: Path) -> None:
+    api = normalize_dict(tmp_path, openapi(schemas={"A": {"type": "object", "properties": {"tier": {"type": ["string", "null"], "enum": ["auto", "default", None]}}}}))
+    t = api.model("A").field_map["tier"].type
+    assert t.kind == "enum" and t.nullable and api.enum_map[t.ref].values == ("auto", "default")
+
+
+def test_single_value_enum_and_const_are_literals(tmp_path: Path) -> None:
+    api = normalize_dict(tmp_path, openapi(schemas={"A": {"type": "object", "properties": {"a": {"type": "string", "enum": ["x"]}, "b": {"const": 3}}}}))
+    f = api.model("A").field_map
+    assert f["a"].type.kind == "literal" and f["a"].type.values == ("x",)
+    assert f["b"].type.kind == "literal" and f["b"].type.values == (3,)
+
+
+def test_explicit_discriminator_with_mapping(tmp_path: Path) -> None:
+    schemas = {
+        "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}], "discriminator": {"propertyName": "kind", "mapping": {"c": "#/components/schemas/Cat", "d": "#/components/schemas/Dog"}}},
+        "Cat": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}, "meow": {"type": "boolean"}}},
+        "Dog": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}},
+    }
+    api = normalize_dict(tmp_path, openapi(schemas=schemas))
+    u = api.union_map["Pet"]
+    assert u.discriminator == "kind" and not u.inferred
+    assert [(v.name, v.tag) for v in u.variants] == [("Cat", "c"), ("Dog", "d")]
+
+
+def test_no_discriminator_when_tags_collide(tmp_path: Path) -> None:
+    a = {"type": "object", "required": ["type"], "properties": {"type": {"enum": ["same"]}, "a": {"type": "string"}}}
+    b = {"type": "object", "required": ["type"], "properties": {"type": {"enum": ["same"]}, "b": {"type": "string"}}}
+    api = normalize_dict(tmp_path, openapi(schemas={"U": {"oneOf": [a, b]}}))
+    assert api.union_map["U"].discriminator is None
+
+
+def test_allof_merges_properties_and_required(tmp_path: Path) -> None:
+    schemas = {
+        "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}, "kind": {"type": "string"}}},
+        "Child": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "kind": {"type": "string", "enum": ["child"]}}}]},
+    }
+    api = normalize_dict(tmp_path, openapi(schemas=schemas))
+    child = api.model("Child")
+    assert [f.name for f in child.fields] == ["id", "kind", "name"]
+    assert {f.name for f in child.fields if f.required} == {"id", "name"}
+    assert child.field_map["kind"].type.kind == "literal"  # the later part wins
+
+
+def test_allof_single_ref_keeps_the_reference(tmp_path: Path) -> None:
+    schemas = {"A": {"type": "object", "properties": {"b": {"allOf": [{"$ref": "#/components/schemas/B"}], "description": "the b"}}}, "B": {"type": "object", "properties": {"x": {"type": "integer"}}}}
+    api = normalize_dict(tmp_path, openapi(schemas=schemas, version="3.0.3"))
+    b = api.model("A").field_map["b"]
+    assert b.type.kind == "model" and b.type.ref == "B" and b.description == "the b"
+
+
+def test_recursion_is_kept_as_reference(tmp_path: Path) -> None:
+    schemas = {"Node": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}, "parent": {"$ref": "#/components/schemas/Node"}}}}
+    api = normalize_dict(tmp_path, openapi(schemas=schemas))
+    node = api.model("Node")
+    assert node.field_map["children"].type.item.ref == "Node"
+    assert node.field_map["parent"].type.ref == "Node"
+
+
+def test_recursive_union_is_kept_as_reference(tmp_path: Path) -> None:
+    schemas = {"Json": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"$ref": "#/components/schemas/Json"}}, {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Json"}}]}}
+    api = normalize_dict(tmp_path, openapi(schemas=schemas))
+    u = api.union_map["Json"]
+    assert u.variants[1].type.item.ref == "Json" and u.variants[2].type.kind == "map" and u.variants[2].type.item.ref == "Json"
+
+
+def test_names_are_python_safe_and_unique(tmp_path: Path) -> None:
+    schemas = {
+        "class": {"type": "object", "properties": {"from": {"type": "string"}, "1st": {"type": "string"}, "naïve": {"type": "string"}, "": {"type": "string"}, "json": {"type": "string"}}},
+        "2xx-result": {"type": "object", "properties": {"a": {"type": "string"}}},
+        "Tz": {"type": "string", "enum": ["GMT0", "GMT+0", "GMT-0", "gmt0", "", "1x"]},
+    }
+    api = normalize_dict(tmp_path, openapi(schemas=schemas))
+    names = [m.name for m in api.models] + [e.name for e in api.enums]
+    assert all(n.isidentifier() for n in names) and len(set(names)) == len(names)
+    cls = api.model_map["Class"]
+    py = [f.py_name for f in cls.fields]
+    assert py[0] == "from_" and all(p.isidentifier() and p.isascii() for p in py) and len(set(py)) == len(py)
+    assert [f.name for f in cls.fields] == ["from", "1st", "naïve", "", "json"]  # wire names untouched
+    assert next(m for m in api.models if m.pointer.endswith("2xx-result")).name == "Schema_2xxResult"
+    members = [m.py_name for m in api.enum_map["Tz"].members]
+    assert len(set(members)) == 6 and all(m.isidentifier() for m in members)
+
+
+def test_component_names_win_over_inline_titles(tmp_path: Path) -> None:
+    schemas = {"Holder": {"type": "object", "properties": {"x": {"title": "Thing", "type": "object", "properties": {"a": {"type": "string"}}}}}, "Thing": {"type": "object", "properties": {"b": {"type": "string"}}}}
+    api = normalize_dict(tmp_path, openapi(schemas=schemas))
+    assert api.model("Thing").pointer == "/components/schemas/Thing"
+    inline = api.model(api.model("Holder").field_map["x"].type.ref)
+    assert inline.name != "Thing" and inline.name.startswith("Thing")
+
+
+def test_resources_from_paths(tmp_path: Path) -> None:
+    ok = {"200": {"description": "ok"}}
+    item = {"name": "completion_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    paths = {
+        "/chat/completions": {"post": {"operationId": "createChatCompletion", "responses": ok}, "get": {"operationId": "listChatCompletions", "responses": ok}},
+        "/chat/completions/{completion_id}": {"parameters": [item], "get": {"operationId": "getChatCompletion", "responses": ok}, "post": {"operationId": "updateChatCompletion", "responses": ok}, "delete": {"operationId": "deleteChatCompletion", "responses": ok}},
+        "/chat/completions/{completion_id}/messages": {"parameters": [item], "get": {"operationId": "getChatCompletionMessages", "responses": ok}},
+        "/fine_tuning/jobs/{job_id}/cancel": {"post": {"operationId": "cancelJob", "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": ok}},
+        "/v1/models": {"get": {"operationId": "listModels", "responses": ok}},
+    }
+    api = normalize_dict(tmp_path, openapi(paths))
+    calls = {op.id: op.call for op in api.operations}
+    assert calls == {
+        "createChatCompletion": "client.chat.completions.create",
+        "listChatCompletions": "client.chat.completions.list",
+        "getChatCompletion": "client.chat.completions.retrieve",
+        "updateChatCompletion": "client.chat.completions.update",
+        "deleteChatCompletion": "client.chat.completions.delete",
+        "getChatCompletionMessages": "client.chat.completions.messages.list",
+        "cancelJob": "client.fine_tuning.jobs.cancel",
+        "listModels": "client.models.list",
+    }
+
+
+def test_colliding_methods_fall_back_to_operation_id(tmp_path: Path) -> None:
+    ok = {"200": {"description": "ok"}}
+    paths = {"/things": {"post": {"operationId": "createThing", "responses": ok}}, "/things/": {"post": {"operationId": "createThingAgain", "responses": ok}}}
+    api = normalize_dict(tmp_path, openapi(paths))
+    calls = [op.call for op in api.operations]
+    assert len(set(calls)) == 2 and "client.things.create_thing_again" in calls
+
+
+def test_body_fields_become_arguments_required_first(tmp_path: Path) -> None:
+    api = normalize_dict(tmp_path, seed_002_style())
+    args = api.operations[0].arguments
+    required = [a.py_name for a in args if a.required]
+    assert required == ["messages", "model"]
+    assert [a.required for a in args] == sorted([a.required for a in args], reverse=True)
+    assert {a.source for a in args} == {"body"}
+
+
+def test_streaming_detected_from_stream_flag_and_chunk_component(tmp_path: Path) -> None:
+    schemas = {
+        "CreateThingResponse": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "CreateThingStreamResponse": {"type": "object", "properties": {"delta": {"type": "string"}}},
+    }
+    body = {"type": "object", "properties": {"stream": {"type": "boolean"}}}
+    spec = openapi(_post(body, {"$ref": "#/components/schemas/CreateThingResponse"}), schemas)
+    op = normalize_dict(tmp_path, spec).operations[0]
+    assert op.streaming and op.stream_param == "stream" and op.stream_type is not None and op.stream_type.ref == "CreateThingStreamResponse"
+
+
+def test_cursor_pagination_detected(tmp_path: Path) -> None:
+    lst = {"type": "object", "properties": {"data": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}}}, "has_more": {"type": "boolean"}, "last_id": {"type": "string"}}}
+    paths = {"/items": {"get": {"operationId": "listItems", "parameters": [{"name": "after", "in": "query", "schema": {"type": "string"}}, {"name": "limit", "in": "query", "schema": {"type": "integer"}}], "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": lst}}}}}}}
+    p = normalize_dict(tmp_path, openapi(paths)).operations[0].pagination
+    assert p is not None and (p.cursor_param, p.items_field, p.has_more_field, p.next_cursor_field) == ("after", "data", "has_more", "last_id")
+
+
+def test_bare_json_schema_becomes_models(tmp_path: Path) -> None:
+    from support import write_spec
+    from generator.diagnostics import Diagnostics
+    from generator.load import load
+    from generator.normalize import normalize
+
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Order", "type": "object", "properties": {"id": {"type": "string"}, "line": {"$ref": "#/$defs/Line"}}, "$defs": {"Line": {"type": "object", "properties": {"qty": {"type": "integer", "minimum": 1}}}}}
+    diags = Diagnostics()
+    api = normalize(load(write_spec(tmp_path, schema, "order.json"), diags, use_cache=False), diags)
+    assert api.openapi == "jsonschema" and api.operations == ()
+    assert {m.name for m in api.models} == {"Order", "Line"}
+    assert api.model("Order").field_map["line"].type.ref == "Line"
+
+
+def test_relative_file_ref_is_resolved(tmp_path: Path) -> None:
+    import json
+
+    (tmp_path / "body.schema.json").write_text(json.dumps({"type": "object", "required": ["q"], "properties": {"q": {"type": "string"}}}))
+    spec = openapi(_post({"$ref": "./body.schema.json"}))
+    api = normalize_dict(tmp_path, spec)
+    op = api.operations[0]
+    assert op.body_model is not None and op.body_model.startswith("Body")  # named from the file
+    assert [a.py_name for a in op.arguments] == ["q"]
+    assert api.model(op.body_model).pointer == "body.schema.json#"
