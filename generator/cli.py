@@ -92,6 +92,8 @@ def _shared_generation_args(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # deeply nested specs recurse as deep as they nest; the default limit of 1000 is too low
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -115,6 +117,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except RecursionError:
         print("specgen: error: the spec nests too deeply to process (recursion limit); simplify the deepest schemas", file=sys.stderr)
+        return EXIT_SPEC
+    except Exception as e:  # a bug in specgen, not in the spec: still no traceback for the user
+        where = ""
+        tb = e.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is not None:
+            where = f" ({Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno})"
+        print(f"specgen: internal error{where}: {type(e).__name__}: {e}", file=sys.stderr)
+        print("specgen: this is a bug in specgen, not in your spec; please report it with the spec. Existing output was left as it was.", file=sys.stderr)
+        if os.environ.get("SPECGEN_DEBUG"):
+            raise
         return EXIT_SPEC
 
 
@@ -159,7 +173,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         res = generate(args.spec, args.out, opts, diags)
     finally:
         _end_progress(opts.progress)
-    _print_diags(diags.items, limit=10)
+    _print_diags(diags.with_lines(), limit=10)
     if not args.quiet:
         total = sum(res.timings.values())
         print(f"specgen: {len(res.api.operations)} operations, {res.files} files ({res.formatted} formatted) -> {args.out} in {total:.1f}s")
@@ -179,7 +193,7 @@ def cmd_regenerate(args: argparse.Namespace) -> int:
             res = generate(t.spec, t.out, opts, diags)
         finally:
             _end_progress(opts.progress)
-        _print_diags(diags.items, limit=10)
+        _print_diags(diags.with_lines(), limit=10)
         if not args.quiet:
             print(f"specgen: {t.name}: {len(res.api.operations)} operations, {res.files} files ({res.formatted} formatted)")
     if not args.targets:

@@ -7,12 +7,13 @@ raw and escaped by the template filters (pystr, docstring, comment).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator import ir
 from generator.naming import Namer, file_stem, pascal
-from generator.pytypes import RUNTIME_NAMES, Types
+from generator.pytypes import RUNTIME_NAMES, Side, Types
 from generator.render import RenderContext, py_string, render_template
 
 # the runtime modules rendered into every package, as they are
@@ -71,6 +72,7 @@ class AliasView:
     name: str
     expr: str
     doc: str = ""
+    recursive: bool = False  # refers to itself with no model in between: a TypeAliasType
 
 
 @dataclass
@@ -152,7 +154,6 @@ class ClientView:
     auth_name: str
     auth_doc: str
     error_type: tuple[str, str] | None  # (module, name)
-    exports: list[str] = field(default_factory=list)
 
 
 def build_view(api: ir.Api, ctx: RenderContext) -> ClientView:
@@ -172,7 +173,8 @@ def build_view(api: ir.Api, ctx: RenderContext) -> ClientView:
         type_names=type_names,
         resource_modules=resource_modules,
         roots=roots,
-        base_url=api.servers[0] if api.servers else None,
+        # a relative server (`/v1`) names no host: the caller passes base_url then
+        base_url=api.servers[0] if api.servers and api.servers[0].lower().startswith(("http://", "https://")) else None,
         base_url_env=base_env,
         auth_kind=kind,
         auth_in=where,
@@ -243,15 +245,18 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
                 fields = [FieldView(fv.name, fv.annotation) for fv in fields]
             modules[types.module_of[m.param_name]].params.append(ClassView(m.param_name, _field_doc(m.description or m.title or "", m.deprecated), fields, functional))
     # unions: after the classes, in dependency order; forward references quoted
-    pending: dict[str, list[tuple[str, ir.Union, str]]] = {}
+    pending: dict[str, list[tuple[str, ir.Union, Side]]] = {}
+    sides: tuple[Side, ...] = ("response", "request")
     for u in api.unions:
-        for side in ("response", "request"):
+        for side in sides:
             name = u.name if side == "response" else types.union_param_names.get(u.name)
             if name is None or name not in types.module_of:
                 continue
             if side == "response" and not (u.name in types.response_unions or u.name not in types.union_param_names):
                 continue
             pending.setdefault(types.module_of[name], []).append((name, u, side))
+    union_names = {name for items in pending.values() for name, _, _ in items}
+    recursive = _on_cycle({n: deps.get(n, set()) & union_names for n in union_names})
     for stem, items in pending.items():
         local = {name for name, _, _ in items}
         ordered = _topo([name for name, _, _ in items], {name: deps.get(name, set()) & local for name, _, _ in items})
@@ -260,7 +265,7 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
         for name in ordered:
             u, side = by_name[name]
             quote = frozenset(local - defined)
-            modules[stem].unions.append(AliasView(name, _union_expr(u, side, types, quote), _field_doc(u.description, u.deprecated)))
+            modules[stem].unions.append(AliasView(name, _union_expr(u, side, types, quote), _field_doc(u.description, u.deprecated), name in recursive))
             defined.add(name)
     for stem, tm in modules.items():
         own = [a.name for a in tm.enums] + [c.name for c in tm.models] + [c.name for c in tm.params] + [a.name for a in tm.unions]
@@ -278,10 +283,10 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
 _NOT_KEYS = frozenset({"False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield"})
 
 
-def _union_expr(u: ir.Union, side: str, types: Types, quote: frozenset[str]) -> str:
+def _union_expr(u: ir.Union, side: Side, types: Types, quote: frozenset[str]) -> str:
     parts: list[str] = []
     for v in u.variants:
-        s = types.spell(v.type, side, quote=quote)  # type: ignore[arg-type]
+        s = types.spell(v.type, side, quote=quote)
         if s not in parts:
             parts.append(s)
     if len(parts) == 1:
@@ -308,6 +313,24 @@ def _discriminator(u: ir.Union, types: Types) -> str | None:
             return None
         seen |= set(f.type.values)
     return u.discriminator
+
+
+def _on_cycle(edges: dict[str, set[str]]) -> set[str]:
+    """Nodes that can reach themselves."""
+    out: set[str] = set()
+    for start in edges:
+        stack = list(edges[start])
+        seen: set[str] = set()
+        while stack:
+            n = stack.pop()
+            if n == start:
+                out.add(start)
+                break
+            if n in seen:
+                continue
+            seen.add(n)
+            stack.extend(edges.get(n, ()))
+    return out
 
 
 def _topo(names: list[str], deps: dict[str, set[str]]) -> list[str]:
@@ -371,14 +394,7 @@ def _resources(api: ir.Api, types: Types) -> tuple[list[ResourceView], list[Reso
     modules: list[ResourceModuleView] = []
     stems = Namer(reserved={"__init__"})
     for root in roots:
-        classes: list[ResourceView] = []
-
-        def collect(v: ResourceView) -> None:
-            for c in v.children:
-                collect(c)
-            classes.append(v)
-
-        collect(root)
+        classes = _post_order(root)
         used: set[str] = set()
         for c in classes:
             for m in c.methods:
@@ -393,12 +409,20 @@ def _resources(api: ir.Api, types: Types) -> tuple[list[ResourceView], list[Reso
     return roots, modules
 
 
-def _names_in_method(m: MethodView) -> set[str]:
-    import re
+def _post_order(view: ResourceView) -> list[ResourceView]:
+    """A resource and its sub-resources, children first (the order classes are defined in)."""
+    out: list[ResourceView] = []
+    for c in view.children:
+        out.extend(_post_order(c))
+    out.append(view)
+    return out
 
+
+def _names_in_method(m: MethodView) -> set[str]:
+    """Identifiers a method's signatures and request mention (to import the types among them)."""
     text = " ".join(m.params + list(m.returns.values()) + [m.cast_to, m.stream_type] + [p for o in m.overloads for p in o.params])
     if m.page is not None:
-        text += " " + m.page["item"] + " " + m.page["cast_to"]
+        text += " " + m.page["item"]
     return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
 
 
@@ -491,12 +515,12 @@ def _method(op: ir.Operation, types: Types) -> MethodView:
         page = {
             "cursor": cursor_arg.py_name,
             "item": item,
-            "cast_to": value_type,
             "items_field": pg.items_field,
             "has_more_field": pg.has_more_field,
             "next_cursor_field": pg.next_cursor_field,
         }
         query = [QueryItem(q.key, "cursor" if q.expr == cursor_arg.py_name else q.expr) for q in query]
+        cast_to = value_type  # each request fetches one page object
         returns = {"sync": f"SyncPage[{item}]", "async": f"AsyncPage[{item}]"}
     doc_parts = [p for p in (op.summary.strip(), op.description.strip()) if p]
     if len(doc_parts) == 2 and doc_parts[1].startswith(doc_parts[0]):

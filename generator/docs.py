@@ -112,7 +112,9 @@ def _spans(s: str) -> list[tuple[bool, str]]:
 
 
 def _escape_text(s: str) -> str:
-    return s.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text outside code spans: HTML neutralized, and backticks escaped, since any backtick
+    here is unpaired and could otherwise pair with one from a neighbouring fragment."""
+    return s.replace("\\", "\\\\").replace("`", "\\`").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def cell(text: Any, limit: int = DESC_LIMIT) -> str:
@@ -298,6 +300,7 @@ class _Pending:
     depth: int
     stack: tuple[str, ...]
     section: Section
+    shown: str  # the path as the page shows it (a root union has no path: "the request body")
 
 
 class _Page:
@@ -309,6 +312,8 @@ class _Page:
         self.rows = 0
         self.sections = 0
         self.cut = False
+        self.seen: dict[tuple[str, str], int] = {}
+        self.paths: set[str] = set()
         self.slugs: dict[str, int] = {}
         self.queue: list[_Pending] = []
 
@@ -554,7 +559,7 @@ class Docs:
         default = literal(f.default) if f.has_default else "—"
         return Row(code(path), self.phrase(f.type, here), "Yes" if f.required else "No", default, desc)
 
-    def section_for(self, u: ir.Union, path: str, depth: int, stack: tuple[str, ...], page: _Page) -> int | None:
+    def section_for(self, u: ir.Union, path: str, depth: int, stack: tuple[str, ...], page: _Page, root: str = "") -> int | None:
         """Register a variants section for union `u` at `path`; returns its placeholder number."""
         if not page.allow_sections or depth >= page.max_depth:
             return None
@@ -565,12 +570,19 @@ class Docs:
             return None  # all scalar: the type phrase already says everything
         if u.name in stack:
             return None
-        heading = f"Variants of {code(path)}"
-        sec = Section(heading, page.anchor(f"Variants of {path}"), "")
-        disc = f" chosen by {code(u.discriminator)}" if u.discriminator else ""
-        sec.intro = f"{code(path)} is one of these{disc} ({self.link(u.name, '')}):"
+        seen = page.seen.get((u.name, path))
+        if seen is not None:
+            return seen  # the same union at the same path (another variant's field): one section
+        shown, plain_path = (code(path), path) if path else (root, root)
+        if path in page.paths:  # another union at this path: the heading names which
+            heading, plain = f"Variants of {shown} ({cell(u.name, 200)})", f"Variants of {plain_path} ({u.name})"
+        else:
+            heading, plain = f"Variants of {shown}", f"Variants of {plain_path}"
+        page.paths.add(path)
+        sec = Section(heading, page.anchor(plain), "")
         page.sections += 1
-        page.queue.append(_Pending(u, path, depth, stack + (u.name,), sec))
+        page.queue.append(_Pending(u, path, depth, stack + (u.name,), sec, shown))
+        page.seen[(u.name, path)] = len(page.queue) - 1
         return len(page.queue) - 1
 
     def _variant_model(self, t: ir.TypeExpr) -> ir.Model | None:
@@ -579,7 +591,7 @@ class Docs:
 
     def fill_section(self, p: _Pending, mode: Mode, page: _Page, here: str) -> None:
         u, path, sec = p.union, p.path, p.section
-        sec.intro = f"{code(path)} is one of these" + (f", chosen by {code(u.discriminator)}" if u.discriminator else "") + f" (see {self.link(u.name, here)}):"
+        sec.intro = f"{p.shown[:1].upper() + p.shown[1:]} is one of these" + (f", chosen by {code(u.discriminator)}" if u.discriminator else "") + f" (see {self.link(u.name, here)}):"
         scalars: list[str] = []
         for v in u.variants:
             label = f"{code(u.discriminator)} = {literal(v.tag)}" if u.discriminator and v.tag is not None else code(v.name)
@@ -590,8 +602,8 @@ class Docs:
                 scalars.append(self.phrase(v.type, here) + dep)
                 continue
             plain = (f"{u.discriminator} = {v.tag}" if u.discriminator and v.tag is not None else str(v.name))
-            b = Block(f"{code(path)} with {label}", self.phrase(v.type, here) + "." + dep)
-            page.anchor(f"{path} with {plain}")
+            b = Block(f"{p.shown[:1].upper() + p.shown[1:]} with {label}", self.phrase(v.type, here) + "." + dep)
+            page.anchor(f"{path or 'root'} with {plain}")
             if model is not None:
                 if model.name in p.stack:
                     b.intro += f" Recursive: see {self.link(model.name, here)}."
@@ -616,6 +628,10 @@ class Docs:
         page.rows = page.sections = 0
         page.cut = False
         self.flatten(t, "", 0, (), mode, page, here, rows)
+        u = _union_of(t, self.api)
+        if u is not None and not rows:  # the body or response itself is a union
+            root = "the request body" if mode == "request" else "the response"
+            self.section_for(u, _descend("", t)[0], 0, (), page, root)
         i = start
         while i < len(page.queue):
             self.fill_section(page.queue[i], mode, page, here)
@@ -684,15 +700,6 @@ class Docs:
                 body_line += " " + cell(b.description)
             if self.fields_of(b.type) is not None or _union_of(b.type, self.api) is not None:
                 body_table = self.table(b.type, "request", page, here, "Request body fields", "")
-                u = _union_of(b.type, self.api)
-                if u is not None and not body_table.rows:
-                    n = self.section_for(u, "body", 1, (), page)
-                    if n is not None:
-                        i = len(page.queue) - 1
-                        while i < len(page.queue):
-                            self.fill_section(page.queue[i], "request", page, here)
-                            i += 1
-                        body_table.sections = [p.section for p in page.queue]
         responses = []
         for r in op.responses:
             responses.append(
@@ -735,7 +742,7 @@ class Docs:
             notes=[cell(n) for n in op.notes],
             examples=self.examples_md(op, examples),
         )
-        anchors = [s.anchor for t in (body_table, resp_table, stream_table) if t for s in t.sections]
+        anchors = [p.section.anchor for p in page.queue]
         return re.sub(f"{_PH}(\\d+){_PH}", lambda m: anchors[int(m.group(1))] if int(m.group(1)) < len(anchors) else "", text)
 
     # ---- examples
@@ -765,7 +772,8 @@ class Docs:
         call_body: Any = spec_examples[0] if spec_examples else minimal
         if call_body is _MISSING and body is not None:
             call_body = Example(self.api).value(body.type)
-        out.append(_fenced("Python", "python", self.python_call(op, params, None if call_body is _MISSING else call_body)))
+        stream_body = None if minimal is _MISSING else minimal
+        out.append(_fenced("Python", "python", self.python_call(op, params, None if call_body is _MISSING else call_body, stream_body)))
         success = op.success
         resp = given.get("response", _MISSING)
         if resp is None:
@@ -782,20 +790,11 @@ class Docs:
             out.append(_fenced("One stream event", "json", to_json(event)))
         return out
 
-    def python_call(self, op: ir.Operation, params: dict[str, Any], body: Any) -> str:
-        """How to call the operation with the generated client, with the example's values."""
-        args: list[tuple[str, Any]] = []
-        stream_arg = None
-        for a in op.arguments:
-            if a.source == "body" and a.wire_name == op.stream_param:
-                stream_arg = a.py_name
-                continue
-            if a.source in ("path", "query") and a.wire_name in params:
-                args.append((a.py_name, params[a.wire_name]))
-            elif a.source == "body" and isinstance(body, dict) and a.wire_name in body:
-                args.append((a.py_name, body[a.wire_name]))
-            elif a.source == "body_whole" and body is not None:
-                args.append((a.py_name, body))
+    def python_call(self, op: ir.Operation, params: dict[str, Any], body: Any, stream_body: Any = None) -> str:
+        """How to call the operation with the generated client, with the example's values
+        (and, for streaming operations, how to iterate the stream, with `stream_body`)."""
+        stream_arg = next((a.py_name for a in op.arguments if a.source == "body" and a.wire_name == op.stream_param), None)
+        args = self._call_args(op, params, body)
         head = [
             f"from {self.ctx.package} import Client",
             "",
@@ -804,9 +803,23 @@ class Docs:
         lines = head + _call_lines("result = ", op.call, args)
         if op.streaming and stream_arg is not None:
             lines += ["", "# streaming: iterate the events as they arrive"]
-            lines += _call_lines("for event in ", op.call, args + [(stream_arg, True)], ":")
+            sargs = self._call_args(op, params, body if stream_body is None else stream_body)
+            lines += _call_lines("for event in ", op.call, sargs + [(stream_arg, True)], ":")
             lines.append("    print(event)")
         return "\n".join(lines)
+
+    def _call_args(self, op: ir.Operation, params: dict[str, Any], body: Any) -> list[tuple[str, Any]]:
+        args: list[tuple[str, Any]] = []
+        for a in op.arguments:
+            if a.source == "body" and a.wire_name == op.stream_param:
+                continue
+            if a.source in ("path", "query") and a.wire_name in params:
+                args.append((a.py_name, params[a.wire_name]))
+            elif a.source == "body" and isinstance(body, dict) and a.wire_name in body:
+                args.append((a.py_name, body[a.wire_name]))
+            elif a.source == "body_whole" and body is not None:
+                args.append((a.py_name, body))
+        return args
 
     # ---- definition pages
 

@@ -333,9 +333,7 @@ class Synth:
     def __init__(self, api: ir.Api):
         self.api = api
         self.memo: dict[tuple[str, str, str, int], Any] = {}
-        self._cost: dict[str, int] = {}
 
-    # -- choices that steer a value through unions and optional fields (variant fixtures)
     def value(
         self,
         t: ir.TypeExpr,
@@ -384,8 +382,7 @@ class Synth:
             return self.array(t, side, mode, name, stack, ordinal, steer)
         if k == "map":
             return self.mapping(t, side, mode, name, stack, ordinal, steer)
-        # any: a small JSON object is valid for `{}` schemas
-        return {} if t.nullable is False else None
+        return {}  # `any`: an empty object is valid for `{}` schemas
 
     # ---- strings and numbers
 
@@ -774,11 +771,24 @@ def _emit_seq(items: list[Any], out: list[str], budget: list[int], ordinal: int,
 
 @dataclass
 class _Site:
-    """A union reachable from the request body, and how to steer there."""
+    """A union reachable from the request body, and the way there: steps of `("field", name)`,
+    `("item",)` and `("variant", index)` from the body down to the union."""
 
     union: str
     labels: tuple[str, ...]
-    build: Any  # callable(variant index) -> Steer for the body
+    steps: tuple[tuple[Any, ...], ...]
+
+    def build(self, variant: int) -> Steer:
+        """The Steer that takes a body to this union and picks `variant` there."""
+        steer = Steer(variant=variant)
+        for step in reversed(self.steps):
+            if step[0] == "field":
+                steer = Steer(fields={step[1]: steer})
+            elif step[0] == "item":
+                steer = Steer(item=steer)
+            else:
+                steer = Steer(variant=step[1], inner=steer)
+        return steer
 
 
 class _Builder:
@@ -798,7 +808,13 @@ class _Builder:
                 continue
             if not p.required and (mode == "minimal" or (p.deprecated is not None and mode != "deprecated")):
                 continue
+            if p.location == "header" and _HTTP_TOKEN.fullmatch(p.name) is None:
+                continue  # no HTTP request can carry a header of that name
             v = self.s.value(p.type, "request", "minimal" if p.location == "path" else mode, p.name, (), 0, p.examples, p.default if p.has_default else _MISSING)
+            if p.location == "header" and not _header_safe(v):
+                v = self.s.value(p.type, "request", mode, p.name, (), 0)  # the spec's own value cannot be sent
+                if not _header_safe(v) and not p.required:
+                    continue
             if p.location == "path" and isinstance(v, str):
                 v = _path_safe(v, p, self.api)
             out.setdefault(p.location, {})[p.name] = v
@@ -849,7 +865,7 @@ class _Builder:
                 fx.responses[r.status] = self.s.value(r.type, "response", "full", "response", (), 0, r.examples)
         if op.streaming and op.stream_type is not None:
             fx.stream_events = self.stream_events(op.stream_type)
-            fx.stream = "".join(f"data: {json.dumps(e, ensure_ascii=False, separators=(',', ':'))}\n\n" for e in fx.stream_events) + "data: [DONE]\n\n"
+            fx.stream = "".join(f"data: {json.dumps(e, separators=(',', ':'))}\n\n" for e in fx.stream_events) + "data: [DONE]\n\n"
         return fx
 
     def _has_deprecated(self) -> bool:
@@ -888,33 +904,27 @@ class _Builder:
         api = self.api
         out: list[_Site] = []
         seen: set[str] = set()
-        # queue of (type, labels, make) where make(inner_steer) -> body steer
-        queue: list[tuple[ir.TypeExpr, tuple[str, ...], Any, int]] = [(b.type, (), lambda s: s, 0)]
         visited_models: set[str] = set()
+        Step = tuple[Any, ...]
+        queue: list[tuple[ir.TypeExpr, tuple[str, ...], tuple[Step, ...]]] = [(b.type, (), ())]
         while queue:
-            t, labels, make, depth = queue.pop(0)
-            if depth > 12:
+            t, labels, steps = queue.pop(0)
+            if len(steps) > 24:
                 continue
             if t.kind == "array" and t.item is not None:
-                queue.append((t.item, labels, (lambda mk: lambda s: mk(Steer(item=s)))(make), depth + 1))
-            elif t.kind == "model" and t.ref in api.model_map:
-                if t.ref in visited_models:
-                    continue
+                queue.append((t.item, labels, steps + (("item",),)))
+            elif t.kind == "model" and t.ref in api.model_map and t.ref not in visited_models:
                 visited_models.add(t.ref)
-                m = api.model_map[t.ref]
-                for f in m.fields:
-                    if f.read_only:
-                        continue
-                    queue.append((f.type, labels + (f.name,), (lambda mk, n: lambda s: mk(Steer(fields={n: s} if s is not None else {n: Steer()})))(make, f.name), depth + 1))
-            elif t.kind == "union" and t.ref in api.union_map:
-                if t.ref in seen:
-                    continue
+                for f in api.model_map[t.ref].fields:
+                    if not f.read_only:
+                        queue.append((f.type, labels + (f.name,), steps + (("field", f.name),)))
+            elif t.kind == "union" and t.ref in api.union_map and t.ref not in seen:
                 seen.add(t.ref)
                 u = api.union_map[t.ref]
-                out.append(_Site(u.name, labels, (lambda mk: lambda idx: mk(Steer(variant=idx)))(make)))
+                out.append(_Site(u.name, labels, steps))
                 for idx, v in enumerate(u.variants):
-                    lab = labels + ((str(v.tag),) if v.tag is not None and u.discriminator else ())
-                    queue.append((v.type, lab, (lambda mk, i: lambda s: mk(Steer(variant=i, inner=s)))(make, idx), depth + 1))
+                    tag = (str(v.tag),) if v.tag is not None and u.discriminator else ()
+                    queue.append((v.type, labels + tag, steps + (("variant", idx),)))
         return out
 
     # ---- invalid cases
@@ -1020,6 +1030,13 @@ def _walk(steer: Steer | None) -> Iterator[Steer]:
         if steer.item is not None:
             yield from _walk(steer.item)
         steer = steer.inner
+
+
+_HTTP_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def _header_safe(value: Any) -> bool:
+    return not isinstance(value, (dict, list)) and re.fullmatch(r"[\x20-\x7e]*", str(value)) is not None
 
 
 def _variant_label(v: ir.Variant) -> str:

@@ -98,10 +98,16 @@ class SchemaValidator:
         return v
 
     def problems(self, instance: Any, where: str, side: str = "request") -> list[Problem]:
-        """Every failure, deepest first within each top-level error (oneOf context flattened)."""
+        """Every failure of `instance` (top-level errors; a schema that cannot be resolved
+        validates nothing rather than failing the request)."""
+        from referencing.exceptions import Unresolvable
+
         out: list[Problem] = []
-        for err in self._validator(where, side).iter_errors(instance):
-            out.append(Problem(_json_pointer(err.absolute_path), str(err.validator), _short(err.message)))
+        try:
+            for err in self._validator(where, side).iter_errors(instance):
+                out.append(Problem(_json_pointer(err.absolute_path), str(err.validator), _short(err.message)))
+        except (Unresolvable, RecursionError):
+            return []
         return out
 
     def all_failures(self, instance: Any, where: str, side: str = "request") -> list[Problem]:
@@ -138,13 +144,15 @@ class Route:
     regex: re.Pattern[str]
     names: list[str]
     literal_segments: int
+    fixed_query: list[tuple[str, str]]  # `/responses?beta=true`: the template's own query
 
 
 def _route(op: ir.Operation) -> Route:
     names: list[str] = []
     parts = []
     literal = 0
-    for seg in op.path.strip("/").split("/"):
+    path, _, query = op.path.partition("?")
+    for seg in _remove_dots(path).strip("/").split("/"):
         pieces = re.split(r"(\{[^}/]+\})", seg)
         rx = ""
         has_param = False
@@ -157,7 +165,19 @@ def _route(op: ir.Operation) -> Route:
                 rx += re.escape(piece)
         literal += 0 if has_param else 1
         parts.append(rx)
-    return Route(op, re.compile("^/" + "/".join(parts) + "/?$"), names, literal)
+    return Route(op, re.compile("^/" + "/".join(parts) + "/?$"), names, literal, parse_qsl(query, keep_blank_values=True))
+
+
+def _remove_dots(path: str) -> str:
+    """RFC 3986 dot-segment removal: `/../../etc/{x}` is requested as `/etc/{x}` by any client."""
+    out: list[str] = []
+    for seg in path.split("/"):
+        if seg == "..":
+            if len(out) > 1:
+                out.pop()
+        elif seg != ".":
+            out.append(seg)
+    return "/".join(out) or "/"
 
 
 def _base_paths(api: ir.Api) -> list[str]:
@@ -184,8 +204,9 @@ class MockApp:
         self.fixtures_dir = Path(fixtures_dir) if fixtures_dir is not None else None
         self.validator = SchemaValidator(self.docs, self.api.openapi)
         routes = [_route(op) for op in self.api.operations]
-        # literal segments beat parameters: /chat/completions/messages before /chat/completions/{id}
-        self.routes = sorted(routes, key=lambda r: (-r.literal_segments, len(r.names)))
+        # literal segments beat parameters (/chat/completions/messages before /chat/completions/{id})
+        # and a template's own query string makes it more specific (/responses?beta=true)
+        self.routes = sorted(routes, key=lambda r: (-r.literal_segments, len(r.names), -len(r.fixed_query)))
         self.bases = _base_paths(self.api)
         from generator.fixtures import fixture_stems
 
@@ -201,8 +222,9 @@ class MockApp:
     def base_path(self) -> str:
         return self.bases[0] if self.bases else ""
 
-    def match(self, method: str, path: str) -> tuple[ir.Operation | None, dict[str, str], bool]:
+    def match(self, method: str, path: str, query: list[tuple[str, str]] | None = None) -> tuple[ir.Operation | None, dict[str, str], bool]:
         """(operation, path params, path known for another method)."""
+        given = set(query or ())
         candidates = [path]
         for b in self.bases:
             if path == b or path.startswith(b + "/"):
@@ -211,7 +233,7 @@ class MockApp:
         for cand in candidates:
             for r in self.routes:
                 m = r.regex.match(cand)
-                if m is None:
+                if m is None or not set(r.fixed_query) <= given:
                     continue
                 if r.op.method != method.lower():
                     known = True
@@ -266,19 +288,22 @@ class MockApp:
                     errors.append({"in": p.location, "pointer": f"/{p.location}/{_esc(p.name)}", "reason": "required", "message": f"{p.location} parameter {p.name!r} is required", "param": p.name})
                 continue
             value = _coerce(raw, p.type, self.api)
-            for prob in self.validator.problems(value, self._param_where[op.id][p.name], "request"):
+            where = self._param_where[op.id][p.name]
+            if where is None:
+                continue
+            for prob in self.validator.problems(value, where, "request"):
                 errors.append({"in": p.location, "pointer": f"/{p.location}/{_esc(p.name)}{prob.pointer}", "reason": prob.reason, "message": f"{p.name}: {prob.message}", "param": p.name})
         return errors
 
     async def handle(self, request: Any) -> Any:
         from starlette.responses import JSONResponse, Response, StreamingResponse
 
-        op, path_params, known = self.match(request.method, request.url.path)
+        query = parse_qsl(request.url.query, keep_blank_values=True)
+        op, path_params, known = self.match(request.method, request.url.path, query)
         if op is None:
             if known:
                 return _error(405, f"{request.method} is not allowed on {request.url.path}", "method_not_allowed", [])
             return _error(404, f"no operation matches {request.method} {request.url.path}", "not_found", [])
-        query = parse_qsl(request.url.query, keep_blank_values=True)
         errors = self.check_params(op, path_params, query, request.headers)
         if errors:
             return _error(400, errors[0]["message"], "invalid_request_error", errors)
@@ -297,6 +322,8 @@ class MockApp:
                 if probs:
                     errs = [{"in": "body", "pointer": p.pointer, "reason": p.reason, "message": p.message, "param": next(iter(split_pointer(p.pointer)), None)} for p in probs]
                     return _error(422, f"{probs[0].pointer or 'body'}: {probs[0].message}", "invalid_request_error", errs)
+        if op.body is not None and op.body.encoding in ("multipart", "form") and op.stream_param is not None:
+            body = {op.stream_param: True} if _form_flag(raw, op.stream_param) else {}
         wants_stream = op.streaming and (
             (op.stream_param is not None and isinstance(body, dict) and body.get(op.stream_param) is True)
             or (op.stream_param is None and not any(r.encoding == "json" and r.status.startswith("2") for r in op.responses))
@@ -316,21 +343,38 @@ class MockApp:
         return JSONResponse(payload, status_code=status)
 
 
-def param_schema_where(docs: Documents, p: ir.Parameter) -> str:
+def param_schema_where(docs: Documents, p: ir.Parameter) -> str | None:
     """Where a parameter's schema is: `<parameter>/schema` as written (keeps `nullable` and other
-    siblings of a `$ref`), else the type's own place (parameters described by `content`)."""
-    where = p.pointer + "/schema"
+    siblings of a `$ref`), else the type's own place (parameters described by `content`); None
+    when neither is in the documents (a path parameter the spec forgot to declare)."""
+    for where in (p.pointer + "/schema", p.type.pointer):
+        if where and _exists(docs, where):
+            return where
+    return None
+
+
+def _exists(docs: Documents, where: str) -> bool:
     file, _, pointer = where.rpartition("#") if "#" in where else (docs.main.name, "", where)
     doc = docs.files.get(file or docs.main.name)
-    node: Any = doc.data if doc is not None else None
+    if doc is None:
+        return False
+    node: Any = doc.data
     for tok in split_pointer(pointer):
         if isinstance(node, dict) and tok in node:
             node = node[tok]
         elif isinstance(node, list) and tok.isdigit() and int(tok) < len(node):
             node = node[int(tok)]
         else:
-            return p.type.pointer
-    return where
+            return False
+    return True
+
+
+def _form_flag(raw: bytes, name: str) -> bool:
+    """Is the field `name` "true" in a urlencoded or multipart form body? (enough for `stream`)"""
+    if any(k == name and v.lower() == "true" for k, v in parse_qsl(raw.decode("latin-1"), keep_blank_values=True)):
+        return True
+    field = re.escape(name.encode("latin-1"))
+    return re.search(rb'name="' + field + rb'"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\ntrue\r\n', raw, re.IGNORECASE) is not None
 
 
 def _esc(token: str) -> str:

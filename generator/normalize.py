@@ -25,7 +25,7 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PRIMITIVES = {"string", "integer", "number", "boolean", "null", "object", "array"}
 # names the generated client's modules import beside the API's types (never handed to a schema)
 CLIENT_RUNTIME_NAMES = frozenset(
-    {"Annotated", "Mapping", "Sequence", "Required", "TypeAlias", "TypedDict", "SyncPage", "AsyncPage", "FileContent"}
+    {"Annotated", "Mapping", "Sequence", "Required", "TypeAlias", "TypeAliasType", "TypedDict", "SyncPage", "AsyncPage", "FileContent"}
 )
 _DISCRIMINATOR_PREFERENCE = ("type", "role", "object", "kind", "event", "status")
 _REPLACEMENT_PATTERNS = [
@@ -162,6 +162,7 @@ class Normalizer:
         self.types = Namer(reserved=PY_RESERVED | {"Any", "List", "Dict", "Optional", "Union", "Literal", "BaseModel", "Field", "Client", "AsyncClient", "Stream", "AsyncStream", "NotGiven", "NOT_GIVEN"} | CLIENT_RUNTIME_NAMES)
         self.memo: dict[Key, ir.TypeExpr] = {}
         self.in_progress: set[Key] = set()
+        self.ref_stack: set[Key] = set()  # `$ref` sites being followed: a revisit is a pure-ref cycle
         self.component_names: dict[Key, str] = {}
         self.models: dict[str, _ModelDraft] = {}
         self.model_order: list[str] = []
@@ -303,7 +304,21 @@ class Normalizer:
             )
             return self.degrade(ctx, "schema is not an object")
         if "$ref" in node:
-            return self._ref(node, ctx)
+            site = (ctx.file, ctx.pointer)
+            if site in self.ref_stack:
+                self.diags.error(
+                    "ref-cycle",
+                    f"$ref cycle with no schema in between: {node['$ref']!r} leads back here",
+                    hint="point one of the $refs in the cycle at a real schema",
+                    file=ctx.file,
+                    pointer=ctx.pointer + "/$ref",
+                )
+                return self.degrade(ctx, "$ref cycle")
+            self.ref_stack.add(site)
+            try:
+                return self._ref(node, ctx)
+            finally:
+                self.ref_stack.discard(site)
         key = (ctx.file, ctx.pointer)
         if key in self.memo:
             return self.memo[key]
@@ -322,17 +337,6 @@ class Normalizer:
         if res is None:
             return self.degrade(ctx, f"unresolvable $ref {node.get('$ref')!r}")
         key = (res.file, res.pointer)
-        if key in self.in_progress and key not in self.memo and key not in self.component_names_registered:
-            target = res.node
-            if isinstance(target, dict) and set(target) <= {"$ref", "description", "summary"}:
-                self.diags.error(
-                    "ref-cycle",
-                    f"$ref cycle with nothing in between: {node['$ref']!r} leads back to itself",
-                    hint="point one of the $refs at a real schema",
-                    file=ctx.file,
-                    pointer=ctx.pointer + "/$ref",
-                )
-                return self.degrade(ctx, "$ref cycle")
         hint = self.component_names.get(key, ctx.hint)
         t = self.schema(res.node, _Ctx(res.file, res.pointer, hint))
         nullable = node.get("nullable") is True
@@ -340,16 +344,9 @@ class Normalizer:
             t = t.with_nullable()
         return t
 
-    @property
-    def component_names_registered(self) -> set[Key]:
-        return self._registered
-
-    _registered: set[Key] = set()
-
     def _register(self, key: Key, t: ir.TypeExpr) -> None:
         """Make a named definition visible before its body is converted (recursion)."""
         self.memo[key] = t
-        self._registered.add(key)
 
     def _convert(self, node: dict[str, Any], ctx: _Ctx) -> ir.TypeExpr:
         where = self.where(ctx.file, ctx.pointer)
@@ -713,7 +710,11 @@ class Normalizer:
         per_variant: list[dict[str, Any]] = []
         for m in models:
             assert m is not None
-            lits = {f.name: f.type.values[0] for f in m.fields if f.required and f.type.kind == "literal" and len(f.type.values) == 1 and not f.type.nullable}
+            lits = {
+                f.name: f.type.values[0]
+                for f in m.fields
+                if f.required and f.type.kind == "literal" and len(f.type.values) == 1 and not f.type.nullable and isinstance(f.type.values[0], (str, int))
+            }
             per_variant.append(lits)
             names = [n for n in (f.name for f in m.fields) if n in lits]
             candidates = names if candidates is None else [n for n in candidates if n in lits]
@@ -1367,7 +1368,6 @@ def _deprecation_in_allof(site: dict[str, Any], description: str) -> ir.Deprecat
 def normalize(docs: Documents, diags: Diagnostics) -> ir.Api:
     """Spec -> IR. Problems are recorded in `diags`; errors raise SpecError."""
     n = Normalizer(docs, diags)
-    n._registered = set()
     api = n.run()
     diags.raise_if_errors()
     return api

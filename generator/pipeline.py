@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -17,11 +18,11 @@ from typing import Any, Callable
 from generator import __version__, ir
 from generator.diagnostics import Diagnostics, SpecError, UsageError
 from generator.fmt import FormatCache, Formatter, format_files, sha256_text
-from generator.load import Documents, load
+from generator.load import Documents, cache_dir, load
 from generator.naming import snake
 from generator.normalize import normalize
 from generator.render import RenderContext, templates_dir
-from generator.validate import validate
+from generator.validate import Validation, report
 from generator.write import MANIFEST, read_manifest, read_tree, sha256_bytes, write_tree
 
 Renderer = Callable[[ir.Api, RenderContext], dict[str, str]]
@@ -64,6 +65,17 @@ class Built:
     files: dict[str, str]
     diagnostics: Diagnostics
     timings: dict[str, float] = field(default_factory=dict)
+    validation: Validation | None = None
+    strict: bool = False
+
+    def collect_validation(self) -> None:
+        """Wait for validation, record its findings, and stop on errors (with --strict)."""
+        if self.validation is not None:
+            t = time.perf_counter()
+            report(self.validation.result(), self.docs, self.diagnostics, self.strict)
+            self.timings["validate_wait"] = time.perf_counter() - t
+            self.validation = None
+        self.diagnostics.raise_if_errors()
 
 
 @functools.lru_cache(maxsize=1)
@@ -106,13 +118,9 @@ def build(spec: Path, opts: Options, diags: Diagnostics | None = None) -> Built:
         api = normalize(docs, diags)
     finally:
         timings["normalize"] = time.perf_counter() - t
-    if opts.validate:
-        # after normalize, so every file the $refs reach is loaded and part of the cache key
-        _step(opts, "validating")
-        t = time.perf_counter()
-        validate(docs, diags, strict=opts.strict, use_cache=opts.use_cache)
-        timings["validate"] = time.perf_counter() - t
-    diags.raise_if_errors()
+    # after normalize, so every file the $refs reach is loaded and part of the cache key;
+    # in the background, so the slow meta-schema check overlaps rendering and formatting
+    validation = Validation(docs, opts.use_cache) if opts.validate else None
     pkg = package_name(api, opts.package)
     ctx = RenderContext(
         package=pkg,
@@ -131,7 +139,7 @@ def build(spec: Path, opts: Options, diags: Diagnostics | None = None) -> Built:
                 raise AssertionError(f"two artifacts render {path}")
             files[path] = text
     timings["render"] = time.perf_counter() - t
-    return Built(api, docs, ctx, files, diags, timings)
+    return Built(api, docs, ctx, files, diags, timings, validation, opts.strict)
 
 
 def _fingerprint(inputs: dict[str, str], options: dict[str, Any]) -> str:
@@ -164,8 +172,15 @@ def finish(built: Built, out: Path, opts: Options) -> tuple[dict[str, str], dict
     _step(opts, "formatting")
     t = time.perf_counter()
     cache = FormatCache(opts.formatter, use_disk=opts.use_cache)
-    files, sources, formatted = format_files(built.files, opts.formatter, cache, seed=_seed_from(out))
+    try:
+        files, sources, formatted = format_files(built.files, opts.formatter, cache, seed=_seed_from(out))
+    except BaseException:
+        if built.validation is not None:
+            built.validation.cancel()
+        raise
     built.timings["format"] = time.perf_counter() - t
+    _step(opts, "validating")
+    built.collect_validation()
     api = built.api
     inputs = {name: d.sha256 for name, d in sorted(built.docs.files.items())}
     recorded = opts.recorded(built.ctx.package, built.ctx.api_key_env)
@@ -175,7 +190,6 @@ def finish(built: Built, out: Path, opts: Options) -> tuple[dict[str, str], dict
         "spec": built.ctx.spec_label,
         "spec_sha256": built.docs.main.sha256,
         "inputs": inputs,
-        "fingerprint": _fingerprint(inputs, recorded),
         "options": recorded,
         "operations": [{"id": op.id, "method": op.method.upper(), "path": op.path, "call": op.call} for op in api.operations],
         "skipped": [],
@@ -209,22 +223,50 @@ def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = N
     tree: dict[str, str | bytes] = dict(files)
     tree[MANIFEST] = manifest_text(manifest)
     write_tree(out, tree)
+    _stamp(out, manifest["inputs"], manifest["options"])
     built.timings["write"] = time.perf_counter() - t
     return GenerateResult(built.api, out, len(tree), formatted, built.diagnostics, built.timings)
 
 
+def _stamp_file(out: Path) -> Path:
+    key = hashlib.sha256(str(out.absolute()).encode()).hexdigest()
+    return cache_dir() / "stamps" / f"{key}.json"
+
+
+def _stamp(out: Path, inputs: dict[str, str], recorded: dict[str, Any]) -> None:
+    """Remember which code, inputs and options produced OUT, for `check`'s fast path.
+
+    Kept in the cache, not in the manifest: the committed output then changes only when the
+    output does, not whenever specgen's own code is edited."""
+    try:
+        manifest = (out / MANIFEST).read_bytes()
+        p = _stamp_file(out)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps({"fingerprint": _fingerprint(inputs, recorded), "manifest_sha256": sha256_bytes(manifest)}))
+        os.replace(tmp, p)
+    except OSError:
+        pass
+
+
 def quick_current(spec: Path, out: Path, opts: Options) -> bool:
-    """True when OUT was generated from exactly these inputs, code and options, and no file
-    was touched since: no parsing or rendering needed."""
+    """True when OUT was generated (or fully checked) from exactly these inputs, code and
+    options, and no file was touched since: no parsing or rendering needed."""
     manifest = read_manifest(out)
     if manifest is None or not isinstance(manifest.get("inputs"), dict):
+        return False
+    try:
+        stamp = json.loads(_stamp_file(out).read_text())
+        manifest_sha = sha256_bytes((out / MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        return False
+    if stamp.get("manifest_sha256") != manifest_sha:
         return False
     base = spec.parent
     inputs: dict[str, str] = {}
     for name in manifest["inputs"]:
-        p = base / name
         try:
-            inputs[name] = sha256_bytes(p.read_bytes())
+            inputs[name] = sha256_bytes((base / name).read_bytes())
         except OSError:
             return False
     if inputs != manifest["inputs"]:
@@ -232,13 +274,11 @@ def quick_current(spec: Path, out: Path, opts: Options) -> bool:
     recorded = manifest.get("options")
     if not isinstance(recorded, dict) or recorded.get("formatter") != opts.formatter:
         return False
-    if opts.package is not None and recorded.get("package") != opts.package:
-        return False
-    if opts.target is not None and recorded.get("target") != opts.target:
-        return False
-    if opts.api_key_env is not None and recorded.get("api_key_env") != opts.api_key_env:
-        return False
-    if _fingerprint(inputs, recorded) != manifest.get("fingerprint"):
+    for key in ("package", "target", "api_key_env"):
+        wanted = getattr(opts, key)
+        if wanted is not None and recorded.get(key) != wanted:
+            return False
+    if _fingerprint(inputs, recorded) != stamp.get("fingerprint"):
         return False
     hashes = manifest.get("files")
     if not isinstance(hashes, dict):
@@ -267,6 +307,8 @@ def check(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = None
             problems.append(f"{p}: extra (would be removed)")
         elif actual[p] != expected[p]:
             problems.append(f"{p}: stale (content differs)")
+    if not problems:
+        _stamp(out, manifest["inputs"], manifest["options"])
     return problems
 
 

@@ -271,7 +271,6 @@ def _merge_cycles(edges: dict[str, set[str]]) -> dict[str, str]:
             home = "shared" if "shared" in comp else min(comp)
             for w in comp:
                 result[w] = home
-        return None
 
     for v in sorted(edges):
         if v not in index:

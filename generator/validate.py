@@ -57,28 +57,82 @@ def _short(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def validate(docs: Documents, diags: Diagnostics, strict: bool = False, use_cache: bool = True) -> int:
-    """Validate the main spec; record findings (errors when `strict`). Returns the count."""
-    key = docs.combined_sha256()
-    cache_file = cache_dir() / "validate" / f"{key}.json"
-    findings: list[dict[str, Any]] | None = None
-    if use_cache:
-        try:
-            cached = json.loads(cache_file.read_text())
-            if cached.get("format") == _CACHE_FORMAT:
-                findings = cached["findings"]
-        except (OSError, ValueError, KeyError):
-            findings = None
-    if findings is None:
-        findings = _findings(docs)
-        if use_cache:
+def _cache_file(docs: Documents) -> Any:
+    return cache_dir() / "validate" / f"{docs.combined_sha256()}.json"
+
+
+def _cached(docs: Documents) -> list[dict[str, Any]] | None:
+    try:
+        cached = json.loads(_cache_file(docs).read_text())
+        if cached.get("format") == _CACHE_FORMAT:
+            return list(cached["findings"])
+    except (OSError, ValueError, KeyError):
+        pass
+    return None
+
+
+def _store(docs: Documents, findings: list[dict[str, Any]]) -> None:
+    try:
+        cache_file = _cache_file(docs)
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps({"format": _CACHE_FORMAT, "findings": findings}))
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass
+
+
+class Validation:
+    """Validation started early and collected later: on a cache miss it runs in a forked
+    child process so the (seconds-long) meta-schema check overlaps rendering and formatting."""
+
+    def __init__(self, docs: Documents, use_cache: bool = True, background: bool = True):
+        self.docs = docs
+        self.use_cache = use_cache
+        self.findings: list[dict[str, Any]] | None = _cached(docs) if use_cache else None
+        self._proc: Any = None
+        self._conn: Any = None
+        if self.findings is None and background and hasattr(os, "fork"):
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("fork")
+            self._conn, child = ctx.Pipe(duplex=False)
+            self._proc = ctx.Process(target=_child, args=(docs, child), daemon=True)
+            self._proc.start()
+            child.close()
+
+    def result(self) -> list[dict[str, Any]]:
+        """The findings, waiting for the child if it is still working."""
+        if self.findings is None and self._proc is not None:
             try:
-                cache_file.parent.mkdir(parents=True, exist_ok=True)
-                tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
-                tmp.write_text(json.dumps({"format": _CACHE_FORMAT, "findings": findings}))
-                os.replace(tmp, cache_file)
-            except OSError:
-                pass
+                self.findings = self._conn.recv()
+            except (EOFError, OSError):
+                self.findings = None  # the child died: validate here instead
+            self._proc.join()
+            self._conn.close()
+            self._proc = None
+        if self.findings is None:
+            self.findings = _findings(self.docs)
+        if self.use_cache:
+            _store(self.docs, self.findings)
+        return self.findings
+
+    def cancel(self) -> None:
+        if self._proc is not None:
+            self._proc.terminate()
+            self._proc.join()
+            self._proc = None
+
+
+def _child(docs: Documents, conn: Any) -> None:
+    try:
+        conn.send(_findings(docs))
+    finally:
+        conn.close()
+
+
+def report(findings: list[dict[str, Any]], docs: Documents, diags: Diagnostics, strict: bool = False) -> int:
+    """Record findings as diagnostics (errors when `strict`); returns their count."""
     severity = "error" if strict else "warning"
     for f in findings[:_MAX_REPORTED]:
         diags.add(
@@ -92,3 +146,8 @@ def validate(docs: Documents, diags: Diagnostics, strict: bool = False, use_cach
     if len(findings) > _MAX_REPORTED:
         diags.add(severity, "invalid-openapi", f"... and more validation findings ({len(findings)} shown at most {_MAX_REPORTED})", file=docs.main.name)  # type: ignore[arg-type]
     return len(findings)
+
+
+def validate(docs: Documents, diags: Diagnostics, strict: bool = False, use_cache: bool = True) -> int:
+    """Validate the main spec now; record findings (errors when `strict`). Returns the count."""
+    return report(Validation(docs, use_cache, background=False).result(), docs, diags, strict)

@@ -241,7 +241,11 @@ def test_create_chat_completion_page_carries_types_variants_deprecations_and_res
     for path in ("choices[].message.role", "choices[].message.refusal", "usage.prompt_tokens_details.cached_tokens", "usage.completion_tokens_details.reasoning_tokens"):
         assert f"`{path}`" in resp, path
     assert "## Streaming" in page and "CreateChatCompletionStreamResponse" in page
-    assert "### Request body" in page and "### Python" in page and "result = client.chat.completions.create(" in page
+    assert "### Request body (spec example 1)" in page and "### Minimal request body" in page
+    assert "from pkg import Client" in page and "result = client.chat.completions.create(" in page
+    assert "    stream=True,\n):" in page
+    retrieve = chat_2025()["docs/operations/get_chat_completion.md"]
+    assert "result = client.chat.completions.retrieve(\n    completion_id=" in retrieve
 
 
 def test_index_lists_operations_auth_base_url_and_models() -> None:
@@ -278,7 +282,7 @@ def test_every_internal_link_resolves() -> None:
     assert not problems, "\n".join(problems[:30])
 
 
-HOSTILE = "a | b || c\nnext line `code | pipe` </table> <script>alert(1)</script> {{ 7*7 }} {% raw %} \\| end\\"
+HOSTILE = "a | b || c\nnext line `code | pipe` </table> <script>alert(1)</script> {{ 7*7 }} {% raw %} \\| ` <b>lone</b> end\\"
 HOSTILE_BLOCK = HOSTILE + "\n# Not a heading\n\n| x | y |\n|---|---|\n| 1 |\n\nTitle\n===\n[rel](/docs/x) [js](javascript:alert(1)) [multi\nline](/docs/y)\n```\nunclosed fence"
 
 
@@ -292,7 +296,7 @@ def hostile_spec() -> dict[str, Any]:
             "description": HOSTILE_BLOCK,
             "required": ["name"],
             "properties": {
-                "name": {"type": "string", "description": HOSTILE, "pattern": "^[a-z|`]+$"},
+                "name": {"type": "string", "description": HOSTILE, "pattern": "^[a-z|`]+<i>x</i>$"},
                 "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}, "description": HOSTILE},
                 "kind": {"type": "string", "enum": ["a|b", "`tick`", "</table>", "x\ny"], "default": "a|b"},
                 "weird`name|x": {"type": "boolean", "description": HOSTILE},
@@ -349,9 +353,11 @@ def test_hostile_descriptions_still_give_well_formed_tables_and_links(hostile_fi
     assert not problems, "\n".join(problems[:30])
     for name, text in hostile_files.items():
         if name.endswith(".md"):
-            html = _MD.render(text)  # raw HTML allowed, as most viewers do
-            assert "<script>" not in html, name
-            assert html.count("</table>") == sum(1 for t in _MD.parse(text) if t.type == "table_open"), name
+            # no raw HTML reaches a viewer, even where fragments of spec text meet (a lone backtick
+            # in one must not pair with a backtick of the next and expose what lies between)
+            toks = tokens(text)
+            raw = [t.content for t in toks if t.type == "html_block"] + [c.content for t in toks for c in (t.children or []) if c.type == "html_inline"]
+            assert not raw, (name, raw[:3])
 
 
 def test_long_text_is_folded_and_template_syntax_stays_text(hostile_files: dict[str, str]) -> None:
@@ -414,3 +420,31 @@ def test_docs_and_tools_for_the_2026_corpus_spec_are_fast_and_well_formed() -> N
     problems += link_problems({**{n: "" for n in files}, **pages})
     assert not problems, "\n".join(problems[:30])
     assert len(json.loads(files["tools/tools.json"])) == 288
+
+
+def test_a_union_response_gets_its_variants_and_a_union_met_twice_gets_one_section(tmp_path: Path) -> None:
+    text = {"type": "string", "description": "Text."}
+    schemas = {
+        "Cat": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["cat"]}, "meow": text}},
+        "Dog": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["dog"]}, "bark": text}},
+        "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}]},
+        "Owner": {"type": "object", "properties": {"first": {"$ref": "#/components/schemas/Pet"}, "pets": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}},
+        "Home": {
+            "oneOf": [
+                {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["house"]}, "owner": {"$ref": "#/components/schemas/Owner"}}},
+                {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["flat"]}, "owner": {"$ref": "#/components/schemas/Owner"}}},
+            ]
+        },
+    }
+    ok = {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Home"}}}}
+    paths = {"/homes/{id}": {"get": {"operationId": "getHome", "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": {"200": ok}}}}
+    files = render_spec(write_spec(tmp_path, openapi(paths, schemas)))
+    page = files["docs/operations/get_home.md"]
+    assert "### Variants of the response" in page
+    assert '#### The response with `kind` = `"house"`' in page
+    assert "| `owner.first` |" in page and "| `owner.pets[].meow` |" in page
+    # `owner.first` is met under both variants: one section, linked from both rows
+    assert page.count("### Variants of `owner.first`") == 1
+    assert page.count("(#variants-of-ownerfirst)") == 2
+    assert re.search(r"result = client\.[a-z_.]+\(\n    id='[^']+',\n\)", page), "path parameter missing from the Python example"
+    assert not link_problems(files) and not [p for n, t in files.items() if n.endswith(".md") for p in table_problems(n, t)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import openapi_schema_validator as osv
 import pytest
@@ -39,9 +39,6 @@ class SpecSchemas:
         self.registry: Any = Registry().with_resources(  # type: ignore[call-arg]
             [(BASE + name, Resource(contents=d.data, specification=spec)) for name, d in docs.files.items()]
         )
-
-    def where_of_param(self, p: ir.Parameter) -> str:
-        return p.pointer + "/schema"
 
     def errors(self, instance: Any, where: str, side: str) -> list[tuple[str, str, str]]:
         """(pointer, keyword, message) of every failure, those inside oneOf/anyOf included."""
@@ -290,11 +287,25 @@ def test_corpus_2026_fixtures_for_all_288_operations_pass_jsonschema() -> None:
     assert not problems, f"{len(problems)} of {checked} fixtures fail:\n" + "\n".join(problems[:20])
 
 
-def _walk(value: Any) -> Iterator[Any]:
-    yield value
-    if isinstance(value, dict):
-        for v in value.values():
-            yield from _walk(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _walk(v)
+
+def test_anyof_of_required_sets_is_one_object_with_exactly_one_set(tmp_path: Path) -> None:
+    """`properties` + `anyOf: [{required: [a]}, {required: [b]}]` + `not: {required: [a, b]}` (the
+    corpus's ImageRefParam) is an object, not a union of maps: fixtures fill one set only."""
+    ref = {
+        "type": "object",
+        "properties": {"image_url": {"type": "string"}, "file_id": {"type": "string"}, "detail": {"type": "string"}},
+        "anyOf": [{"required": ["image_url"]}, {"required": ["file_id"]}],
+        "not": {"required": ["image_url", "file_id"]},
+    }
+    spec = openapi(
+        paths={"/edit": {"post": {"operationId": "edit", "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImageRef"}}}}, "responses": {"204": {"description": "none"}}}}},
+        schemas={"ImageRef": ref},
+    )
+    api = normalize_dict(tmp_path, spec)
+    model = api.model("ImageRef")
+    assert model.alternatives == (("image_url",), ("file_id",)) and model.alternatives_exclusive
+    fx = fixtures.all_fixtures(api)[0][1]
+    assert set(fx.requests["minimal"]) == {"image_url"}
+    assert set(fx.requests["full"]) == {"image_url", "detail"}
+    checked, problems = check_all(api, load(tmp_path / "spec.yaml", Diagnostics(), use_cache=False))
+    assert checked >= 2 and not problems, problems

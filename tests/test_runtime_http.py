@@ -454,3 +454,32 @@ def test_async_client_is_usable_from_asyncio_run(server: Server) -> None:
             return [m.id for m in res.data]
 
     assert asyncio.run(main()) == ["m"]
+
+
+def test_with_options_and_default_headers(server: Server) -> None:
+    server.routes[("GET", "/v1/models")] = [Reply(503, error("busy"))]
+    with sdk.Client(api_key="k", base_url=server.url, default_headers={"X-Team": "a"}) as c:
+        quick = c.with_options(max_retries=0, default_headers={"X-Extra": "b"})
+        with pytest.raises(sdk.InternalServerError):
+            quick.models.list()
+        assert quick.max_retries == 0 and c.max_retries == 2
+    assert len(server.requests) == 1
+    assert server.requests[0].headers["x-team"] == "a" and server.requests[0].headers["x-extra"] == "b"
+    assert server.requests[0].headers["user-agent"].startswith("openai_chat_2025/")
+
+
+async def test_async_raw_response_and_deprecated_argument(server: Server) -> None:
+    server.routes[("POST", "/v1/chat/completions")] = [Reply(200, completion(), {"x-request-id": "req_2"})]
+    async with sdk.AsyncClient(api_key="k", base_url=server.url) as c:
+        raw = await c.with_raw_response.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+        assert raw.headers["x-request-id"] == "req_2" and raw.parse().id == "chatcmpl-1"
+        with pytest.warns(DeprecationWarning, match="`tools`") as rec:
+            await c.chat.completions.create(model="gpt-4o", messages=MESSAGES, functions=[{"name": "f"}])
+        assert rec[0].filename == __file__
+
+
+def test_a_stream_event_that_is_not_json_raises_a_validation_error(server: Server, client: sdk.Client) -> None:
+    server.routes[("POST", "/v1/chat/completions")] = [Reply(events=[chunk("a"), "data: {not json\n\n"])]
+    stream = client.chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True)
+    with pytest.raises(sdk.APIResponseValidationError):
+        list(stream)

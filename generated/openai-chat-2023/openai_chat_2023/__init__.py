@@ -21,6 +21,7 @@ from ._client import AsyncClient, Client
 from ._errors import (
     APIConnectionError,
     APIError,
+    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -51,6 +52,7 @@ __all__ = [
     "APIStatusError",
     "APIConnectionError",
     "APITimeoutError",
+    "APIResponseValidationError",
     "BadRequestError",
     "AuthenticationError",
     "PermissionDeniedError",

@@ -13,8 +13,9 @@ __all__ = ["BaseModel", "validate_as"]
 class BaseModel(pydantic.BaseModel):
     """A response object: unknown fields are kept (servers add fields before specs do)."""
 
+    # defer_build: a model's validator is built on first use, so importing a big API is quick
     model_config = pydantic.ConfigDict(
-        extra="allow", populate_by_name=True, protected_namespaces=()
+        extra="allow", populate_by_name=True, protected_namespaces=(), defer_build=True
     )
 
     def to_dict(self) -> Dict[str, Any]:

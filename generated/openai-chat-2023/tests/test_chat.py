@@ -53,7 +53,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     }
 }
 
-VALID = [
+VALID: list[list[str]] = [
     ["createChatCompletion", "minimal"],
     ["createChatCompletion", "full"],
     ["createChatCompletion", "deprecated"],
@@ -86,7 +86,7 @@ VALID = [
     ["createChatCompletion", "variant-messages_user_content_image_url"],
 ]
 
-INVALID = [
+INVALID: list[list[str]] = [
     ["createChatCompletion", "missing_messages"],
     ["createChatCompletion", "min_items_messages"],
     ["createChatCompletion", "maximum_frequency_penalty"],
@@ -100,7 +100,7 @@ INVALID = [
     ["createChatCompletion", "discriminator_messages_role"],
 ]
 
-STREAMING = ["createChatCompletion"]
+STREAMING: list[str] = ["createChatCompletion"]
 
 
 def _id(case: Any) -> str:
@@ -120,6 +120,7 @@ def test_valid_request(harness: Any, case: Any) -> None:
 
 
 @pytest.mark.parametrize("case", VALID, ids=_id)
+@pytest.mark.asyncio
 async def test_valid_request_async(harness: Any, case: Any) -> None:
     op = OPERATIONS[case[0]]
     args, kwargs = harness.arguments(op, harness.request(op, case[1]))
@@ -142,6 +143,7 @@ def test_stream(harness: Any, op_id: str) -> None:
 
 
 @pytest.mark.parametrize("op_id", STREAMING)
+@pytest.mark.asyncio
 async def test_stream_async(harness: Any, op_id: str) -> None:
     op = OPERATIONS[op_id]
     args, kwargs = harness.arguments(op, harness.request(op, "minimal"))
@@ -164,6 +166,7 @@ def test_invalid_request_is_rejected(harness: Any, case: Any) -> None:
 
 
 @pytest.mark.parametrize("case", INVALID, ids=_id)
+@pytest.mark.asyncio
 async def test_invalid_request_is_rejected_async(harness: Any, case: Any) -> None:
     op = OPERATIONS[case[0]]
     invalid = harness.invalid(op, case[1])

@@ -19,6 +19,7 @@ from ._client import AsyncClient, Client
 from ._errors import (
     APIConnectionError,
     APIError,
+    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -49,6 +50,7 @@ __all__ = [
     "APIStatusError",
     "APIConnectionError",
     "APITimeoutError",
+    "APIResponseValidationError",
     "BadRequestError",
     "AuthenticationError",
     "PermissionDeniedError",

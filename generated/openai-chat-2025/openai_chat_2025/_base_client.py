@@ -21,6 +21,7 @@ import pydantic
 
 from ._errors import (
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     status_error_class,
@@ -372,10 +373,24 @@ class _BaseClient:
             return response.content
         if not response.content:
             return None
-        data = response.json()
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise APIResponseValidationError(
+                f"expected JSON, got {response.headers.get('content-type')!r}",
+                response=response,
+                body=response.text,
+            ) from exc
         if opts.cast_to is None:
             return data
-        return validate_as(opts.cast_to, data)
+        try:
+            return validate_as(opts.cast_to, data)
+        except pydantic.ValidationError as exc:
+            raise APIResponseValidationError(
+                f"the response does not match the spec: {exc}",
+                response=response,
+                body=data,
+            ) from exc
 
     @staticmethod
     def _wants_raw(opts: RequestOptions) -> bool:

@@ -13,6 +13,7 @@ __all__ = [
     "APIStatusError",
     "APIConnectionError",
     "APITimeoutError",
+    "APIResponseValidationError",
     "BadRequestError",
     "AuthenticationError",
     "PermissionDeniedError",
@@ -86,6 +87,20 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """Any 5xx answer."""
+
+
+class APIResponseValidationError(APIError):
+    """The API answered 2xx, but not with what its spec declares."""
+
+    response: httpx.Response
+    status_code: int
+
+    def __init__(
+        self, message: str, *, response: httpx.Response, body: object = None
+    ) -> None:
+        super().__init__(message, response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
 
 
 class APIConnectionError(APIError):

@@ -159,7 +159,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
 }
 
-VALID = [
+VALID: list[list[str]] = [
     ["listChatCompletions", "minimal"],
     ["listChatCompletions", "full"],
     ["createChatCompletion", "minimal"],
@@ -207,7 +207,7 @@ VALID = [
     ["getChatCompletionMessages", "full"],
 ]
 
-INVALID = [
+INVALID: list[list[str]] = [
     ["listChatCompletions", "type_query_limit"],
     ["listChatCompletions", "enum_query_order"],
     ["createChatCompletion", "missing_messages"],
@@ -228,7 +228,7 @@ INVALID = [
     ["getChatCompletionMessages", "enum_query_order"],
 ]
 
-STREAMING = ["createChatCompletion"]
+STREAMING: list[str] = ["createChatCompletion"]
 
 
 def _id(case: Any) -> str:
@@ -248,6 +248,7 @@ def test_valid_request(harness: Any, case: Any) -> None:
 
 
 @pytest.mark.parametrize("case", VALID, ids=_id)
+@pytest.mark.asyncio
 async def test_valid_request_async(harness: Any, case: Any) -> None:
     op = OPERATIONS[case[0]]
     args, kwargs = harness.arguments(op, harness.request(op, case[1]))
@@ -270,6 +271,7 @@ def test_stream(harness: Any, op_id: str) -> None:
 
 
 @pytest.mark.parametrize("op_id", STREAMING)
+@pytest.mark.asyncio
 async def test_stream_async(harness: Any, op_id: str) -> None:
     op = OPERATIONS[op_id]
     args, kwargs = harness.arguments(op, harness.request(op, "minimal"))
@@ -292,6 +294,7 @@ def test_invalid_request_is_rejected(harness: Any, case: Any) -> None:
 
 
 @pytest.mark.parametrize("case", INVALID, ids=_id)
+@pytest.mark.asyncio
 async def test_invalid_request_is_rejected_async(harness: Any, case: Any) -> None:
     op = OPERATIONS[case[0]]
     invalid = harness.invalid(op, case[1])

@@ -39,7 +39,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     }
 }
 
-VALID = [
+VALID: list[list[str]] = [
     ["createEmbedding", "minimal"],
     ["createEmbedding", "full"],
     ["createEmbedding", "variant-input_string"],
@@ -48,14 +48,14 @@ VALID = [
     ["createEmbedding", "variant-input_array3"],
 ]
 
-INVALID = [
+INVALID: list[list[str]] = [
     ["createEmbedding", "missing_input"],
     ["createEmbedding", "enum_encoding_format"],
     ["createEmbedding", "minimum_dimensions"],
     ["createEmbedding", "type_user"],
 ]
 
-STREAMING = []
+STREAMING: list[str] = []
 
 
 def _id(case: Any) -> str:
@@ -75,6 +75,7 @@ def test_valid_request(harness: Any, case: Any) -> None:
 
 
 @pytest.mark.parametrize("case", VALID, ids=_id)
+@pytest.mark.asyncio
 async def test_valid_request_async(harness: Any, case: Any) -> None:
     op = OPERATIONS[case[0]]
     args, kwargs = harness.arguments(op, harness.request(op, case[1]))
@@ -98,6 +99,7 @@ def test_invalid_request_is_rejected(harness: Any, case: Any) -> None:
 
 
 @pytest.mark.parametrize("case", INVALID, ids=_id)
+@pytest.mark.asyncio
 async def test_invalid_request_is_rejected_async(harness: Any, case: Any) -> None:
     op = OPERATIONS[case[0]]
     invalid = harness.invalid(op, case[1])

@@ -45,16 +45,16 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
 }
 
-VALID = [
+VALID: list[list[str]] = [
     ["listModels", "minimal"],
     ["listModels", "full"],
     ["retrieveModel", "minimal"],
     ["retrieveModel", "full"],
 ]
 
-INVALID = []
+INVALID: list[list[str]] = []
 
-STREAMING = []
+STREAMING: list[str] = []
 
 
 def _id(case: Any) -> str:
@@ -74,6 +74,7 @@ def test_valid_request(harness: Any, case: Any) -> None:
 
 
 @pytest.mark.parametrize("case", VALID, ids=_id)
+@pytest.mark.asyncio
 async def test_valid_request_async(harness: Any, case: Any) -> None:
     op = OPERATIONS[case[0]]
     args, kwargs = harness.arguments(op, harness.request(op, case[1]))

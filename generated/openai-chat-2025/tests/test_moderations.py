@@ -33,7 +33,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     }
 }
 
-VALID = [
+VALID: list[list[str]] = [
     ["createModeration", "minimal"],
     ["createModeration", "full"],
     ["createModeration", "variant-input_string"],
@@ -46,9 +46,9 @@ VALID = [
     ["createModeration", "variant-input_text"],
 ]
 
-INVALID = [["createModeration", "missing_input"]]
+INVALID: list[list[str]] = [["createModeration", "missing_input"]]
 
-STREAMING = []
+STREAMING: list[str] = []
 
 
 def _id(case: Any) -> str:
@@ -68,6 +68,7 @@ def test_valid_request(harness: Any, case: Any) -> None:
 
 
 @pytest.mark.parametrize("case", VALID, ids=_id)
+@pytest.mark.asyncio
 async def test_valid_request_async(harness: Any, case: Any) -> None:
     op = OPERATIONS[case[0]]
     args, kwargs = harness.arguments(op, harness.request(op, case[1]))
@@ -91,6 +92,7 @@ def test_invalid_request_is_rejected(harness: Any, case: Any) -> None:
 
 
 @pytest.mark.parametrize("case", INVALID, ids=_id)
+@pytest.mark.asyncio
 async def test_invalid_request_is_rejected_async(harness: Any, case: Any) -> None:
     op = OPERATIONS[case[0]]
     invalid = harness.invalid(op, case[1])

@@ -71,7 +71,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
 }
 
-VALID = [
+VALID: list[list[str]] = [
     ["createChatCompletion", "minimal"],
     ["createChatCompletion", "full"],
     ["createChatCompletion", "variant-response_format_text"],
@@ -91,7 +91,7 @@ VALID = [
     ["getDeferredChatCompletion", "full"],
 ]
 
-INVALID = [
+INVALID: list[list[str]] = [
     ["createChatCompletion", "missing_model"],
     ["createChatCompletion", "type_model"],
     ["createChatCompletion", "min_items_messages"],
@@ -105,7 +105,7 @@ INVALID = [
     ["createChatCompletion", "discriminator_messages_role"],
 ]
 
-STREAMING = []
+STREAMING: list[str] = []
 
 
 def _id(case: Any) -> str:
@@ -125,6 +125,7 @@ def test_valid_request(harness: Any, case: Any) -> None:
 
 
 @pytest.mark.parametrize("case", VALID, ids=_id)
+@pytest.mark.asyncio
 async def test_valid_request_async(harness: Any, case: Any) -> None:
     op = OPERATIONS[case[0]]
     args, kwargs = harness.arguments(op, harness.request(op, case[1]))
@@ -148,6 +149,7 @@ def test_invalid_request_is_rejected(harness: Any, case: Any) -> None:
 
 
 @pytest.mark.parametrize("case", INVALID, ids=_id)
+@pytest.mark.asyncio
 async def test_invalid_request_is_rejected_async(harness: Any, case: Any) -> None:
     op = OPERATIONS[case[0]]
     invalid = harness.invalid(op, case[1])

@@ -29,11 +29,14 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     }
 }
 
-VALID = [["tokenizeText", "minimal"], ["tokenizeText", "full"]]
+VALID: list[list[str]] = [["tokenizeText", "minimal"], ["tokenizeText", "full"]]
 
-INVALID = [["tokenizeText", "missing_text"], ["tokenizeText", "type_text"]]
+INVALID: list[list[str]] = [
+    ["tokenizeText", "missing_text"],
+    ["tokenizeText", "type_text"],
+]
 
-STREAMING = []
+STREAMING: list[str] = []
 
 
 def _id(case: Any) -> str:
@@ -53,6 +56,7 @@ def test_valid_request(harness: Any, case: Any) -> None:
 
 
 @pytest.mark.parametrize("case", VALID, ids=_id)
+@pytest.mark.asyncio
 async def test_valid_request_async(harness: Any, case: Any) -> None:
     op = OPERATIONS[case[0]]
     args, kwargs = harness.arguments(op, harness.request(op, case[1]))
@@ -76,6 +80,7 @@ def test_invalid_request_is_rejected(harness: Any, case: Any) -> None:
 
 
 @pytest.mark.parametrize("case", INVALID, ids=_id)
+@pytest.mark.asyncio
 async def test_invalid_request_is_rejected_async(harness: Any, case: Any) -> None:
     op = OPERATIONS[case[0]]
     invalid = harness.invalid(op, case[1])

@@ -17,6 +17,7 @@ from ._client import AsyncClient, Client
 from ._errors import (
     APIConnectionError,
     APIError,
+    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -47,6 +48,7 @@ __all__ = [
     "APIStatusError",
     "APIConnectionError",
     "APITimeoutError",
+    "APIResponseValidationError",
     "BadRequestError",
     "AuthenticationError",
     "PermissionDeniedError",

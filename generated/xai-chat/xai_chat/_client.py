@@ -47,7 +47,7 @@ def _base_url(base_url: Union[str, httpx.URL, None]) -> Union[str, httpx.URL]:
     )
     if found is None:
         raise ValueError(
-            f"the spec names no server: pass base_url=... or set ${BASE_URL_ENV}"
+            f"the spec names no absolute server URL: pass base_url=... or set ${BASE_URL_ENV}"
         )
     return found
 

@@ -9,7 +9,7 @@ from typing import Any, AsyncIterator, Generic, Iterator, List, Optional, Type, 
 
 import httpx
 
-from ._errors import APIError
+from ._errors import APIError, APIResponseValidationError
 from ._models import validate_as
 
 __all__ = ["ServerSentEvent", "SSEDecoder", "Stream", "AsyncStream"]
@@ -104,6 +104,19 @@ def _error_message(sse: ServerSentEvent) -> tuple[str, object]:
     return str(message or sse.data), body
 
 
+def _decode(response: httpx.Response, item_type: Any, sse: ServerSentEvent) -> Any:
+    try:
+        return validate_as(item_type, sse.json())
+    except (
+        ValueError
+    ) as exc:  # not JSON, or not the declared event (pydantic errors are ValueErrors)
+        raise APIResponseValidationError(
+            f"a stream event does not match the spec: {exc}",
+            response=response,
+            body=sse.data,
+        ) from exc
+
+
 class Stream(Generic[T]):
     """The events of a streamed response, decoded as `T`; iterate it once.
 
@@ -137,7 +150,7 @@ class Stream(Generic[T]):
                     raise APIError(message, self.response.request, body=body)
                 if not sse.data:
                     continue
-                item: T = validate_as(self._item_type, sse.json())
+                item: T = _decode(self.response, self._item_type, sse)
                 yield item
         finally:
             self.response.close()
@@ -195,7 +208,7 @@ class AsyncStream(Generic[T]):
                     raise APIError(message, self.response.request, body=body)
                 if not sse.data:
                     continue
-                item: T = validate_as(self._item_type, sse.json())
+                item: T = _decode(self.response, self._item_type, sse)
                 yield item
         finally:
             await self.response.aclose()

@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from pydantic import Field
-from typing_extensions import Annotated, Literal, Required, TypeAlias, TypedDict
+from typing_extensions import (
+    Annotated,
+    Literal,
+    Required,
+    TypeAlias,
+    TypeAliasType,
+    TypedDict,
+)
 
 from .._models import BaseModel
 from .._types import FileContent
@@ -953,41 +960,3 @@ Specifying a particular function via `{"name": "my_function"}` forces the model 
 `none` is the default when no functions are present. `auto` is the default if functions are present.
 
 Deprecated: use `tool_choice` instead."""
-
-CreateChatCompletionRequest.model_rebuild()
-SystemMessage.model_rebuild()
-UserMessage.model_rebuild()
-TextContentPart.model_rebuild()
-ImageContentPart.model_rebuild()
-ImageContentPartImageUrl.model_rebuild()
-AssistantMessage.model_rebuild()
-AssistantMessageToolCallsItem.model_rebuild()
-AssistantMessageToolCallsItemFunction.model_rebuild()
-AssistantMessageFunctionCall.model_rebuild()
-ToolMessage.model_rebuild()
-FunctionMessage.model_rebuild()
-CreateChatCompletionRequestResponseFormat.model_rebuild()
-CreateChatCompletionRequestToolsItem.model_rebuild()
-CreateChatCompletionRequestToolsItemFunction.model_rebuild()
-CreateChatCompletionRequestToolChoiceObject.model_rebuild()
-CreateChatCompletionRequestToolChoiceObjectFunction.model_rebuild()
-CreateChatCompletionRequestFunctionCallObject.model_rebuild()
-CreateChatCompletionRequestFunctionsItem.model_rebuild()
-CreateChatCompletionResponse.model_rebuild()
-CreateChatCompletionResponseChoicesItem.model_rebuild()
-ChatCompletionResponseMessage.model_rebuild()
-ChatCompletionMessageToolCall.model_rebuild()
-ChatCompletionMessageToolCallFunction.model_rebuild()
-FunctionCall.model_rebuild()
-ChoiceLogprobs.model_rebuild()
-ChatCompletionTokenLogprob.model_rebuild()
-TopLogprob.model_rebuild()
-CompletionUsage.model_rebuild()
-ErrorResponse.model_rebuild()
-Error.model_rebuild()
-CreateChatCompletionStreamResponse.model_rebuild()
-CreateChatCompletionStreamResponseChoicesItem.model_rebuild()
-ChatCompletionStreamResponseDelta.model_rebuild()
-ChatCompletionMessageToolCallChunk.model_rebuild()
-ChatCompletionMessageToolCallChunkFunction.model_rebuild()
-ChatCompletionStreamResponseDeltaFunctionCall.model_rebuild()

@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from pydantic import Field
-from typing_extensions import Annotated, Literal, Required, TypeAlias, TypedDict
+from typing_extensions import (
+    Annotated,
+    Literal,
+    Required,
+    TypeAlias,
+    TypeAliasType,
+    TypedDict,
+)
 
 from .._models import BaseModel
 from .._types import FileContent
@@ -1817,60 +1824,3 @@ call that function.
 functions are present.
 
 Deprecated: use `tool_choice` instead."""
-
-ChatCompletionList.model_rebuild()
-CreateChatCompletionResponse.model_rebuild()
-CreateChatCompletionResponseChoicesItem.model_rebuild()
-ChatCompletionResponseMessage.model_rebuild()
-UrlCitation.model_rebuild()
-UrlCitationUrlCitation.model_rebuild()
-ChatCompletionResponseMessageAudio.model_rebuild()
-ChatCompletionMessageToolCall.model_rebuild()
-ChatCompletionMessageToolCallFunction.model_rebuild()
-FunctionCall.model_rebuild()
-ChoiceLogprobs.model_rebuild()
-ChatCompletionTokenLogprob.model_rebuild()
-TopLogprob.model_rebuild()
-CompletionUsage.model_rebuild()
-CompletionUsageCompletionTokensDetails.model_rebuild()
-CompletionUsagePromptTokensDetails.model_rebuild()
-CreateChatCompletionRequest.model_rebuild()
-ChatCompletionRequestDeveloperMessage.model_rebuild()
-ChatCompletionRequestMessageContentPartText.model_rebuild()
-ChatCompletionRequestSystemMessage.model_rebuild()
-ChatCompletionRequestUserMessage.model_rebuild()
-ChatCompletionRequestMessageContentPartImage.model_rebuild()
-ChatCompletionRequestMessageContentPartImageImageUrl.model_rebuild()
-ChatCompletionRequestMessageContentPartAudio.model_rebuild()
-ChatCompletionRequestMessageContentPartAudioInputAudio.model_rebuild()
-ChatCompletionRequestAssistantMessage.model_rebuild()
-ChatCompletionRequestMessageContentPartRefusal.model_rebuild()
-ChatCompletionRequestAssistantMessageAudio.model_rebuild()
-ChatCompletionRequestToolMessage.model_rebuild()
-ChatCompletionRequestFunctionMessage.model_rebuild()
-WebSearchOptions.model_rebuild()
-WebSearchOptionsUserLocation.model_rebuild()
-WebSearchLocation.model_rebuild()
-ResponseFormatText.model_rebuild()
-ResponseFormatJsonSchema.model_rebuild()
-ResponseFormatJsonSchemaJsonSchema.model_rebuild()
-ResponseFormatJsonObject.model_rebuild()
-ChatCompletionAudioParam.model_rebuild()
-PredictionContent.model_rebuild()
-ChatCompletionStreamOptions.model_rebuild()
-ChatCompletionTool.model_rebuild()
-FunctionObject.model_rebuild()
-ChatCompletionNamedToolChoice.model_rebuild()
-ChatCompletionNamedToolChoiceFunction.model_rebuild()
-ChatCompletionFunctionCallOption.model_rebuild()
-ChatCompletionFunctions.model_rebuild()
-CreateChatCompletionStreamResponse.model_rebuild()
-CreateChatCompletionStreamResponseChoicesItem.model_rebuild()
-ChatCompletionStreamResponseDelta.model_rebuild()
-ChatCompletionMessageToolCallChunk.model_rebuild()
-ChatCompletionMessageToolCallChunkFunction.model_rebuild()
-ChatCompletionStreamResponseDeltaFunctionCall.model_rebuild()
-UpdateChatCompletionRequest.model_rebuild()
-ChatCompletionDeleted.model_rebuild()
-ChatCompletionMessageList.model_rebuild()
-ChatCompletionStoredMessage.model_rebuild()

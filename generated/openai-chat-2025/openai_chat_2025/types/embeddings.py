@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from pydantic import Field
-from typing_extensions import Annotated, Literal, Required, TypeAlias, TypedDict
+from typing_extensions import (
+    Annotated,
+    Literal,
+    Required,
+    TypeAlias,
+    TypeAliasType,
+    TypedDict,
+)
 
 from .._models import BaseModel
 from .._types import FileContent
@@ -111,8 +118,3 @@ summed across inputs."""
 EmbeddingEmbedding: TypeAlias = Union[List[float], str]
 """The embedding vector, which is a list of floats (or a base64 string when
 `encoding_format` is `base64`). The length of vector depends on the model."""
-
-CreateEmbeddingRequest.model_rebuild()
-CreateEmbeddingResponse.model_rebuild()
-Embedding.model_rebuild()
-CreateEmbeddingResponseUsage.model_rebuild()

@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from pydantic import Field
-from typing_extensions import Annotated, Literal, Required, TypeAlias, TypedDict
+from typing_extensions import (
+    Annotated,
+    Literal,
+    Required,
+    TypeAlias,
+    TypeAliasType,
+    TypedDict,
+)
 
 from .._models import BaseModel
 from .._types import FileContent
@@ -38,7 +45,3 @@ class Model(BaseModel):
 
     owned_by: str
     """The organization that owns the model."""
-
-
-ListModelsResponse.model_rebuild()
-Model.model_rebuild()

@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from pydantic import Field
-from typing_extensions import Annotated, Literal, Required, TypeAlias, TypedDict
+from typing_extensions import (
+    Annotated,
+    Literal,
+    Required,
+    TypeAlias,
+    TypeAliasType,
+    TypedDict,
+)
 
 from .._models import BaseModel
 from .._types import FileContent
@@ -236,12 +243,3 @@ CreateModerationRequestInputParam: TypeAlias = Union[
 ]
 """Input (or inputs) to classify. Can be a single string, an array of strings, or an
 array of multi-modal input objects similar to other models."""
-
-CreateModerationRequest.model_rebuild()
-ModerationImageInput.model_rebuild()
-ModerationImageInputImageUrl.model_rebuild()
-ModerationTextInput.model_rebuild()
-CreateModerationResponse.model_rebuild()
-CreateModerationResponseResultsItem.model_rebuild()
-ModerationCategories.model_rebuild()
-ModerationCategoryScores.model_rebuild()

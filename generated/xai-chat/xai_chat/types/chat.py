@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from pydantic import Field
-from typing_extensions import Annotated, Literal, Required, TypeAlias, TypedDict
+from typing_extensions import (
+    Annotated,
+    Literal,
+    Required,
+    TypeAlias,
+    TypeAliasType,
+    TypedDict,
+)
 
 from .._models import BaseModel
 from .._types import FileContent
@@ -620,27 +627,3 @@ ContentBlock: TypeAlias = Annotated[
 CreateChatCompletionResponse: TypeAlias = Union[
     ChatCompletionResponse, StartDeferredChatCompletionResponse
 ]
-
-ChatCompletionRequest.model_rebuild()
-SystemMessage.model_rebuild()
-UserMessage.model_rebuild()
-TextContentPart.model_rebuild()
-ImageContentPart.model_rebuild()
-ImageContentPartImageUrl.model_rebuild()
-AssistantMessage.model_rebuild()
-ToolCall.model_rebuild()
-ToolCallFunction.model_rebuild()
-ToolMessage.model_rebuild()
-ResponseFormatText.model_rebuild()
-ResponseFormatJsonObject.model_rebuild()
-ResponseFormatJsonSchema.model_rebuild()
-Tool.model_rebuild()
-ToolFunction.model_rebuild()
-NamedToolChoice.model_rebuild()
-NamedToolChoiceFunction.model_rebuild()
-ChatCompletionResponse.model_rebuild()
-TextContentBlock.model_rebuild()
-ThinkingContentBlock.model_rebuild()
-ToolUseContentBlock.model_rebuild()
-Usage.model_rebuild()
-StartDeferredChatCompletionResponse.model_rebuild()

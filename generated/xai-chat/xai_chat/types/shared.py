@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from pydantic import Field
-from typing_extensions import Annotated, Literal, Required, TypeAlias, TypedDict
+from typing_extensions import (
+    Annotated,
+    Literal,
+    Required,
+    TypeAlias,
+    TypeAliasType,
+    TypedDict,
+)
 
 from .._models import BaseModel
 from .._types import FileContent
@@ -22,6 +29,3 @@ class ErrorResponse(BaseModel):
 
     error: str
     """A human-readable description of the error."""
-
-
-ErrorResponse.model_rebuild()

@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from pydantic import Field
-from typing_extensions import Annotated, Literal, Required, TypeAlias, TypedDict
+from typing_extensions import (
+    Annotated,
+    Literal,
+    Required,
+    TypeAlias,
+    TypeAliasType,
+    TypedDict,
+)
 
 from .._models import BaseModel
 from .._types import FileContent
@@ -40,8 +47,3 @@ class Token(BaseModel):
 
     token_bytes: List[int]
     """The bytes that constituted the token."""
-
-
-TokenizeTextRequest.model_rebuild()
-TokenizeTextResponse.model_rebuild()
-Token.model_rebuild()

@@ -1,0 +1,93 @@
+"""The generated tests (issue 5): OUT/tests calls every operation with every fixture, works for
+`specgen generate` output outside this repo, and says why when it cannot run."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from support import SEED_SPECS, corpus, run_specgen
+
+from generator import fixtures, testgen
+from generator.diagnostics import Diagnostics
+from generator.load import load
+from generator.normalize import normalize
+from generator.render import RenderContext
+
+CTX = RenderContext("pkg", "target", "spec.yaml", "0" * 64, "PKG_API_KEY")
+
+
+def _tables(text: str) -> dict[str, Any]:
+    """The OPERATIONS / VALID / INVALID / STREAMING tables of a generated test module."""
+    out: dict[str, Any] = {}
+    for node in ast.parse(text).body:
+        target = node.target if isinstance(node, ast.AnnAssign) else node.targets[0] if isinstance(node, ast.Assign) else None
+        if isinstance(target, ast.Name) and target.id in ("OPERATIONS", "VALID", "INVALID", "STREAMING") and node.value is not None:  # type: ignore[union-attr]
+            out[target.id] = ast.literal_eval(node.value)  # type: ignore[union-attr]
+    return out
+
+
+def _api(spec: Path) -> Any:
+    diags = Diagnostics()
+    return normalize(load(spec, diags, use_cache=False), diags)
+
+
+def test_generated_tests_call_every_operation_with_every_fixture() -> None:
+    for spec in SEED_SPECS.values():
+        api = _api(spec)
+        files = testgen.render(api, CTX)
+        assert "tests/conftest.py" in files
+        tables = [_tables(text) for path, text in files.items() if path != "tests/conftest.py"]
+        ops = {k for t in tables for k in t["OPERATIONS"]}
+        assert ops == {op.id for op in api.operations}
+        valid = {tuple(c) for t in tables for c in t["VALID"]}
+        invalid = {tuple(c) for t in tables for c in t["INVALID"]}
+        streaming = {c for t in tables for c in t["STREAMING"]}
+        for op, fx in fixtures.all_fixtures(api):
+            assert {(op.id, n) for n in fx.requests} <= valid
+            assert {(op.id, c.name) for c in fx.invalid} <= invalid
+            if op.streaming:
+                assert op.id in streaming
+
+
+def test_one_module_per_resource_root() -> None:
+    files = testgen.render(_api(SEED_SPECS["openai-chat-2025"]), CTX)
+    assert sorted(files) == ["tests/conftest.py", "tests/test_chat.py", "tests/test_embeddings.py", "tests/test_models.py", "tests/test_moderations.py"]
+    chat = _tables(files["tests/test_chat.py"])
+    create = chat["OPERATIONS"]["createChatCompletion"]
+    assert create["call"] == ["chat", "completions", "create"]
+    assert create["args"]["body"]["messages"] == "messages" and create["stream_param"] == "stream"
+    assert create["result"] == {"kind": "model", "types": ["CreateChatCompletionResponse"]}
+    assert chat["OPERATIONS"]["listChatCompletions"]["result"]["kind"] == "page"
+
+
+def test_generated_tests_render_for_the_2026_corpus() -> None:
+    api = _api(corpus("openai-2026-08-21.yaml"))
+    started = time.perf_counter()
+    files = {**fixtures.render(api, CTX), **testgen.render(api, CTX)}
+    elapsed = time.perf_counter() - started
+    assert elapsed < 10, f"{elapsed:.1f}s"
+    modules = {p: t for p, t in files.items() if p.startswith("tests/")}
+    ops = set()
+    for path, text in modules.items():
+        compile(text, path, "exec")
+        if path != "tests/conftest.py":
+            ops |= set(_tables(text)["OPERATIONS"])
+    assert len(ops) == 288
+
+
+def test_generated_tests_pass_outside_the_repo_and_skip_without_the_spec(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    res = run_specgen("generate", str(SEED_SPECS["xai-chat"]), "-o", str(out), "--formatter", "none", "--quiet")
+    assert res.returncode == 0, res.stderr
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--import-mode=importlib", "-o", "asyncio_default_fixture_loop_scope=function", "-rs", str(out / "tests")]
+    env = {k: v for k, v in os.environ.items() if k != "SPECGEN_MOCK_SPEC"}
+    skipped = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert skipped.returncode == 0 and "skipped" in skipped.stdout and "SPECGEN_MOCK_SPEC" in skipped.stdout, skipped.stdout[-2000:]
+    ran = subprocess.run(args, cwd=tmp_path, env={**env, "SPECGEN_MOCK_SPEC": str(SEED_SPECS["xai-chat"])}, capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0 and " passed" in ran.stdout and "skipped" not in ran.stdout, ran.stdout[-3000:]
