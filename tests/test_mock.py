@@ -153,3 +153,18 @@ def test_cli_refuses_a_missing_spec() -> None:
     assert r.returncode == 2 and "no such file" in r.stderr
 
 
+
+
+def test_a_query_string_in_the_path_template_routes_to_its_own_operation(tmp_path: Path) -> None:
+    """The 2026 corpus has `/responses` and `/responses?beta=true`, each with its own body."""
+    from support import openapi, write_spec
+
+    def op(op_id: str, prop: str) -> dict[str, object]:
+        schema = {"type": "object", "required": [prop], "properties": {prop: {"type": "string"}}, "additionalProperties": False}
+        return {"post": {"operationId": op_id, "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}, "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object", "properties": {"op": {"type": "string", "enum": [op_id]}}, "required": ["op"]}}}}}}}
+
+    spec = write_spec(tmp_path, openapi(paths={"/things": op("plain", "a"), "/things?beta=true": op("beta", "b")}))
+    with MockServer(spec) as s:
+        assert httpx.post(s.base_url + "/things", json={"a": "x"}).json() == {"op": "plain"}
+        assert httpx.post(s.base_url + "/things?beta=true", json={"b": "x"}).json() == {"op": "beta"}
+        assert httpx.post(s.base_url + "/things?beta=true", json={"a": "x"}).status_code == 422
