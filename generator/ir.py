@@ -264,6 +264,14 @@ class Operation:
     pagination: Pagination | None = None
     pointer: str = ""
     notes: tuple[str, ...] = ()  # degradations worth telling the user about
+    # the query a path key carries (`/responses?beta=true` -> (("beta", "true"),)): part of
+    # what identifies the operation, sent with every call; `path` stays the key as written
+    fixed_query: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def url_path(self) -> str:
+        """The path template without the fixed query: what goes before `?` in the request."""
+        return self.path.partition("?")[0]
 
     @property
     def call(self) -> str:

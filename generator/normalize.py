@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
+from urllib.parse import parse_qsl
 
 from generator import ir
 from generator.diagnostics import Diagnostics, join_pointer
@@ -904,6 +905,8 @@ class Normalizer:
             stream_type=stream_type,
             security=security,
             pointer=self.where(file, optr),
+            # `/responses?beta=true`: the key's own query is sent with every call
+            fixed_query=tuple(parse_qsl(path.partition("?")[2], keep_blank_values=True)),
         )
         return replace(operation, arguments=self._arguments(operation), pagination=self._pagination(operation))
 

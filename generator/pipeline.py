@@ -120,7 +120,7 @@ def build(spec: Path, opts: Options, diags: Diagnostics | None = None) -> Built:
         timings["normalize"] = time.perf_counter() - t
     # after normalize, so every file the $refs reach is loaded and part of the cache key;
     # in the background, so the slow meta-schema check overlaps rendering and formatting
-    validation = Validation(docs, opts.use_cache) if opts.validate else None
+    validation = Validation(docs, opts.use_cache, strict=opts.strict) if opts.validate else None
     pkg = package_name(api, opts.package)
     ctx = RenderContext(
         package=pkg,

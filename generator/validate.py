@@ -8,8 +8,10 @@ validate and an unchanged one should not pay that twice.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import pickle
 from typing import Any
 
 from generator.diagnostics import Diagnostics, join_pointer
@@ -17,12 +19,16 @@ from generator.load import Documents, cache_dir
 
 _ROOT_KEYS = {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs", "webhooks", "jsonSchemaDialect"}
 _MAX_REPORTED = 200
-_CACHE_FORMAT = "specgen-validate-2"
+_CACHE_FORMAT = "specgen-validate-3"
+_PARTS_FORMAT = "specgen-validate-parts-1"
 
 
 def _findings(docs: Documents) -> list[dict[str, Any]]:
-    """Run the validator; each finding is {message, pointer|None}."""
-    data = docs.main.data
+    """Run the validator on the main document; each finding is {message, pointer|None}."""
+    return _findings_for(docs.main.data, docs)
+
+
+def _findings_for(data: dict[str, Any], docs: Documents) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     if "openapi" not in data:
         from jsonschema.validators import validator_for
@@ -82,13 +88,103 @@ def _store(docs: Documents, findings: list[dict[str, Any]]) -> None:
         pass
 
 
-class Validation:
-    """Validation started early and collected later: on a cache miss it runs in a forked
-    child process so the (seconds-long) meta-schema check overlaps rendering and formatting."""
+def _split_parts(data: dict[str, Any]) -> dict[str, str]:
+    """Hash every path item and component schema on its own, and the rest together."""
+    out: dict[str, str] = {}
+    rest = dict(data)
+    paths = data.get("paths")
+    if isinstance(paths, dict):
+        rest["paths"] = None
+        for k, v in paths.items():
+            out[join_pointer("/paths", k)] = _hash(v)
+    comps = data.get("components")
+    if isinstance(comps, dict) and isinstance(comps.get("schemas"), dict):
+        rest["components"] = {**comps, "schemas": None}
+        for k, v in comps["schemas"].items():
+            out[join_pointer("/components/schemas", k)] = _hash(v)
+    out[""] = _hash(rest)
+    return out
 
-    def __init__(self, docs: Documents, use_cache: bool = True, background: bool = True):
+
+def _hash(value: Any) -> str:
+    return hashlib.sha256(pickle.dumps(value, protocol=5)).hexdigest()
+
+
+def _part_of(pointer: str | None, parts: dict[str, str]) -> str:
+    if pointer:
+        tokens = pointer.split("/")
+        for n in (3, 4):  # /paths/X or /components/schemas/X
+            head = "/".join(tokens[:n])
+            if head in parts and head:
+                return head
+    return ""
+
+
+def _parts_file(docs: Documents) -> Any:
+    key = hashlib.sha256(str(docs.main.path.resolve()).encode()).hexdigest()
+    return cache_dir() / "validate" / f"parts-{key}.json"
+
+
+def _incremental(docs: Documents) -> list[dict[str, Any]] | None:
+    """Findings from the last full validation of this file, re-validating only the path items
+    and component schemas that changed; None when the rest of the document changed too."""
+    try:
+        record = json.loads(_parts_file(docs).read_text())
+        if record.get("format") != _PARTS_FORMAT:
+            return None
+    except (OSError, ValueError):
+        return None
+    data = docs.main.data
+    if len(docs.files) > 1 or not isinstance(data, dict) or "openapi" not in data:
+        return None
+    parts = _split_parts(data)
+    old: dict[str, str] = record["parts"]
+    if parts.get("") != old.get(""):
+        return None
+    changed = {k for k, h in parts.items() if old.get(k) != h}
+    if len(changed) > max(8, len(parts) // 10):
+        return None  # a big change: a full run is as cheap and exact
+    mini = dict(data)
+    if isinstance(data.get("paths"), dict):
+        mini["paths"] = {k: v for k, v in data["paths"].items() if join_pointer("/paths", k) in changed}
+    comps = data.get("components")
+    if isinstance(comps, dict) and isinstance(comps.get("schemas"), dict):
+        # unchanged schemas become stubs: $refs to them still resolve, nothing is re-checked
+        schemas = {k: (v if join_pointer("/components/schemas", k) in changed else {}) for k, v in comps["schemas"].items()}
+        mini["components"] = {**comps, "schemas": schemas}
+    fresh = _findings_for(mini, docs)
+    kept = [f for f in record["findings"] if _part_of(f["pointer"], old) not in changed]
+    seen = {(f["message"], f["pointer"]) for f in kept}
+    return kept + [f for f in fresh if (f["message"], f["pointer"]) not in seen]
+
+
+def _remember_parts(docs: Documents, findings: list[dict[str, Any]]) -> None:
+    data = docs.main.data
+    if len(docs.files) > 1 or not isinstance(data, dict) or "openapi" not in data:
+        return
+    try:
+        p = _parts_file(docs)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps({"format": _PARTS_FORMAT, "parts": _split_parts(data), "findings": findings}))
+        os.replace(tmp, p)
+    except OSError:
+        pass
+
+
+class Validation:
+    """Validation started early and collected later.
+
+    In order of preference: the cached result for exactly these inputs; an incremental run
+    that re-validates only what changed since the last full run of the same file (not with
+    --strict, where only a full run will do); a full run in a forked child process, so the
+    seconds-long meta-schema check overlaps rendering and formatting."""
+
+    def __init__(self, docs: Documents, use_cache: bool = True, background: bool = True, strict: bool = False):
         self.docs = docs
         self.use_cache = use_cache
+        self.full = True
+        self.incremental = use_cache and not strict
         self.findings: list[dict[str, Any]] | None = _cached(docs) if use_cache else None
         self._proc: Any = None
         self._conn: Any = None
@@ -97,24 +193,26 @@ class Validation:
 
             ctx = multiprocessing.get_context("fork")
             self._conn, child = ctx.Pipe(duplex=False)
-            self._proc = ctx.Process(target=_child, args=(docs, child), daemon=True)
+            self._proc = ctx.Process(target=_child, args=(docs, child, self.incremental), daemon=True)
             self._proc.start()
             child.close()
 
     def result(self) -> list[dict[str, Any]]:
         """The findings, waiting for the child if it is still working."""
+        computed = self.findings is None
         if self.findings is None and self._proc is not None:
             try:
-                self.findings = self._conn.recv()
+                self.findings, self.full = self._conn.recv()
             except (EOFError, OSError):
                 self.findings = None  # the child died: validate here instead
             self._proc.join()
             self._conn.close()
             self._proc = None
         if self.findings is None:
-            self.findings = _findings(self.docs)
-        if self.use_cache:
+            self.findings, self.full = _compute(self.docs, self.incremental)
+        if self.use_cache and computed and self.full:
             _store(self.docs, self.findings)
+            _remember_parts(self.docs, self.findings)
         return self.findings
 
     def cancel(self) -> None:
@@ -124,9 +222,17 @@ class Validation:
             self._proc = None
 
 
-def _child(docs: Documents, conn: Any) -> None:
+def _compute(docs: Documents, incremental: bool) -> tuple[list[dict[str, Any]], bool]:
+    """(findings, whether they come from a full run)."""
+    found = _incremental(docs) if incremental else None
+    if found is not None:
+        return found, False
+    return _findings(docs), True
+
+
+def _child(docs: Documents, conn: Any, incremental: bool) -> None:
     try:
-        conn.send(_findings(docs))
+        conn.send(_compute(docs, incremental))
     finally:
         conn.close()
 
@@ -150,4 +256,4 @@ def report(findings: list[dict[str, Any]], docs: Documents, diags: Diagnostics, 
 
 def validate(docs: Documents, diags: Diagnostics, strict: bool = False, use_cache: bool = True) -> int:
     """Validate the main spec now; record findings (errors when `strict`). Returns the count."""
-    return report(Validation(docs, use_cache, background=False).result(), docs, diags, strict)
+    return report(Validation(docs, use_cache, background=False, strict=strict).result(), docs, diags, strict)
