@@ -108,7 +108,8 @@ class MethodView:
     params: list[str]
     returns: dict[str, str]
     http_method: str
-    path: str
+    path: str  # the URL path template, without the spec key's fixed query
+    fixed_query: list[tuple[str, str]]  # `/responses?beta=true`: sent with every call
     path_params: list[QueryItem]
     query: list[QueryItem]
     headers: list[QueryItem]
@@ -541,7 +542,8 @@ def _method(op: ir.Operation, types: Types) -> MethodView:
         params=params,
         returns=returns,
         http_method=op.method,
-        path=op.path,
+        path=op.url_path,
+        fixed_query=list(op.fixed_query),
         path_params=path_params,
         query=query,
         headers=headers,

@@ -30,9 +30,9 @@ def sha256_text(text: str) -> str:
 def formatter_id(formatter: Formatter) -> str:
     """Name and version: part of every cache key, so upgrading a formatter reformats."""
     if formatter == "black":
-        import black
+        from importlib.metadata import version
 
-        return f"black-{black.__version__}"
+        return f"black-{version('black')}"
     if formatter == "ruff":
         return f"ruff-{_ruff_version()}"
     return "none"
@@ -101,10 +101,11 @@ def join_chunks(formatted: list[str]) -> str:
 
 def _black_one(item: tuple[str, str, tuple[str, ...] | None]) -> tuple[str, str, str | None]:
     import black
+    from black.mode import TargetVersion
 
     path, text, versions = item
     try:
-        mode = black.Mode(target_versions={black.TargetVersion[v] for v in versions}) if versions is not None else black.Mode()
+        mode = black.Mode(target_versions={TargetVersion[v] for v in versions}) if versions is not None else black.Mode()
         return path, black.format_str(text, mode=mode), None
     except Exception as e:  # black.InvalidInput and friends: a generator bug, reported by path
         return path, text, f"{type(e).__name__}: {str(e)[:300]}"
@@ -113,20 +114,21 @@ def _black_one(item: tuple[str, str, tuple[str, ...] | None]) -> tuple[str, str,
 def _black_features(item: tuple[str, str]) -> tuple[str, tuple[str, ...], str | None]:
     """The syntax features black sees in one chunk (it picks target versions from them)."""
     import black
+    from black.parsing import lib2to3_parse
 
     key, text = item
     try:
-        return key, tuple(sorted(f.name for f in black.get_features_used(black.lib2to3_parse(text)))), None
+        return key, tuple(sorted(f.name for f in black.get_features_used(lib2to3_parse(text)))), None
     except Exception as e:
         return key, (), f"{type(e).__name__}: {str(e)[:300]}"
 
 
 def _target_versions(features: set[str]) -> tuple[str, ...]:
     """What black's own detection gives for a file using these features."""
-    import black
+    from black.mode import VERSION_TO_FEATURES, Feature, TargetVersion
 
-    wanted = {black.Feature[f] for f in features}
-    return tuple(sorted(v.name for v in black.TargetVersion if all(f in black.VERSION_TO_FEATURES[v] for f in wanted)))
+    wanted = {Feature[f] for f in features}
+    return tuple(sorted(v.name for v in TargetVersion if all(f in VERSION_TO_FEATURES[v] for f in wanted)))
 
 
 def _pool_map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:

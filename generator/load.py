@@ -185,13 +185,13 @@ def _parse(name: str, text: str, diags: Diagnostics) -> tuple[Any, bool]:
             diags.warning("duplicate-key", f"duplicate key {k!r}; the last value wins", hint="remove the repeated key", file=name)
         return data, False
     fixed, redefined = _dedupe_anchors(text)
-    for anchor, line in redefined:
+    for anchor, anchor_line in redefined:
         diags.warning(
             "duplicate-anchor",
             f"YAML anchor &{anchor} is defined again; aliases after it refer to the new definition",
             hint="give each anchor a unique name",
             file=name,
-            line=line,
+            line=anchor_line,
         )
     loader = _SpecLoader(fixed)
     loader.duplicates = []
@@ -199,7 +199,7 @@ def _parse(name: str, text: str, diags: Diagnostics) -> tuple[Any, bool]:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark is not None else None
+        line: int | None = mark.line + 1 if mark is not None else None
         problem = e.problem or str(e)
         truncated = mark is not None and mark.index >= len(fixed.rstrip()) - 1
         msg = f"not valid YAML: {problem}" + (" (the file looks truncated)" if truncated else "")
@@ -306,14 +306,14 @@ class Documents:
         """Resolve one `$ref` found at (file, pointer); record an error and return None if it can't."""
         where = {"file": file, "pointer": pointer + "/$ref"}
         if not isinstance(ref, str):
-            self.diags.error("bad-ref", f"$ref must be a string, not {type(ref).__name__}", hint="write $ref: '#/components/schemas/Name'", **where)  # type: ignore[arg-type]
+            self.diags.error("bad-ref", f"$ref must be a string, not {type(ref).__name__}", hint="write $ref: '#/components/schemas/Name'", **where)
             return None
         if _REMOTE.match(ref):
             self.diags.error(
                 "remote-ref",
                 f"remote $ref {ref!r} refused: specgen never fetches from the network",
                 hint="download the referenced document next to the spec and use a relative $ref",
-                **where,  # type: ignore[arg-type]
+                **where,
             )
             return None
         target_file, _, frag = ref.partition("#")
@@ -326,7 +326,7 @@ class Documents:
                     "ref-outside",
                     f"$ref {ref!r} leaves the spec's folder",
                     hint="keep referenced files in the folder of the main spec (or below it)",
-                    **where,  # type: ignore[arg-type]
+                    **where,
                 )
                 return None
             name = norm
@@ -337,7 +337,7 @@ class Documents:
                         "ref-missing-file",
                         f"$ref {ref!r} points to a file that does not exist ({name})",
                         hint="fix the path in the $ref or add the file",
-                        **where,  # type: ignore[arg-type]
+                        **where,
                     )
                     return None
                 try:
@@ -347,7 +347,7 @@ class Documents:
         doc = self.files[name]
         frag = unquote(frag)
         if frag and not frag.startswith("/"):
-            self.diags.error("bad-ref", f"$ref {ref!r} has a fragment that is not a JSON pointer", hint="write the fragment as #/path/to/node", **where)  # type: ignore[arg-type]
+            self.diags.error("bad-ref", f"$ref {ref!r} has a fragment that is not a JSON pointer", hint="write the fragment as #/path/to/node", **where)
             return None
         node = doc.data
         for tok in split_pointer(frag):
@@ -360,7 +360,7 @@ class Documents:
                     "ref-missing",
                     f"$ref {ref!r} points to nothing: {tok!r} does not exist there",
                     hint="fix the $ref or add the missing definition",
-                    **where,  # type: ignore[arg-type]
+                    **where,
                 )
                 return None
         return Resolved(name, frag, node)

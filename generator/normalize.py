@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 from urllib.parse import parse_qsl
@@ -28,6 +29,8 @@ _PRIMITIVES = {"string", "integer", "number", "boolean", "null", "object", "arra
 CLIENT_RUNTIME_NAMES = frozenset(
     {"Annotated", "Mapping", "Sequence", "Required", "TypeAlias", "TypeAliasType", "TypedDict", "SyncPage", "AsyncPage", "FileContent"}
 )
+# an HTTP token (RFC 9110 5.6.2): what header and cookie names must be
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _DISCRIMINATOR_PREFERENCE = ("type", "role", "object", "kind", "event", "status")
 _REPLACEMENT_PATTERNS = [
     re.compile(p, re.IGNORECASE)
@@ -477,7 +480,7 @@ class Normalizer:
         extra: dict[str, Any] = {}
         if depth > 32:
             return props, required, additional, extra
-        parts = node.get("allOf") if isinstance(node.get("allOf"), list) else []
+        parts: list[Any] = node["allOf"] if isinstance(node.get("allOf"), list) else []
         for i, part in enumerate(parts):
             target, pfile, pptr = self.deref(part, file, join_pointer(pointer, "allOf", i))
             if not isinstance(target, dict):
@@ -682,8 +685,9 @@ class Normalizer:
         disc = node.get("discriminator")
         if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str):
             prop = disc["propertyName"]
-            mapping = disc.get("mapping") if isinstance(disc.get("mapping"), dict) else {}
+            mapping: dict[str, Any] = disc["mapping"] if isinstance(disc.get("mapping"), dict) else {}
             by_target: dict[str, Any] = {}
+            tag: Any
             for tag, target in mapping.items():
                 res = self.docs.resolve(target, ctx.file, ctx.pointer + "/discriminator/mapping") if isinstance(target, str) and ("#" in target or "/" in target) else None
                 if res is not None:
@@ -818,6 +822,8 @@ class Normalizer:
         for (name, loc), (p, pfile, pptr) in merged.items():
             if loc == "path" and name not in template:
                 self.diags.warning("unused-path-param", f"path parameter {name!r} is not in the path {path}", hint="remove it or add it to the path", file=pfile, pointer=pptr)
+                continue
+            if not self.wire_name_ok(name, loc, "parameter", pfile, pptr + "/name"):
                 continue
             schema = p.get("schema")
             sptr = pptr + "/schema"
@@ -974,7 +980,7 @@ class Normalizer:
         sptr = join_pointer(ptr, "content", ct, "schema")
         schema = mt.get("schema")
         t = self.schema(schema, _Ctx(file, sptr, base + suffix)) if schema is not None else None
-        return ir.Response(status, _text(resp.get("description")), ct, t, enc, tuple(c for c, _ in media), pointer=self.where(file, sptr), examples=_examples(mt), headers=headers)
+        return ir.Response(status, _text(resp.get("description")), ct, t, enc, tuple(c for c, _ in media), pointer=self.where(file, sptr), examples=_examples(mt), headers=headers)  # type: ignore[arg-type]
 
     def _streaming(self, body_model: str | None, responses: list[ir.Response]) -> tuple[bool, str | None, ir.TypeExpr | None]:
         stream_param = None
@@ -1152,7 +1158,7 @@ class Normalizer:
             )
         enums = [replace(e, group=groups.get(e.name, "shared")) for e in self.enums.values()]
         unions = [replace(u, group=groups.get(u.name, "shared")) for u in self.unions.values()]
-        info = self.root.get("info") if isinstance(self.root.get("info"), dict) else {}
+        info: dict[str, Any] = self.root["info"] if isinstance(self.root.get("info"), dict) else {}
         title = _text(info.get("title")) or _text(self.root.get("title")) or self.main.split(".")[0]
         return ir.Api(
             title=title,
@@ -1180,7 +1186,7 @@ class Normalizer:
             for s in servers:
                 if isinstance(s, dict) and isinstance(s.get("url"), str):
                     url = s["url"]
-                    variables = s.get("variables") if isinstance(s.get("variables"), dict) else {}
+                    variables: dict[str, Any] = s["variables"] if isinstance(s.get("variables"), dict) else {}
                     for k, v in variables.items():
                         if isinstance(v, dict) and "default" in v:
                             url = url.replace("{" + str(k) + "}", str(v["default"]))
@@ -1203,12 +1209,41 @@ class Normalizer:
                 elif typ == "http" and str(s.get("scheme", "")).lower() == "basic":
                     out.append(ir.SecurityScheme(str(name), "basic", "header", "Authorization", desc))
                 elif typ == "apiKey" and s.get("in") in ("header", "query", "cookie") and isinstance(s.get("name"), str):
-                    out.append(ir.SecurityScheme(str(name), "apiKey", s["in"], s["name"], desc))
+                    sptr = join_pointer("/components/securitySchemes", name, "name")
+                    usable = self.wire_name_ok(s["name"], s["in"], "security scheme", self.main, sptr)
+                    # a header or cookie name no HTTP client can send: the client skips the scheme
+                    out.append(ir.SecurityScheme(str(name), "apiKey" if usable else "other", s["in"], s["name"], desc))
                 elif typ in ("oauth2", "openIdConnect"):
                     out.append(ir.SecurityScheme(str(name), typ, "header", "Authorization", desc))
                 else:
                     out.append(ir.SecurityScheme(str(name), "other", "header", "Authorization", desc))
         return tuple(out)
+
+    def wire_name_ok(self, name: str, location: str, what: str, file: str, pointer: str) -> bool:
+        """Can a header/cookie/query named `name` be sent? Header and cookie names must be HTTP
+        tokens (RFC 9110 5.6.2): otherwise warn and return False, and the parameter or scheme
+        is left out of the client. A query name may be any text (percent-encoded on the wire):
+        control characters there are only warned about."""
+        if location in ("header", "cookie"):
+            if _TOKEN.fullmatch(name):
+                return True
+            self.diags.warning(
+                "bad-wire-name",
+                f"the {location} name {name!r} of this {what} is not an HTTP token; the client leaves this {what} out",
+                hint="name headers and cookies with letters, digits and !#$%&'*+-.^_`|~ only",
+                file=file,
+                pointer=pointer,
+            )
+            return False
+        if location == "query" and any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name):
+            self.diags.warning(
+                "bad-wire-name",
+                f"the query name {name!r} of this {what} holds control characters; the client sends it percent-encoded",
+                hint="name query parameters with printable characters",
+                file=file,
+                pointer=pointer,
+            )
+        return True
 
     def _error_model(self, operations: list[ir.Operation]) -> str | None:
         counts: dict[str, int] = {}

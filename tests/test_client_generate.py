@@ -114,7 +114,7 @@ def _spec(auth: dict[str, Any]) -> dict[str, Any]:
 AUTHS = {
     "bearer": {"type": "http", "scheme": "bearer"},
     "basic": {"type": "http", "scheme": "basic"},
-    "header": {"type": "apiKey", "in": "header", "name": 'X-Api-"Key'},
+    "header": {"type": "apiKey", "in": "header", "name": "X-Api-'Key"},
     "query": {"type": "apiKey", "in": "query", "name": "api key"},
 }
 
@@ -178,7 +178,7 @@ def test_generated_small_clients_pass_mypy_strict(generated: Path) -> None:
     [
         ("bearer", lambda r: r.headers["authorization"] == "Bearer user:secret"),
         ("basic", lambda r: r.headers["authorization"] == "Basic dXNlcjpzZWNyZXQ="),
-        ("header", lambda r: r.headers['x-api-"key'] == "user:secret" and "authorization" not in r.headers),
+        ("header", lambda r: r.headers["x-api-'key"] == "user:secret" and "authorization" not in r.headers),
         ("query", lambda r: r.url.params["api key"] == "user:secret"),
     ],
 )

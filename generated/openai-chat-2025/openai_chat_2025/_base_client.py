@@ -14,7 +14,18 @@ import time
 import urllib.parse
 import warnings
 from types import TracebackType
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, TypeVar, Union
+from typing import (
+    Any,
+    Dict,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+)
 
 import httpx
 import pydantic
@@ -69,13 +80,19 @@ def path_template(template: str, values: Mapping[str, object]) -> str:
 
 
 class RequestOptions:
-    """Everything one call sends, as the generated methods pass it."""
+    """Everything one call sends, as the generated methods pass it.
+
+    `fixed_query` is the query string the spec writes into the path itself
+    (`/responses?beta=true`): sent with every call, before the call's own query parameters; a
+    key the call sends itself (a parameter or `extra_query`) replaces the fixed value.
+    """
 
     def __init__(
         self,
         *,
         method: str,
         path: str,
+        fixed_query: Sequence[Tuple[str, str]] = (),
         query: Optional[Mapping[str, object]] = None,
         headers: Optional[Mapping[str, object]] = None,
         cookies: Optional[Mapping[str, object]] = None,
@@ -93,6 +110,7 @@ class RequestOptions:
     ) -> None:
         self.method = method
         self.path = path
+        self.fixed_query = list(fixed_query)
         self.query = query or {}
         self.headers = headers or {}
         self.cookies = cookies or {}
@@ -287,6 +305,9 @@ class _BaseClient:
         params.extend(_flatten_query(opts.query))
         params.extend(auth_query)
         params.extend(_flatten_query(opts.extra_query))
+        if opts.fixed_query:
+            given = {k for k, _ in params}
+            params[:0] = [(k, v) for k, v in opts.fixed_query if k not in given]
         body = opts.body
         if isinstance(body, Mapping):
             body = {k: v for k, v in body.items() if not isinstance(v, NotGiven)}

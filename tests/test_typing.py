@@ -1,0 +1,13 @@
+"""The generator itself passes mypy --strict (pyproject's [tool.mypy])."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from support import ROOT
+
+
+def test_generator_package_passes_mypy_strict() -> None:
+    res = subprocess.run([sys.executable, "-m", "mypy", "--strict", "generator"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stdout[-4000:]
