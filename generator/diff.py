@@ -73,6 +73,7 @@ from typing import Any, Callable, Iterator, Sequence
 from generator import ir
 from generator.diagnostics import Diagnostics, UsageError
 from generator.diff_rules import RANK, RULE_MAP, RULES, SEVERITIES
+from generator.write import compare_trees
 
 PairKey = tuple[str, str, str, str]  # (kind, old name, new name, direction)
 
@@ -1510,14 +1511,7 @@ def check_reports(project: Any) -> dict[str, list[str]]:
     key = out.relative_to(project.root).as_posix() if out.is_relative_to(project.root) else str(out)
     expected = _expected_reports(project)
     actual = {p.name: p.read_bytes() for p in sorted(out.glob("*.md"))} if out.is_dir() else {}
-    problems = []
-    for fname in sorted(set(expected) | set(actual)):
-        if fname not in actual:
-            problems.append(f"{fname}: missing (would be generated)")
-        elif fname not in expected:
-            problems.append(f"{fname}: extra (would be removed)")
-        elif actual[fname] != expected[fname].encode("utf-8"):
-            problems.append(f"{fname}: stale (content differs)")
+    problems = compare_trees({name: text.encode("utf-8") for name, text in expected.items()}, actual)
     return {key: problems}
 
 

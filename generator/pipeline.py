@@ -23,7 +23,7 @@ from generator.naming import snake
 from generator.normalize import normalize
 from generator.render import RenderContext, templates_dir
 from generator.validate import Validation, report
-from generator.write import MANIFEST, read_manifest, read_tree, sha256_bytes, write_tree
+from generator.write import MANIFEST, compare_trees, read_manifest, read_tree, sha256_bytes, write_tree
 
 Renderer = Callable[[ir.Api, RenderContext], dict[str, str]]
 
@@ -298,15 +298,7 @@ def check(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = None
     files, manifest, _ = finish(built, out, opts)
     expected: dict[str, bytes] = {p: t.encode("utf-8") for p, t in files.items()}
     expected[MANIFEST] = manifest_text(manifest).encode("utf-8")
-    actual = read_tree(out)
-    problems = []
-    for p in sorted(set(expected) | set(actual)):
-        if p not in actual:
-            problems.append(f"{p}: missing (would be generated)")
-        elif p not in expected:
-            problems.append(f"{p}: extra (would be removed)")
-        elif actual[p] != expected[p]:
-            problems.append(f"{p}: stale (content differs)")
+    problems = compare_trees(expected, read_tree(out))
     if not problems:
         _stamp(out, manifest["inputs"], manifest["options"])
     return problems

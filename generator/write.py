@@ -149,3 +149,16 @@ def read_tree(out: Path) -> dict[str, bytes]:
             p = Path(root) / n
             files[p.relative_to(out).as_posix()] = p.read_bytes()
     return files
+
+
+def compare_trees(expected: dict[str, bytes], actual: dict[str, bytes]) -> list[str]:
+    """`path: why` for every file that is missing, extra or different ([] when identical)."""
+    problems = []
+    for p in sorted(set(expected) | set(actual)):
+        if p not in actual:
+            problems.append(f"{p}: missing (would be generated)")
+        elif p not in expected:
+            problems.append(f"{p}: extra (would be removed)")
+        elif actual[p] != expected[p]:
+            problems.append(f"{p}: stale (content differs)")
+    return problems
