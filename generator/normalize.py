@@ -7,7 +7,11 @@
 - `deprecated: true` anywhere -> a Deprecation with the replacement parsed from the text;
 - allOf merged; recursion kept as references to named definitions;
 - every name made unique, stable and Python-safe;
-- paths mapped to resources (`client.chat.completions.create`).
+- paths mapped to resources (`client.chat.completions.create`);
+- a path key's own query (`/responses?beta=true`) -> `Operation.fixed_query`, sent on every call;
+- header and cookie names that are not HTTP tokens (no client can send them) -> a warning, and
+  the parameter or apiKey scheme is left out (the scheme becomes kind `other`); query names may
+  be any text (percent-encoded on the wire), control characters there are only warned about.
 """
 
 from __future__ import annotations
@@ -1229,7 +1233,7 @@ class Normalizer:
                 return True
             self.diags.warning(
                 "bad-wire-name",
-                f"the {location} name {name!r} of this {what} is not an HTTP token; the client leaves this {what} out",
+                f"the {location} name {_shown(name)} of this {what} is not an HTTP token; the client leaves this {what} out",
                 hint="name headers and cookies with letters, digits and !#$%&'*+-.^_`|~ only",
                 file=file,
                 pointer=pointer,
@@ -1238,7 +1242,7 @@ class Normalizer:
         if location == "query" and any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name):
             self.diags.warning(
                 "bad-wire-name",
-                f"the query name {name!r} of this {what} holds control characters; the client sends it percent-encoded",
+                f"the query name {_shown(name)} of this {what} holds control characters; the client sends it percent-encoded",
                 hint="name query parameters with printable characters",
                 file=file,
                 pointer=pointer,
@@ -1296,6 +1300,12 @@ class Normalizer:
             resp |= seen_resp
         groups = {name: snake(next(iter(rs)), "shared") for name, rs in roots.items() if len(rs) == 1}
         return req, resp, groups
+
+
+def _shown(name: str, limit: int = 60) -> str:
+    """A name for a message: quoted and escaped, long ones cut."""
+    text = repr(name)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
 def _claim_arg(names: Namer, base: str, source: str) -> str:

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -306,3 +307,217 @@ def test_a_response_that_breaks_the_spec_raises_a_validation_error(generated: Pa
         c.things.create(name="n", shape={"type": "square", "side": 2})
     assert info.value.status_code == 200 and info.value.body == {"id": "t1", "kind": "not-a-thing", "class": "c"}
     assert isinstance(info.value, mod.APIError)
+
+
+# ------------------------------------------------------------------ regressions found by the generated tests
+
+
+def test_a_path_keys_fixed_query_is_sent_merged_with_the_call_query(tmp_path: Path) -> None:
+    """`/things?beta=true` (the 2026 OpenAI spec has such keys): httpx replaces a URL's query
+    when params are given, so the fixed query lives in the IR and is sent as params too."""
+    from support import normalize_dict
+
+    ok = {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object", "properties": {"v": {"type": "string"}}}}}}}
+    limit = {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+    spec = openapi(
+        {
+            "/things": {"get": {"operationId": "listThings", "parameters": [limit], "responses": ok}},
+            "/things?beta=true": {"get": {"operationId": "listBetaThings", "parameters": [limit], "responses": ok}},
+            "/things/{thing_id}?beta=true&flag=": {
+                "get": {"operationId": "getBetaThing", "parameters": [{"name": "thing_id", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": ok}
+            },
+        },
+        servers=[{"url": "http://127.0.0.1:1/base"}],
+    )
+    api = normalize_dict(tmp_path, spec)
+    ops = {op.id: op for op in api.operations}
+    assert ops["listThings"].fixed_query == () and ops["listThings"].url_path == "/things"
+    beta = ops["listBetaThings"]
+    assert beta.path == "/things?beta=true" and beta.url_path == "/things" and beta.fixed_query == (("beta", "true"),)
+    assert ops["getBetaThing"].fixed_query == (("beta", "true"), ("flag", ""))
+
+    res = run_specgen("generate", str(write_spec(tmp_path, spec)), "-o", str(tmp_path / "out"), "--package", "fixed_query_client", "--quiet", "--formatter", "none")
+    assert res.returncode == 0, res.stderr
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        mod = importlib.import_module("fixed_query_client")
+    finally:
+        sys.path.remove(str(tmp_path / "out"))
+    seen: list[httpx.Request] = []
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        seen.append(req)
+        return httpx.Response(200, json={"v": "x"})
+
+    calls = {op.id: op.call.split(".")[1:] for op in api.operations}
+
+    def method(c: Any, op_id: str) -> Any:
+        obj = c
+        for attr in calls[op_id]:
+            obj = getattr(obj, attr)
+        return obj
+
+    with _client(mod, handler) as c:
+        method(c, "listBetaThings")(limit=3, extra_query={"x": "1"})
+        method(c, "listBetaThings")()
+        method(c, "listBetaThings")(extra_query={"beta": "false"})  # the caller's own value wins
+        method(c, "listThings")(limit=3)
+        method(c, "getBetaThing")("t 1")
+    assert [(r.url.path, r.url.params.multi_items()) for r in seen] == [
+        ("/base/things", [("beta", "true"), ("limit", "3"), ("x", "1")]),
+        ("/base/things", [("beta", "true")]),
+        ("/base/things", [("beta", "false")]),
+        ("/base/things", [("limit", "3")]),
+        ("/base/things/t 1", [("beta", "true"), ("flag", "")]),
+    ]
+
+    async def run_async() -> httpx.Request:
+        async_seen: list[httpx.Request] = []
+
+        async def ahandler(req: httpx.Request) -> httpx.Response:
+            async_seen.append(req)
+            return httpx.Response(200, json={"v": "x"})
+
+        async with mod.AsyncClient(api_key="k", http_client=httpx.AsyncClient(transport=httpx.MockTransport(ahandler)), max_retries=0) as ac:
+            await method(ac, "listBetaThings")(limit=1)
+        return async_seen[0]
+
+    import asyncio
+
+    assert asyncio.run(run_async()).url.params.multi_items() == [("beta", "true"), ("limit", "1")]
+
+
+_BAD = "X-Key\r\n\x00\u2028 \"quoted\""
+
+
+def test_header_and_cookie_names_that_are_not_tokens_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    """No client can send such a header: normalize warns (file:line, pointer, hint) and leaves the
+    parameter or apiKey scheme out; the client works and falls back to the next scheme. A query
+    name with control characters is kept, warned about, and sent percent-encoded."""
+    spec = openapi(
+        {
+            "/items": {
+                "get": {
+                    "operationId": "listItems",
+                    "parameters": [
+                        {"name": _BAD, "in": "header", "required": True, "schema": {"type": "string"}},
+                        {"name": "c d", "in": "cookie", "schema": {"type": "string"}},
+                        {"name": "X-Good", "in": "header", "schema": {"type": "string"}},
+                        {"name": "q\x01", "in": "query", "schema": {"type": "string"}},
+                    ],
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}},
+                }
+            }
+        },
+        servers=[{"url": "http://127.0.0.1:1"}],
+    )
+    spec["components"] = {"securitySchemes": {"bad": {"type": "apiKey", "in": "header", "name": _BAD}, "token": {"type": "http", "scheme": "bearer"}}}
+    spec["security"] = [{"bad": []}, {"token": []}]
+    path = write_spec(tmp_path, spec, "names.json")
+    res = run_specgen("generate", str(path), "-o", str(tmp_path / "out"), "--package", "wire_names_client", "--formatter", "none", "--no-validate")
+    assert res.returncode == 0, res.stderr
+    warned = [ln for ln in res.stderr.splitlines() if "warning[bad-wire-name]" in ln]
+    assert len(warned) == 4, res.stderr
+    assert all(ln.startswith("names.json:") for ln in warned), warned
+    pointers = {ln.rsplit("(at ", 1)[1].rstrip(")") for ln in warned}
+    assert pointers == {
+        "/paths/~1items/get/parameters/0/name",
+        "/paths/~1items/get/parameters/1/name",
+        "/paths/~1items/get/parameters/3/name",
+        "/components/securitySchemes/bad/name",
+    }
+    assert "hint:" in res.stderr and "\r" not in res.stderr and "\x00" not in res.stderr
+    for p in (tmp_path / "out" / "wire_names_client").rglob("*.py"):
+        text = p.read_text()
+        assert "X-Key" not in text and "'c d'" not in text, p
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        mod = importlib.import_module("wire_names_client")
+    finally:
+        sys.path.remove(str(tmp_path / "out"))
+    seen: list[httpx.Request] = []
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        seen.append(req)
+        return httpx.Response(200, json={})
+
+    with _client(mod, handler) as c:
+        c.items.list(x_good="g", q="v\x02")
+    req = seen[0]
+    assert req.headers["authorization"] == "Bearer user:secret" and req.headers["x-good"] == "g"
+    assert "cookie" not in req.headers
+    assert req.url.query == b"q%01=v%02"
+
+
+def test_the_hostile_injection_spec_gives_a_usable_client(tmp_path: Path) -> None:
+    """tests/hostile/injection.yaml names its apiKey header and a header parameter with control
+    characters; the client used to send them and httpx raised UnicodeEncodeError."""
+    spec = ROOT / "tests" / "hostile" / "injection.yaml"
+    res = run_specgen("generate", str(spec), "-o", str(tmp_path / "out"), "--package", "hostile_injection", "--formatter", "none")
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.count("warning[bad-wire-name]") == 2, res.stderr
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        mod = importlib.import_module("hostile_injection")
+    finally:
+        sys.path.remove(str(tmp_path / "out"))
+    seen: list[httpx.Request] = []
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        seen.append(req)
+        return httpx.Response(200, json={"kind": "a'b", "nested": {"type": "two"}})
+
+    with mod.Client(api_key="k", base_url="http://127.0.0.1:1", http_client=httpx.Client(transport=httpx.MockTransport(handler)), max_retries=0) as c:
+        with pytest.warns(DeprecationWarning):
+            out = c.items.update("i 1", kind="a'b", nested={"type": "two"})
+    assert out.kind == "a'b" and seen[0].url.path == "/items/i 1" and json.loads(seen[0].content)["nested"] == {"type": "two"}
+    assert all(k.isascii() and k.isprintable() for k in seen[0].headers.keys())
+
+
+def test_deeply_nested_models_import_and_validate_without_recursion_error(tmp_path: Path) -> None:
+    """tests/hostile/deep-nesting.json: 150 inline object levels, one model each. Building a lazily
+    built model used to build all 150 nested ones in one recursion (RecursionError); they are
+    now built innermost first, at the default recursion limit."""
+    spec = ROOT / "tests" / "hostile" / "deep-nesting.json"
+    res = run_specgen("generate", str(spec), "-o", str(tmp_path / "out"), "--package", "deep_client", "--quiet", "--formatter", "none")
+    assert res.returncode == 0, res.stderr
+    assert not any("setrecursionlimit" in p.read_text() for p in (tmp_path / "out" / "deep_client").rglob("*.py"))
+    script = textwrap.dedent(
+        """
+        import asyncio, sys, httpx
+        import deep_client
+        from deep_client import types
+
+        def nest(n):
+            d = {"leaf": "x"}
+            for _ in range(n):
+                d = {"child": [d]}
+            return d
+
+        def depth(m):
+            n = 0
+            while getattr(m, "child", None):
+                m, n = m.child[0], n + 1
+            return n, m.leaf
+
+        assert sys.getrecursionlimit() == 1000
+        payload = nest(150)
+        assert depth(types.Deep.model_validate(payload)) == (150, "x")
+        transport = httpx.MockTransport(lambda req: httpx.Response(200, json=payload))
+        with deep_client.Client(api_key="k", base_url="http://h", http_client=httpx.Client(transport=transport)) as c:
+            assert depth(c.deep.create(child=[nest(10)])) == (150, "x")
+
+        async def main():
+            async with deep_client.AsyncClient(api_key="k", base_url="http://h", http_client=httpx.AsyncClient(transport=transport)) as c:
+                return await c.deep.create()
+
+        assert depth(asyncio.run(main())) == (150, "x")
+        # a model deep inside, used on its own first
+        inner = [getattr(types, n) for n in types.__all__ if not n.endswith("Param")]
+        inner.sort(key=lambda cls: len(cls.__name__))
+        assert depth(inner[75].model_validate(nest(75))) == (75, "x")
+        print("ok")
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path / "out", capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-3000:]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT
+from support import ROOT, corpus, run_specgen
 
 ALLOWED = {"httpx", "pydantic", "typing_extensions"}
 
@@ -174,3 +174,41 @@ def test_package_imports_in_isolation(pkg: Path) -> None:
     )
     res = subprocess.run([sys.executable, "-I", "-c", script], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0 and res.stdout.startswith("ok"), res.stdout + res.stderr
+
+
+# ------------------------------------------------------------------ the OpenAI corpus (../shared/corpus)
+
+
+def _corpus_client(tmp_path: Path, year: str) -> Path:
+    """The client of one corpus spec, generated (unformatted: black adds nothing mypy sees)."""
+    spec = corpus(f"openai-{year}.yaml")
+    out = tmp_path / f"corpus-{year}"
+    res = run_specgen("generate", str(spec), "-o", str(out), "--package", f"corpus_{year.replace('-', '_')}", "--formatter", "none", "--quiet", "--no-validate")
+    assert res.returncode == 0, res.stderr[-3000:]
+    return out
+
+
+def test_corpus_2023_client_passes_mypy_strict(tmp_path: Path) -> None:
+    out = _corpus_client(tmp_path, "2023-11-15")
+    cmd = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(ROOT / ".mypy_cache"), "--no-error-summary", "corpus_2023_11_15"]
+    res = subprocess.run(cmd, cwd=out, capture_output=True, text=True, timeout=240)
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
+
+
+@pytest.mark.parametrize("year", ["2025-02-10", "2026-08-21"])
+def test_corpus_2025_and_2026_clients_import(tmp_path: Path, year: str) -> None:
+    out = _corpus_client(tmp_path, year)
+    name = f"corpus_{year.replace('-', '_')}"
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(out)!r})
+        import {name} as p
+        from {name} import types
+        with p.Client(api_key="k", base_url="http://127.0.0.1:9") as c:
+            pass
+        print("ok", len(types.__all__))
+        """
+    )
+    res = subprocess.run([sys.executable, "-I", "-c", script], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0 and res.stdout.startswith("ok"), res.stdout + res.stderr[-3000:]

@@ -269,6 +269,25 @@ def test_path_parameters_are_quoted(server: Server, client: sdk.Client) -> None:
     assert server.requests[0].path == "/v1/chat/completions/..%2Fx"
 
 
+def test_a_fixed_query_is_sent_merged_with_the_call_query(server: Server, client: sdk.Client) -> None:
+    """A path key with its own query (`/responses?beta=true`): httpx drops a URL's query when
+    params are given, so the runtime sends the fixed pairs as params, before the call's own."""
+    server.routes[("GET", "/v1/models")] = [Reply(200, {"object": "list", "data": []})]
+
+    def send(**kw: Any) -> None:
+        opts = _base_client.RequestOptions(method="get", path="/models", fixed_query=[("beta", "true")], cast_to=None, **kw)
+        assert client.request(opts) == {"object": "list", "data": []}
+
+    send(query={"limit": 2, "after": sdk.NOT_GIVEN}, extra_query={"x": "1"})
+    send()
+    send(extra_query={"beta": "false"})  # what the caller sends itself replaces the fixed value
+    assert [(r.path, r.query) for r in server.requests] == [
+        ("/v1/models", [("beta", "true"), ("limit", "2"), ("x", "1")]),
+        ("/v1/models", [("beta", "true")]),
+        ("/v1/models", [("beta", "false")]),
+    ]
+
+
 def test_timeout_raises_api_timeout_error(server: Server) -> None:
     server.routes[("GET", "/v1/models")] = [Reply(200, {"object": "list", "data": []}, delay=1.0)]
     with sdk.Client(api_key="k", base_url=server.url, max_retries=0, timeout=0.2) as c, pytest.raises(sdk.APITimeoutError) as info:

@@ -3,11 +3,29 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict
+import sys
+import typing
+from typing import Any, Dict, List, Mapping, Optional, Set, Tuple, Type
 
 import pydantic
+import typing_extensions
 
 __all__ = ["BaseModel", "validate_as"]
+
+# Models are built lazily (`defer_build`), and pydantic builds a model's validator together with
+# every not-yet-built model it nests, recursively: about 20 Python frames per level of nesting.
+# A spec that nests objects deeply (one inline model per level) would then exhaust the stack on
+# first use. So before a build, the models nested more than this many levels below are built
+# first, innermost first: each build then stops at an already built model, and the stack stays
+# shallow however deep the schema goes. Shallow schemas (almost all) are not affected.
+_INLINE_LEVELS = 10
+
+_ALIAS_TYPES: Tuple[type, ...] = tuple(
+    {
+        typing_extensions.TypeAliasType,
+        getattr(typing, "TypeAliasType", typing_extensions.TypeAliasType),
+    }
+)
 
 
 class BaseModel(pydantic.BaseModel):
@@ -18,6 +36,25 @@ class BaseModel(pydantic.BaseModel):
         extra="allow", populate_by_name=True, protected_namespaces=(), defer_build=True
     )
 
+    @classmethod
+    def model_rebuild(
+        cls,
+        *,
+        force: bool = False,
+        raise_errors: bool = True,
+        _parent_namespace_depth: int = 2,
+        _types_namespace: Any = None,
+    ) -> Optional[bool]:
+        """Build the validator (pydantic calls this on first use); deeply nested models first."""
+        if force or not cls.__pydantic_complete__:
+            _build_nested(cls)
+        return super().model_rebuild(
+            force=force,
+            raise_errors=raise_errors,
+            _parent_namespace_depth=_parent_namespace_depth + 1,
+            _types_namespace=_types_namespace,
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The object as JSON-ready data, with the API's field names."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -25,6 +62,105 @@ class BaseModel(pydantic.BaseModel):
     def to_json(self, *, indent: int = 2) -> str:
         """The object as JSON text, with the API's field names."""
         return self.model_dump_json(by_alias=True, exclude_unset=True, indent=indent)
+
+
+def _namespace(obj: object) -> Dict[str, Any]:
+    module = sys.modules.get(getattr(obj, "__module__", "") or "")
+    return vars(module) if module is not None else {}
+
+
+def _models_in(
+    roots: List[Tuple[Any, Mapping[str, Any]]],
+) -> List[Type[pydantic.BaseModel]]:
+    """The models a type expression refers to, through lists, maps, unions and aliases."""
+    found: List[Type[pydantic.BaseModel]] = []
+    seen: Set[int] = set()
+    stack = list(roots)
+    while stack:
+        node, ns = stack.pop()
+        if isinstance(node, typing.ForwardRef):
+            # a quoted name in generated code (never spec text, which only sits in literals)
+            name = node.__forward_arg__
+            node = ns.get(name) if name.isidentifier() else None
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        origin = typing_extensions.get_origin(node)
+        if isinstance(node, type) and origin is None:
+            if issubclass(node, pydantic.BaseModel):
+                found.append(node)
+            continue
+        if isinstance(node, _ALIAS_TYPES):
+            stack.append((getattr(node, "__value__", None), _namespace(node)))
+            continue
+        if origin is typing_extensions.Literal:
+            continue
+        args = typing_extensions.get_args(node)
+        if origin is typing_extensions.Annotated:
+            args = args[:1]
+        stack.extend((a, ns) for a in args)
+    return found
+
+
+_NESTED: Dict[type, List[Type[pydantic.BaseModel]]] = {}
+
+
+def _nested_models(model: Type[pydantic.BaseModel]) -> List[Type[pydantic.BaseModel]]:
+    """The models a model's fields refer to (remembered once every annotation resolved)."""
+    known = _NESTED.get(model)
+    if known is not None:
+        return known
+    resolved = True
+    ns = _namespace(model)
+    own: Mapping[str, Any] = getattr(model, "__annotations__", {})
+    complete = getattr(model, "__pydantic_fields_complete__", True)
+    roots: List[Tuple[Any, Mapping[str, Any]]] = []
+    for name, info in getattr(model, "__pydantic_fields__", {}).items():
+        annotation: Any = info.annotation
+        if not complete or isinstance(annotation, (str, typing.ForwardRef)):
+            # defined before the models it names: evaluate the generated annotation now
+            written = own.get(name)
+            try:
+                annotation = eval(written, ns) if isinstance(written, str) else written
+            except Exception:
+                annotation, resolved = None, False
+        roots.append((annotation, ns))
+    found = _models_in(roots)
+    if resolved:
+        _NESTED[model] = found
+    return found
+
+
+def _build_nested(root: Any) -> None:
+    """Build the models nested more than _INLINE_LEVELS below `root` first, innermost first."""
+    depth: Dict[type, int] = {}  # unbuilt levels below a model, itself included
+    on_path: Set[type] = set()
+    children: Dict[type, List[Type[pydantic.BaseModel]]] = {}
+    stack: List[Tuple[Type[pydantic.BaseModel], bool]] = [
+        (m, False) for m in _models_in([(root, _namespace(root))])
+    ]
+    while stack:
+        model, finished = stack.pop()
+        if finished:
+            on_path.discard(model)
+            levels = 1 + max((depth.get(c, 0) for c in children[model]), default=0)
+            if levels >= _INLINE_LEVELS and model is not root:
+                # pydantic's own build (not the override above): its children are built already;
+                # depth 0: names resolve in the model's module, never in this function's locals
+                rebuild = pydantic.BaseModel.model_rebuild.__func__  # type: ignore[attr-defined]
+                rebuild(model, raise_errors=False, _parent_namespace_depth=0)
+                levels = 0
+            depth[model] = levels
+            continue
+        if model in depth or model in on_path:
+            continue
+        if model.__pydantic_complete__ and model is not root:
+            depth[model] = 0
+            continue
+        on_path.add(model)
+        children[model] = _nested_models(model)
+        stack.append((model, True))
+        stack.extend((c, False) for c in children[model])
 
 
 _ADAPTERS: Dict[Any, "pydantic.TypeAdapter[Any]"] = {}
@@ -35,7 +171,9 @@ def validate_as(type_: Any, data: object) -> Any:
     try:
         adapter = _ADAPTERS.get(type_)
     except TypeError:  # an unhashable type expression
+        _build_nested(type_)
         return pydantic.TypeAdapter(type_).validate_python(data)
     if adapter is None:
+        _build_nested(type_)
         adapter = _ADAPTERS[type_] = pydantic.TypeAdapter(type_)
     return adapter.validate_python(data)
