@@ -579,6 +579,14 @@ class Normalizer:
                 by_name[pname] = len(draft.fields)
                 draft.fields.append(f)
         missing = sorted(required - set(by_name))
+        if missing and additional is not None and additional[0] is False:
+            self.diags.warning(
+                "unsatisfiable-required",
+                f"{', '.join(repr(m) for m in missing)} required but not declared, and additionalProperties is false: no object can satisfy this schema",
+                hint="declare the property under `properties`, or remove it from `required`",
+                file=ctx.file,
+                pointer=ctx.pointer + "/required",
+            )
         if missing and additional is None:
             # `required` naming properties that are not declared: keep them, typed any
             for pname in missing:
@@ -1089,15 +1097,16 @@ class Normalizer:
 
     def _assign_resources(self, ops: list[ir.Operation]) -> None:
         """`POST /chat/completions` -> client.chat.completions.create, and so on."""
-        all_paths = {op.path for op in ops}
+        # resources follow the path without a key's fixed query (`/responses?beta=true`)
+        all_paths = {op.url_path for op in ops}
         methods_at: dict[str, set[str]] = {}
         for op in ops:
-            methods_at.setdefault(op.path, set()).add(op.method)
+            methods_at.setdefault(op.url_path, set()).add(op.method)
         claimed: dict[tuple[str, ...], Namer] = {}
         planned: list[tuple[tuple[str, ...], str]] = []
         counts: dict[tuple[tuple[str, ...], str], int] = {}
         for op in ops:
-            segs = [s for s in op.path.split("/") if s]
+            segs = [s for s in op.url_path.split("/") if s]
             # drop a leading version segment (/v1/...)
             if len(segs) > 1 and re.fullmatch(r"v\d+(\.\d+)?", segs[0]):
                 segs = segs[1:]
@@ -1107,8 +1116,8 @@ class Normalizer:
                 len(segs) >= 2
                 and not ends_with_param
                 and segs[-2].startswith("{")
-                and methods_at.get(op.path) == {"post"}
-                and not any(p != op.path and p.startswith(op.path + "/") for p in all_paths)
+                and methods_at.get(op.url_path) == {"post"}
+                and not any(p != op.url_path and p.startswith(op.url_path + "/") for p in all_paths)
             )
             if last_is_action:
                 resource, method = tuple(names[:-1]), names[-1]
@@ -1127,8 +1136,13 @@ class Normalizer:
             planned.append((resource, method))
             counts[(resource, method)] = counts.get((resource, method), 0) + 1
         resource_names = {r for r, _ in planned}
+        # where a plain path and its fixed-query variants share a method, the plain one keeps it
+        plain = {key for key, op in zip(planned, ops) if not op.fixed_query}
+        plain_counts = {key: sum(1 for k, op in zip(planned, ops) if k == key and not op.fixed_query) for key in plain}
         for i, (op, (resource, method)) in enumerate(zip(ops, planned)):
-            if counts[(resource, method)] > 1:
+            key = (resource, method)
+            keeps = not op.fixed_query and plain_counts.get(key) == 1
+            if counts[key] > 1 and not keeps:
                 method = snake(op.id, "call")  # ambiguous: fall back to the operationId
             namer = claimed.setdefault(resource, Namer(reserved=PY_RESERVED | {"with_raw_response", "with_streaming_response"} | {r[len(resource)] for r in resource_names if len(r) > len(resource) and r[: len(resource)] == resource}))
             ops[i] = replace(op, resource=resource, py_name=namer.claim(method))

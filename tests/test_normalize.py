@@ -345,3 +345,17 @@ def test_relative_file_ref_is_resolved(tmp_path: Path) -> None:
     assert op.body_model is not None and op.body_model.startswith("Body")  # named from the file
     assert [a.py_name for a in op.arguments] == ["q"]
     assert api.model(op.body_model).pointer == "body.schema.json#"
+
+
+def test_required_but_undeclared_with_closed_object_warns(tmp_path: Path) -> None:
+    schemas = {"Run": {"type": "object", "additionalProperties": False, "required": ["thread_id", "a"], "properties": {"a": {"type": "string"}}}}
+    api = normalize_dict(tmp_path, openapi(schemas=schemas))
+    warnings = [d for d in api.__dict__["_diags"].items if d.code == "unsatisfiable-required"]
+    assert len(warnings) == 1 and "'thread_id'" in warnings[0].message and warnings[0].pointer == "/components/schemas/Run/required"
+
+
+def test_fixed_query_variants_do_not_take_the_plain_method_name(tmp_path: Path) -> None:
+    ok = {"200": {"description": "ok"}}
+    paths = {"/responses": {"post": {"operationId": "createResponse", "responses": ok}}, "/responses?beta=true": {"post": {"operationId": "Beta_createResponse", "responses": ok}}}
+    calls = {op.id: op.call for op in normalize_dict(tmp_path, openapi(paths)).operations}
+    assert calls == {"createResponse": "client.responses.create", "Beta_createResponse": "client.responses.beta_create_response"}
