@@ -20,6 +20,7 @@ from generator.diagnostics import Diagnostics, SpecError, split_pointer
 
 # Bump when the parsed form changes so stale cache entries are never reused.
 _CACHE_FORMAT = "specgen-parse-3"
+_CHUNKED_MIN = 256 * 1024  # below this a whole parse is as fast as splitting
 
 
 class _SpecLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
@@ -184,34 +185,67 @@ def _parse(name: str, text: str, diags: Diagnostics) -> tuple[Any, bool]:
         for k in dup_keys:
             diags.warning("duplicate-key", f"duplicate key {k!r}; the last value wins", hint="remove the repeated key", file=name)
         return data, False
-    fixed, redefined = _dedupe_anchors(text)
-    for anchor, anchor_line in redefined:
-        diags.warning(
-            "duplicate-anchor",
-            f"YAML anchor &{anchor} is defined again; aliases after it refer to the new definition",
-            hint="give each anchor a unique name",
-            file=name,
-            line=anchor_line,
-        )
-    loader = _SpecLoader(fixed)
-    loader.duplicates = []
+    if len(text) > _CHUNKED_MIN:
+        from generator import yamlchunks
+
+        try:
+            return yamlchunks.load(text, _construct_clean, cache_dir(), name), True
+        except yamlchunks.NotSplittable:
+            pass  # the whole text, below: it reports problems with their lines
     try:
-        data = loader.get_single_data()
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line: int | None = mark.line + 1 if mark is not None else None
-        problem = e.problem or str(e)
-        truncated = mark is not None and mark.index >= len(fixed.rstrip()) - 1
-        msg = f"not valid YAML: {problem}" + (" (the file looks truncated)" if truncated else "")
-        raise SpecError([_diag(diags, "parse-error", msg, "fix the YAML syntax at that line", name, line=line)]) from None
+        data, dups = _construct(text)
+    except yaml.composer.ComposerError as e:
+        if "duplicate anchor" not in str(e):
+            raise _yaml_error(e, text, name, diags) from None
+        # rare: only then pay for a second tokenizing pass that renames re-defined anchors
+        fixed, redefined = _dedupe_anchors(text)
+        for anchor, anchor_line in redefined:
+            diags.warning(
+                "duplicate-anchor",
+                f"YAML anchor &{anchor} is defined again; aliases after it refer to the new definition",
+                hint="give each anchor a unique name",
+                file=name,
+                line=anchor_line,
+            )
+        try:
+            data, dups = _construct(fixed)
+        except yaml.YAMLError as e2:
+            raise _yaml_error(e2, fixed, name, diags) from None
     except yaml.YAMLError as e:
-        raise SpecError([_diag(diags, "parse-error", f"not valid YAML: {e}", "fix the YAML syntax", name)]) from None
-    finally:
-        loader.dispose()
-    for key, line, same in loader.duplicates:
+        raise _yaml_error(e, text, name, diags) from None
+    for key, line, same in dups:
         detail = "with the same value" if same else "with a different value; the last one wins"
         diags.warning("duplicate-key", f"duplicate key {key!r} {detail}", hint="remove the repeated key", file=name, line=line)
     return data, True
+
+
+def _yaml_error(e: yaml.YAMLError, text: str, name: str, diags: Diagnostics) -> SpecError:
+    """A YAML error as a diagnostic at its line, saying when the file looks cut short."""
+    if isinstance(e, yaml.MarkedYAMLError):
+        mark = e.problem_mark or e.context_mark
+        line: int | None = mark.line + 1 if mark is not None else None
+        truncated = mark is not None and mark.index >= len(text.rstrip()) - 1
+        msg = f"not valid YAML: {e.problem or e}" + (" (the file looks truncated)" if truncated else "")
+        return SpecError([_diag(diags, "parse-error", msg, "fix the YAML syntax at that line", name, line=line)])
+    return SpecError([_diag(diags, "parse-error", f"not valid YAML: {e}", "fix the YAML syntax", name)])
+
+
+def _construct(text: str) -> tuple[Any, list[tuple[str, int, bool]]]:
+    """Parse YAML text; (data, duplicate keys). Raises yaml errors."""
+    loader = _SpecLoader(text)
+    loader.duplicates = []
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
+
+
+def _construct_clean(text: str) -> Any:
+    """Parse a chunk; a duplicate key sends the caller back to the whole text, which warns."""
+    data, dups = _construct(text)
+    if dups:
+        raise ValueError("duplicate keys")
+    return data
 
 
 def _diag(diags: Diagnostics, code: str, message: str, hint: str, file: str, line: int | None = None) -> Any:

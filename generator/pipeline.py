@@ -11,7 +11,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -179,8 +179,10 @@ def finish(built: Built, out: Path, opts: Options) -> tuple[dict[str, str], dict
             built.validation.cancel()
         raise
     built.timings["format"] = time.perf_counter() - t
-    _step(opts, "validating")
-    built.collect_validation()
+    if opts.strict:
+        # with --strict a validation finding must stop the run before anything is written
+        _step(opts, "validating")
+        built.collect_validation()
     api = built.api
     inputs = {name: d.sha256 for name, d in sorted(built.docs.files.items())}
     recorded = opts.recorded(built.ctx.package, built.ctx.api_key_env)
@@ -225,6 +227,8 @@ def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = N
     write_tree(out, tree)
     _stamp(out, manifest["inputs"], manifest["options"])
     built.timings["write"] = time.perf_counter() - t
+    # warnings only: they were worth waiting for, but not worth delaying the write
+    built.collect_validation()
     return GenerateResult(built.api, out, len(tree), formatted, built.diagnostics, built.timings)
 
 
@@ -294,7 +298,8 @@ def check(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = None
     """What differs between OUT and what the spec produces now: `path: why` lines (empty = current)."""
     if quick_current(spec, out, opts):
         return []
-    built = build(spec, opts, diags)
+    # staleness is about output only; `specgen validate` is the command for findings
+    built = build(spec, replace(opts, validate=False), diags)
     files, manifest, _ = finish(built, out, opts)
     expected: dict[str, bytes] = {p: t.encode("utf-8") for p, t in files.items()}
     expected[MANIFEST] = manifest_text(manifest).encode("utf-8")

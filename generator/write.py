@@ -119,8 +119,9 @@ def write_tree(out: Path, files: dict[str, str | bytes]) -> None:
                 made.add(target.parent)
             content = files[rel]
             data = content.encode("utf-8") if isinstance(content, str) else content
-            with open(target, "wb") as fh:
-                fh.write(data)
+            if not _link_if_same(out / rel, target, data):
+                with open(target, "wb") as fh:
+                    fh.write(data)
         if out.exists():
             if not _exchange(new, out):
                 old = out.parent / f".{out.name}.specgen-old-{os.getpid()}"
@@ -134,6 +135,18 @@ def write_tree(out: Path, files: dict[str, str | bytes]) -> None:
         if new.exists() and new != out:
             shutil.rmtree(new, ignore_errors=True)
         raise
+
+
+def _link_if_same(old: Path, new: Path, data: bytes) -> bool:
+    """Hard-link an unchanged file from the previous tree instead of writing it again: a
+    regeneration that changes a few files of thousands then costs a few writes."""
+    try:
+        if old.stat().st_size != len(data) or old.read_bytes() != data:
+            return False
+        os.link(old, new)
+        return True
+    except OSError:
+        return False
 
 
 def read_tree(out: Path) -> dict[str, bytes]:

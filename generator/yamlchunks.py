@@ -1,0 +1,152 @@
+"""Incremental YAML loading for big specs: a one-field edit re-parses one schema, not 3 MB.
+
+The text of a block-style OpenAPI document is split at its top-level keys, and inside
+`paths`, `webhooks` and each `components` section at every entry. Each entry is parsed on its
+own and the results are kept per file (keyed by the entry's text), so the next load of an
+edited file parses only the entries whose text changed. Anything this cannot split with
+certainty (anchors, aliases, tags, directives, flow style at the top, tabs, a chunk that does
+not parse, a key repeated across chunks) makes the caller fall back to a full parse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+# anchors and tags where a value starts (an alias needs an anchor; one that crosses chunks
+# fails to parse and so falls back), directives, document markers, tab indentation
+_UNSAFE = re.compile(r"(^[ ]*|:[ ]+|-[ ]+)[&!][^\s=]|^(---|\.\.\.|%)|^[ ]*\t", re.M)
+_OPEN = "\0open"  # `where` marker: this chunk is a section header whose entries follow
+_SPLIT_INSIDE = {"paths", "webhooks"}
+_FORMAT = "specgen-yaml-chunks-1"
+
+
+class NotSplittable(Exception):
+    """The text is not a plain block mapping this module can split safely."""
+
+
+def _entries(lines: list[str], start: int, end: int, indent: int) -> list[tuple[int, int]]:
+    """[start, end) line ranges of the mapping entries at `indent` between start and end."""
+    pad = " " * indent
+    heads = []
+    for i in range(start, end):
+        ln = lines[i]
+        if ln.startswith(pad) and len(ln) > indent and ln[indent] not in " #-" and (indent == 0 or not ln[indent - 1:indent].strip()):
+            heads.append(i)
+        elif ln.strip() and not ln.lstrip().startswith("#") and (len(ln) - len(ln.lstrip(" "))) < indent:
+            raise NotSplittable(f"line {i + 1} is indented less than its section")
+    if not heads:
+        return []
+    if any(lines[j].strip() and not lines[j].lstrip().startswith("#") for j in range(start, heads[0])):
+        raise NotSplittable("content before the first entry")
+    return [(h, heads[k + 1] if k + 1 < len(heads) else end) for k, h in enumerate(heads)]
+
+
+def _child_indent(lines: list[str], start: int, end: int) -> int | None:
+    for i in range(start, end):
+        s = lines[i]
+        if s.strip() and not s.lstrip().startswith("#"):
+            return len(s) - len(s.lstrip(" "))
+    return None
+
+
+def split(text: str) -> list[tuple[tuple[str, ...], str]]:
+    """[(path of the mapping the entry belongs to, entry text dedented)] in document order."""
+    if _UNSAFE.search(text):
+        raise NotSplittable("anchors, aliases, tags, directives or tabs")
+    lines = text.split("\n")
+    out: list[tuple[tuple[str, ...], str]] = []
+    top = _entries(lines, 0, len(lines), 0)
+    heads = {s for s, _ in top}
+    if not top or any(ln[:1] not in ("", " ", "#") and i not in heads for i, ln in enumerate(lines)):
+        raise NotSplittable("the document is not a block mapping")
+    for s, e in top:
+        key = lines[s].split(":", 1)[0].strip().strip("'\"")
+        rest = lines[s].split(":", 1)[1].strip() if ":" in lines[s] else ""
+        nested = key in _SPLIT_INSIDE or key == "components"
+        if not nested or rest:
+            out.append(((), _dedent(lines[s:e], 0)))
+            continue
+        indent = _child_indent(lines, s + 1, e)
+        if indent is None:
+            out.append(((), _dedent(lines[s:e], 0)))
+            continue
+        out.append(((_OPEN,), lines[s] + "\n"))  # the section key itself; its entries follow
+        for cs, ce in _entries(lines, s + 1, e, indent):
+            if key == "components":
+                ckey = lines[cs].split(":", 1)[0].strip().strip("'\"")
+                crest = lines[cs].split(":", 1)[1].strip() if ":" in lines[cs] else ""
+                inner = _child_indent(lines, cs + 1, ce)
+                if crest or inner is None:
+                    out.append(((key,), _dedent(lines[cs:ce], indent)))
+                    continue
+                out.append(((key, _OPEN), _dedent([lines[cs]], indent)))
+                for gs, ge in _entries(lines, cs + 1, ce, inner):
+                    out.append(((key, ckey), _dedent(lines[gs:ge], inner)))
+            else:
+                out.append(((key,), _dedent(lines[cs:ce], indent)))
+    return out
+
+
+def _dedent(lines: list[str], indent: int) -> str:
+    # every chunk ends with a newline, as it does inside the whole text (block scalars keep it)
+    return "\n".join(ln[indent:] if ln[:indent].strip() == "" else ln for ln in lines) + "\n"
+
+
+def _cache_file(cache_dir: Path, name: str) -> Path:
+    return cache_dir / "parsed-chunks" / (hashlib.sha256(name.encode()).hexdigest() + ".pickle")
+
+
+def load(text: str, parse: Callable[[str], Any], cache_dir: Path, name: str) -> Any:
+    """Parse `text` chunk by chunk, reusing the chunks parsed last time for `name`.
+    Raises NotSplittable when the caller should parse the whole text itself."""
+    chunks = split(text)
+    previous: dict[str, Any] = {}
+    cache_file = _cache_file(cache_dir, name)
+    try:
+        with cache_file.open("rb") as fh:
+            fmt, previous = pickle.load(fh)
+        if fmt != _FORMAT:
+            previous = {}
+    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
+        previous = {}
+    root: dict[str, Any] = {}
+    now: dict[str, Any] = {}
+    for where, chunk in chunks:
+        key = hashlib.sha256(chunk.encode()).hexdigest()
+        value = previous.get(key)
+        if value is None:
+            try:
+                value = parse(chunk)
+            except Exception as e:  # the full parse reports it with the right line
+                raise NotSplittable(str(e)) from None
+            if not isinstance(value, dict) or len(value) != 1:
+                raise NotSplittable("a chunk is not one mapping entry")
+        now[key] = value
+        (k, v), = value.items()
+        opens = bool(where) and where[-1] == _OPEN
+        target: Any = root
+        for part in where[:-1] if opens else where:
+            target = target.get(part)
+            if not isinstance(target, dict):
+                raise NotSplittable("a section is not a mapping")
+        if k in target:
+            raise NotSplittable("a key is repeated")  # the full parse warns about it
+        if opens:
+            if v is not None:
+                raise NotSplittable("a section header holds a value")
+            v = {}
+        target[k] = v
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
+        with tmp.open("wb") as fh:
+            pickle.dump((_FORMAT, now), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass
+    return root

@@ -1,0 +1,60 @@
+"""Loading: the chunked YAML loader gives exactly what a whole parse gives, and reuses chunks."""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+import pytest
+
+from support import CORPUS, ROOT, SEED_SPECS
+from generator import yamlchunks
+from generator.load import _construct
+
+
+def _parse(text: str) -> object:
+    return _construct(text)[0]
+
+
+_FILES = [str(p) for p in SEED_SPECS.values()] + sorted(glob.glob(str(ROOT / "tests/hostile/*.yaml"))) + sorted(glob.glob(str(CORPUS / "*.yaml")))
+
+
+@pytest.mark.parametrize("path", _FILES, ids=lambda p: Path(p).name)
+def test_chunked_load_equals_a_whole_parse_or_declines(path: str, tmp_path: Path) -> None:
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    try:
+        whole: object = _parse(text)
+    except Exception:
+        whole = None
+    try:
+        first = yamlchunks.load(text, _parse, tmp_path, "spec")
+    except yamlchunks.NotSplittable:
+        return  # declining is always allowed: the caller parses the whole text
+    assert whole is not None and first == whole
+    assert yamlchunks.load(text, _parse, tmp_path, "spec") == whole  # from the chunk cache
+
+
+def test_an_edit_reparses_only_its_chunk(tmp_path: Path) -> None:
+    text = SEED_SPECS["openai-chat-2025"].read_text()
+    calls: list[str] = []
+
+    def counting(chunk: str) -> object:
+        calls.append(chunk)
+        return _parse(chunk)
+
+    yamlchunks.load(text, counting, tmp_path, "spec")
+    n = len(calls)
+    assert n > 50
+    calls.clear()
+    edited = text.replace("Number between -2.0 and 2.0", "A number from -2 to 2", 1)
+    assert yamlchunks.load(edited, counting, tmp_path, "spec") == _parse(edited)
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: &x 1\nb: *x\n", "- 1\n- 2\n", "", "# c\n", "--- \na: 1\n", "a: !tag 1\n", "paths:\n  /x: 1\n  /x: 2\n", "x: 1\n\tb: 2\n"],
+)
+def test_unsplittable_texts_are_declined(text: str, tmp_path: Path) -> None:
+    with pytest.raises(yamlchunks.NotSplittable):
+        yamlchunks.load(text, _parse, tmp_path, "spec")
