@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+import orjson
 
 from generator import __version__
 
@@ -114,8 +115,18 @@ def md_code(text: Any) -> str:
 
 
 def to_json(value: Any, indent: int | None = 2) -> str:
-    """JSON text; inf/nan become strings since JSON has no spelling for them."""
-    return json.dumps(_json_safe(value), indent=indent, ensure_ascii=False, sort_keys=False)
+    """JSON text; inf/nan become strings since JSON has no spelling for them.
+
+    orjson writes the thousands of fixture and example documents a big spec needs at C speed
+    (the standard library's encoder is pure Python once `indent` is set); integers past 64 bits
+    go through the standard library, whose output for them is the same every time."""
+    safe = _json_safe(value)
+    if indent == 2:
+        try:
+            return orjson.dumps(safe, option=orjson.OPT_INDENT_2).decode("utf-8")
+        except TypeError:
+            pass
+    return json.dumps(safe, indent=indent, ensure_ascii=False, sort_keys=False)
 
 
 def _json_safe(value: Any) -> Any:
