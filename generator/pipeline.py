@@ -133,13 +133,57 @@ def build(spec: Path, opts: Options, diags: Diagnostics | None = None) -> Built:
     _step(opts, "rendering")
     t = time.perf_counter()
     files: dict[str, str] = {}
-    for render in artifacts():
-        for path, text in render(api, ctx).items():
+    for rendered in _render_all(api, ctx):
+        for path, text in rendered.items():
             if path in files:
                 raise AssertionError(f"two artifacts render {path}")
             files[path] = text
     timings["render"] = time.perf_counter() - t
     return Built(api, docs, ctx, files, diags, timings, validation, opts.strict)
+
+
+_FORKED = ("generator.docs",)  # the heaviest artifact renders in a child process, beside the rest
+
+
+def _render_all(api: ir.Api, ctx: RenderContext) -> list[dict[str, str]]:
+    """Every artifact's files, in artifact order; docs render in a forked child meanwhile.
+
+    The child shares the IR through fork (nothing is pickled but its output); if it fails for
+    any reason the docs are rendered here instead, so the output never depends on it."""
+    renderers = artifacts()
+    forked = [i for i, r in enumerate(renderers) if r.__module__ in _FORKED]
+    results: dict[int, dict[str, str]] = {}
+    jobs: list[tuple[int, Any, Any]] = []
+    if forked and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
+        import multiprocessing
+
+        mp = multiprocessing.get_context("fork")
+        for i in forked:
+            parent, child = mp.Pipe(duplex=False)
+            proc = mp.Process(target=_render_child, args=(renderers[i], api, ctx, child), daemon=True)
+            proc.start()
+            child.close()
+            jobs.append((i, proc, parent))
+    for i, render in enumerate(renderers):
+        if i not in {j for j, _, _ in jobs}:
+            results[i] = render(api, ctx)
+    for i, proc, conn in jobs:
+        try:
+            results[i] = conn.recv()
+        except (EOFError, OSError):
+            results[i] = renderers[i](api, ctx)  # the child died: render here
+        proc.join()
+        conn.close()
+    return [results[i] for i in range(len(renderers))]
+
+
+def _render_child(render: Renderer, api: ir.Api, ctx: RenderContext, conn: Any) -> None:
+    try:
+        conn.send(render(api, ctx))
+    except BaseException:
+        pass  # silent: the parent renders again and reports the problem itself
+    finally:
+        conn.close()
 
 
 def _fingerprint(inputs: dict[str, str], options: dict[str, Any]) -> str:

@@ -149,13 +149,30 @@ def _incremental(docs: Documents) -> list[dict[str, Any]] | None:
         mini["paths"] = {k: v for k, v in data["paths"].items() if join_pointer("/paths", k) in changed}
     comps = data.get("components")
     if isinstance(comps, dict) and isinstance(comps.get("schemas"), dict):
-        # unchanged schemas become stubs: $refs to them still resolve, nothing is re-checked
-        schemas = {k: (v if join_pointer("/components/schemas", k) in changed else {}) for k, v in comps["schemas"].items()}
-        mini["components"] = {**comps, "schemas": schemas}
+        changed_schemas = {k: v for k, v in comps["schemas"].items() if join_pointer("/components/schemas", k) in changed}
+        mini["components"] = {**comps, "schemas": changed_schemas}
+        # schemas the mini document refers to become stubs: their $refs resolve, nothing is re-checked
+        needed = _schema_refs(mini, set()) - set(changed_schemas)
+        mini["components"]["schemas"] = {k: (v if k in changed_schemas else {}) for k, v in comps["schemas"].items() if k in changed_schemas or k in needed}
     fresh = _findings_for(mini, docs)
     kept = [f for f in record["findings"] if _part_of(f["pointer"], old) not in changed]
     seen = {(f["message"], f["pointer"]) for f in kept}
     return kept + [f for f in fresh if (f["message"], f["pointer"]) not in seen]
+
+
+def _schema_refs(node: Any, out: set[str]) -> set[str]:
+    """Names of the component schemas that `$ref`s in `node` point at."""
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, dict):
+            ref = cur.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                out.add(ref[len("#/components/schemas/"):].split("/", 1)[0].replace("~1", "/").replace("~0", "~"))
+            stack.extend(cur.values())
+        elif isinstance(cur, list):
+            stack.extend(cur)
+    return out
 
 
 def _remember_parts(docs: Documents, findings: list[dict[str, Any]]) -> None:
@@ -233,6 +250,8 @@ def _compute(docs: Documents, incremental: bool) -> tuple[list[dict[str, Any]], 
 def _child(docs: Documents, conn: Any, incremental: bool) -> None:
     try:
         conn.send(_compute(docs, incremental))
+    except BaseException:
+        pass  # silent: the parent validates again itself
     finally:
         conn.close()
 
