@@ -109,17 +109,19 @@ def write_tree(out: Path, files: dict[str, str | bytes]) -> None:
     ensure_ours(out)
     new = out.parent / f".{out.name}.specgen-new-{os.getpid()}"
     shutil.rmtree(new, ignore_errors=True)
+    previous = _Previous(out)
     try:
         new.mkdir()
         made: set[Path] = {new}
-        for rel in sorted(files):
+        # the manifest last: every other file is older than it, which _Previous relies on
+        for rel in sorted(files, key=lambda r: (r == MANIFEST, r)):
             target = new / rel
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             content = files[rel]
             data = content.encode("utf-8") if isinstance(content, str) else content
-            if not _link_if_same(out / rel, target, data):
+            if not previous.link(rel, target, data):
                 with open(target, "wb") as fh:
                     fh.write(data)
         if out.exists():
@@ -137,16 +139,34 @@ def write_tree(out: Path, files: dict[str, str | bytes]) -> None:
         raise
 
 
-def _link_if_same(old: Path, new: Path, data: bytes) -> bool:
-    """Hard-link an unchanged file from the previous tree instead of writing it again: a
-    regeneration that changes a few files of thousands then costs a few writes."""
-    try:
-        if old.stat().st_size != len(data) or old.read_bytes() != data:
+class _Previous:
+    """The tree being replaced: which of its files can be hard-linked into the new one, so a
+    regeneration that changes a few files of thousands costs a few writes."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        manifest = read_manifest(out) or {}
+        self.hashes: dict[str, str] = manifest.get("files", {}) if isinstance(manifest.get("files"), dict) else {}
+        try:
+            self.written_ns = (out / MANIFEST).stat().st_mtime_ns
+        except OSError:
+            self.written_ns = -1
+
+    def link(self, rel: str, new: Path, data: bytes) -> bool:
+        old = self.out / rel
+        try:
+            st = old.stat()
+            if st.st_size != len(data):
+                return False
+            # untouched since it was generated (not newer than the manifest): its recorded hash
+            # is its content; anything touched since is compared byte for byte
+            trusted = st.st_mtime_ns <= self.written_ns and self.hashes.get(rel) == sha256_bytes(data)
+            if not trusted and old.read_bytes() != data:
+                return False
+            os.link(old, new)
+            return True
+        except OSError:
             return False
-        os.link(old, new)
-        return True
-    except OSError:
-        return False
 
 
 def read_tree(out: Path) -> dict[str, bytes]:

@@ -190,3 +190,21 @@ def test_corpus_2026_has_1422_component_schemas() -> None:
     ]
     missing = [n for n in objecty if not any(w == join_pointer("/components/schemas", n) or w.startswith(join_pointer("/components/schemas", n) + "/") for w in named)]
     assert not missing, missing[:10]
+
+
+def test_regenerate_repairs_a_same_size_hand_edit(tmp_path: Path) -> None:
+    """Unchanged files are hard-linked from the previous tree; a hand edit is never carried over."""
+    import os
+
+    out = tmp_path / "out"
+    spec = SEED_SPECS["xai-chat"]
+    assert run_specgen("generate", str(spec), "-o", str(out), "--quiet", "--package", "x").returncode == 0
+    target = out / "x" / "_client.py"
+    original = target.read_bytes()
+    edited = original.replace(b"def ", b"deF ", 1)
+    assert len(edited) == len(original) and edited != original
+    target.write_bytes(edited)
+    assert run_specgen("generate", str(spec), "-o", str(out), "--quiet", "--package", "x").returncode == 0
+    assert target.read_bytes() == original
+    untouched = out / "x" / "_errors.py"
+    assert os.stat(untouched).st_nlink == 1  # the old tree is gone, its link with it
