@@ -1,6 +1,10 @@
-"""The pipeline, one direction: load -> validate -> normalize -> IR -> render -> format -> write.
+"""The pipeline, one direction: load -> normalize -> IR -> render -> format -> write, with
+validate beside it.
 
-`generate` writes one output folder; `check` renders in memory and lists what differs.
+Validation starts once normalize has loaded every file the `$ref`s reach, in a forked child
+process, and is collected before writing with --strict (a finding then stops the run) or
+after writing otherwise (findings are warnings). `generate` writes one output folder; `check`
+renders in memory and lists what differs.
 """
 
 from __future__ import annotations
