@@ -148,10 +148,6 @@ def _pool_map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[
         return list(pool.map(fn, items, chunksize=max(1, len(items) // (workers * 4))))
 
 
-def _black_many(items: list[tuple[str, str, tuple[str, ...] | None]], workers: int) -> list[tuple[str, str, str | None]]:
-    return _pool_map(_black_one, items, workers)
-
-
 def _ruff_many(items: list[tuple[str, str]]) -> list[tuple[str, str, str | None]]:
     with tempfile.TemporaryDirectory(prefix="specgen-ruff-") as tmp:
         paths = []
@@ -246,7 +242,7 @@ def format_files(
     todo = [(f"piece{i}", key) for i, (key, done) in enumerate(pending.items()) if not done]
     if todo:
         if formatter == "black":
-            results = _black_many([(pid, text, tv) for pid, (text, tv) in todo], workers)
+            results = _pool_map(_black_one, [(pid, text, tv) for pid, (text, tv) in todo], workers)
         else:
             results = _ruff_many([(pid, text) for pid, (text, _) in todo])
         by_id = dict(todo)

@@ -324,6 +324,17 @@ class Documents:
     def get(self, name: str) -> Document | None:
         return self.files.get(name)
 
+    def where(self, file: str, pointer: str) -> str:
+        """How the IR names a place: a JSON pointer, prefixed by `file#` outside the main spec."""
+        return pointer if file == self.main.name else f"{file}#{pointer}"
+
+    def split_where(self, where: str) -> tuple[str, str]:
+        """(file, pointer) of a `where` made by `Documents.where`."""
+        if "#" not in where:
+            return self.main.name, where
+        file, _, pointer = where.rpartition("#")
+        return file or self.main.name, pointer
+
     def locate(self, file: str, pointer: str) -> int | None:
         """Line of `pointer` in `file`, for diagnostics."""
         doc = self.files.get(file)

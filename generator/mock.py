@@ -84,8 +84,7 @@ class SchemaValidator:
         if v is None:
             import openapi_schema_validator as osv
 
-            file, _, pointer = where.rpartition("#") if "#" in where else (self.docs.main.name, "", where)
-            file = file or self.docs.main.name
+            file, pointer = self.docs.split_where(where)
             schema = {"$ref": BASE_URI + file + "#" + _uri_pointer(pointer)}
             if self.openapi == "3.0":
                 cls = osv.OAS30WriteValidator if side == "request" else osv.OAS30ReadValidator
@@ -151,8 +150,7 @@ def _route(op: ir.Operation) -> Route:
     names: list[str] = []
     parts = []
     literal = 0
-    path, _, query = op.path.partition("?")
-    for seg in _remove_dots(path).strip("/").split("/"):
+    for seg in _remove_dots(op.url_path).strip("/").split("/"):
         pieces = re.split(r"(\{[^}/]+\})", seg)
         rx = ""
         has_param = False
@@ -165,7 +163,7 @@ def _route(op: ir.Operation) -> Route:
                 rx += re.escape(piece)
         literal += 0 if has_param else 1
         parts.append(rx)
-    return Route(op, re.compile("^/" + "/".join(parts) + "/?$"), names, literal, parse_qsl(query, keep_blank_values=True))
+    return Route(op, re.compile("^/" + "/".join(parts) + "/?$"), names, literal, list(op.fixed_query))
 
 
 def _remove_dots(path: str) -> str:
@@ -354,8 +352,8 @@ def param_schema_where(docs: Documents, p: ir.Parameter) -> str | None:
 
 
 def _exists(docs: Documents, where: str) -> bool:
-    file, _, pointer = where.rpartition("#") if "#" in where else (docs.main.name, "", where)
-    doc = docs.files.get(file or docs.main.name)
+    file, pointer = docs.split_where(where)
+    doc = docs.files.get(file)
     if doc is None:
         return False
     node: Any = doc.data

@@ -184,7 +184,7 @@ class Normalizer:
 
     def where(self, file: str, pointer: str) -> str:
         """The `where` of an item: a JSON pointer, prefixed by `file#` outside the main spec."""
-        return pointer if file == self.main else f"{file}#{pointer}"
+        return self.docs.where(file, pointer)
 
     def _version(self) -> str:
         root = self.root
@@ -674,7 +674,7 @@ class Normalizer:
             if tag is not None and v.type.kind != "model":
                 vname = str(tag)
             v = replace(v, tag=tag, name=vnames.claim(vname))
-            self.note_deprecated("variant", v.name, ctx.file, _ptr_of(v.pointer), v.deprecated)
+            self.note_deprecated("variant", v.name, *self.docs.split_where(v.pointer), v.deprecated)
             final.append(v)
         dep = _deprecation(node)
         self.note_deprecated("schema", name, ctx.file, ctx.pointer, dep)
@@ -878,6 +878,7 @@ class Normalizer:
             if isinstance(rb, dict):
                 body = self._body(rb, bfile, bptr, base)
         responses: list[ir.Response] = []
+        sse_schemas: list[_Ctx | None] = []  # per response: its event-stream schema beside JSON
         raw_responses = op.get("responses")
         if not isinstance(raw_responses, dict) or not raw_responses:
             self.diags.warning(
@@ -892,13 +893,15 @@ class Normalizer:
                 rptr = join_pointer(optr, "responses", status)
                 resp, rfile, rptr2 = self.deref(resp, file, rptr)
                 if isinstance(resp, dict):
-                    responses.append(self._response(str(status), resp, rfile, rptr2, base))
+                    response, sse_at = self._response(str(status), resp, rfile, rptr2, base)
+                    responses.append(response)
+                    sse_schemas.append(sse_at)
         dep = _deprecation(op)
         self.note_deprecated("operation", op_id, file, optr, dep)
         body_model = None
         if body is not None and body.type.kind == "model" and not body.type.nullable and body.encoding in ("json", "multipart", "form"):
             body_model = body.type.ref
-        streaming, stream_param, stream_type = self._streaming(body_model, responses)
+        streaming, stream_param, stream_type = self._streaming(body_model, responses, sse_schemas)
         sec = op.get("security")
         security = None
         if isinstance(sec, list):
@@ -969,12 +972,14 @@ class Normalizer:
             examples=_examples(mt),
         )
 
-    def _response(self, status: str, resp: dict[str, Any], file: str, ptr: str, base: str) -> ir.Response:
+    def _response(self, status: str, resp: dict[str, Any], file: str, ptr: str, base: str) -> tuple[ir.Response, _Ctx | None]:
+        """The response, and where its `text/event-stream` schema stands when JSON was chosen
+        beside it (converted later by `_streaming`, once every response has claimed its names)."""
         media = self._media(resp.get("content"))
         headers = tuple(str(h) for h in resp.get("headers", {})) if isinstance(resp.get("headers"), dict) else ()
         suffix = "Response" if status in ("200", "201") else f"Response{pascal(status, '')}"
         if not media:
-            return ir.Response(status, _text(resp.get("description")), None, None, "none", pointer=self.where(file, ptr), headers=headers)
+            return ir.Response(status, _text(resp.get("description")), None, None, "none", pointer=self.where(file, ptr), headers=headers), None
 
         def rank(ct: str) -> int:
             c = ct.lower()
@@ -992,50 +997,36 @@ class Normalizer:
         sptr = join_pointer(ptr, "content", ct, "schema")
         schema = mt.get("schema")
         t = self.schema(schema, _Ctx(file, sptr, base + suffix)) if schema is not None else None
-        return ir.Response(status, _text(resp.get("description")), ct, t, enc, tuple(c for c, _ in media), pointer=self.where(file, sptr), examples=_examples(mt), headers=headers)  # type: ignore[arg-type]
+        response = ir.Response(status, _text(resp.get("description")), ct, t, enc, tuple(c for c, _ in media), pointer=self.where(file, sptr), examples=_examples(mt), headers=headers)  # type: ignore[arg-type]
+        sse = next(((c, m) for c, m in media if c.lower().startswith("text/event-stream")), None)
+        if enc == "sse" or sse is None or not isinstance(sse[1].get("schema"), dict):
+            return response, None
+        event_base = t.ref if t is not None and t.ref else "Stream"
+        return response, _Ctx(file, join_pointer(ptr, "content", sse[0], "schema"), event_base + "Event")
 
-    def _streaming(self, body_model: str | None, responses: list[ir.Response]) -> tuple[bool, str | None, ir.TypeExpr | None]:
+    def _streaming(self, body_model: str | None, responses: list[ir.Response], sse_schemas: list[_Ctx | None]) -> tuple[bool, str | None, ir.TypeExpr | None]:
         stream_param = None
         if body_model is not None:
             m = self.models[body_model]
             f = next((f for f in m.fields if f.name == "stream"), None)
             if f is not None and f.type.kind == "boolean":
                 stream_param = "stream"
-        sse_type: ir.TypeExpr | None = None
-        has_sse = False
-        for r in responses:
-            for ct in r.content_types:
-                if ct.lower().startswith("text/event-stream"):
-                    has_sse = True
-        if has_sse:
-            # the event-stream schema, when declared alongside JSON, is re-read here
-            sse_type = self._sse_schema(responses)
+        has_sse = any(ct.lower().startswith("text/event-stream") for r in responses for ct in r.content_types)
         if stream_param is None and not has_sse:
             return False, None, None
+        sse_type: ir.TypeExpr | None = None
+        for r, at in zip(responses, sse_schemas):
+            if r.encoding == "sse":
+                sse_type = r.type
+                break
+            if at is not None:
+                node, f2, p2 = self.deref({"$ref": "#" + at.pointer}, at.file, "")
+                if isinstance(node, dict):
+                    sse_type = self.schema(node, _Ctx(f2, p2, at.hint))
+                    break
         if sse_type is None:
             sse_type = self._guess_chunk(responses)
         return True, stream_param, sse_type or ir.TypeExpr("any", note="the spec does not say what a stream event holds")
-
-    def _sse_schema(self, responses: list[ir.Response]) -> ir.TypeExpr | None:
-        for r in responses:
-            if r.encoding == "sse":
-                return r.type
-            if "text/event-stream" in [c.lower() for c in r.content_types] and r.pointer:
-                # the JSON content won the ranking; find the SSE schema beside it
-                json_ptr = r.pointer
-                file, _, ptr = json_ptr.rpartition("#") if "#" in json_ptr else (self.main, "", json_ptr)
-                file = file or self.main
-                tokens = ptr.split("/")
-                try:
-                    ci = tokens.index("content")
-                except ValueError:
-                    continue
-                sse_ptr = "/".join(tokens[: ci + 1]) + "/" + join_pointer("", "text/event-stream")[1:] + "/schema"
-                node, f2, p2 = self.deref({"$ref": "#" + sse_ptr}, file, "")
-                if isinstance(node, dict):
-                    base = r.type.ref if r.type is not None and r.type.ref else "Stream"
-                    return self.schema(node, _Ctx(f2, p2, base + "Event"))
-        return None
 
     def _guess_chunk(self, responses: list[ir.Response]) -> ir.TypeExpr | None:
         """Specs often declare the chunk schema but do not link it; find it by name."""
@@ -1369,10 +1360,6 @@ def _shape_suffix(node: Any) -> str:
     if t == "object" or "properties" in node:
         return "Object"
     return {"string": "String", "array": "Array", "integer": "Integer", "number": "Number", "boolean": "Boolean"}.get(t if isinstance(t, str) else "", "Value")
-
-
-def _ptr_of(where: str) -> str:
-    return where.split("#", 1)[1] if "#" in where else where
 
 
 def _is_null_schema(node: Any) -> bool:

@@ -88,15 +88,17 @@ def recover(out: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def ensure_ours(out: Path) -> None:
-    """Refuse to replace a folder that specgen did not generate."""
+def ensure_ours(out: Path) -> dict[str, Any]:
+    """Refuse to replace a folder that specgen did not generate; its manifest ({} when new)."""
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} exists and is not a folder; choose another output folder")
-    if out.is_dir() and any(out.iterdir()) and read_manifest(out) is None:
+    manifest = read_manifest(out) if out.is_dir() else None
+    if manifest is None and out.is_dir() and any(out.iterdir()):
         raise UsageError(
             f"{out} is not empty and has no specgen manifest.json; refusing to replace it. "
             "Choose an empty or new folder, or one that specgen generated before."
         )
+    return manifest or {}
 
 
 def write_tree(out: Path, files: dict[str, str | bytes]) -> None:
@@ -106,10 +108,10 @@ def write_tree(out: Path, files: dict[str, str | bytes]) -> None:
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
-    ensure_ours(out)
+    manifest = ensure_ours(out)
     new = out.parent / f".{out.name}.specgen-new-{os.getpid()}"
     shutil.rmtree(new, ignore_errors=True)
-    previous = _Previous(out)
+    previous = _Previous(out, manifest)
     try:
         new.mkdir()
         made: set[Path] = {new}
@@ -143,9 +145,8 @@ class _Previous:
     """The tree being replaced: which of its files can be hard-linked into the new one, so a
     regeneration that changes a few files of thousands costs a few writes."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, manifest: dict[str, Any]):
         self.out = out
-        manifest = read_manifest(out) or {}
         self.hashes: dict[str, str] = manifest.get("files", {}) if isinstance(manifest.get("files"), dict) else {}
         try:
             self.written_ns = (out / MANIFEST).stat().st_mtime_ns
