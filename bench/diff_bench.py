@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 def _cli(old: Path, new: Path, cache: str) -> tuple[float, int]:
     env = {**os.environ, "SPECGEN_CACHE_DIR": cache}
     start = time.perf_counter()
-    res = subprocess.run([sys.executable, "-m", "generator", "diff", str(old), str(new), "--format", "json"], cwd=REPO, env=env, capture_output=True)
+    res = subprocess.run([sys.executable, "-m", "specgen", "diff", str(old), str(new), "--format", "json"], cwd=REPO, env=env, capture_output=True)
     return time.perf_counter() - start, res.returncode
 
 
@@ -49,10 +49,10 @@ def main() -> int:
             print(f"diff_bench: {p} is absent; nothing to time", file=sys.stderr)
             return 1
 
-    from generator.diagnostics import Diagnostics
-    from generator.diff import compare, render_json, render_markdown, render_text
-    from generator.load import load
-    from generator.normalize import normalize
+    from specgen.diagnostics import Diagnostics
+    from specgen.diff.compare import compare, render_json, render_markdown, render_text
+    from specgen.spec.load import load
+    from specgen.model.normalize import normalize
 
     cold, warm = [], []
     with tempfile.TemporaryDirectory(prefix="specgen-diff-bench-") as tmp:

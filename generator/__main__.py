@@ -1,5 +1,5 @@
-"""`python -m generator` is the same as the `specgen` command."""
+"""`python -m specgen` is the same as the `specgen` command."""
 
-from generator.cli import entry
+from .cli import entry
 
 entry()

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from generator import __version__
-from generator.diagnostics import Diagnostics, SpecError, UsageError
+from . import __version__
+from .diagnostics import Diagnostics, SpecError, UsageError
 
 EXIT_OK, EXIT_SPEC, EXIT_USAGE = 0, 1, 2
 
@@ -133,14 +133,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _print_diags(items: Sequence[Any], limit: int | None = 20) -> None:
-    from generator.pipeline import print_diagnostics
+    from .pipeline import print_diagnostics
 
     d = Diagnostics(items=list(items))
     print_diagnostics(d, limit=limit)
 
 
 def _options(args: argparse.Namespace, **over: Any) -> Any:
-    from generator.pipeline import Options
+    from .pipeline import Options
 
     progress = _progress(getattr(args, "quiet", False))
     opts = Options(
@@ -164,7 +164,7 @@ def _need_file(path: Path) -> None:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from generator.pipeline import generate
+    from .pipeline import generate
 
     _need_file(args.spec)
     opts = _options(args)
@@ -181,8 +181,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_regenerate(args: argparse.Namespace) -> int:
-    from generator.config import load_project
-    from generator.pipeline import generate
+    from .config import load_project
+    from .pipeline import generate
 
     project = load_project()
     targets = _select(project.targets, args.targets)
@@ -205,7 +205,7 @@ def _regenerate_diffs(project: Any, quiet: bool) -> None:
     """The configured diff reports under generated/diffs/ (see issue 6); none until configured."""
     if not project.diffs:
         return
-    from generator import diff as diffmod
+    from .diff import compare as diffmod
 
     diffmod.write_reports(project, quiet=quiet)
 
@@ -221,7 +221,7 @@ def _select(targets: Sequence[Any], names: Sequence[str]) -> list[Any]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from generator.pipeline import check
+    from .pipeline import check
 
     if args.spec is not None or args.out is not None:
         if args.spec is None or args.out is None:
@@ -231,7 +231,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         problems = check(args.spec, args.out, opts, Diagnostics())
         _end_progress(opts.progress)
         return _report_check({str(args.out): problems}, args.quiet)
-    from generator.config import load_project
+    from .config import load_project
 
     project = load_project()
     results: dict[str, list[str]] = {}
@@ -242,7 +242,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         finally:
             _end_progress(opts.progress)
     if not args.targets and project.diffs:
-        from generator import diff as diffmod
+        from .diff import compare as diffmod
 
         results.update(diffmod.check_reports(project))
     return _report_check(results, args.quiet)
@@ -263,10 +263,10 @@ def _report_check(results: dict[str, list[str]], quiet: bool) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from generator.load import load
-    from generator.normalize import normalize
-    from generator.pipeline import print_diagnostics
-    from generator.validate import validate
+    from .spec.load import load
+    from .model.normalize import normalize
+    from .pipeline import print_diagnostics
+    from .spec.validate import validate
 
     _need_file(args.spec)
     diags = Diagnostics()
@@ -287,9 +287,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    from generator.load import load
-    from generator.normalize import normalize
-    from generator.report import inspect_api
+    from .spec.load import load
+    from .model.normalize import normalize
+    from .model.inspect import inspect_api
 
     _need_file(args.spec)
     diags = Diagnostics()
@@ -300,13 +300,13 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from generator import diff as diffmod
+    from .diff import compare as diffmod
 
     return int(diffmod.run(args))
 
 
 def cmd_mock(args: argparse.Namespace) -> int:
-    from generator import mock
+    from .mock import server as mock
 
     _need_file(args.spec)
     return int(mock.run(args))

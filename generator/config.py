@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.diagnostics import UsageError
+from .diagnostics import UsageError
 
 _FORMATTERS = ("black", "ruff", "none")
 

@@ -19,25 +19,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from generator import __version__, ir
-from generator.diagnostics import Diagnostics, SpecError, UsageError
-from generator.fmt import FormatCache, Formatter, format_files, sha256_text
-from generator.load import Documents, cache_dir, load
-from generator.naming import snake
-from generator.normalize import normalize
-from generator.render import RenderContext, templates_dir
-from generator.validate import Validation, report
-from generator.write import MANIFEST, compare_trees, read_manifest, read_tree, sha256_bytes, write_tree
+from . import __version__
 
-Renderer = Callable[[ir.Api, RenderContext], dict[str, str]]
-
-
-def artifacts() -> list[Renderer]:
-    """Every artifact, in output order: client, docs, tools, fixtures, tests."""
-    from generator import client, docs, fixtures, testgen, tools
-
-    return [client.render, docs.render, tools.render, fixtures.render, testgen.render]
-
+from .artifacts import Renderer, renderers
+from .model import ir
+from .diagnostics import Diagnostics, SpecError, UsageError
+from .output.format import FormatCache, Formatter, format_files, sha256_text
+from .spec.load import Documents, cache_dir, load
+from .model.naming import snake
+from .model.normalize import normalize
+from .output.render import RenderContext, templates_dir
+from .spec.validate import Validation, report
+from .output.write import MANIFEST, compare_trees, read_manifest, read_tree, sha256_bytes, write_tree
 
 @dataclass
 class Options:
@@ -146,39 +139,38 @@ def build(spec: Path, opts: Options, diags: Diagnostics | None = None) -> Built:
     return Built(api, docs, ctx, files, diags, timings, validation, opts.strict)
 
 
-_FORKED = ("generator.docs",)  # the heaviest artifact renders in a child process, beside the rest
-
-
 def _render_all(api: ir.Api, ctx: RenderContext) -> list[dict[str, str]]:
-    """Every artifact's files, in artifact order; docs render in a forked child meanwhile.
+    """Every artifact's files, in artifact order; the heavy ones render in a forked child meanwhile.
 
     The child shares the IR through fork (nothing is pickled but its output); if it fails for
-    any reason the docs are rendered here instead, so the output never depends on it."""
-    renderers = artifacts()
-    forked = [i for i, r in enumerate(renderers) if r.__module__ in _FORKED]
+    any reason the files are rendered here instead, so the output never depends on it."""
+    listed = renderers()
     results: dict[int, dict[str, str]] = {}
     jobs: list[tuple[int, Any, Any]] = []
-    if forked and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
+    if (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
         import multiprocessing
 
         mp = multiprocessing.get_context("fork")
-        for i in forked:
+        for i, (render, forked) in enumerate(listed):
+            if not forked:
+                continue
             parent, child = mp.Pipe(duplex=False)
-            proc = mp.Process(target=_render_child, args=(renderers[i], api, ctx, child), daemon=True)
+            proc = mp.Process(target=_render_child, args=(render, api, ctx, child), daemon=True)
             proc.start()
             child.close()
             jobs.append((i, proc, parent))
-    for i, render in enumerate(renderers):
-        if i not in {j for j, _, _ in jobs}:
+    in_child = {i for i, _, _ in jobs}
+    for i, (render, _) in enumerate(listed):
+        if i not in in_child:
             results[i] = render(api, ctx)
     for i, proc, conn in jobs:
         try:
             results[i] = conn.recv()
         except (EOFError, OSError):
-            results[i] = renderers[i](api, ctx)  # the child died: render here
+            results[i] = listed[i][0](api, ctx)  # the child died: render here
         proc.join()
         conn.close()
-    return [results[i] for i in range(len(renderers))]
+    return [results[i] for i in range(len(listed))]
 
 
 def _render_child(render: Renderer, api: ir.Api, ctx: RenderContext, conn: Any) -> None:

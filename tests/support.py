@@ -49,14 +49,14 @@ def run_specgen(*args: str, cwd: Path | None = None, env: dict[str, str] | None 
     """Run the CLI in a subprocess, as a user would."""
     full_env = {**os.environ, **(env or {})}
     full_env.pop("FORCE_COLOR", None)
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or ROOT, env=full_env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([sys.executable, "-m", "specgen", *args], cwd=cwd or ROOT, env=full_env, capture_output=True, text=True, timeout=timeout)
 
 
 def normalize_dict(tmp_path: Path, spec: dict[str, Any]) -> Any:
     """Spec dict -> IR through the real load and normalize stages."""
-    from generator.diagnostics import Diagnostics
-    from generator.load import load
-    from generator.normalize import normalize
+    from specgen.diagnostics import Diagnostics
+    from specgen.spec.load import load
+    from specgen.model.normalize import normalize
 
     diags = Diagnostics()
     api = normalize(load(write_spec(tmp_path, spec), diags, use_cache=False), diags)

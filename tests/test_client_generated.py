@@ -128,7 +128,7 @@ def test_package_imports_only_httpx_pydantic_typing_extensions(pkg: Path) -> Non
 
 @pytest.mark.parametrize("pkg", PACKAGES, ids=lambda p: p.name)
 def test_package_imports_in_isolation(pkg: Path) -> None:
-    """Import it with -I and only its parent folder added: no `generator`, no other package."""
+    """Import it with -I and only its parent folder added: no `specgen`, no other package."""
     script = textwrap.dedent(
         f'''
         import re, sys
@@ -168,7 +168,7 @@ def test_package_imports_in_isolation(pkg: Path) -> None:
         c = p.Client(api_key="k", base_url="http://127.0.0.1:9")
         with c:
             pass
-        assert "generator" not in sys.modules
+        assert "specgen" not in sys.modules
         print("ok", len(p.types.__all__))
         '''
     )

@@ -14,9 +14,9 @@ import pytest
 import yaml
 from support import ROOT, SEED_SPECS, corpus, openapi, run_specgen, write_spec
 
-from generator.config import load_project
-from generator.diff import Report, check_reports, compare, diff_specs, load_api, render_markdown, write_reports
-from generator.diff_rules import RULES
+from specgen.config import load_project
+from specgen.diff.compare import Report, check_reports, compare, diff_specs, load_api, render_markdown, write_reports
+from specgen.diff.rules import RULES
 
 
 @pytest.fixture(scope="module")

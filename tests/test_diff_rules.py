@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from support import normalize_dict, openapi
 
-from generator.diff import Report, compare
-from generator.diff_rules import RULE_MAP, RULES
+from specgen.diff.compare import Report, compare
+from specgen.diff.rules import RULE_MAP, RULES
 
 
 def op_spec(

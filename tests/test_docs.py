@@ -23,9 +23,9 @@ CHAT_PAGE = "docs/operations/create_chat_completion.md"
 
 
 def load_api(spec: Path) -> Any:
-    from generator.diagnostics import Diagnostics
-    from generator.load import load
-    from generator.normalize import normalize
+    from specgen.diagnostics import Diagnostics
+    from specgen.spec.load import load
+    from specgen.model.normalize import normalize
 
     diags = Diagnostics()
     return normalize(load(spec, diags, use_cache=False), diags)
@@ -33,8 +33,9 @@ def load_api(spec: Path) -> Any:
 
 def render_spec(spec: Path, target: str = "test-target") -> dict[str, str]:
     """Docs and tools files for a spec, rendered in process."""
-    from generator import docs, tools
-    from generator.render import RenderContext
+    from specgen.artifacts.docs import pages as docs
+    from specgen.artifacts import tools
+    from specgen.output.render import RenderContext
 
     api = load_api(spec)
     ctx = RenderContext(package="pkg", target=target, spec_label=spec.name, spec_sha256="0" * 64, api_key_env="PKG_API_KEY")
@@ -398,8 +399,9 @@ def api_2026() -> Any:
 
 
 def test_docs_and_tools_for_the_2026_corpus_spec_are_fast_and_well_formed() -> None:
-    from generator import docs, tools
-    from generator.render import RenderContext
+    from specgen.artifacts.docs import pages as docs
+    from specgen.artifacts import tools
+    from specgen.output.render import RenderContext
 
     api = api_2026()
     ctx = RenderContext(package="openai", target="openai", spec_label="openai-2026-08-21.yaml", spec_sha256="0" * 64, api_key_env="OPENAI_API_KEY")

@@ -21,10 +21,12 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 from support import SEED_SPECS, corpus, normalize_dict, openapi
 
-from generator import fixtures, ir
-from generator.diagnostics import Diagnostics
-from generator.load import Documents, load
-from generator.normalize import normalize
+from specgen.artifacts.fixtures import synth as fixtures
+
+from specgen.model import ir
+from specgen.diagnostics import Diagnostics
+from specgen.spec.load import Documents, load
+from specgen.model.normalize import normalize
 
 BASE = "file:///spec/"
 
@@ -184,7 +186,7 @@ def test_chat_messages_get_one_fixture_per_role_and_content_part() -> None:
 
 
 def test_regenerating_gives_identical_files(tmp_path: Path) -> None:
-    from generator.render import RenderContext
+    from specgen.output.render import RenderContext
 
     ctx = RenderContext("p", "t", "spec.yaml", "0" * 64, "P_API_KEY")
     for spec in SEED_SPECS.values():

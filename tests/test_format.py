@@ -8,8 +8,8 @@ import black
 import pytest
 
 from support import SEED_SPECS, corpus
-from generator.fmt import FormatCache, black_chunks, format_files, split_header
-from generator.pipeline import Options, build
+from specgen.output.format import FormatCache, black_chunks, format_files, split_header
+from specgen.pipeline import Options, build
 
 
 def _rendered(spec: Path) -> dict[str, str]:

@@ -111,7 +111,7 @@ OPS = st.lists(st.tuples(st.sampled_from(["drop", "swap", "hostile", "cycle"]), 
 
 
 def _run_generate(spec: Path, out: Path) -> tuple[int, str]:
-    from generator.cli import main
+    from specgen.cli import main
 
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):

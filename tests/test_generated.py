@@ -13,11 +13,13 @@ from typing import Any
 
 from support import SEED_SPECS, corpus, run_specgen
 
-from generator import fixtures, testgen
-from generator.diagnostics import Diagnostics
-from generator.load import load
-from generator.normalize import normalize
-from generator.render import RenderContext
+from specgen.artifacts.fixtures import synth as fixtures
+
+from specgen.artifacts import testgen
+from specgen.diagnostics import Diagnostics
+from specgen.spec.load import load
+from specgen.model.normalize import normalize
+from specgen.output.render import RenderContext
 
 CTX = RenderContext("pkg", "target", "spec.yaml", "0" * 64, "PKG_API_KEY")
 

@@ -197,7 +197,7 @@ def test_interrupted_run_leaves_previous_output_intact(tmp_path: Path) -> None:
     new = _tree_hash(reference)
     seen = set()
     for delay in (0.2, 0.5, 0.8, 1.2, 1.6, 2.0, 3.0):
-        proc = subprocess.Popen([sys.executable, "-m", "generator", "generate", str(spec), "-o", str(out), "--quiet"], cwd=ROOT, env={**env, "SPECGEN_CACHE_DIR": str(tmp_path / f"cache{delay}")}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen([sys.executable, "-m", "specgen", "generate", str(spec), "-o", str(out), "--quiet"], cwd=ROOT, env={**env, "SPECGEN_CACHE_DIR": str(tmp_path / f"cache{delay}")}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -217,7 +217,7 @@ def test_ctrl_c_leaves_previous_output_intact(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run_specgen("generate", str(SEED_SPECS["xai-chat"]), "-o", str(out), "--formatter", "none", "--quiet").returncode == 0
     old = _tree_hash(out)
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "generate", str(SEED_SPECS["openai-chat-2025"]), "-o", str(out), "--quiet"], cwd=ROOT, env={**os.environ, "SPECGEN_CACHE_DIR": str(tmp_path / "c")}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "specgen", "generate", str(SEED_SPECS["openai-chat-2025"]), "-o", str(out), "--quiet"], cwd=ROOT, env={**os.environ, "SPECGEN_CACHE_DIR": str(tmp_path / "c")}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(0.6)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
@@ -229,7 +229,7 @@ def test_ctrl_c_leaves_previous_output_intact(tmp_path: Path) -> None:
 
 
 def test_output_paths_never_escape_out() -> None:
-    from generator.write import check_relative_path
+    from specgen.output.write import check_relative_path
 
     for bad in ("../x.py", "/etc/passwd", "a/../../b", "NUL", "con.txt", "a/" + "x" * 200, "", ".", "a\\b", "a/\x00b"):
         with pytest.raises(ValueError):

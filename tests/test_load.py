@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from support import CORPUS, ROOT, SEED_SPECS
-from generator import yamlchunks
-from generator.load import _construct
+from specgen.spec import yamlchunks
+from specgen.spec.load import _construct
 
 
 def _parse(text: str) -> object:

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from support import ROOT, SEED_SPECS
 
-from generator.mock import MockServer, iter_sse
+from specgen.mock.server import MockServer, iter_sse
 
 SPEC_2025 = SEED_SPECS["openai-chat-2025"]
 
@@ -103,7 +103,7 @@ def test_stream_true_streams_the_sse_fixture(server: MockServer) -> None:
 
 
 def test_fixtures_dir_is_served(tmp_path: Path) -> None:
-    from generator.fixtures import all_fixtures, fixture_stems
+    from specgen.artifacts.fixtures.synth import all_fixtures, fixture_stems
 
     with MockServer(SPEC_2025) as s:
         assert s.app is not None
@@ -125,7 +125,7 @@ def test_relative_file_refs_are_validated_too() -> None:
 
 def test_cli_serves_until_interrupted() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "mock", str(SPEC_2025), "--port", "0"],
+        [sys.executable, "-m", "specgen", "mock", str(SPEC_2025), "--port", "0"],
         cwd=ROOT,
         stderr=subprocess.PIPE,
         text=True,

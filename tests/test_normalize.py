@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from support import normalize_dict, openapi
-from generator.normalize import parse_replacement
+from specgen.model.keywords import parse_replacement
 
 OBJ = {"type": "object"}
 
@@ -323,9 +323,9 @@ def test_cursor_pagination_detected(tmp_path: Path) -> None:
 
 def test_bare_json_schema_becomes_models(tmp_path: Path) -> None:
     from support import write_spec
-    from generator.diagnostics import Diagnostics
-    from generator.load import load
-    from generator.normalize import normalize
+    from specgen.diagnostics import Diagnostics
+    from specgen.spec.load import load
+    from specgen.model.normalize import normalize
 
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Order", "type": "object", "properties": {"id": {"type": "string"}, "line": {"$ref": "#/$defs/Line"}}, "$defs": {"Line": {"type": "object", "properties": {"qty": {"type": "integer", "minimum": 1}}}}}
     diags = Diagnostics()

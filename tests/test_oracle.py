@@ -23,11 +23,13 @@ import pytest
 from pydantic import ValidationError
 from support import ROOT, SEED_SPECS
 
-from generator import fixtures, ir
-from generator.diagnostics import Diagnostics
-from generator.load import Documents, load
-from generator.naming import pascal
-from generator.normalize import normalize
+from specgen.artifacts.fixtures import synth as fixtures
+
+from specgen.model import ir
+from specgen.diagnostics import Diagnostics
+from specgen.spec.load import Documents, load
+from specgen.model.naming import pascal
+from specgen.model.normalize import normalize
 
 CODEGEN = Path(sys.executable).parent / "datamodel-codegen"
 PACKAGES = {"openai-chat-2023": "openai_chat_2023", "openai-chat-2025": "openai_chat_2025", "xai-chat": "xai_chat"}

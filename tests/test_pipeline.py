@@ -177,7 +177,7 @@ def test_corpus_2026_has_1422_component_schemas() -> None:
     assert len(components) == 1422
     named = {m["where"] for m in ir["models"]} | {e["where"] for e in ir["enums"]} | {u["where"] for u in ir["unions"]}
     # every component that is an object, enum or union has a definition of its own
-    from generator.diagnostics import join_pointer
+    from specgen.diagnostics import join_pointer
 
     def non_null(variants: list[object]) -> int:
         return sum(1 for v in variants if not (isinstance(v, dict) and v.get("type") == "null"))

@@ -101,7 +101,7 @@ def test_hostile_names_long_ids_and_recursion_still_give_valid_unique_tools(tmp_
 
 
 def test_tool_names_stay_unique_when_operation_ids_collide_after_snake_casing(tmp_path: Path) -> None:
-    from generator.tools import tool_names
+    from specgen.artifacts.tools import tool_names
 
     ok = {"200": {"description": "ok"}}
     paths = {f"/p{i}": {"get": {"operationId": op, "responses": ok}} for i, op in enumerate(["getThing", "get_thing", "get-thing", "GetThing2"])}
@@ -113,8 +113,8 @@ def test_tool_names_stay_unique_when_operation_ids_collide_after_snake_casing(tm
 
 
 def test_corpus_2026_tools_are_valid() -> None:
-    from generator import tools as tools_mod
-    from generator.render import RenderContext
+    from specgen.artifacts import tools as tools_mod
+    from specgen.output.render import RenderContext
 
     api = api_2026()
     ctx = RenderContext(package="openai", target="openai", spec_label="x", spec_sha256="0" * 64, api_key_env="OPENAI_API_KEY")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from support import SEED_SPECS
-from generator.diagnostics import Diagnostics
-from generator.load import load
-from generator.validate import Validation, _findings
+from specgen.diagnostics import Diagnostics
+from specgen.spec.load import load
+from specgen.spec.validate import Validation, _findings
 
 
 def _findings_via(spec: Path, strict: bool = False) -> tuple[list[dict[str, object]], bool]:

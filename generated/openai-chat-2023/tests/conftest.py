@@ -3,7 +3,7 @@
 spec on 127.0.0.1 (port 0) serving ../fixtures, and `harness`, which turns fixture files into
 client calls and checks what comes back.
 
-These tests run inside specgen's own suite: the mock server is specgen's own (`generator.mock`),
+These tests run inside specgen's own suite: the mock server is specgen's own (`specgen.mock`),
 so they skip, saying why, where specgen is not installed.
 """
 
@@ -183,7 +183,7 @@ class Harness:
 @pytest.fixture(scope="session")
 def mock_server() -> Iterator[Any]:
     mock = pytest.importorskip(
-        "generator.mock",
+        "specgen.mock",
         reason="the generated tests use specgen's mock server (pip install specgen)",
     )
     spec = _find_spec()

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
-from generator import ir
-from generator.naming import Namer, file_stem
-from generator.normalize import CLIENT_RUNTIME_NAMES
-from generator.render import py_literal
+from ...model import ir
+from ...model.naming import Namer, file_stem
+from ...model.naming import CLIENT_RUNTIME_NAMES
+from ...output.render import py_literal
 
 Side = Literal["response", "request"]
 

@@ -70,10 +70,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator, Sequence
 
-from generator import ir
-from generator.diagnostics import Diagnostics, UsageError
-from generator.diff_rules import RANK, RULE_MAP, RULES, SEVERITIES
-from generator.write import compare_trees
+from ..model import ir
+from ..diagnostics import Diagnostics, UsageError
+from .rules import RANK, RULE_MAP, RULES, SEVERITIES
+from ..output.write import compare_trees
 
 PairKey = tuple[str, str, str, str]  # (kind, old name, new name, direction)
 
@@ -1429,8 +1429,8 @@ def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
 
 def load_api(path: Path, use_cache: bool = True) -> ir.Api:
     """Load and normalize one spec (no validation: it says nothing about change)."""
-    from generator.load import load
-    from generator.normalize import normalize
+    from ..spec.load import load
+    from ..model.normalize import normalize
 
     diags = Diagnostics()
     return normalize(load(path, diags, use_cache=use_cache), diags)

@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import Any, AsyncIterator, Iterator
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from generator import ir
-from generator.diagnostics import Diagnostics, UsageError, split_pointer
-from generator.load import Documents, load
+from ..model import ir
+from ..diagnostics import Diagnostics, UsageError, split_pointer
+from ..spec.load import Documents, load
 
 HOST = "127.0.0.1"  # never anything else
 BASE_URI = "file:///specgen-spec/"
@@ -194,7 +194,7 @@ class MockApp:
     """The ASGI application (starlette): routing, validation and fixture replies."""
 
     def __init__(self, spec: Path | str, fixtures_dir: Path | str | None = None):
-        from generator.normalize import normalize
+        from ..model.normalize import normalize
 
         diags = Diagnostics()
         self.docs = load(spec, diags)
@@ -206,7 +206,7 @@ class MockApp:
         # and a template's own query string makes it more specific (/responses?beta=true)
         self.routes = sorted(routes, key=lambda r: (-r.literal_segments, len(r.names), -len(r.fixed_query)))
         self.bases = _base_paths(self.api)
-        from generator.fixtures import fixture_stems
+        from ..artifacts.fixtures.synth import fixture_stems
 
         self.stems = fixture_stems(self.api)
         self._param_where = {op.id: {p.name: param_schema_where(self.docs, p) for p in op.parameters} for op in self.api.operations}
@@ -253,7 +253,7 @@ class MockApp:
             p = self.fixtures_dir / self.stems[op.id] / f"response.{ok.status}.json"
             if p.is_file():
                 return status, json.loads(p.read_text(encoding="utf-8")), True
-        from generator.fixtures import operation_fixtures
+        from ..artifacts.fixtures.synth import operation_fixtures
 
         fx = operation_fixtures(self.api, op, self.stems[op.id])
         return status, fx.responses.get(ok.status), ok.status in fx.responses
@@ -263,7 +263,7 @@ class MockApp:
             p = self.fixtures_dir / self.stems[op.id] / "stream.sse"
             if p.is_file():
                 return p.read_text(encoding="utf-8")
-        from generator.fixtures import operation_fixtures
+        from ..artifacts.fixtures.synth import operation_fixtures
 
         return operation_fixtures(self.api, op, self.stems[op.id]).stream or "data: [DONE]\n\n"
 

@@ -16,8 +16,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Literal
 
-from generator.diagnostics import SpecError, Diagnostic
-from generator.load import cache_dir
+from ..diagnostics import SpecError, Diagnostic
+from ..spec.load import cache_dir
 
 Formatter = Literal["black", "ruff", "none"]
 _PARALLEL_MIN = 24  # below this many files a process pool costs more than it saves

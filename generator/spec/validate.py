@@ -14,8 +14,8 @@ import os
 import pickle
 from typing import Any
 
-from generator.diagnostics import Diagnostics, join_pointer
-from generator.load import Documents, cache_dir
+from ..diagnostics import Diagnostics, join_pointer
+from .load import Documents, cache_dir
 
 _ROOT_KEYS = {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs", "webhooks", "jsonSchemaDialect"}
 _MAX_REPORTED = 200

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator import ir
-from generator.fixtures import all_fixtures
-from generator.naming import Namer, file_stem
-from generator.render import RenderContext, render_template
+from ..model import ir
+from .fixtures.synth import all_fixtures
+from ..model.naming import Namer, file_stem
+from ..output.render import RenderContext, render_template
 
 
 def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 import yaml
 
-from generator.diagnostics import Diagnostics, SpecError, split_pointer
+from ..diagnostics import Diagnostics, SpecError, split_pointer
 
 # Bump when the parsed form changes so stale cache entries are never reused.
 _CACHE_FORMAT = "specgen-parse-3"
@@ -186,7 +186,7 @@ def _parse(name: str, text: str, diags: Diagnostics) -> tuple[Any, bool]:
             diags.warning("duplicate-key", f"duplicate key {k!r}; the last value wins", hint="remove the repeated key", file=name)
         return data, False
     if len(text) > _CHUNKED_MIN:
-        from generator import yamlchunks
+        from . import yamlchunks
 
         try:
             return yamlchunks.load(text, _construct_clean, cache_dir(), name), True

@@ -18,7 +18,7 @@ import shutil
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.diagnostics import UsageError
+from ..diagnostics import UsageError
 
 MANIFEST = "manifest.json"
 _SAFE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,119}$")

@@ -17,10 +17,10 @@ import math
 import re
 from typing import Any
 
-from generator import ir
-from generator.docs import Docs, Row, cell, code
-from generator.naming import snake
-from generator.render import RenderContext, render_template
+from ..model import ir
+from .docs.pages import Docs, Row, cell, code
+from ..model.naming import snake
+from ..output.render import RenderContext, render_template
 
 NAME_MAX = 64  # the chat completions API's limit on a function name
 DESCRIPTION_MAX = 1024  # a tool's description

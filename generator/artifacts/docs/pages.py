@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal
 
-from generator import ir
-from generator.naming import Namer, file_stem
-from generator.render import RenderContext, py_literal, render_template, to_json
+from ...model import ir
+from ...model.naming import Namer, file_stem
+from ...output.render import RenderContext, py_literal, render_template, to_json
 
 # Where flattening stops: past these, a row links to the model's own page instead.
 OP_DEPTH = 6  # nesting levels expanded on an operation page
@@ -1151,7 +1151,7 @@ def fixture_examples(api: ir.Api) -> dict[str, dict[str, Any]]:
     (requests of operations with parameters wrapped as {"path", "query", "header", "body"}).
     Without it (or if it fails) docs fall back to spec examples and a synthesized one."""
     try:
-        from generator import fixtures
+        from ..fixtures import synth as fixtures
 
         fn = getattr(fixtures, "examples", None)
         got = fn(api) if callable(fn) else {}

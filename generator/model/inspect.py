@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator import ir
+from . import ir
 
 
 def _type(t: ir.TypeExpr | None) -> Any:

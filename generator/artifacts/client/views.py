@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import ir
-from generator.naming import Namer, file_stem, pascal
-from generator.pytypes import RUNTIME_NAMES, Side, Types
-from generator.render import RenderContext, py_string, render_template
+from ...model import ir
+from ...model.naming import Namer, file_stem, pascal
+from .pytypes import RUNTIME_NAMES, Side, Types
+from ...output.render import RenderContext, py_string, render_template
 
 # the runtime modules rendered into every package, as they are
 RUNTIME = ("_types", "_errors", "_models", "_streaming", "_response", "_pagination", "_base_client")

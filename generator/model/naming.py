@@ -16,6 +16,10 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z0-9]+")
 PY_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {
     "None", "True", "False", "self", "cls",
 }
+# names the generated client's modules import beside the API's types (never handed to a schema)
+CLIENT_RUNTIME_NAMES = frozenset(
+    {"Annotated", "Mapping", "Sequence", "Required", "TypeAlias", "TypeAliasType", "TypedDict", "SyncPage", "AsyncPage", "FileContent"}
+)
 # pydantic BaseModel attributes a field must not shadow.
 MODEL_RESERVED = frozenset(
     {

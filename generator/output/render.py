@@ -15,13 +15,13 @@ from typing import Any, Callable
 import jinja2
 import orjson
 
-from generator import __version__
+from .. import __version__
 
 
 def templates_dir() -> Path:
     """templates/ at the repository root (editable installs), or the copy inside a wheel."""
-    here = Path(__file__).resolve().parent
-    for cand in (here / "_templates", here.parent / "templates"):
+    package = Path(__file__).resolve().parent.parent
+    for cand in (package / "_templates", package.parent / "templates"):
         if cand.is_dir():
             return cand
     raise FileNotFoundError("specgen's templates folder is missing from this installation")

@@ -1,0 +1,25 @@
+"""Stage 3, the artifacts: each renders the IR into files (path -> text).
+
+To add one, write a module here with `render(api, ctx) -> dict[str, str]` (templates in
+templates/<artifact>/) and list it in `renderers()`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..model import ir
+from ..output.render import RenderContext
+
+Renderer = Callable[[ir.Api, RenderContext], dict[str, str]]
+
+
+def renderers() -> list[tuple[Renderer, bool]]:
+    """Every artifact's renderer in output order (client, docs, tools, fixtures, tests), and
+    whether it renders in a forked child beside the rest (the heaviest one does)."""
+    from . import testgen, tools
+    from .client import views as client
+    from .docs import pages as docs
+    from .fixtures import synth as fixtures
+
+    return [(client.render, False), (docs.render, True), (tools.render, False), (fixtures.render, False), (testgen.render, False)]

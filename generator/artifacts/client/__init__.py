@@ -1,0 +1,1 @@
+"""The typed Python client package: views of the IR (`views`) and Python type spelling (`pytypes`)."""

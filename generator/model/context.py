@@ -1,0 +1,277 @@
+"""The normalizer's shared state: one `Context` per run, passed to every rule.
+
+It holds what the rules must share (the documents, the diagnostics, the names given so far,
+the definitions found so far, the memo of converted schemas) and the few operations on it
+that every rule uses: where a node is, following `$ref`s, naming a definition, converting a
+schema (memoized, cycle-safe), degrading what can't be expressed, noting deprecations.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..diagnostics import Diagnostics, join_pointer
+from ..spec.load import Documents
+from . import ir
+from .keywords import shown, text_of
+from .naming import CLIENT_RUNTIME_NAMES, PY_RESERVED, Namer, pascal
+
+Key = tuple[str, str]  # (file, pointer)
+# an HTTP token (RFC 9110 5.6.2): what header and cookie names must be
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+@dataclass
+class ModelDraft:
+    name: str
+    pointer: str
+    fields: list[ir.Field] = field(default_factory=list)
+    additional: ir.TypeExpr | None = None
+    description: str = ""
+    title: str | None = None
+    deprecated: ir.Deprecation | None = None
+    examples: tuple[Any, ...] = ()
+    closed: bool = False
+    alternatives: tuple[tuple[str, ...], ...] = ()
+    alternatives_exclusive: bool = False
+
+
+@dataclass
+class At:
+    """Where a schema is being converted from: the file, the pointer, a name hint."""
+
+    file: str
+    pointer: str
+    hint: str
+
+
+Converter = Callable[["Context", dict[str, Any], At], ir.TypeExpr]
+
+
+class Context:
+    """Everything one normalization run shares; the rules are functions that take it."""
+
+    def __init__(self, docs: Documents, diags: Diagnostics, convert: Converter):
+        self.docs = docs
+        self.diags = diags
+        self.root: dict[str, Any] = docs.main.data
+        self.main = docs.main.name
+        self.version = self._version()
+        self.types = Namer(reserved=PY_RESERVED | {"Any", "List", "Dict", "Optional", "Union", "Literal", "BaseModel", "Field", "Client", "AsyncClient", "Stream", "AsyncStream", "NotGiven", "NOT_GIVEN"} | CLIENT_RUNTIME_NAMES)
+        self.memo: dict[Key, ir.TypeExpr] = {}
+        self.in_progress: set[Key] = set()
+        self.ref_stack: set[Key] = set()  # `$ref` sites being followed: a revisit is a pure-ref cycle
+        self.component_names: dict[Key, str] = {}
+        self.models: dict[str, ModelDraft] = {}
+        self.model_order: list[str] = []
+        self.enums: dict[str, ir.Enum] = {}
+        self.unions: dict[str, ir.Union] = {}
+        self.deprecated: list[ir.DeprecatedItem] = []
+        self._deprecated_seen: set[str] = set()
+        self.degraded: list[dict[str, str]] = []
+        # turns one schema's keywords into a type (`schemas.convert`); handed in, so the modules
+        # that recurse into `schema` need not import the module that dispatches to them
+        self.convert = convert
+
+    def _version(self) -> str:
+        root = self.root
+        if "swagger" in root:
+            self.diags.error(
+                "swagger-2",
+                f"this is a Swagger {root.get('swagger')} document; specgen reads OpenAPI 3.0 and 3.1",
+                hint="convert it to OpenAPI 3 first (for example with the swagger2openapi tool or the Swagger Editor's 'convert to OpenAPI 3'), then run specgen on the result",
+                file=self.main,
+                pointer="/swagger",
+            )
+            self.diags.raise_if_errors()
+        v = root.get("openapi")
+        if v is None:
+            if any(k in root for k in ("type", "properties", "$schema", "oneOf", "anyOf", "allOf", "$defs", "definitions", "enum", "items")):
+                return "jsonschema"
+            self.diags.error(
+                "not-a-spec",
+                "no `openapi` version and nothing that looks like a JSON Schema",
+                hint="add `openapi: 3.1.0` (or 3.0.3) at the top, or point specgen at the right file",
+                file=self.main,
+                pointer="",
+            )
+            self.diags.raise_if_errors()
+        sv = str(v)
+        if sv.startswith("3.0"):
+            return "3.0"
+        if sv.startswith("3.1") or sv.startswith("3.2"):
+            return "3.1"
+        self.diags.error(
+            "openapi-version",
+            f"unsupported openapi version {sv!r}",
+            hint="specgen reads OpenAPI 3.0.x and 3.1.x documents",
+            file=self.main,
+            pointer="/openapi",
+        )
+        self.diags.raise_if_errors()
+        return "3.0"
+
+    def where(self, file: str, pointer: str) -> str:
+        """The `where` of an item: a JSON pointer, prefixed by `file#` outside the main spec."""
+        return self.docs.where(file, pointer)
+
+    def degrade(self, at: At, reason: str) -> ir.TypeExpr:
+        """A construct we can't express exactly: `any`, with a note, listed in the manifest."""
+        where = self.where(at.file, at.pointer)
+        self.degraded.append({"where": where, "reason": reason})
+        return ir.TypeExpr("any", pointer=where, note=reason)
+
+    def note_partial(self, t: ir.TypeExpr, at: At, reason: str) -> ir.TypeExpr:
+        self.degraded.append({"where": self.where(at.file, at.pointer), "reason": reason})
+        return t
+
+    def note_deprecated(self, kind: str, name: str, file: str, pointer: str, dep: ir.Deprecation | None) -> None:
+        if dep is None:
+            return
+        where = self.where(file, pointer)
+        if where in self._deprecated_seen:
+            return
+        self._deprecated_seen.add(where)
+        self.deprecated.append(ir.DeprecatedItem(where, kind, name, dep.replacement))  # type: ignore[arg-type]
+
+    def deref(self, node: Any, file: str, pointer: str, seen: set[Key] | None = None) -> tuple[Any, str, str]:
+        """Follow `$ref` chains to a non-ref node; (node, file, pointer). Cycles are errors."""
+        seen = seen if seen is not None else set()
+        while isinstance(node, dict) and "$ref" in node:
+            res = self.docs.resolve(node["$ref"], file, pointer)
+            if res is None:
+                return None, file, pointer
+            key = (res.file, res.pointer)
+            if key in seen:
+                self.diags.error(
+                    "ref-cycle",
+                    f"$ref cycle with nothing in between: {node['$ref']!r} leads back to itself",
+                    hint="point one of the $refs at a real schema",
+                    file=file,
+                    pointer=pointer + "/$ref",
+                )
+                return None, file, pointer
+            seen.add(key)
+            node, file, pointer = res.node, res.file, res.pointer
+        return node, file, pointer
+
+    def claim_component_names(self) -> None:
+        """Component schemas keep their names; claim them before any inline title can."""
+        if self.version == "jsonschema":
+            base = text_of(self.root.get("title")) or self.main.rsplit(".", 1)[0].split(".")[0]
+            self.component_names[(self.main, "")] = self.types.claim(pascal(base, "Root"))
+            for section in ("$defs", "definitions"):
+                defs = self.root.get(section)
+                if isinstance(defs, dict):
+                    for name in defs:
+                        self.component_names[(self.main, join_pointer("/" + section, name))] = self.types.claim(pascal(name, "Schema"))
+            return
+        comps = self.root.get("components")
+        schemas = comps.get("schemas") if isinstance(comps, dict) else None
+        if isinstance(schemas, dict):
+            for name in schemas:
+                self.component_names[(self.main, join_pointer("/components/schemas", name))] = self.types.claim(pascal(name, "Schema"))
+
+    def name_for(self, key: Key, node: dict[str, Any], hint: str) -> str:
+        if key in self.component_names:
+            return self.component_names[key]
+        file, pointer = key
+        if file != self.main and pointer == "":
+            stem = file.rsplit("/", 1)[-1].split(".")[0]
+            name = self.types.claim(pascal(text_of(node.get("title")) or stem, "Schema"))
+        elif file != self.main and re.fullmatch(r"/(\$defs|definitions|components/schemas)/[^/]+", pointer):
+            name = self.types.claim(pascal(pointer.rsplit("/", 1)[-1], "Schema"))
+        else:
+            title = text_of(node.get("title"))
+            name = self.types.claim(pascal(title, "Schema") if title and len(title) <= 60 else pascal(hint, "Schema"))
+        self.component_names[key] = name
+        return name
+
+    def register(self, key: Key, t: ir.TypeExpr) -> None:
+        """Make a named definition visible before its body is converted (recursion)."""
+        self.memo[key] = t
+
+    def schema(self, node: Any, at: At) -> ir.TypeExpr:
+        """Convert the schema `node` found at (at.file, at.pointer)."""
+        if node is True or node is None:
+            return ir.TypeExpr("any", pointer=self.where(at.file, at.pointer))
+        if node is False:
+            return self.degrade(at, "schema `false` (nothing is valid)")
+        if not isinstance(node, dict):
+            self.diags.warning(
+                "bad-schema",
+                f"a schema must be an object, not {type(node).__name__}",
+                hint="write a JSON Schema object here",
+                file=at.file,
+                pointer=at.pointer,
+            )
+            return self.degrade(at, "schema is not an object")
+        if "$ref" in node:
+            site = (at.file, at.pointer)
+            if site in self.ref_stack:
+                self.diags.error(
+                    "ref-cycle",
+                    f"$ref cycle with no schema in between: {node['$ref']!r} leads back here",
+                    hint="point one of the $refs in the cycle at a real schema",
+                    file=at.file,
+                    pointer=at.pointer + "/$ref",
+                )
+                return self.degrade(at, "$ref cycle")
+            self.ref_stack.add(site)
+            try:
+                return self._ref(node, at)
+            finally:
+                self.ref_stack.discard(site)
+        key = (at.file, at.pointer)
+        if key in self.memo:
+            return self.memo[key]
+        if key in self.in_progress:
+            return self.degrade(at, "recursive schema with no object in between")
+        self.in_progress.add(key)
+        try:
+            t = self.convert(self, node, at)
+        finally:
+            self.in_progress.discard(key)
+        self.memo[key] = t
+        return t
+
+    def _ref(self, node: dict[str, Any], at: At) -> ir.TypeExpr:
+        res = self.docs.resolve(node["$ref"], at.file, at.pointer)
+        if res is None:
+            return self.degrade(at, f"unresolvable $ref {node.get('$ref')!r}")
+        key = (res.file, res.pointer)
+        hint = self.component_names.get(key, at.hint)
+        t = self.schema(res.node, At(res.file, res.pointer, hint))
+        nullable = node.get("nullable") is True
+        if nullable and not t.nullable:
+            t = t.with_nullable()
+        return t
+
+    def wire_name_ok(self, name: str, location: str, what: str, file: str, pointer: str) -> bool:
+        """Can a header/cookie/query named `name` be sent? Header and cookie names must be HTTP
+        tokens (RFC 9110 5.6.2): otherwise warn and return False, and the parameter or scheme
+        is left out of the client. A query name may be any text (percent-encoded on the wire):
+        control characters there are only warned about."""
+        if location in ("header", "cookie"):
+            if _TOKEN.fullmatch(name):
+                return True
+            self.diags.warning(
+                "bad-wire-name",
+                f"the {location} name {shown(name)} of this {what} is not an HTTP token; the client leaves this {what} out",
+                hint="name headers and cookies with letters, digits and !#$%&'*+-.^_`|~ only",
+                file=file,
+                pointer=pointer,
+            )
+            return False
+        if location == "query" and any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name):
+            self.diags.warning(
+                "bad-wire-name",
+                f"the query name {shown(name)} of this {what} holds control characters; the client sends it percent-encoded",
+                hint="name query parameters with printable characters",
+                file=file,
+                pointer=pointer,
+            )
+        return True

@@ -1,0 +1,212 @@
+"""What a schema's or an operation's keywords say, read without any state: texts, examples,
+constraints, deprecations (with the replacement parsed from the text), null schemas, open
+enums, required-only alternatives, and the names derived from values and shapes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import ir
+from .naming import MODEL_RESERVED, PY_RESERVED, Namer, constant, pascal, safe_identifier, snake
+
+_REPLACEMENT_PATTERNS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"deprecated[^.]*?\bin\s+favou?r\s+of\s+(?:the\s+)?`([^`]+)`",
+        r"\breplaced\s+(?:by|with)\s+(?:the\s+)?`([^`]+)`",
+        r"\buse\s+`([^`]+)`\s+instead",
+        r"deprecated[^.]*?\bin\s+favou?r\s+of\s+(?:the\s+)?([A-Za-z_][\w.]*[\w])",
+        r"\breplaced\s+(?:by|with)\s+(?:the\s+)?([A-Za-z_][\w.]*[\w])",
+        r"deprecated[^.]*?\buse\s+`?([A-Za-z_][\w.]*[\w])`?",
+    )
+]
+
+
+def parse_replacement(description: str | None) -> str | None:
+    """The replacement named by a deprecation text ("Deprecated in favor of `tools`")."""
+    if not description:
+        return None
+    for rx in _REPLACEMENT_PATTERNS:
+        m = rx.search(description)
+        if m:
+            name = m.group(1).strip().strip(".")
+            if name.lower() not in {"the", "a", "an", "this", "it"}:
+                return name
+    return None
+
+
+def deprecation_of(node: Any, description: str | None = None) -> ir.Deprecation | None:
+    if isinstance(node, dict) and node.get("deprecated") is True:
+        text = description if description is not None else text_of(node.get("description"))
+        return ir.Deprecation(parse_replacement(text), text.strip().splitlines()[0] if text.strip() else "")
+    return None
+
+
+def text_of(value: Any) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def examples_of(node: dict[str, Any]) -> tuple[Any, ...]:
+    out: list[Any] = []
+    if "example" in node:
+        out.append(node["example"])
+    ex = node.get("examples")
+    if isinstance(ex, list):
+        out.extend(ex)
+    elif isinstance(ex, dict):  # media-type examples: {name: {value: ...}}
+        for v in ex.values():
+            if isinstance(v, dict) and "value" in v:
+                out.append(v["value"])
+    return tuple(out)
+
+
+def number_or_none(v: Any) -> float | None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    return v
+
+
+def int_or_none(v: Any) -> int | None:
+    if isinstance(v, bool) or not isinstance(v, int):
+        return None
+    return v
+
+
+def constraints_of(node: dict[str, Any], version: str) -> ir.Constraints:
+    exmin, exmax = node.get("exclusiveMinimum"), node.get("exclusiveMaximum")
+    minimum, maximum = number_or_none(node.get("minimum")), number_or_none(node.get("maximum"))
+    ex_min_v = ex_max_v = None
+    if isinstance(exmin, bool):  # 3.0: a flag on minimum
+        if exmin and minimum is not None:
+            ex_min_v, minimum = minimum, None
+    else:
+        ex_min_v = number_or_none(exmin)
+    if isinstance(exmax, bool):
+        if exmax and maximum is not None:
+            ex_max_v, maximum = maximum, None
+    else:
+        ex_max_v = number_or_none(exmax)
+    pattern = node.get("pattern")
+    return ir.Constraints(
+        minimum=minimum,
+        maximum=maximum,
+        exclusive_minimum=ex_min_v,
+        exclusive_maximum=ex_max_v,
+        multiple_of=number_or_none(node.get("multipleOf")),
+        min_length=int_or_none(node.get("minLength")),
+        max_length=int_or_none(node.get("maxLength")),
+        pattern=pattern if isinstance(pattern, str) else None,
+        min_items=int_or_none(node.get("minItems")),
+        max_items=int_or_none(node.get("maxItems")),
+        unique_items=node.get("uniqueItems") is True,
+        min_properties=int_or_none(node.get("minProperties")),
+        max_properties=int_or_none(node.get("maxProperties")),
+    )
+
+
+def shown(name: str, limit: int = 60) -> str:
+    """A name for a message: quoted and escaped, long ones cut."""
+    text = repr(name)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
+
+
+def claim_arg(names: Namer, base: str, source: str) -> str:
+    if base in names:
+        base = f"{source}_{base}"
+    return names.claim(base)
+
+
+def field_py_name(name: str) -> str:
+    if name.isidentifier() and name.isascii() and not name.startswith("_") and name not in PY_RESERVED and name not in MODEL_RESERVED:
+        return name
+    return safe_identifier(snake(name, "field"), "field") if name not in MODEL_RESERVED else name + "_"
+
+
+def member_name(value: Any) -> str:
+    if value is True:
+        return "TRUE"
+    if value is False:
+        return "FALSE"
+    if isinstance(value, (int, float)):
+        return constant(("MINUS_" if value < 0 else "") + str(abs(value)).replace(".", "_"), "VALUE")
+    return constant(str(value), "VALUE")
+
+
+def variant_name(t: ir.TypeExpr, title: str, index: int) -> str:
+    if t.kind in ("model", "enum", "union") and t.ref:
+        return t.ref
+    if title:
+        return pascal(title, f"Variant{index + 1}")
+    if t.kind == "array" and t.item is not None:
+        inner = t.item.ref or t.item.kind
+        return f"array_of_{inner}"
+    if t.kind == "literal":
+        return str(t.values[0])
+    return t.kind
+
+
+def shape_suffix(node: Any) -> str:
+    """A name suffix for an untitled inline variant: what it looks like."""
+    if not isinstance(node, dict):
+        return "Value"
+    if "enum" in node:
+        return "Enum"
+    t = node.get("type")
+    if t == "object" or "properties" in node:
+        return "Object"
+    return {"string": "String", "array": "Array", "integer": "Integer", "number": "Number", "boolean": "Boolean"}.get(t if isinstance(t, str) else "", "Value")
+
+
+def is_null_schema(node: Any) -> bool:
+    if not isinstance(node, dict):
+        return False
+    if node.get("type") == "null":
+        return True
+    if node.get("type") == ["null"]:
+        return True
+    if isinstance(node.get("enum"), list) and node["enum"] == [None]:
+        return True
+    return set(node) == {"nullable"} and node["nullable"] is True
+
+
+def open_enum_values(node: dict[str, Any], targets: list[Any]) -> list[Any] | None:
+    """anyOf/oneOf [{type: string}, {type: string, enum: [...]}] -> the known values."""
+    if len(targets) < 2 or not all(isinstance(t, dict) for t in targets):
+        return None
+    plain = [t for t in targets if t.get("type") == "string" and "enum" not in t and "const" not in t and not any(k in t for k in ("format", "pattern", "minLength", "maxLength"))]
+    enums = [t for t in targets if t not in plain and (isinstance(t.get("enum"), list) or "const" in t)]
+    if len(plain) != 1 or len(plain) + len(enums) != len(targets):
+        return None
+    values: list[Any] = []
+    for e in enums:
+        vals = e["enum"] if isinstance(e.get("enum"), list) else [e["const"]]
+        if not all(isinstance(v, str) for v in vals):
+            return None
+        values.extend(v for v in vals if v not in values)
+    return values or None
+
+
+def required_alternatives(node: dict[str, Any], kw: str) -> tuple[tuple[str, ...], ...] | None:
+    """`properties` plus `anyOf: [{required: [a]}, {required: [b]}]`: the required sets, else None."""
+    parts = node.get(kw)
+    if not isinstance(node.get("properties"), dict) or not isinstance(parts, list) or not parts:
+        return None
+    out = []
+    for p in parts:
+        if not isinstance(p, dict) or not isinstance(p.get("required"), list) or set(p) - {"required", "description", "title"}:
+            return None
+        out.append(tuple(str(r) for r in p["required"]))
+    return tuple(out)
+
+
+def deprecation_in_parts(site: dict[str, Any], description: str) -> ir.Deprecation | None:
+    for kw in ("allOf", "anyOf", "oneOf"):
+        parts = site.get(kw)
+        if isinstance(parts, list):
+            for p in parts:
+                if isinstance(p, dict) and p.get("deprecated") is True and "$ref" not in p:
+                    return ir.Deprecation(parse_replacement(description), description.strip().splitlines()[0] if description.strip() else "")
+    return None
+

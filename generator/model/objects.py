@@ -1,0 +1,165 @@
+"""Objects: properties and `required` (with `allOf` parts merged in order), additionalProperties,
+fields with their defaults, examples, deprecations and readOnly/writeOnly, and required-only
+alternatives (`anyOf: [{required: [a]}, {required: [b]}]`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ..diagnostics import join_pointer
+from . import ir
+from .context import At, Context, ModelDraft
+from .keywords import deprecation_of, text_of, examples_of, constraints_of, field_py_name, required_alternatives, deprecation_in_parts
+from .naming import MODEL_RESERVED, PY_RESERVED, Namer, pascal
+
+
+def object_parts(cx: Context, node: dict[str, Any], file: str, pointer: str, depth: int = 0) -> tuple[list[tuple[str, Any, str, str]], set[str], tuple[Any, str, str] | None, dict[str, Any]]:
+    """Properties (name, schema, file, pointer), required names, additionalProperties and
+    other keywords of an object schema, with allOf parts merged in order."""
+    props: list[tuple[str, Any, str, str]] = []
+    required: set[str] = set()
+    additional: tuple[Any, str, str] | None = None
+    extra: dict[str, Any] = {}
+    if depth > 32:
+        return props, required, additional, extra
+    parts: list[Any] = node["allOf"] if isinstance(node.get("allOf"), list) else []
+    for i, part in enumerate(parts):
+        target, pfile, pptr = cx.deref(part, file, join_pointer(pointer, "allOf", i))
+        if not isinstance(target, dict):
+            continue
+        p, r, a, e = object_parts(cx, target, pfile, pptr, depth + 1)
+        props.extend(p)
+        required |= r
+        if a is not None:
+            additional = a
+        for k, v in e.items():
+            extra.setdefault(k, v)
+    own = node.get("properties")
+    if isinstance(own, dict):
+        for name, sub in own.items():
+            props.append((str(name), sub, file, join_pointer(pointer, "properties", name)))
+    req = node.get("required")
+    if isinstance(req, list):
+        required |= {str(r) for r in req}
+    if "additionalProperties" in node:
+        additional = (node["additionalProperties"], file, pointer + "/additionalProperties")
+    for k in ("description", "title", "example", "examples"):
+        if k in node and k not in extra:
+            extra[k] = node[k]
+    return props, required, additional, extra
+
+
+def all_of(cx: Context, node: dict[str, Any], at: At, nullable: bool) -> ir.TypeExpr:
+    parts = node["allOf"] if isinstance(node["allOf"], list) else []
+    own_shape = any(k in node for k in ("properties", "additionalProperties", "oneOf", "anyOf", "enum", "items"))
+    if len(parts) == 1 and not own_shape:
+        # `allOf: [$ref]` is how 3.0 specs attach a description or nullable to a reference
+        t = cx.schema(parts[0], At(at.file, at.pointer + "/allOf/0", at.hint))
+        return t.with_nullable() if nullable and not t.nullable else t
+    resolved = [cx.deref(p, at.file, join_pointer(at.pointer, "allOf", i))[0] for i, p in enumerate(parts)]
+    objecty = all(
+        isinstance(r, dict) and (r.get("type") in (None, "object") or "properties" in r) and not any(k in r for k in ("oneOf", "anyOf", "enum"))
+        for r in resolved
+    )
+    if not objecty:
+        for i, r in enumerate(resolved):
+            if isinstance(r, dict) and (r.get("type") not in (None, "object") or "enum" in r):
+                t = cx.schema(parts[i], At(at.file, join_pointer(at.pointer, "allOf", i), at.hint))
+                return cx.note_partial(t, at, "allOf of non-object schemas: only the first typed part is used")
+        for i, r in enumerate(resolved):
+            if isinstance(r, dict) and any(k in r for k in ("oneOf", "anyOf")):
+                t = cx.schema(parts[i], At(at.file, join_pointer(at.pointer, "allOf", i), at.hint))
+                return cx.note_partial(t, at, "allOf with a union part: the union is used, other parts' fields are left to the union")
+    return object_type(cx, node, at, nullable)
+
+
+def object_type(cx: Context, node: dict[str, Any], at: At, nullable: bool) -> ir.TypeExpr:
+    key = (at.file, at.pointer)
+    where = cx.where(at.file, at.pointer)
+    props, required, additional, extra = object_parts(cx, node, at.file, at.pointer)
+    if not props:
+        # a free-form object: a map
+        if additional is None or additional[0] is True or additional[0] == {}:
+            value = ir.TypeExpr("any", pointer=where)
+        elif additional[0] is False:
+            value = ir.TypeExpr("any", pointer=where)
+        else:
+            value = cx.schema(additional[0], At(additional[1], additional[2], at.hint + "Value"))
+        return ir.TypeExpr("map", item=value, nullable=nullable, constraints=constraints_of(node, cx.version), pointer=where)
+    name = cx.name_for(key, node, at.hint)
+    ref = ir.TypeExpr("model", ref=name, nullable=False, pointer=where)
+    cx.register(key, ref)
+    dep = deprecation_of(node)
+    cx.note_deprecated("schema", name, at.file, at.pointer, dep)
+    draft = ModelDraft(name, where, description=text_of(extra.get("description")), title=text_of(extra.get("title")) or None, deprecated=dep, examples=examples_of(extra))
+    draft.closed = additional is not None and additional[0] is False
+    for kw in ("oneOf", "anyOf"):
+        alts = required_alternatives(node, kw)
+        if alts is not None:
+            # `not: {required: [a, b]}` beside `anyOf` makes the sets exclusive too
+            nots = node.get("not")
+            every = {n for alt in alts for n in alt}
+            exclusive = kw == "oneOf" or (isinstance(nots, dict) and set(nots) == {"required"} and isinstance(nots["required"], list) and set(map(str, nots["required"])) == every)
+            draft.alternatives, draft.alternatives_exclusive = alts, exclusive
+            break
+    cx.models[name] = draft
+    cx.model_order.append(name)
+    fnames = Namer(reserved=MODEL_RESERVED | PY_RESERVED)
+    by_name: dict[str, int] = {}
+    for pname, sub, pfile, pptr in props:
+        f = field(cx, pname, sub, pfile, pptr, name, pname in required, fnames)
+        if pname in by_name:  # allOf parts redefining a property: the later one wins
+            old = draft.fields[by_name[pname]]
+            draft.fields[by_name[pname]] = replace(f, py_name=old.py_name)
+        else:
+            by_name[pname] = len(draft.fields)
+            draft.fields.append(f)
+    missing = sorted(required - set(by_name))
+    if missing and additional is not None and additional[0] is False:
+        cx.diags.warning(
+            "unsatisfiable-required",
+            f"{', '.join(repr(m) for m in missing)} required but not declared, and additionalProperties is false: no object can satisfy this schema",
+            hint="declare the property under `properties`, or remove it from `required`",
+            file=at.file,
+            pointer=at.pointer + "/required",
+        )
+    if missing and additional is None:
+        # `required` naming properties that are not declared: keep them, typed any
+        for pname in missing:
+            draft.fields.append(ir.Field(pname, fnames.claim(field_py_name(pname)), ir.TypeExpr("any", pointer=where), True, pointer=where))
+    if additional is not None and additional[0] is not False:
+        if additional[0] is True or additional[0] == {}:
+            draft.additional = ir.TypeExpr("any", pointer=where)
+        else:
+            draft.additional = cx.schema(additional[0], At(additional[1], additional[2], name + "Value"))
+    return ref.with_nullable(nullable) if nullable else ref
+
+
+def field(cx: Context, pname: str, sub: Any, pfile: str, pptr: str, model: str, required: bool, fnames: Namer) -> ir.Field:
+    site = sub if isinstance(sub, dict) else {}
+    target, _, _ = cx.deref(site, pfile, pptr) if "$ref" in site else (site, pfile, pptr)
+    target = target if isinstance(target, dict) else {}
+    description = text_of(site.get("description")) or text_of(target.get("description"))
+    dep = deprecation_of(site, description) or deprecation_in_parts(site, description)
+    # noted before the schema is converted: an inline schema's deprecation is the property's
+    cx.note_deprecated("property", pname, pfile, pptr, dep)
+    t = cx.schema(sub, At(pfile, pptr, model + pascal(pname, "Field")))
+    has_default = "default" in site or "default" in target
+    default = site.get("default", target.get("default"))
+    return ir.Field(
+        name=pname,
+        py_name=fnames.claim(field_py_name(pname)),
+        type=t,
+        required=required,
+        description=description,
+        title=text_of(site.get("title")) or None,
+        default=default,
+        has_default=has_default,
+        deprecated=dep,
+        read_only=site.get("readOnly") is True or target.get("readOnly") is True,
+        write_only=site.get("writeOnly") is True or target.get("writeOnly") is True,
+        examples=examples_of(site) or examples_of(target),
+        pointer=cx.where(pfile, pptr),
+    )
+

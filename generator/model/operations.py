@@ -1,0 +1,195 @@
+"""Operations: every path item and method, operationIds made unique, and parameters (path-item
+and operation level merged, undeclared path parameters added, unsendable names left out)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+from urllib.parse import parse_qsl
+
+from ..diagnostics import join_pointer
+from . import ir, media, resources
+from .context import At, Context
+from .keywords import deprecation_of, text_of, examples_of
+from .naming import Namer, pascal, snake
+
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def operations(cx: Context) -> list[ir.Operation]:
+    paths = cx.root.get("paths")
+    if paths is None:
+        if not isinstance(cx.root.get("webhooks"), dict) and not isinstance(cx.root.get("components"), dict):
+            cx.diags.warning("no-paths", "the spec has no `paths`: no client methods will be generated", hint="add paths, or ignore this for a models-only spec", file=cx.main, pointer="")
+        return []
+    if not isinstance(paths, dict):
+        cx.diags.error("bad-paths", "`paths` must be a mapping of path to path item", hint="write paths: {/things: {get: ...}}", file=cx.main, pointer="/paths")
+        return []
+    ops: list[ir.Operation] = []
+    op_ids = Namer(sep="_")
+    seen_ids: dict[str, str] = {}
+    for path, item in paths.items():
+        ppath = join_pointer("/paths", path)
+        if not isinstance(path, str) or not path.startswith("/"):
+            cx.diags.warning("bad-path", f"path {path!r} does not start with '/'", hint="write paths as /segment/{param}", file=cx.main, pointer=ppath)
+            path = "/" + str(path)
+        item, ifile, iptr = cx.deref(item, cx.main, ppath)
+        if not isinstance(item, dict):
+            if item is not None:
+                cx.diags.error("bad-path-item", f"path item {path!r} must be a mapping", hint="write methods (get, post...) under the path", file=cx.main, pointer=ppath)
+            continue
+        for method in METHODS:
+            op = item.get(method)
+            if op is None:
+                continue
+            optr = join_pointer(iptr, method)
+            if not isinstance(op, dict):
+                cx.diags.error("bad-operation", f"{method.upper()} {path} must be a mapping", hint="describe the operation with responses, parameters...", file=ifile, pointer=optr)
+                continue
+            raw_id = op.get("operationId")
+            base_id = raw_id if isinstance(raw_id, str) and raw_id.strip() else snake(f"{method} {path}", "operation")
+            op_id = op_ids.claim(base_id)
+            if op_id != base_id:
+                cx.diags.warning(
+                    "duplicate-operation-id",
+                    f"operationId {base_id!r} is used by {seen_ids[base_id]} and again by {method.upper()} {path}; this one is named {op_id!r}",
+                    hint="give every operation a unique operationId",
+                    file=ifile,
+                    pointer=optr + "/operationId",
+                )
+            seen_ids.setdefault(base_id, f"{method.upper()} {path}")
+            ops.append(operation(cx, op_id, method, path, op, item, ifile, optr, iptr))
+    resources.assign_resources(cx, ops)
+    return ops
+
+
+def parameters(cx: Context, op: dict[str, Any], item: dict[str, Any], path: str, file: str, optr: str, iptr: str) -> list[ir.Parameter]:
+    merged: dict[tuple[str, str], tuple[dict[str, Any], str, str]] = {}
+    for src, sptr in ((item.get("parameters"), iptr + "/parameters"), (op.get("parameters"), optr + "/parameters")):
+        if src is None:
+            continue
+        if not isinstance(src, list):
+            cx.diags.warning("bad-parameters", "`parameters` must be a list", hint="write parameters as a list of parameter objects", file=file, pointer=sptr)
+            continue
+        for i, p in enumerate(src):
+            target, pfile, pptr = cx.deref(p, file, join_pointer(sptr, i))
+            if not isinstance(target, dict) or not isinstance(target.get("name"), str) or target.get("in") not in ("path", "query", "header", "cookie"):
+                if target is not None:
+                    cx.diags.warning("bad-parameter", "a parameter needs a string `name` and `in` of path, query, header or cookie", hint="fix or remove this parameter", file=pfile, pointer=pptr)
+                continue
+            merged[(target["name"], target["in"])] = (target, pfile, pptr)
+    template = re.findall(r"{([^}/]+)}", path)
+    out: list[ir.Parameter] = []
+    for name in template:
+        if (name, "path") not in merged:
+            cx.diags.warning(
+                "undeclared-path-param",
+                f"path parameter {{{name}}} of {path} is not declared; treating it as a required string",
+                hint=f"add a parameter with name: {name}, in: path, required: true",
+                file=file,
+                pointer=optr,
+            )
+            merged[(name, "path")] = ({"name": name, "in": "path", "required": True, "schema": {"type": "string"}}, file, optr)
+    for (name, loc), (p, pfile, pptr) in merged.items():
+        if loc == "path" and name not in template:
+            cx.diags.warning("unused-path-param", f"path parameter {name!r} is not in the path {path}", hint="remove it or add it to the path", file=pfile, pointer=pptr)
+            continue
+        if not cx.wire_name_ok(name, loc, "parameter", pfile, pptr + "/name"):
+            continue
+        schema = p.get("schema")
+        sptr = pptr + "/schema"
+        if schema is None and isinstance(p.get("content"), dict) and p["content"]:
+            ct = next(iter(p["content"]))
+            schema = p["content"][ct].get("schema") if isinstance(p["content"][ct], dict) else None
+            sptr = join_pointer(pptr, "content", ct, "schema")
+        t = cx.schema(schema, At(pfile, sptr, pascal(name, "Param"))) if schema is not None else ir.TypeExpr("string", pointer=cx.where(pfile, pptr))
+        target = cx.deref(schema, pfile, sptr)[0] if isinstance(schema, dict) else None
+        target = target if isinstance(target, dict) else {}
+        dep = deprecation_of(p)
+        cx.note_deprecated("parameter", name, pfile, pptr, dep)
+        out.append(
+            ir.Parameter(
+                name=name,
+                location=loc,  # type: ignore[arg-type]
+                type=t,
+                required=loc == "path" or p.get("required") is True,
+                description=text_of(p.get("description")) or text_of(target.get("description")),
+                default=target.get("default"),
+                has_default="default" in target,
+                deprecated=dep,
+                style=p.get("style") if isinstance(p.get("style"), str) else None,
+                explode=p.get("explode") if isinstance(p.get("explode"), bool) else None,
+                examples=examples_of(p) or examples_of(target),
+                pointer=cx.where(pfile, pptr),
+            )
+        )
+    order = {n: i for i, n in enumerate(template)}
+    out.sort(key=lambda p: (0, order[p.name]) if p.location == "path" else (1, 0))
+    return out
+
+
+def operation(cx: Context, op_id: str, method: str, path: str, op: dict[str, Any], item: dict[str, Any], file: str, optr: str, iptr: str) -> ir.Operation:
+    base = pascal(op_id, "Operation")
+    params = parameters(cx, op, item, path, file, optr, iptr)
+    body: ir.Body | None = None
+    rb = op.get("requestBody")
+    if rb is not None:
+        rb, bfile, bptr = cx.deref(rb, file, optr + "/requestBody")
+        if isinstance(rb, dict):
+            body = media.body(cx, rb, bfile, bptr, base)
+    responses: list[ir.Response] = []
+    sse_schemas: list[At | None] = []  # per response: its event-stream schema beside JSON
+    raw_responses = op.get("responses")
+    if not isinstance(raw_responses, dict) or not raw_responses:
+        cx.diags.warning(
+            "no-responses",
+            f"{method.upper()} {path} declares no responses; its result is typed as any",
+            hint="add at least one response, e.g. '200': {description: OK}",
+            file=file,
+            pointer=optr + ("/responses" if "responses" in op else ""),
+        )
+    else:
+        for status, resp in raw_responses.items():
+            rptr = join_pointer(optr, "responses", status)
+            resp, rfile, rptr2 = cx.deref(resp, file, rptr)
+            if isinstance(resp, dict):
+                response, sse_at = media.response(cx, str(status), resp, rfile, rptr2, base)
+                responses.append(response)
+                sse_schemas.append(sse_at)
+    dep = deprecation_of(op)
+    cx.note_deprecated("operation", op_id, file, optr, dep)
+    body_model = None
+    if body is not None and body.type.kind == "model" and not body.type.nullable and body.encoding in ("json", "multipart", "form"):
+        body_model = body.type.ref
+    streaming, stream_param, stream_type = media.streaming(cx, body_model, responses, sse_schemas)
+    sec = op.get("security")
+    security = None
+    if isinstance(sec, list):
+        security = tuple(tuple(str(k) for k in req) for req in sec if isinstance(req, dict))
+    tags = tuple(str(t) for t in op.get("tags", []) if isinstance(t, (str, int))) if isinstance(op.get("tags"), list) else ()
+    operation = ir.Operation(
+        id=op_id,
+        method=method,
+        path=path,
+        resource=(),
+        py_name="",
+        summary=text_of(op.get("summary")),
+        description=text_of(op.get("description")),
+        tags=tags,
+        deprecated=dep,
+        parameters=tuple(params),
+        body=body,
+        body_model=body_model,
+        responses=tuple(responses),
+        streaming=streaming,
+        stream_param=stream_param,
+        stream_type=stream_type,
+        security=security,
+        pointer=cx.where(file, optr),
+        # `/responses?beta=true`: the key's own query is sent with every call
+        fixed_query=tuple(parse_qsl(path.partition("?")[2], keep_blank_values=True)),
+    )
+    return replace(operation, arguments=resources.arguments(cx, operation), pagination=resources.pagination(cx, operation))
+

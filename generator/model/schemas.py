@@ -1,0 +1,96 @@
+"""Schemas: the dispatch from a schema's keywords to a type (primitives, arrays, literals, enums;
+objects and unions go to their own modules), and `nullable` in its 3.0 and 3.1 forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import enums, ir, objects, unions
+from .context import At, Context
+from .keywords import constraints_of, required_alternatives
+
+
+_PRIMITIVES = {"string", "integer", "number", "boolean", "null", "object", "array"}
+
+
+def convert(cx: Context, node: dict[str, Any], at: At) -> ir.TypeExpr:
+    where = cx.where(at.file, at.pointer)
+    nullable = node.get("nullable") is True
+    raw_type = node.get("type")
+    types: list[str] = []
+    if isinstance(raw_type, str):
+        types = [raw_type]
+    elif isinstance(raw_type, list):
+        types = [t for t in raw_type if isinstance(t, str)]
+    elif raw_type is not None:
+        cx.diags.warning("bad-type", f"`type` must be a string or a list, not {type(raw_type).__name__}", hint="write type: string (or another JSON Schema type)", file=at.file, pointer=at.pointer + "/type")
+    unknown = [t for t in types if t not in _PRIMITIVES]
+    if unknown:
+        cx.diags.warning(
+            "unknown-type",
+            f"unknown type {unknown[0]!r}",
+            hint="use one of string, integer, number, boolean, object, array, null",
+            file=at.file,
+            pointer=at.pointer + "/type",
+        )
+        types = [t for t in types if t in _PRIMITIVES]
+        if not types:
+            return cx.degrade(at, f"unknown type {unknown[0]!r}")
+    if "null" in types:
+        nullable = True
+        types = [t for t in types if t != "null"]
+        if not types and not any(k in node for k in ("oneOf", "anyOf", "allOf", "enum", "const", "properties")):
+            return ir.TypeExpr("null", pointer=where, nullable=True)
+
+    if "allOf" in node:
+        return objects.all_of(cx, node, at, nullable)
+    for kw in ("oneOf", "anyOf"):
+        if kw in node and isinstance(node[kw], list):
+            if required_alternatives(node, kw) is not None:
+                return objects.object_type(cx, node, at, nullable)  # an object whose union only says which fields are required
+            return unions.union(cx, node, kw, at, nullable)
+
+    if "const" in node:
+        return ir.TypeExpr("literal", values=(node["const"],), nullable=nullable, pointer=where)
+    if "enum" in node and isinstance(node["enum"], list):
+        values = list(node["enum"])
+        if None in values:
+            nullable = True
+            values = [v for v in values if v is not None]
+        if not values:
+            return ir.TypeExpr("null", nullable=True, pointer=where)
+        if len(values) == 1:
+            return ir.TypeExpr("literal", values=(values[0],), nullable=nullable, pointer=where)
+        return enums.enum_type(cx, node, values, at, nullable, is_open=False)
+
+    if len(types) > 1:
+        variants = tuple(convert(cx, {**node, "type": t, "nullable": False}, At(at.file, at.pointer, at.hint)) for t in types)
+        return ir.TypeExpr("union", variants=variants, nullable=nullable, pointer=where)
+    kind = types[0] if types else None
+    if kind is None:
+        if any(k in node for k in ("properties", "additionalProperties", "patternProperties", "required")):
+            kind = "object"
+        elif any(k in node for k in ("items", "prefixItems")):
+            kind = "array"
+        elif any(k in node for k in ("minLength", "maxLength", "pattern")):
+            kind = "string"
+        elif any(k in node for k in ("minimum", "maximum", "multipleOf", "exclusiveMinimum", "exclusiveMaximum")):
+            kind = "number"
+    cons = constraints_of(node, cx.version)
+    fmt = node.get("format") if isinstance(node.get("format"), str) else None
+    if kind == "object":
+        return objects.object_type(cx, node, at, nullable)
+    if kind == "array":
+        items = node.get("items")
+        if items is None and "prefixItems" in node:
+            item = cx.degrade(At(at.file, at.pointer + "/prefixItems", at.hint), "tuple (prefixItems) typed as a list of any")
+        elif isinstance(items, list):  # draft-4 tuple form
+            item = cx.degrade(At(at.file, at.pointer + "/items", at.hint), "tuple (items as a list) typed as a list of any")
+        else:
+            item = cx.schema(items, At(at.file, at.pointer + "/items", at.hint + "Item"))
+        return ir.TypeExpr("array", item=item, nullable=nullable, constraints=cons, pointer=where)
+    if kind == "string" and fmt in ("binary",):
+        return ir.TypeExpr("binary", nullable=nullable, format=fmt, pointer=where)
+    if kind in ("string", "integer", "number", "boolean"):
+        return ir.TypeExpr(kind, nullable=nullable, format=fmt, constraints=cons, pointer=where)  # type: ignore[arg-type]
+    return ir.TypeExpr("any", nullable=nullable, pointer=where)

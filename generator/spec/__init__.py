@@ -1,0 +1,1 @@
+"""Stage 1, the spec: read it (YAML or JSON, `$ref`s across files, parse caches) and validate it."""
