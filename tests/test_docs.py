@@ -33,7 +33,7 @@ def load_api(spec: Path) -> Any:
 
 def render_spec(spec: Path, target: str = "test-target") -> dict[str, str]:
     """Docs and tools files for a spec, rendered in process."""
-    from specgen.artifacts.docs import pages as docs
+    from specgen.artifacts import docs
     from specgen.artifacts import tools
     from specgen.output.render import RenderContext
 
@@ -399,7 +399,7 @@ def api_2026() -> Any:
 
 
 def test_docs_and_tools_for_the_2026_corpus_spec_are_fast_and_well_formed() -> None:
-    from specgen.artifacts.docs import pages as docs
+    from specgen.artifacts import docs
     from specgen.artifacts import tools
     from specgen.output.render import RenderContext
 

@@ -18,7 +18,10 @@ import re
 from typing import Any
 
 from ..model import ir
-from .docs.pages import Docs, Row, cell, code
+from .docs.markdown import cell, code
+from .docs.pages import params
+from .docs.site import Site
+from .docs.tables import Row
 from ..model.naming import snake
 from ..output.render import RenderContext, render_template
 
@@ -276,11 +279,11 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     names = tool_names(api, ctx.target)
     builder = SchemaBuilder(api)
     tools = [tool_for(api, op, names[op.id], builder) for op in api.operations]
-    docs = Docs(api, ctx)
+    site = Site(api, ctx)
     entries = []
     for op, tool in zip(api.operations, tools):
         fn = tool["function"]
-        rows: list[Row] = [r for r in docs.params(op, "tools") if not r.path.endswith("(header)") and not r.path.endswith("(cookie)")]
+        rows: list[Row] = [r for r in params(site, op, "tools") if not r.path.endswith("(header)") and not r.path.endswith("(cookie)")]
         entries.append(
             {
                 "name": code(fn["name"]),
@@ -288,7 +291,7 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
                 "description": cell(fn["description"], 600) or "—",
                 "summary": cell(fn["description"], 300) or "—",
                 "call": code(f"{op.method.upper()} {op.path}"),
-                "doc": f"../docs/{docs.op_files[op.id]}",
+                "doc": f"../docs/{site.op_files[op.id]}",
                 "rows": rows,
             }
         )
