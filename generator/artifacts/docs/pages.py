@@ -1151,7 +1151,7 @@ def fixture_examples(api: ir.Api) -> dict[str, dict[str, Any]]:
     (requests of operations with parameters wrapped as {"path", "query", "header", "body"}).
     Without it (or if it fails) docs fall back to spec examples and a synthesized one."""
     try:
-        from ..fixtures import synth as fixtures
+        from .. import fixtures
 
         fn = getattr(fixtures, "examples", None)
         got = fn(api) if callable(fn) else {}
