@@ -21,7 +21,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 from support import SEED_SPECS, corpus, normalize_dict, openapi
 
-from specgen.artifacts.fixtures import synth as fixtures
+from specgen.artifacts import fixtures
 
 from specgen.model import ir
 from specgen.diagnostics import Diagnostics

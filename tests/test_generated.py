@@ -13,7 +13,7 @@ from typing import Any
 
 from support import SEED_SPECS, corpus, run_specgen
 
-from specgen.artifacts.fixtures import synth as fixtures
+from specgen.artifacts import fixtures
 
 from specgen.artifacts import testgen
 from specgen.diagnostics import Diagnostics

@@ -103,7 +103,7 @@ def test_stream_true_streams_the_sse_fixture(server: MockServer) -> None:
 
 
 def test_fixtures_dir_is_served(tmp_path: Path) -> None:
-    from specgen.artifacts.fixtures.synth import all_fixtures, fixture_stems
+    from specgen.artifacts.fixtures import all_fixtures, fixture_stems
 
     with MockServer(SPEC_2025) as s:
         assert s.app is not None

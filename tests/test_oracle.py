@@ -23,7 +23,7 @@ import pytest
 from pydantic import ValidationError
 from support import ROOT, SEED_SPECS
 
-from specgen.artifacts.fixtures import synth as fixtures
+from specgen.artifacts import fixtures
 
 from specgen.model import ir
 from specgen.diagnostics import Diagnostics

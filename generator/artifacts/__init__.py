@@ -17,8 +17,7 @@ Renderer = Callable[[ir.Api, RenderContext], dict[str, str]]
 def renderers() -> list[tuple[Renderer, bool]]:
     """Every artifact's renderer in output order (client, docs, tools, fixtures, tests), and
     whether it renders in a forked child beside the rest (the heaviest one does)."""
-    from . import docs, testgen, tools
+    from . import docs, fixtures, testgen, tools
     from .client import views as client
-    from .fixtures import synth as fixtures
 
     return [(client.render, False), (docs.render, True), (tools.render, False), (fixtures.render, False), (testgen.render, False)]

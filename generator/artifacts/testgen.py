@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import ir
-from .fixtures.synth import all_fixtures
+from .fixtures import all_fixtures
 from ..model.naming import Namer, file_stem
 from ..output.render import RenderContext, render_template
 

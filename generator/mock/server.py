@@ -206,7 +206,7 @@ class MockApp:
         # and a template's own query string makes it more specific (/responses?beta=true)
         self.routes = sorted(routes, key=lambda r: (-r.literal_segments, len(r.names), -len(r.fixed_query)))
         self.bases = _base_paths(self.api)
-        from ..artifacts.fixtures.synth import fixture_stems
+        from ..artifacts.fixtures import fixture_stems
 
         self.stems = fixture_stems(self.api)
         self._param_where = {op.id: {p.name: param_schema_where(self.docs, p) for p in op.parameters} for op in self.api.operations}
@@ -253,7 +253,7 @@ class MockApp:
             p = self.fixtures_dir / self.stems[op.id] / f"response.{ok.status}.json"
             if p.is_file():
                 return status, json.loads(p.read_text(encoding="utf-8")), True
-        from ..artifacts.fixtures.synth import operation_fixtures
+        from ..artifacts.fixtures import operation_fixtures
 
         fx = operation_fixtures(self.api, op, self.stems[op.id])
         return status, fx.responses.get(ok.status), ok.status in fx.responses
@@ -263,7 +263,7 @@ class MockApp:
             p = self.fixtures_dir / self.stems[op.id] / "stream.sse"
             if p.is_file():
                 return p.read_text(encoding="utf-8")
-        from ..artifacts.fixtures.synth import operation_fixtures
+        from ..artifacts.fixtures import operation_fixtures
 
         return operation_fixtures(self.api, op, self.stems[op.id]).stream or "data: [DONE]\n\n"
 

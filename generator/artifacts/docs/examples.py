@@ -173,18 +173,16 @@ class Example:
 
 
 def fixture_examples(api: ir.Api) -> dict[str, dict[str, Any]]:
-    """Example payloads per operation id from the fixtures artifact, when it offers them:
-    `generator.fixtures.examples(api) -> {op id: {"request", "minimal", "response", "stream"}}`
-    (requests of operations with parameters wrapped as {"path", "query", "header", "body"}).
-    Without it (or if it fails) docs fall back to spec examples and a synthesized one."""
-    try:
-        from ..fixtures import synth as fixtures
+    """Example payloads per operation id from the fixtures artifact:
+    `{op id: {"request", "minimal", "response", "stream"}}` (requests of operations with
+    parameters wrapped as {"path", "query", "header", "body"}). If building them fails, docs
+    fall back to spec examples and a synthesized one."""
+    from .. import fixtures  # imported outside the guard: a broken import must fail loudly
 
-        fn = getattr(fixtures, "examples", None)
-        got = fn(api) if callable(fn) else {}
+    try:
+        return fixtures.examples(api)
     except Exception:  # docs must not fail because an example could not be built
         return {}
-    return got if isinstance(got, dict) else {}
 
 
 def _split_request(op: ir.Operation, req: Any) -> tuple[dict[str, Any], Any]:
