@@ -50,7 +50,7 @@ def main() -> int:
             return 1
 
     from specgen.diagnostics import Diagnostics
-    from specgen.diff.compare import compare, render_json, render_markdown, render_text
+    from specgen.diff import compare, render_json, render_markdown, render_text
     from specgen.spec.load import load
     from specgen.model.normalize import normalize
 

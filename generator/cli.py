@@ -205,9 +205,9 @@ def _regenerate_diffs(project: Any, quiet: bool) -> None:
     """The configured diff reports under generated/diffs/ (see issue 6); none until configured."""
     if not project.diffs:
         return
-    from .diff import compare as diffmod
+    from .diff import write_reports
 
-    diffmod.write_reports(project, quiet=quiet)
+    write_reports(project, quiet=quiet)
 
 
 def _select(targets: Sequence[Any], names: Sequence[str]) -> list[Any]:
@@ -242,9 +242,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         finally:
             _end_progress(opts.progress)
     if not args.targets and project.diffs:
-        from .diff import compare as diffmod
+        from .diff import check_reports
 
-        results.update(diffmod.check_reports(project))
+        results.update(check_reports(project))
     return _report_check(results, args.quiet)
 
 
@@ -300,9 +300,9 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .diff import compare as diffmod
+    from .diff import run as run_diff
 
-    return int(diffmod.run(args))
+    return int(run_diff(args))
 
 
 def cmd_mock(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ import yaml
 from support import ROOT, SEED_SPECS, corpus, openapi, run_specgen, write_spec
 
 from specgen.config import load_project
-from specgen.diff.compare import Report, check_reports, compare, diff_specs, load_api, render_markdown, write_reports
+from specgen.diff import Report, check_reports, compare, diff_specs, load_api, render_markdown, write_reports
 from specgen.diff.rules import RULES
 
 

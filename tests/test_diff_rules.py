@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from support import normalize_dict, openapi
 
-from specgen.diff.compare import Report, compare
+from specgen.diff import Report, compare
 from specgen.diff.rules import RULE_MAP, RULES
 
 
