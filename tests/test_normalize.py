@@ -359,3 +359,32 @@ def test_fixed_query_variants_do_not_take_the_plain_method_name(tmp_path: Path) 
     paths = {"/responses": {"post": {"operationId": "createResponse", "responses": ok}}, "/responses?beta=true": {"post": {"operationId": "Beta_createResponse", "responses": ok}}}
     calls = {op.id: op.call for op in normalize_dict(tmp_path, openapi(paths)).operations}
     assert calls == {"createResponse": "client.responses.create", "Beta_createResponse": "client.responses.beta_create_response"}
+
+
+def test_nullable_union_and_allof_wrappers_keep_the_inner_schemas_documentation(tmp_path: Path) -> None:
+    temperature = {"anyOf": [{"type": "number", "description": "Sampling temperature.", "default": 1, "example": 0.2, "title": "Temp"}, {"type": "null"}]}
+    schemas = {
+        "Level": {"type": "string", "enum": ["low", "high"], "description": "How much.", "default": "low"},
+        "Req": {
+            "type": "object",
+            "properties": {
+                "temperature": temperature,
+                "level": {"anyOf": [{"$ref": "#/components/schemas/Level"}, {"type": "null"}]},
+                "wrapped": {"allOf": [{"$ref": "#/components/schemas/Level"}, {"description": "Wrapped here.", "deprecated": True}]},
+                "old": {"oneOf": [{"type": "string", "deprecated": True, "description": "Deprecated in favor of `new`."}, {"type": "null"}]},
+                "outer": {"description": "Outer wins.", "anyOf": [{"type": "integer", "description": "inner", "default": 3}, {"type": "null"}]},
+            },
+        },
+    }
+    api = normalize_dict(tmp_path, openapi(_post({"$ref": "#/components/schemas/Req"}), schemas))
+    f = api.model("Req").field_map
+    assert (f["temperature"].description, f["temperature"].default, f["temperature"].has_default) == ("Sampling temperature.", 1, True)
+    assert f["temperature"].examples == (0.2,) and f["temperature"].title == "Temp" and f["temperature"].type.nullable
+    # through a `$ref`: the referenced schema's description and default, not its deprecation or title
+    assert (f["level"].description, f["level"].default) == ("How much.", "low")
+    assert f["wrapped"].description == "Wrapped here." and f["wrapped"].default == "low" and f["wrapped"].deprecated is not None
+    assert f["old"].deprecated is not None and f["old"].deprecated.replacement == "new"
+    assert (f["outer"].description, f["outer"].default) == ("Outer wins.", 3)
+    # the arguments of the generated method carry them too (docstrings, tools)
+    args = {a.wire_name: a for a in api.operations[0].arguments}
+    assert args["temperature"].description == "Sampling temperature." and args["temperature"].default == 1

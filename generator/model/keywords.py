@@ -210,3 +210,31 @@ def deprecation_in_parts(site: dict[str, Any], description: str) -> ir.Deprecati
                     return ir.Deprecation(parse_replacement(description), description.strip().splitlines()[0] if description.strip() else "")
     return None
 
+
+
+# what documents a schema rather than shapes it: kept from a wrapper's inner schema when the
+# wrapper itself doesn't say (`anyOf: [{type: number, description, default: 1}, {type: "null"}]`)
+DOC_KEYS = ("description", "title", "default", "example", "examples", "deprecated", "readOnly", "writeOnly")
+_ANNOTATION_ONLY = frozenset(DOC_KEYS) | {"nullable", "$comment"}
+
+
+def wrapped_parts(node: dict[str, Any], resolve: Any) -> tuple[Any | None, list[dict[str, Any]]]:
+    """The one schema a wrapper stands for, and the annotation-only parts beside it.
+
+    A wrapper is a nullable union with one non-null branch (`anyOf: [X, {type: null}]`, also
+    `oneOf`) or an `allOf` with one part that has a shape (the others only annotate it).
+    `resolve(part)` follows a part's `$ref` (to tell a null branch). (None, []) otherwise."""
+    for kw in ("anyOf", "oneOf"):
+        parts = node.get(kw)
+        if isinstance(parts, list) and parts:
+            live = [p for p in parts if not is_null_schema(p) and not is_null_schema(resolve(p))]
+            if len(live) == 1:
+                return live[0], []
+            return None, []
+    parts = node.get("allOf")
+    if isinstance(parts, list) and parts:
+        notes = [p for p in parts if isinstance(p, dict) and "$ref" not in p and set(p) <= _ANNOTATION_ONLY]
+        shaped = [p for p in parts if not any(p is n for n in notes)]
+        if len(shaped) == 1:
+            return shaped[0], notes
+    return None, []

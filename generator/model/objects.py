@@ -10,7 +10,7 @@ from typing import Any
 from ..diagnostics import join_pointer
 from . import ir
 from .context import At, Context, ModelDraft
-from .keywords import deprecation_of, text_of, examples_of, constraints_of, field_py_name, required_alternatives, deprecation_in_parts
+from .keywords import DOC_KEYS, deprecation_of, text_of, examples_of, constraints_of, field_py_name, required_alternatives, wrapped_parts, deprecation_in_parts
 from .naming import MODEL_RESERVED, PY_RESERVED, Namer, pascal
 
 
@@ -136,30 +136,52 @@ def object_type(cx: Context, node: dict[str, Any], at: At, nullable: bool) -> ir
     return ref.with_nullable(nullable) if nullable else ref
 
 
+def documentation(cx: Context, site: Any, file: str, pointer: str) -> dict[str, Any]:
+    """The documentation keywords of a property's schema (DOC_KEYS): its own first, then those
+    of the schema it wraps, through `$ref`s, nullable unions and `allOf` wrappers, the nearer
+    one winning. Past a `$ref`, `deprecated` and `title` belong to the referenced schema, not
+    to the property, and are not taken."""
+    out: dict[str, Any] = {}
+    node, crossed = site, False
+    for _ in range(32):  # a bound: wrappers of wrappers are rare, cycles are possible
+        if not isinstance(node, dict):
+            break
+        inner, notes = (None, []) if "$ref" in node else wrapped_parts(node, lambda p: cx.deref(p, file, pointer)[0])
+        for src in [node, *notes]:
+            for k in DOC_KEYS:
+                if k in src and k not in out and not (crossed and k in ("deprecated", "title")):
+                    if k in ("example", "examples") and ("example" in out or "examples" in out):
+                        continue
+                    out[k] = src[k]
+        if "$ref" in node:
+            node, file, pointer = cx.deref(node, file, pointer)
+            crossed = True
+        elif inner is not None:
+            node = inner
+        else:
+            break
+    return out
+
+
 def field(cx: Context, pname: str, sub: Any, pfile: str, pptr: str, model: str, required: bool, fnames: Namer) -> ir.Field:
-    site = sub if isinstance(sub, dict) else {}
-    target, _, _ = cx.deref(site, pfile, pptr) if "$ref" in site else (site, pfile, pptr)
-    target = target if isinstance(target, dict) else {}
-    description = text_of(site.get("description")) or text_of(target.get("description"))
-    dep = deprecation_of(site, description) or deprecation_in_parts(site, description)
+    doc = documentation(cx, sub, pfile, pptr)
+    description = text_of(doc.get("description"))
+    dep = deprecation_of(doc, description) or (deprecation_in_parts(sub, description) if isinstance(sub, dict) else None)
     # noted before the schema is converted: an inline schema's deprecation is the property's
     cx.note_deprecated("property", pname, pfile, pptr, dep)
     t = cx.schema(sub, At(pfile, pptr, model + pascal(pname, "Field")))
-    has_default = "default" in site or "default" in target
-    default = site.get("default", target.get("default"))
     return ir.Field(
         name=pname,
         py_name=fnames.claim(field_py_name(pname)),
         type=t,
         required=required,
         description=description,
-        title=text_of(site.get("title")) or None,
-        default=default,
-        has_default=has_default,
+        title=text_of(doc.get("title")) or None,
+        default=doc.get("default"),
+        has_default="default" in doc,
         deprecated=dep,
-        read_only=site.get("readOnly") is True or target.get("readOnly") is True,
-        write_only=site.get("writeOnly") is True or target.get("writeOnly") is True,
-        examples=examples_of(site) or examples_of(target),
+        read_only=doc.get("readOnly") is True,
+        write_only=doc.get("writeOnly") is True,
+        examples=examples_of(doc),
         pointer=cx.where(pfile, pptr),
     )
-

@@ -121,7 +121,7 @@ def operation_page(site: Site, op: ir.Operation, examples: dict[str, Any]) -> st
 
 def model_page(site: Site, m: ir.Model, used: list[str]) -> str:
     here = "models"
-    page = Page(MODEL_DEPTH, sections=False)
+    page = Page(MODEL_DEPTH, sections=False, home=True)
     rows: list[Row] = []
     mode: Mode = "response" if m.used_in_response and not m.used_in_request else "request"
     flatten(site, ir.TypeExpr("model", ref=m.name), "", 0, (), mode, page, here, rows)

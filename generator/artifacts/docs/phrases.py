@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Iterable
 
 from ...model import ir
-from .markdown import cell, code, literal, num
+from .markdown import DESC_LIMIT, cell, code, literal, num
 from .site import Site
 
 INLINE_ENUM = 6  # enums with at most this many values are spelled out in the type
-LIST_VALUES = 40  # possible values listed in a description before "and N more"
+LIST_VALUES = 200  # possible values listed in a description cell; the enum's page lists every one
 PHRASE_DEPTH = 3  # nesting of type phrases before only a link is given
 
 
@@ -108,8 +108,9 @@ def union_phrase(site: Site, u: ir.Union, here: str, level: int = 0) -> str:
 # --------------------------------------------------------------------------- descriptions
 
 
-def values_note(site: Site, t: ir.TypeExpr) -> str:
-    """`Possible values: ...` for enums too long to spell out in the type."""
+def values_note(site: Site, t: ir.TypeExpr, here: str) -> str:
+    """The possible values of an enum too long to spell out in the type, as a collapsible list
+    (`<details>`: GitHub renders it closed inside a table cell, so long lists keep rows short)."""
     inner = unwrap(t)
     if inner.kind != "enum" or inner.ref not in site.api.enum_map:
         return ""
@@ -117,9 +118,9 @@ def values_note(site: Site, t: ir.TypeExpr) -> str:
     if len(e.values) <= INLINE_ENUM:
         return ""
     shown = ", ".join(literal(v) for v in e.values[:LIST_VALUES])
-    more = f", … and {len(e.values) - LIST_VALUES} more" if len(e.values) > LIST_VALUES else ""
-    head = "Known values (any string accepted)" if e.open else "Possible values"
-    return f"{head}: {shown}{more}."
+    more = f", … and {len(e.values) - LIST_VALUES} more on the {site.link(e.name, here)} page" if len(e.values) > LIST_VALUES else ""
+    head = f"Known values ({len(e.values)}; any other string is accepted too)" if e.open else f"Possible values ({len(e.values)})"
+    return f"<details><summary>{head}</summary>{shown}{more}.</details>"
 
 
 def describe(
@@ -128,19 +129,23 @@ def describe(
     t: ir.TypeExpr,
     deprecated: ir.Deprecation | None,
     extra: Iterable[str] = (),
+    here: str = "",
+    limit: int | None = DESC_LIMIT,
 ) -> str:
-    """A description cell: deprecation first, the text folded, then values and constraints."""
+    """A description cell: deprecation first, the text (whole up to `limit`), then values and
+    constraints."""
     parts: list[str] = []
     if deprecated is None:
         deprecated = deprecated_ref(site, t)
     if deprecated is not None:
         parts.append(deprecation(deprecated))
-        msg = deprecated.message.strip()
-        if msg.endswith(".") and description.strip().startswith(msg):
-            description = description.strip()[len(msg):]
+        # the text stays whole (its first line may say more than the note); only a bare
+        # "Deprecated." that the note repeats is dropped
+        if description.strip().lower() in ("deprecated", "deprecated."):
+            description = ""
     if description:
-        parts.append(cell(description))
-    note = values_note(site, t)
+        parts.append(cell(description, limit))
+    note = values_note(site, t, here)
     if note:
         parts.append(note)
     pattern = unwrap(t).constraints.pattern

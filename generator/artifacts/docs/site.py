@@ -22,7 +22,7 @@ class Site:
         self.ctx = ctx
         # memos of `phrases.phrase` and of field descriptions, keyed by the IR object's id
         self.phrases: dict[tuple[int, str, bool], str] = {}
-        self.field_desc: dict[tuple[int, str], str] = {}
+        self.field_desc: dict[tuple[int, str, bool], str] = {}
         self.op_files: dict[str, str] = {}
         names = Namer(sep="_")
         for op in api.operations:

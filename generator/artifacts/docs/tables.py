@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ...model import ir
-from .markdown import cell, code, literal, slug
+from .markdown import DESC_LIMIT, cell, code, literal, slug
 from .phrases import deprecation, describe, phrase, unwrap
 from .site import Site
 
@@ -82,9 +82,10 @@ class _Pending:
 class Page:
     """Budgets and anchors of one page being flattened."""
 
-    def __init__(self, max_depth: int, sections: bool):
+    def __init__(self, max_depth: int, sections: bool, home: bool = False):
         self.max_depth = max_depth
         self.allow_sections = sections
+        self.home = home  # a model's own page: its top-level rows are its fields' homes
         self.rows = 0
         self.sections = 0
         self.cut = False
@@ -165,7 +166,7 @@ def flatten(
             sec = _section_for(site, child_union, upath, depth + 1, stack, page)
             if sec is not None:
                 extra.append(f"See [variants of {code(upath)}](#{_PH}{sec}{_PH}).")
-        rows.append(row(site, f, fpath, mode, here, extra))
+        rows.append(row(site, f, fpath, mode, here, extra, home=page.home and depth == 0))
         page.rows += 1
         if sub is not None and sub.fields and sub.name not in stack and depth + 1 < page.max_depth:
             flatten(site, f.type, fpath, depth + 1, stack + (model.name,), mode, page, here, rows)
@@ -177,11 +178,12 @@ def flatten(
         page.rows += 1
 
 
-def row(site: Site, f: ir.Field, path: str, mode: Mode, here: str, extra: list[str]) -> Row:
-    key = (id(f), here)
+def row(site: Site, f: ir.Field, path: str, mode: Mode, here: str, extra: list[str], home: bool = False) -> Row:
+    """A field's row; on its `home` (the top level of its model's page) the description is whole."""
+    key = (id(f), here, home)
     desc = site.field_desc.get(key)
     if desc is None:
-        desc = describe(site, f.description, f.type, f.deprecated)
+        desc = describe(site, f.description, f.type, f.deprecated, here=here, limit=None if home else DESC_LIMIT)
         site.field_desc[key] = desc
     if extra:
         desc = (desc if desc != "—" else "") + (" " if desc != "—" else "") + " ".join(extra)
