@@ -283,7 +283,7 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     entries = []
     for op, tool in zip(api.operations, tools):
         fn = tool["function"]
-        rows: list[Row] = [r for r in params(site, op, "tools") if not r.path.endswith("(header)") and not r.path.endswith("(cookie)")]
+        rows: list[Row] = [r for r in params(site, op, "tools", with_body=True) if not r.path.endswith("(header)") and not r.path.endswith("(cookie)")]
         entries.append(
             {
                 "name": code(fn["name"]),

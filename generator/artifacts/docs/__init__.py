@@ -28,9 +28,10 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     """Files of this artifact, keyed by their path relative to OUT."""
     site = Site(api, ctx)
     examples = fixture_examples(api)
-    files: dict[str, str] = {"docs/README.md": index_page(site)}
+    files: dict[str, str] = {"docs/" + path: text for path, text in index_page(site).items()}
     for op in api.operations:
-        files["docs/" + site.op_files[op.id]] = operation_page(site, op, examples.get(op.id) or {})
+        for path, text in operation_page(site, op, examples.get(op.id) or {}).items():
+            files["docs/" + path] = text
     used = used_by(site)
     for m in api.models:
         files["docs/" + site.def_files[m.name]] = model_page(site, m, used.get(m.name, []))

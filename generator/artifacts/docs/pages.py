@@ -10,16 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from ...model import ir
-from ...output.render import render_template
+from ...model.naming import Namer
+from ...output.render import environment, render_template
 from .examples import examples_md
-from .markdown import block, cell, code, first_sentence, literal
+from .markdown import block, cell, code, first_sentence, literal, slug
 from .phrases import deprecation, describe, phrase
 from .site import Site
-from .tables import MODEL_DEPTH, OP_DEPTH, TABLE_ROWS, Mode, Page, Row, fields_of, flatten, link_sections, row, table, union_of
+from .tables import MODEL_DEPTH, OP_DEPTH, TABLE_ROWS, Mode, Page, Row, Section, Table, fields_of, flatten, link_sections, row, table, union_of
+
+PAGE_BYTES = 100_000  # an operation page past this moves its largest variant sections to pages of their own
 
 
-def params(site: Site, op: ir.Operation, here: str) -> list[Row]:
-    """An operation's parameters, then its body's top-level fields (or the body as one row)."""
+def params(site: Site, op: ir.Operation, here: str, with_body: bool = False) -> list[Row]:
+    """An operation's path, query, header and cookie parameters; `with_body` adds its body's
+    top-level fields (or the body as one row), as a tool catalog lists a tool's arguments.
+    An operation page gives the body its own table instead: one table per concern."""
     rows = []
     for p in op.parameters:
         default = literal(p.default) if p.has_default else "—"
@@ -29,32 +34,28 @@ def params(site: Site, op: ir.Operation, here: str) -> list[Row]:
                 phrase(site, p.type, here),
                 "Yes" if p.required else "No",
                 default,
-                describe(site, p.description, p.type, p.deprecated),
+                describe(site, p.description, p.type, p.deprecated, here=here),
             )
         )
     body = op.body
-    model = site.api.model_map.get(op.body_model or "") if body is not None else None
-    if body is not None and model is not None:
+    if body is None or not with_body:
+        return rows
+    model = site.api.model_map.get(op.body_model or "")
+    if model is not None:
         for f in model.fields:
-            if f.read_only:
-                continue
-            rows.append(row(site, f, f.name, "request", here, []))
-    elif body is not None:
-        rows.append(
-            Row(
-                "body",
-                phrase(site, body.type, here),
-                "Yes" if body.required else "No",
-                "—",
-                describe(site, body.description, body.type, None),
-            )
-        )
+            if not f.read_only:
+                rows.append(row(site, f, f.name, "request", here, []))
+    else:
+        rows.append(Row("body", phrase(site, body.type, here), "Yes" if body.required else "No", "—", describe(site, body.description, body.type, None, here=here)))
     return rows
 
 
-def operation_page(site: Site, op: ir.Operation, examples: dict[str, Any]) -> str:
+def operation_page(site: Site, op: ir.Operation, examples: dict[str, Any]) -> dict[str, str]:
+    """The operation's page, and the pages its longest variant sections moved to when the page
+    would pass PAGE_BYTES; keyed by path under docs/."""
     here = "operations"
     page = Page(OP_DEPTH, sections=True)
+    page.file = site.op_files[op.id].rpartition("/")[2]
     title = cell(op.summary or op.id, 200)
     facts = [code(f"{op.method.upper()} {op.path}"), code(op.call)]
     if op.streaming:
@@ -100,8 +101,7 @@ def operation_page(site: Site, op: ir.Operation, examples: dict[str, Any]) -> st
         )
         if op.stream_type is not None and fields_of(op.stream_type, site.api) is not None:
             stream_table = table(site, op.stream_type, "response", page, here, "Stream event fields", "")
-    text = render_template(
-        "docs/operation.md.j2",
+    values = dict(
         title=title,
         facts=" · ".join(facts),
         deprecation=deprecation(op.deprecated) if op.deprecated else "",
@@ -116,7 +116,52 @@ def operation_page(site: Site, op: ir.Operation, examples: dict[str, Any]) -> st
         notes=[cell(n) for n in op.notes],
         examples=examples_md(site, op, examples),
     )
-    return link_sections(text, page)
+    text = render_template("docs/operation.md.j2", **values)
+    tables = [t for t in (body_table, resp_table, stream_table) if t is not None]
+    moved = _move_sections(page, tables, len(text.encode()) - PAGE_BYTES)
+    folder = site.op_files[op.id].rpartition("/")[0]
+    files = {site.op_files[op.id]: link_sections(render_template("docs/operation.md.j2", **values) if moved else text, page)}
+    for t, sec in moved:
+        sub = render_template(
+            "docs/variants.md.j2",
+            title=f"{title}: {sec.heading[:1].lower()}{sec.heading[1:]}",
+            facts=values["facts"],
+            back=page.file,
+            s=sec,
+            response=t.response,
+        )
+        files[f"{folder}/{sec.file}"] = link_sections(sub, page, sec.file)
+    return files
+
+
+def _move_sections(page: Page, tables: list[Table], excess: int) -> list[tuple[Table, Section]]:
+    """Move the largest variant sections to pages of their own until the page is `excess`
+    bytes shorter; name their files and give every section its anchor on its new page."""
+    if excess <= 0:
+        return []
+    macro = environment().get_template("docs/_fields.md.j2").module.section  # type: ignore[attr-defined]
+    sized = sorted(((len(macro(s, t.response).encode()), i, t, s) for t in tables for i, s in enumerate(t.sections)), key=lambda x: (-x[0], x[1]))
+    names = Namer(sep="-")
+    stem = page.file.removesuffix(".md")
+    moved: list[tuple[Table, Section]] = []
+    for size, _, t, s in sized:
+        if excess <= 0:
+            break
+        s.file = f"{stem}.{names.claim(slug(s.plain)[:80] or 'variants')}.md"
+        s.anchor = slug(s.plain)  # the first section heading of its own page
+        t.moved.append(s)
+        moved.append((t, s))
+        excess -= size - 300  # the section leaves; a line linking to its page comes in
+    # anchors of the sections left behind, counted again without the moved ones
+    counts: dict[str, int] = {}
+    for t in tables:
+        for s in t.sections:
+            if not s.file:
+                base = slug(s.plain)
+                n = counts.get(base, 0)
+                counts[base] = n + 1
+                s.anchor = base if n == 0 else f"{base}-{n}"
+    return moved
 
 
 def model_page(site: Site, m: ir.Model, used: list[str]) -> str:
@@ -213,7 +258,8 @@ def used_by(site: Site) -> dict[str, list[str]]:
     return {k: list(dict.fromkeys(v)) for k, v in users.items()}
 
 
-def index_page(site: Site) -> str:
+def index_page(site: Site) -> dict[str, str]:
+    """docs/README.md, and the model index's own pages when it would pass PAGE_BYTES."""
     api, ctx = site.api, site.ctx
     groups: dict[str, list[Row]] = {}
     for op in api.operations:
@@ -228,15 +274,7 @@ def index_page(site: Site) -> str:
                 ("**Deprecated**" + (f": use {code(op.deprecated.replacement)}" if op.deprecated.replacement else "")) if op.deprecated else "",
             )
         )
-    defs: list[Row] = []
-    kinds = [(m.name, "object", m.description, m.deprecated) for m in api.models]
-    kinds += [(u.name, "union", u.description, u.deprecated) for u in api.unions]
-    kinds += [(e.name, "enum" + (" (open)" if e.open else ""), e.description, e.deprecated) for e in api.enums]
-    for name, kind, desc, dep in sorted(kinds, key=lambda k: (k[0].lower(), k[0])):
-        d = cell(first_sentence(desc)) or "—"
-        if dep is not None:
-            d = "**Deprecated.** " + (d if d != "—" else "")
-        defs.append(Row(site.link(name, ""), kind, "", "", d))
+    defs = _definition_rows(site, "")
     auth = []
     schemes = {s.name: s for s in api.security_schemes}
     for s in api.security_schemes:
@@ -250,8 +288,7 @@ def index_page(site: Site) -> str:
     deprecated = []
     for item in api.deprecated:
         deprecated.append(Row(code(item.name), item.kind, code(item.replacement) if item.replacement else "—", "", code(item.where, 120)))
-    return render_template(
-        "docs/index.md.j2",
+    values = dict(
         title=cell(api.title, 200),
         version=code(api.version),
         spec=code(ctx.spec_label),
@@ -263,8 +300,56 @@ def index_page(site: Site) -> str:
         groups=[(code(g), rows) for g, rows in groups.items()],
         deprecated=deprecated[:500],
         defs=defs,
+        def_pages=[],
         operations=len(api.operations),
     )
+    text = render_template("docs/index.md.j2", **values)
+    if len(text.encode()) <= PAGE_BYTES:
+        return {"README.md": text}
+    # past the budget, the model index moves to pages of its own, in alphabetical runs
+    files: dict[str, str] = {}
+    rows = _definition_rows(site, "model-index")
+    chunks: list[list[Row]] = [[]]
+    size = 0
+    for r in rows:
+        n = len(f"| {r.path} | {r.type} | {r.description} |".encode()) + 1
+        if chunks[-1] and size + n > PAGE_BYTES - 2000:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(r)
+        size += n
+    names = Namer(sep="-")
+    pages = []
+    for chunk in chunks:
+        first, last = _initial(chunk[0].path), _initial(chunk[-1].path)
+        label = first if first == last else f"{first}–{last}"
+        stem = names.claim(label.replace("–", "-").lower())
+        files[f"model-index/{stem}.md"] = render_template("docs/model_index.md.j2", title=cell(api.title, 200), label=label, rows=chunk)
+        pages.append((f"model-index/{stem}.md", label, len(chunk)))
+    values.update(defs=[], def_pages=pages)
+    files["README.md"] = render_template("docs/index.md.j2", **values)
+    return files
+
+
+def _definition_rows(site: Site, here: str) -> list[Row]:
+    """The model index: every model, union and enum by name, with its first sentence."""
+    api = site.api
+    defs: list[Row] = []
+    kinds = [(m.name, "object", m.description, m.deprecated) for m in api.models]
+    kinds += [(u.name, "union", u.description, u.deprecated) for u in api.unions]
+    kinds += [(e.name, "enum" + (" (open)" if e.open else ""), e.description, e.deprecated) for e in api.enums]
+    for name, kind, desc, dep in sorted(kinds, key=lambda k: (k[0].lower(), k[0])):
+        d = cell(first_sentence(desc)) or "—"
+        if dep is not None:
+            d = "**Deprecated.** " + (d if d != "—" else "")
+        defs.append(Row(site.link(name, here), kind, "", "", d))
+    return defs
+
+
+def _initial(link: str) -> str:
+    """The first letter of a definition's name in an index row (`[Name](...)`), upper case."""
+    name = link.lstrip("[`")
+    return name[:1].upper() if name[:1].isalnum() else "_"
 
 
 def _refs(t: ir.TypeExpr | None) -> list[str]:

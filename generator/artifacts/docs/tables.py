@@ -44,6 +44,7 @@ class Block:
 
     heading: str
     intro: str
+    plain: str = ""  # the heading as text, for its anchor
     rows: list[Row] = field(default_factory=list)
 
 
@@ -54,7 +55,9 @@ class Section:
     heading: str
     anchor: str
     intro: str
+    plain: str = ""  # the heading as text, for its anchor
     blocks: list[Block] = field(default_factory=list)
+    file: str = ""  # its own page (a file name beside the operation's), when moved off the page
 
 
 @dataclass
@@ -67,6 +70,7 @@ class Table:
     sections: list[Section]
     response: bool = False
     note: str = ""
+    moved: list[Section] = field(default_factory=list)  # sections on their own pages
 
 
 @dataclass
@@ -86,6 +90,7 @@ class Page:
         self.max_depth = max_depth
         self.allow_sections = sections
         self.home = home  # a model's own page: its top-level rows are its fields' homes
+        self.file = ""  # the page's file name, for links back to it from section pages
         self.rows = 0
         self.sections = 0
         self.cut = False
@@ -101,10 +106,20 @@ class Page:
         return base if n == 0 else f"{base}-{n}"
 
 
-def link_sections(text: str, page: Page) -> str:
-    """The page's text with each section placeholder replaced by that section's anchor."""
-    anchors = [p.section.anchor for p in page.queue]
-    return re.sub(f"{_PH}(\\d+){_PH}", lambda m: anchors[int(m.group(1))] if int(m.group(1)) < len(anchors) else "", text)
+def link_sections(text: str, page: Page, here_file: str = "") -> str:
+    """Text of the page file `here_file` ("" for the operation's own page) with each section
+    placeholder replaced by a link to that section: `#anchor` on the same page, else
+    `file#anchor` (every page of an operation sits in one folder)."""
+    sections = [p.section for p in page.queue]
+
+    def href(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        if n >= len(sections):
+            return ""
+        sec = sections[n]
+        return ("" if sec.file == here_file else sec.file or page.file) + "#" + sec.anchor
+
+    return re.sub(f"{_PH}(\\d+){_PH}", href, text)
 
 
 def table(site: Site, t: ir.TypeExpr, mode: Mode, page: Page, here: str, title: str, intro: str) -> Table:
@@ -165,7 +180,7 @@ def flatten(
             upath = descend(fpath, f.type)[0]
             sec = _section_for(site, child_union, upath, depth + 1, stack, page)
             if sec is not None:
-                extra.append(f"See [variants of {code(upath)}](#{_PH}{sec}{_PH}).")
+                extra.append(f"See [variants of {code(upath)}]({_PH}{sec}{_PH}).")
         rows.append(row(site, f, fpath, mode, here, extra, home=page.home and depth == 0))
         page.rows += 1
         if sub is not None and sub.fields and sub.name not in stack and depth + 1 < page.max_depth:
@@ -211,7 +226,7 @@ def _section_for(site: Site, u: ir.Union, path: str, depth: int, stack: tuple[st
     else:
         heading, plain = f"Variants of {shown}", f"Variants of {plain_path}"
     page.paths.add(path)
-    sec = Section(heading, page.anchor(plain), "")
+    sec = Section(heading, page.anchor(plain), "", plain)
     page.sections += 1
     page.queue.append(_Pending(u, path, depth, stack + (u.name,), sec, shown))
     page.seen[(u.name, path)] = len(page.queue) - 1
@@ -231,8 +246,8 @@ def _fill_section(site: Site, p: _Pending, mode: Mode, page: Page, here: str) ->
             scalars.append(phrase(site, v.type, here) + dep)
             continue
         plain = (f"{u.discriminator} = {v.tag}" if u.discriminator and v.tag is not None else str(v.name))
-        b = Block(f"{p.shown[:1].upper() + p.shown[1:]} with {label}", phrase(site, v.type, here) + "." + dep)
-        page.anchor(f"{path or 'root'} with {plain}")
+        b = Block(f"{p.shown[:1].upper() + p.shown[1:]} with {label}", phrase(site, v.type, here) + "." + dep, f"{path or 'root'} with {plain}")
+        page.anchor(b.plain)
         if model is not None:
             if model.name in p.stack:
                 b.intro += f" Recursive: see {site.link(model.name, here)}."
@@ -246,7 +261,7 @@ def _fill_section(site: Site, p: _Pending, mode: Mode, page: Page, here: str) ->
             vpath = descend(path, v.type)[0]
             n = _section_for(site, nested, vpath, p.depth + 1, p.stack, page)
             if n is not None:
-                b.intro += f" See [variants of {code(vpath)}](#{_PH}{n}{_PH})."
+                b.intro += f" See [variants of {code(vpath)}]({_PH}{n}{_PH})."
         sec.blocks.append(b)
     if scalars:
         sec.intro += " " + " \\| ".join(scalars) + (" or:" if sec.blocks else ".")
