@@ -89,6 +89,10 @@ def _shared_generation_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true", help="treat validation findings as errors")
     p.add_argument("--no-validate", action="store_true", help="skip openapi-spec-validator (specgen's own checks still run)")
     p.add_argument("--quiet", action="store_true", help="print only warnings and errors")
+    p.add_argument("--tools-profile", choices=("generic", "openai-strict", "anthropic"), default=None, help="shape of tools/tools.json: generic (default), openai-strict (strict mode schemas) or anthropic (input_schema)")
+    p.add_argument("--tools-include", action="append", default=None, metavar="SELECTOR", help="only these operations become tools and MCP tools: tag:NAME, path:GLOB (optionally 'path:POST /x/*') or op:GLOB; repeatable")
+    p.add_argument("--tools-exclude", action="append", default=None, metavar="SELECTOR", help="leave these operations out of tools and MCP tools (same selectors); repeatable")
+    p.add_argument("--mcp-mode", choices=("auto", "tools", "search"), default=None, help="the MCP server's default: one tool per operation, or search_operations + call_operation (auto: search past 64 tools)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -150,10 +154,21 @@ def _options(args: argparse.Namespace, **over: Any) -> Any:
         validate=not getattr(args, "no_validate", False),
         quiet=getattr(args, "quiet", False),
         progress=progress,
+        tools=_tools_args(args),
     )
     for k, v in over.items():
         setattr(opts, k, v)
     return opts
+
+
+def _tools_args(args: argparse.Namespace) -> dict[str, Any]:
+    """The tools/MCP options given on the command line (a target's config fills the rest)."""
+    out: dict[str, Any] = {}
+    for key in ("tools_profile", "tools_include", "tools_exclude", "mcp_mode"):
+        v = getattr(args, key, None)
+        if v is not None:
+            out[key] = v
+    return out
 
 
 def _need_file(path: Path) -> None:
@@ -187,7 +202,7 @@ def cmd_regenerate(args: argparse.Namespace) -> int:
     project = load_project()
     targets = _select(project.targets, args.targets)
     for t in targets:
-        opts = _options(args, package=t.package, formatter=t.formatter, target=t.name, api_key_env=t.api_key_env, spec_label=t.spec_label)
+        opts = _options(args, package=t.package, formatter=t.formatter, target=t.name, api_key_env=t.api_key_env, spec_label=t.spec_label, tools={**t.tools, **_tools_args(args)})
         diags = Diagnostics()
         try:
             res = generate(t.spec, t.out, opts, diags)
@@ -236,7 +251,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     project = load_project()
     results: dict[str, list[str]] = {}
     for t in _select(project.targets, args.targets):
-        opts = _options(args, package=t.package, formatter=t.formatter, target=t.name, api_key_env=t.api_key_env, spec_label=t.spec_label)
+        opts = _options(args, package=t.package, formatter=t.formatter, target=t.name, api_key_env=t.api_key_env, spec_label=t.spec_label, tools={**t.tools, **_tools_args(args)})
         try:
             results[str(t.out.relative_to(project.root))] = check(t.spec, t.out, opts, Diagnostics())
         finally:

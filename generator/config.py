@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import UsageError
@@ -22,6 +22,8 @@ class Target:
     formatter: str
     api_key_env: str | None
     out: Path  # absolute: <root>/generated/<name>
+    # the tools and MCP artifacts (issue 18): profile, selectors, MCP server mode
+    tools: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ def load_project(start: Path | None = None) -> Project:
         formatter = t.get("formatter", "black")
         if formatter not in _FORMATTERS:
             raise UsageError(f"{where}: formatter must be one of {', '.join(_FORMATTERS)}")
+        tools = _tools_options(t, where)
         targets.append(
             Target(
                 name=name,
@@ -78,6 +81,7 @@ def load_project(start: Path | None = None) -> Project:
                 formatter=formatter,
                 api_key_env=t.get("api_key_env"),
                 out=out_dir / name,
+                tools=tools,
             )
         )
     diffs = []
@@ -85,3 +89,26 @@ def load_project(start: Path | None = None) -> Project:
         if isinstance(d, dict) and all(isinstance(d.get(k), str) for k in ("name", "old", "new")):
             diffs.append((d["name"], d["old"], d["new"], str(d.get("title", d["name"]))))
     return Project(root, tuple(targets), out_dir, tuple(diffs))
+
+
+_TOOLS_PROFILES = ("generic", "openai-strict", "anthropic")
+_MCP_MODES = ("auto", "tools", "search")
+
+
+def _tools_options(t: dict[str, object], where: str) -> dict[str, object]:
+    """`tools_profile`, `tools_include`, `tools_exclude` and `mcp_mode` of a target, checked."""
+    out: dict[str, object] = {}
+    profile = t.get("tools_profile", "generic")
+    if profile not in _TOOLS_PROFILES:
+        raise UsageError(f"{where}: tools_profile must be one of {', '.join(_TOOLS_PROFILES)}")
+    out["tools_profile"] = profile
+    for key in ("tools_include", "tools_exclude"):
+        v = t.get(key, [])
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            raise UsageError(f"{where}: {key} must be a list of selectors (tag:NAME, path:GLOB, op:GLOB)")
+        out[key] = list(v)
+    mode = t.get("mcp_mode", "auto")
+    if mode not in _MCP_MODES:
+        raise UsageError(f"{where}: mcp_mode must be one of {', '.join(_MCP_MODES)}")
+    out["mcp_mode"] = mode
+    return out

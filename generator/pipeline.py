@@ -46,10 +46,14 @@ class Options:
     quiet: bool = False
     use_cache: bool = True
     progress: Callable[[str], None] | None = None
+    tools: dict[str, Any] = field(default_factory=dict)  # tools_profile, tools_include, tools_exclude, mcp_mode
 
     def recorded(self, package: str, api_key_env: str) -> dict[str, Any]:
         """The options that determine the output, as the manifest records them."""
-        return {"package": package, "formatter": self.formatter, "target": self.target, "api_key_env": api_key_env}
+        out = {"package": package, "formatter": self.formatter, "target": self.target, "api_key_env": api_key_env}
+        # recorded only when set, so manifests of targets that don't use them stay as they were
+        out.update({k: v for k, v in sorted(self.tools.items()) if v not in (None, [], "generic", "auto")})
+        return out
 
 
 @dataclass
@@ -125,7 +129,7 @@ def build(spec: Path, opts: Options, diags: Diagnostics | None = None) -> Built:
         spec_label=opts.spec_label or spec.name,
         spec_sha256=docs.combined_sha256() if len(docs.files) > 1 else docs.main.sha256,
         api_key_env=opts.api_key_env or f"{pkg.upper()}_API_KEY",
-        options={"formatter": opts.formatter},
+        options={"formatter": opts.formatter, **opts.tools},
     )
     _step(opts, "rendering")
     t = time.perf_counter()
@@ -322,6 +326,9 @@ def quick_current(spec: Path, out: Path, opts: Options) -> bool:
         wanted = getattr(opts, key)
         if wanted is not None and recorded.get(key) != wanted:
             return False
+    base_keys = ("package", "formatter", "target", "api_key_env")
+    if {k: v for k, v in recorded.items() if k not in base_keys} != {k: v for k, v in opts.recorded("", "").items() if k not in base_keys}:
+        return False  # the tools options changed
     if _fingerprint(inputs, recorded) != stamp.get("fingerprint"):
         return False
     hashes = manifest.get("files")

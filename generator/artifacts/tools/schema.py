@@ -1,13 +1,6 @@
-"""The tools artifact: one function-calling definition per operation.
-
-`tools/tools.json` holds `{"type": "function", "function": {"name", "description",
-"parameters"}}` per operation, in the format of the chat completions `tools` parameter;
-`tools/README.md` is the catalog (tool name | description, then each tool's parameters).
-
-`parameters` is a self-contained JSON Schema (draft 2020-12, no `$ref`): path, query and body
-arguments, with models inlined and cut at a depth (and a per-tool size budget) so recursive
-and huge schemas stay bounded.
-"""
+"""A tool's input schema: the IR's types as one self-contained JSON Schema (draft 2020-12, no
+`$ref`), with models inlined and cut at a depth and a per-tool node budget so recursive and
+huge schemas stay bounded. This is the `generic` profile; `profiles` lowers it for providers."""
 
 from __future__ import annotations
 
@@ -17,13 +10,8 @@ import math
 import re
 from typing import Any
 
-from ..model import ir
-from .docs.markdown import cell, code
-from .docs.pages import params
-from .docs.site import Site
-from .docs.tables import Row
-from ..model.naming import snake
-from ..output.render import RenderContext, render_template
+from ...model import ir
+from ...model.naming import snake
 
 NAME_MAX = 64  # the chat completions API's limit on a function name
 DESCRIPTION_MAX = 1024  # a tool's description
@@ -32,6 +20,7 @@ SCHEMA_DEPTH = 5  # nesting of inlined models before a cut
 SCHEMA_BUDGET = 800  # schema nodes per tool before everything further is cut
 ENUM_MAX = 200  # enum values listed in a schema
 
+PROPERTY_KEY = re.compile(r"[a-zA-Z0-9_.-]{1,64}")
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 _BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -245,19 +234,13 @@ class SchemaBuilder:
 _NONE: Any = object()
 
 
-def tool_for(api: ir.Api, op: ir.Operation, name: str, builder: SchemaBuilder) -> dict[str, Any]:
-    """One function-calling definition for an operation."""
+def parameters_for(op: ir.Operation, builder: SchemaBuilder) -> dict[str, Any]:
+    """The JSON Schema of a tool's arguments: path, query and body arguments by wire name."""
     builder.reset()
     props: dict[str, Any] = {}
     required: list[str] = []
-    params = {p.name: p for p in op.parameters}
-    for a in op.arguments:
-        if a.source not in ("path", "query", "body", "body_whole"):
-            continue
-        key = a.wire_name if a.wire_name not in props else a.py_name
-        if key in props:
-            continue
-        p = params.get(a.wire_name) if a.source in ("path", "query") else None
+    for key, a in tool_arguments(op):
+        p = next((p for p in op.parameters if p.name == a.wire_name and p.location == a.source), None)
         desc = a.description or (p.description if p is not None else "")
         props[key] = builder.property(a.type, desc, a.deprecated, a.default if a.has_default else _NONE, 1, ())
         if a.required:
@@ -266,35 +249,34 @@ def tool_for(api: ir.Api, op: ir.Operation, name: str, builder: SchemaBuilder) -
     if required:
         parameters["required"] = required
     parameters["additionalProperties"] = False
-    # the description says more than the summary (seed 003 shows just it); the summary is the fallback
+    return parameters
+
+
+def tool_arguments(op: ir.Operation) -> list[tuple[str, ir.Argument]]:
+    """(property name, argument) for each argument a tool takes: path, query and body ones, by
+    wire name (the Python name where two would share one). Headers and cookies are left to the
+    client (auth, content negotiation)."""
+    out: list[tuple[str, ir.Argument]] = []
+    taken: set[str] = set()
+    for a in op.arguments:
+        if a.source not in ("path", "query", "body", "body_whole"):
+            continue
+        # Anthropic rejects a top-level key outside `^[a-zA-Z0-9_.-]{1,64}$` ("Property keys should
+        # match pattern", seen in anthropics/claude-code and MCP servers' issues), and MCP clients
+        # hand these schemas to it: such a key (`filter[id]`) goes by its Python name instead
+        key = a.wire_name if PROPERTY_KEY.fullmatch(a.wire_name) and a.wire_name not in taken else a.py_name[:64]
+        if key in taken:
+            continue
+        taken.add(key)
+        out.append((key, a))
+    return out
+
+
+def description_for(op: ir.Operation) -> str:
+    """What the tool does, for a model to read: the description (seed 003 shows it), else the
+    summary, with the deprecation first."""
     text = op.description or op.summary or f"{op.method.upper()} {op.path}"
     description = trim(text, DESCRIPTION_MAX)
     if op.deprecated is not None:
         description = trim("Deprecated" + (f" (use {op.deprecated.replacement})" if op.deprecated.replacement else "") + ". " + description, DESCRIPTION_MAX)
-    return {"type": "function", "function": {"name": name, "description": description, "parameters": parameters}}
-
-
-def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
-    """Files of this artifact, keyed by their path relative to OUT."""
-    names = tool_names(api, ctx.target)
-    builder = SchemaBuilder(api)
-    tools = [tool_for(api, op, names[op.id], builder) for op in api.operations]
-    site = Site(api, ctx)
-    entries = []
-    for op, tool in zip(api.operations, tools):
-        fn = tool["function"]
-        rows: list[Row] = [r for r in params(site, op, "tools", with_body=True) if not r.path.endswith("(header)") and not r.path.endswith("(cookie)")]
-        entries.append(
-            {
-                "name": code(fn["name"]),
-                "anchor": fn["name"].lower(),
-                "description": cell(fn["description"], 600) or "—",
-                "summary": cell(fn["description"], 300) or "—",
-                "call": code(f"{op.method.upper()} {op.path}"),
-                "doc": f"../docs/{site.op_files[op.id]}",
-                "rows": rows,
-            }
-        )
-    text = json.dumps(tools, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    readme = render_template("tools/README.md.j2", title=cell(api.title, 200), target=code(ctx.target), entries=entries)
-    return {"tools/tools.json": text, "tools/README.md": readme}
+    return description
