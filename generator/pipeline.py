@@ -164,9 +164,18 @@ def _render_all(api: ir.Api, ctx: RenderContext) -> list[dict[str, str]]:
             child.close()
             jobs.append((i, proc, parent))
     in_child = {i for i, _, _ in jobs}
-    for i, (render, _) in enumerate(listed):
-        if i not in in_child:
-            results[i] = render(api, ctx)
+    try:
+        for i, (render, _) in enumerate(listed):
+            if i not in in_child:
+                results[i] = render(api, ctx)
+    except BaseException:
+        # a renderer stopped the run (a usage error, ^C): the children must not outlive it (each
+        # holds its pipe's read end too, so one blocked in send would wait forever)
+        for _, proc, conn in jobs:
+            proc.terminate()
+            proc.join()
+            conn.close()
+        raise
     for i, proc, conn in jobs:
         try:
             results[i] = conn.recv()

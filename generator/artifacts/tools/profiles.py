@@ -96,6 +96,9 @@ class Strict:
         self.enum_values = 0
 
     def object_root(self, s: dict[str, Any]) -> dict[str, Any]:
+        """The tool's arguments: always an object, even with no property (an empty closed one)."""
+        if not s.get("properties"):
+            return {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
         return self.lower(s, 0)
 
     def lower(self, s: dict[str, Any], depth: int) -> dict[str, Any]:
