@@ -17,7 +17,7 @@ Renderer = Callable[[ir.Api, RenderContext], dict[str, str]]
 def renderers() -> list[tuple[Renderer, bool]]:
     """Every artifact's renderer in output order (client, docs, tools, fixtures, tests), and
     whether it renders in a forked child beside the rest (the heaviest one does)."""
-    from . import docs, fixtures, testgen, tools
+    from . import docs, fixtures, mcp, testgen, tools
     from .client import views as client
 
-    return [(client.render, False), (docs.render, True), (tools.render, False), (fixtures.render, False), (testgen.render, False)]
+    return [(client.render, False), (docs.render, True), (tools.render, False), (mcp.render, False), (fixtures.render, False), (testgen.render, False)]

@@ -1,0 +1,83 @@
+"""The MCP artifact: a Model Context Protocol server per API, built on the generated client.
+
+`OUT/mcp/server.py` runs over stdio on the official `mcp` Python SDK (its low-level `Server`)
+and calls the API through the generated client package beside it (`OUT/<package>/`), which
+stays free of `mcp`: auth and base URL come from the client's own environment variables (or
+`--base-url`). `OUT/mcp/operations.json` holds what the server serves, decided here from the IR:
+one tool per selected operation (the tools artifact's schema and selection, the generic
+profile), its MCP annotations from the HTTP method (read-only for GET, HEAD and OPTIONS;
+destructive for DELETE; idempotent for PUT and DELETE), and how each argument reaches the
+client method (its Python name, and whether it is a file). For large APIs the server offers
+two tools instead, `search_operations` and `call_operation`, so a model's context holds two
+definitions, not hundreds (`--mode`, default from `mcp_mode`: auto is `search` past
+SEARCH_MODE_FROM tools).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..model import ir
+from ..output.render import RenderContext, render_template
+from .tools import options as tools_options
+from .tools import tool_arguments, tools_for
+from .tools.profiles import input_schema, tool_name
+
+SEARCH_MODE_FROM = 64  # selected tools past which `auto` serves search_operations + call_operation
+_READ_ONLY = ("get", "head", "options")
+
+
+def annotations(op: ir.Operation) -> dict[str, Any]:
+    """MCP tool annotations (hints) from the HTTP method's semantics (RFC 9110 9.2)."""
+    read_only = op.method in _READ_ONLY
+    out: dict[str, Any] = {"title": op.summary or op.id, "readOnlyHint": read_only, "openWorldHint": True}
+    if not read_only:
+        out["destructiveHint"] = op.method == "delete" or op.method == "put"
+        out["idempotentHint"] = op.method in ("put", "delete")
+    return out
+
+
+def operations(api: ir.Api, ctx: RenderContext) -> dict[str, Any]:
+    """What the generated server serves: the default mode and one entry per selected operation."""
+    _, include, exclude = tools_options(ctx)
+    entries = []
+    for op, tool in tools_for(api, ctx.target, "generic", include, exclude):
+        args = {key: [a.py_name, a.source] for key, a in tool_arguments(op)}
+        entries.append(
+            {
+                "name": tool_name(tool),
+                "description": tool["function"]["description"],
+                "inputSchema": input_schema(tool),
+                "annotations": annotations(op),
+                "method": op.method.upper(),
+                "path": op.path,
+                "tags": list(op.tags),
+                "call": [*op.resource, op.py_name],
+                "args": args,
+                "files": [a.py_name for _, a in tool_arguments(op) if a.type.kind == "binary" or (a.type.kind == "array" and a.type.item is not None and a.type.item.kind == "binary")],
+            }
+        )
+    mode = str(ctx.options.get("mcp_mode") or "auto")
+    if mode == "auto":
+        mode = "search" if len(entries) > SEARCH_MODE_FROM else "tools"
+    return {"mode": mode, "operations": entries}
+
+
+def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
+    """Files of this artifact, keyed by their path relative to OUT."""
+    data = operations(api, ctx)
+    values = {
+        "ctx": ctx,
+        "title": api.title,
+        "version": api.version,
+        "mode": data["mode"],
+        "count": len(data["operations"]),
+        "operations": len(api.operations),
+        "mode_env": ctx.package.upper() + "_MCP_MODE",
+    }
+    return {
+        "mcp/server.py": render_template("mcp/server.py.j2", **values),
+        "mcp/operations.json": json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n",
+        "mcp/README.md": render_template("mcp/README.md.j2", **values),
+    }
