@@ -61,7 +61,7 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     for op, tool in pairs:
         name = profiles.tool_name(tool)
         description = tool["description"] if "description" in tool else tool["function"]["description"]
-        size = len(json.dumps(tool, ensure_ascii=False, separators=(",", ":")).encode())
+        size = len(json.dumps(tool, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode())
         total += size
         sizes.append(Row(f"[{code(name)}](#{name.lower()})", str(size), f"~{_tokens(size)}", "", ""))
         rows: list[Row] = [r for r in params(site, op, "tools", with_body=True) if not r.path.endswith("(header)") and not r.path.endswith("(cookie)")]
@@ -76,7 +76,10 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
                 "rows": rows,
             }
         )
-    text = json.dumps([t for _, t in pairs], indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    # one tool a line, as sent (no indentation): a third of the indented size, and a change to a
+    # tool is a change to its line
+    lines = [json.dumps(t, ensure_ascii=False, allow_nan=False, separators=(",", ":")) for _, t in pairs]
+    text = "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
     readme = render_template(
         "tools/README.md.j2",
         title=cell(api.title, 200),

@@ -16,8 +16,8 @@ from ...model.naming import snake
 NAME_MAX = 64  # the chat completions API's limit on a function name
 DESCRIPTION_MAX = 1024  # a tool's description
 PROPERTY_DESCRIPTION_MAX = 240  # a property's description
-SCHEMA_DEPTH = 5  # nesting of inlined models before a cut
-SCHEMA_BUDGET = 800  # schema nodes per tool before everything further is cut
+SCHEMA_DEPTH = 8  # nesting of inlined models before a cut (the 2026 OpenAI spec needs 8 to cut nothing)
+SCHEMA_BUDGET = 3000  # schema nodes per tool before everything further is cut (its biggest tool needs ~2500)
 ENUM_MAX = 200  # enum values listed in a schema
 
 PROPERTY_KEY = re.compile(r"[a-zA-Z0-9_.-]{1,64}")
