@@ -28,7 +28,7 @@ SEARCH_MODE_FROM = 64  # selected tools past which `auto` serves search_operatio
 _READ_ONLY = ("get", "head", "options")
 
 
-def annotations(op: ir.Operation) -> dict[str, Any]:
+def tool_annotations(op: ir.Operation) -> dict[str, Any]:
     """MCP tool annotations (hints) from the HTTP method's semantics (RFC 9110 9.2)."""
     read_only = op.method in _READ_ONLY
     out: dict[str, Any] = {"title": op.summary or op.id, "readOnlyHint": read_only, "openWorldHint": True}
@@ -49,7 +49,7 @@ def operations(api: ir.Api, ctx: RenderContext) -> dict[str, Any]:
                 "name": tool_name(tool),
                 "description": tool["function"]["description"],
                 "inputSchema": input_schema(tool),
-                "annotations": annotations(op),
+                "annotations": tool_annotations(op),
                 "method": op.method.upper(),
                 "path": op.path,
                 "tags": list(op.tags),
