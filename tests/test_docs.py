@@ -179,7 +179,7 @@ def seed_004_fields() -> list[dict[str, Any]]:
     fields: list[dict[str, Any]] = []
     row = re.compile(r"^(\S+) (?:(Object|String|Number|Integer|Boolean|Array) )?(Yes|No)$")
     for line in body.split("\n"):
-        line = line.strip()
+        line = line.strip().removeprefix("• ")  # possible values are a bulleted list
         m = row.match(line)
         if m:
             fields.append({"name": m.group(1), "type": m.group(2), "required": m.group(3), "default": None, "values": []})
@@ -196,6 +196,7 @@ _TYPE_WORDS = {"String": ("string", '`"'), "Integer": ("integer",), "Number": ("
 def test_every_seed_004_field_is_on_the_create_chat_completion_page() -> None:
     fields = seed_004_fields()
     assert len(fields) >= 50, "seed 004 parsing found too few fields"
+    assert sum(len(f["values"]) for f in fields) == 17 and sum(f["default"] is not None for f in fields) == 13
     page = chat_2025()[CHAT_PAGE]
     rows = page_rows(page, "## Request body")
     missing = []

@@ -151,3 +151,30 @@ def test_a_hostile_long_enum_keeps_the_only_html_ours(tmp_path: Path) -> None:
         toks = tokens(files[name])
         raw = [c.content for t in toks for c in (t.children or []) if c.type == "html_inline"] + [t.content for t in toks if t.type == "html_block"]
         assert raw == ["<details>", "<summary>", "</summary>", "</details>"], (name, raw)
+
+
+def test_seed_004_fields_defaults_and_values_are_on_the_2026_corpus_chat_page() -> None:
+    import json
+
+    from specgen.artifacts import docs
+    from specgen.output.render import RenderContext
+    from test_docs import api_2026, seed_004_fields
+
+    ctx = RenderContext(package="openai", target="openai", spec_label="x", spec_sha256="0" * 64, api_key_env="OPENAI_API_KEY")
+    page = docs.render(api_2026(), ctx)["docs/operations/create_chat_completion.md"]
+    body = page[page.index("## Request body") : page.index("## Responses")]
+    rows: dict[str, list[str]] = {}
+    for line in body.split("\n"):  # the body table and its variant sections (`tools[]` is a union in 2026)
+        if line.startswith("| `"):
+            cells = [c.strip() for c in split_cells(line)]
+            rows.setdefault(cells[0], cells)
+    missing = []
+    for f in seed_004_fields():
+        cells = rows.get(f"`{f['name'].removesuffix('[]')}`")
+        if cells is None:
+            missing.append(f"{f['name']}: no row")
+            continue
+        if f["default"] is not None and (cells[3] == "—" or json.loads(cells[3].strip("`")) != f["default"]):
+            missing.append(f"{f['name']}: default {cells[3]}, seed {f['default']!r}")
+        missing += [f"{f['name']}: value {v!r}" for v in f["values"] if f"`{json.dumps(v)}`" not in cells[1] + cells[4]]
+    assert not missing, "\n".join(missing)
