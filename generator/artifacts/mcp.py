@@ -78,6 +78,12 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     }
     return {
         "mcp/server.py": render_template("mcp/server.py.j2", **values),
-        "mcp/operations.json": json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n",
+        "mcp/operations.json": _one_a_line(data),
         "mcp/README.md": render_template("mcp/README.md.j2", **values),
     }
+
+
+def _one_a_line(data: dict[str, Any]) -> str:
+    """The server's data as JSON with one operation a line: compact, and diffs stay per operation."""
+    lines = [json.dumps(op, ensure_ascii=False, allow_nan=False, separators=(",", ":")) for op in data["operations"]]
+    return '{"mode": ' + json.dumps(data["mode"]) + ', "operations": [\n' + ",\n".join(lines) + "\n]}\n"
