@@ -115,3 +115,20 @@ def test_auto_mode_searches_for_large_apis_and_selection_applies_to_the_server()
 def test_the_generated_server_passes_mypy_strict() -> None:
     res = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", "/dev/null", "mcp/server.py"], cwd=OUT, capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stdout[-2000:]
+
+
+def test_a_hostile_spec_gives_a_server_that_compiles_and_data_that_parses(tmp_path: Any) -> None:
+    from pathlib import Path
+
+    from specgen.artifacts import mcp as mcp_artifact
+    from specgen.output.render import RenderContext
+    from support import write_spec
+    from test_docs import hostile_spec, load_api
+
+    api = load_api(write_spec(Path(tmp_path), hostile_spec()))
+    ctx = RenderContext(package="hostile_pkg", target="hostile|target", spec_label="x\"\"\"y", spec_sha256="0" * 64, api_key_env="HOSTILE_API_KEY")
+    files = mcp_artifact.render(api, ctx)
+    compile(files["mcp/server.py"], "server.py", "exec")  # spec text stayed inside its literals
+    data = json.loads(files["mcp/operations.json"])
+    assert len(data["operations"]) == 2
+    assert all(all(part.isidentifier() for part in op["call"]) for op in data["operations"])
