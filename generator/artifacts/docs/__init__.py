@@ -1,8 +1,10 @@
 """The docs artifact: Markdown reference pages read by people.
 
 `docs/README.md` (API overview, operation index, model index), one page per operation
-(parameters, the request body flattened into dotted paths, union variants, the response
-flattened the same way, streaming, examples) and one page per model, enum and union.
+(parameters; the request body flattened into dotted paths in its own table; union variants; the
+response flattened the same way; streaming; examples with runnable Python) and one page per
+model, enum and union. A page past `pages.PAGE_BYTES` moves its longest variant sections (the
+index: its model index) to pages of their own, linked from where they stood.
 
 Every decision (how a type is phrased, what is flattened, where it is cut) lives in this
 package; the templates in templates/docs/ only loop and place. Spec text is untrusted: it
