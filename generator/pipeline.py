@@ -168,21 +168,22 @@ def _render_all(api: ir.Api, ctx: RenderContext) -> list[dict[str, str]]:
         for i, (render, _) in enumerate(listed):
             if i not in in_child:
                 results[i] = render(api, ctx)
+        for i, proc, conn in jobs:
+            try:
+                results[i] = conn.recv()
+            except (EOFError, OSError):
+                results[i] = listed[i][0](api, ctx)  # the child died: render here
+            proc.join()
+            conn.close()
     except BaseException:
         # a renderer stopped the run (a usage error, ^C): the children must not outlive it (each
         # holds its pipe's read end too, so one blocked in send would wait forever)
         for _, proc, conn in jobs:
-            proc.terminate()
+            if proc.is_alive():
+                proc.terminate()
             proc.join()
             conn.close()
         raise
-    for i, proc, conn in jobs:
-        try:
-            results[i] = conn.recv()
-        except (EOFError, OSError):
-            results[i] = listed[i][0](api, ctx)  # the child died: render here
-        proc.join()
-        conn.close()
     return [results[i] for i in range(len(listed))]
 
 
