@@ -20,6 +20,8 @@ from .keywords import shown, text_of
 from .naming import CLIENT_RUNTIME_NAMES, PY_RESERVED, Namer, pascal
 
 Key = tuple[str, str]  # (file, pointer)
+# keywords beside a 3.1 `$ref` that change what the schema accepts
+_SHAPE_SIBLINGS = ("required", "enum", "const", "properties", "additionalProperties", "allOf", "oneOf", "anyOf", "items")
 # an HTTP token (RFC 9110 5.6.2): what header and cookie names must be
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
@@ -72,6 +74,7 @@ class Context:
         self.deprecated: list[ir.DeprecatedItem] = []
         self._deprecated_seen: set[str] = set()
         self.degraded: list[dict[str, str]] = []
+        self._ignored_headers: set[str] = set()
         # turns one schema's keywords into a type (`schemas.convert`); handed in, so the modules
         # that recurse into `schema` need not import the module that dispatches to them
         self.convert = convert
@@ -209,6 +212,10 @@ class Context:
                 pointer=at.pointer,
             )
             return self.degrade(at, "schema is not an object")
+        if "$ref" in node and self.version != "3.0" and any(k in node for k in _SHAPE_SIBLINGS):
+            # 3.1: keywords beside a $ref apply too; read it as allOf [$ref] with them
+            parts = [{"$ref": node["$ref"]}] + (list(node["allOf"]) if isinstance(node.get("allOf"), list) else [])
+            node = {**{k: v for k, v in node.items() if k != "$ref"}, "allOf": parts}
         if "$ref" in node:
             site = (at.file, at.pointer)
             if site in self.ref_stack:
@@ -249,6 +256,21 @@ class Context:
         if nullable and not t.nullable:
             t = t.with_nullable()
         return t
+
+    def note_ignored_header(self, name: str, file: str, pointer: str) -> None:
+        """A header parameter named Accept, Content-Type or Authorization: OpenAPI says it SHALL
+        be ignored (the client sets those itself); warned about once per definition."""
+        where = self.where(file, pointer)
+        if where in self._ignored_headers:
+            return
+        self._ignored_headers.add(where)
+        self.diags.warning(
+            "ignored-header-param",
+            f"the header parameter {shown(name)} is ignored, as OpenAPI says for Accept, Content-Type and Authorization: the client sets it from the media types and security schemes",
+            hint="remove it; describe media types under `content` and credentials under `securitySchemes`",
+            file=file,
+            pointer=pointer,
+        )
 
     def wire_name_ok(self, name: str, location: str, what: str, file: str, pointer: str) -> bool:
         """Can a header/cookie/query named `name` be sent? Header and cookie names must be HTTP

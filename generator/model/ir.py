@@ -56,6 +56,7 @@ class TypeExpr:
     constraints: Constraints = _NO_CONSTRAINTS
     pointer: str = ""  # where the schema stands, `file#/pointer` for other files
     note: str | None = None  # why a type was degraded to `any`, if it was
+    content_media_type: str | None = None  # 3.1 `contentMediaType`: what a binary holds
 
     def with_nullable(self, nullable: bool = True) -> TypeExpr:
         from dataclasses import replace
@@ -170,7 +171,8 @@ class Union:
 
 @dataclass(frozen=True)
 class Parameter:
-    """A path, query, header or cookie parameter."""
+    """A path, query, header or cookie parameter, with how it travels (style and explode
+    decided: the spec's, else the defaults of its location)."""
 
     name: str
     location: Literal["path", "query", "header", "cookie"]
@@ -180,15 +182,49 @@ class Parameter:
     default: Any = None
     has_default: bool = False
     deprecated: Deprecation | None = None
-    style: str | None = None
-    explode: bool | None = None
+    style: str = "form"  # matrix | label | form | simple | spaceDelimited | pipeDelimited | deepObject
+    explode: bool = True
+    allow_reserved: bool = False  # query only: reserved characters sent unencoded
+    content_type: str | None = None  # described by `content`: the value is sent as this media type
     examples: tuple[Any, ...] = ()
     pointer: str = ""
 
 
+# what a media type carries: how a body is written, or how an answer is read
+MediaKind = Literal["json", "form", "multipart", "binary", "text", "sse", "jsonl"]
+
+
+@dataclass(frozen=True)
+class PartEncoding:
+    """How one property of a form or multipart body travels: its Encoding Object with the
+    spec's defaults decided (content type by the property's type; a style only when the spec
+    gives style, explode or allowReserved, which replace the content type)."""
+
+    name: str  # the property, on the wire
+    content_type: str
+    style: str | None = None
+    explode: bool = True
+    allow_reserved: bool = False
+    headers: tuple[str, ...] = ()  # part headers the spec declares
+
+
+@dataclass(frozen=True)
+class MediaType:
+    """One media type of a request body or a response, with its schema."""
+
+    content_type: str
+    kind: MediaKind
+    type: TypeExpr | None
+    parts: tuple[PartEncoding, ...] = ()  # form and multipart: one per property
+    pointer: str = ""
+    examples: tuple[Any, ...] = ()
+
+
 @dataclass(frozen=True)
 class Body:
-    """The request body of an operation."""
+    """The request body of an operation. `media` lists every media type it accepts in the
+    order the client prefers them (JSON first, then as declared); `content_type`, `type` and
+    `encoding` are the first one's."""
 
     content_type: str
     type: TypeExpr
@@ -198,21 +234,36 @@ class Body:
     content_types: tuple[str, ...] = ()
     pointer: str = ""  # of the schema, for validators
     examples: tuple[Any, ...] = ()
+    media: tuple[MediaType, ...] = ()
 
 
 @dataclass(frozen=True)
 class Response:
-    """One declared response (status code or `default`, 2XX ranges kept as written)."""
+    """One declared response (status code or `default`, 2XX ranges kept as written).
+    `media` lists its media types as declared; `content_type`, `type` and `encoding` are the
+    one artifacts describe first (JSON before others)."""
 
     status: str
     description: str
     content_type: str | None
     type: TypeExpr | None
-    encoding: Literal["json", "sse", "binary", "text", "none"]
+    encoding: Literal["json", "sse", "binary", "text", "jsonl", "none"]
     content_types: tuple[str, ...] = ()
     pointer: str = ""
     examples: tuple[Any, ...] = ()
     headers: tuple[str, ...] = ()
+    media: tuple[MediaType, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One way a successful call can answer, chosen at run time by the response's
+    Content-Type: `json` (a value of `type`), `sse` / `jsonl` (a stream of `type` items),
+    `binary` (a BinaryResponse), `text` (a str) or `none`."""
+
+    kind: Literal["json", "sse", "jsonl", "binary", "text", "none"]
+    content_types: tuple[str, ...] = ()
+    type: TypeExpr | None = None
 
 
 @dataclass(frozen=True)
@@ -267,6 +318,10 @@ class Operation:
     # the query a path key carries (`/responses?beta=true` -> (("beta", "true"),)): part of
     # what identifies the operation, sent with every call; `path` stays the key as written
     fixed_query: tuple[tuple[str, str], ...] = ()
+    # how a successful answer is read, the first being the one to fall back on
+    outcomes: tuple[Outcome, ...] = ()
+    accept: str | None = None  # the Accept header: the media types the success answer may have
+    accept_stream: str | None = None  # the Accept header when the call asks for a stream
 
     @property
     def url_path(self) -> str:

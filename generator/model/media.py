@@ -1,88 +1,135 @@
-"""Media: the request body and each response by media type (JSON first), and streaming: which
-operations can answer with server-sent events, the field that asks for it, and one event's type."""
+"""Media: request bodies and responses by media type, and how a successful answer is read.
+
+- A request body keeps every media type it accepts (JSON first, then as declared), each with
+  its schema and, for forms and multipart, one `PartEncoding` per property with the spec's
+  defaults decided (`encoding.py`).
+- A response keeps its media types as declared; JSON is described first.
+- An operation's `outcomes` say how its success answer is read by Content-Type (JSON value,
+  SSE or JSON Lines stream, binary, text, nothing), and `accept` what it asks for.
+- Streaming: which operations can answer with server-sent events, the field that asks for it,
+  and one event's type.
+
+Media type keys that are not `type/subtype` are warned about and left out: they would reach
+the Accept and Content-Type headers.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..diagnostics import join_pointer
+from ..runtime._wire import kind_of
 from . import ir
 from .context import At, Context
+from .encoding import part_encodings
 from .keywords import text_of, examples_of
 from .naming import pascal
 
+# type "/" subtype, optional parameters: tokens only (RFC 9110 8.3.1), ranges allowed
+_MEDIA_TYPE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+/[!#$%&'*+\-.^_`|~0-9A-Za-z]+(\s*;\s*[!#$%&'*+\-.^_`|~0-9A-Za-z]+=(\"[^\"\x00-\x1f\x7f]*\"|[!#$%&'*+\-.^_`|~0-9A-Za-z]+))*")
 
-def media_types(cx: Context, content: Any) -> list[tuple[str, dict[str, Any]]]:
+
+def media_types(cx: Context, content: Any, file: str, ptr: str) -> list[tuple[str, dict[str, Any]]]:
+    """(media type, media type object) of a `content` map, leaving out keys that are not media types."""
     if not isinstance(content, dict):
         return []
-    return [(str(ct), mt if isinstance(mt, dict) else {}) for ct, mt in content.items()]
+    out = []
+    for ct, mt in content.items():
+        if not isinstance(ct, str) or not _MEDIA_TYPE.fullmatch(ct.strip()):
+            cx.diags.warning(
+                "bad-media-type",
+                f"{str(ct)[:60]!r} is not a media type (type/subtype); it is left out",
+                hint="write media types such as application/json or image/png",
+                file=file,
+                pointer=join_pointer(ptr, "content", str(ct)),
+            )
+            continue
+        out.append((ct.strip(), mt if isinstance(mt, dict) else {}))
+    return out
+
+
+def _request_kind(ct: str) -> ir.MediaKind:
+    k = kind_of(ct)
+    return "text" if k in ("sse", "jsonl") else k  # type: ignore[return-value]
+
+
+def _raw_type(cx: Context, kind: str, t: ir.TypeExpr | None, ct: str, at: At) -> ir.TypeExpr:
+    """The argument type of a raw (binary or text) body: bytes or files for binary media types,
+    str for text; a schema that describes a structure is noted, the content sent as given."""
+    where = cx.where(at.file, at.pointer)
+    if t is not None and t.kind in ("model", "map", "array", "union", "enum"):
+        cx.note_partial(t, at, f"{ct} body with a structured schema: sent as the raw content the caller gives (str, bytes or a file); specgen does not serialize {ct}")
+    return ir.TypeExpr("binary" if kind == "binary" else "string", pointer=where)
 
 
 def body(cx: Context, rb: dict[str, Any], file: str, ptr: str, base: str) -> ir.Body | None:
-    media = media_types(cx, rb.get("content"))
-    if not media:
+    declared = media_types(cx, rb.get("content"), file, ptr)
+    if not declared:
         return None
-
-    def rank(ct: str) -> int:
-        c = ct.lower()
-        if c.startswith("application/json") or c.endswith("+json"):
-            return 0
-        if c.startswith("multipart/form-data"):
-            return 1
-        if c.startswith("application/x-www-form-urlencoded"):
-            return 2
-        if c.startswith("text/"):
-            return 4
-        return 3
-
-    ct, mt = min(media, key=lambda m: rank(m[0]))
-    enc = {0: "json", 1: "multipart", 2: "form", 3: "binary", 4: "text"}[rank(ct)]
-    sptr = join_pointer(ptr, "content", ct, "schema")
-    schema = mt.get("schema")
-    if schema is None:
-        t = ir.TypeExpr("binary" if enc == "binary" else "any", pointer=cx.where(file, sptr))
-    else:
-        t = cx.schema(schema, At(file, sptr, base + "Request"))
+    items: list[ir.MediaType] = []
+    for ct, mt in declared:
+        kind = _request_kind(ct)
+        sptr = join_pointer(ptr, "content", ct, "schema")
+        schema = mt.get("schema")
+        at = At(file, sptr, base + "Request")
+        t = cx.schema(schema, at) if schema is not None else None
+        if kind in ("binary", "text"):
+            t = _raw_type(cx, kind, t, ct, at)
+        elif t is None:
+            t = ir.TypeExpr("any", pointer=cx.where(file, sptr))
+        parts = part_encodings(cx, kind, t, mt.get("encoding"), file, join_pointer(ptr, "content", ct)) if kind in ("form", "multipart") else ()
+        items.append(ir.MediaType(ct, kind, t, parts, cx.where(file, sptr), examples_of(mt)))
+    ordered = [m for m in items if m.kind == "json"] + [m for m in items if m.kind != "json"]
+    first = ordered[0]
+    assert first.type is not None
     return ir.Body(
-        content_type=ct,
-        type=t,
+        content_type=first.content_type,
+        type=first.type,
         required=rb.get("required") is True,
-        encoding=enc,  # type: ignore[arg-type]
+        encoding=first.kind,  # type: ignore[arg-type]
         description=text_of(rb.get("description")),
-        content_types=tuple(c for c, _ in media),
-        pointer=cx.where(file, sptr),
-        examples=examples_of(mt),
+        content_types=tuple(c for c, _ in declared),
+        pointer=first.pointer,
+        examples=first.examples,
+        media=tuple(ordered),
     )
+
+
+_RESPONSE_RANK = {"json": 0, "sse": 1, "jsonl": 2, "text": 3, "binary": 4}
+
+
+def _response_kind(ct: str) -> ir.MediaKind:
+    k = kind_of(ct)
+    return "binary" if k in ("form", "multipart") else k  # type: ignore[return-value]
 
 
 def response(cx: Context, status: str, resp: dict[str, Any], file: str, ptr: str, base: str) -> tuple[ir.Response, At | None]:
     """The response, and where its `text/event-stream` schema stands when JSON was chosen
     beside it (converted later by `_streaming`, once every response has claimed its names)."""
-    media = media_types(cx, resp.get("content"))
-    headers = tuple(str(h) for h in resp.get("headers", {})) if isinstance(resp.get("headers"), dict) else ()
-    suffix = "Response" if status in ("200", "201") else f"Response{pascal(status, '')}"
-    if not media:
+    declared = media_types(cx, resp.get("content"), file, ptr)
+    headers = tuple(str(h) for h in resp.get("headers", {}) if str(h).lower() != "content-type") if isinstance(resp.get("headers"), dict) else ()
+    suffix = "Response" if status in ("200", "201") else f"Response{pascal(status, 'Other')}"
+    if not declared:
         return ir.Response(status, text_of(resp.get("description")), None, None, "none", pointer=cx.where(file, ptr), headers=headers), None
-
-    def rank(ct: str) -> int:
-        c = ct.lower()
-        if c.startswith("application/json") or c.endswith("+json"):
-            return 0
-        if c.startswith("text/event-stream"):
-            return 1
-        if c.startswith("text/"):
-            return 2
-        return 3
-
-    ordered = sorted(media, key=lambda m: rank(m[0]))
-    ct, mt = ordered[0]
-    enc = {0: "json", 1: "sse", 2: "text", 3: "binary"}[rank(ct)]
+    kinds = [(ct, mt, _response_kind(ct)) for ct, mt in declared]
+    ct, mt, kind = min(kinds, key=lambda m: _RESPONSE_RANK[m[2]])
     sptr = join_pointer(ptr, "content", ct, "schema")
     schema = mt.get("schema")
     t = cx.schema(schema, At(file, sptr, base + suffix)) if schema is not None else None
-    response = ir.Response(status, text_of(resp.get("description")), ct, t, enc, tuple(c for c, _ in media), pointer=cx.where(file, sptr), examples=examples_of(mt), headers=headers)  # type: ignore[arg-type]
-    sse = next(((c, m) for c, m in media if c.lower().startswith("text/event-stream")), None)
-    if enc == "sse" or sse is None or not isinstance(sse[1].get("schema"), dict):
+    media: list[ir.MediaType] = []
+    for c, m, k in kinds:
+        mptr = join_pointer(ptr, "content", c, "schema")
+        mtype = t if c == ct else None
+        if mtype is None and k == "jsonl" and isinstance(m.get("schema"), dict):
+            mtype = cx.schema(m["schema"], At(file, mptr, base + suffix + "Item"))
+        media.append(ir.MediaType(c, k, mtype, (), cx.where(file, mptr), examples_of(m)))
+    response = ir.Response(
+        status, text_of(resp.get("description")), ct, t, kind, tuple(c for c, _ in declared),  # type: ignore[arg-type]
+        pointer=cx.where(file, sptr), examples=examples_of(mt), headers=headers, media=tuple(media),
+    )
+    sse = next(((c, m) for c, m in declared if kind_of(c) == "sse"), None)
+    if kind == "sse" or sse is None or not isinstance(sse[1].get("schema"), dict):
         return response, None
     event_base = t.ref if t is not None and t.ref else "Stream"
     return response, At(file, join_pointer(ptr, "content", sse[0], "schema"), event_base + "Event")
@@ -95,7 +142,7 @@ def streaming(cx: Context, body_model: str | None, responses: list[ir.Response],
         f = next((f for f in m.fields if f.name == "stream"), None)
         if f is not None and f.type.kind == "boolean":
             stream_param = "stream"
-    has_sse = any(ct.lower().startswith("text/event-stream") for r in responses for ct in r.content_types)
+    has_sse = any(kind_of(ct) == "sse" for r in responses for ct in r.content_types)
     if stream_param is None and not has_sse:
         return False, None, None
     sse_type: ir.TypeExpr | None = None
@@ -128,3 +175,50 @@ def guess_chunk(cx: Context, responses: list[ir.Response]) -> ir.TypeExpr | None
                 return cx.schema(node, At(f2, p2, cand))
     return None
 
+
+def _plain_string(t: ir.TypeExpr | None) -> bool:
+    """A JSON answer that can only be a string (or is not described): no more than bytes say."""
+    return t is None or t.kind == "any" or (t.kind == "string" and t.format is None and t.constraints.is_empty())
+
+
+def outcomes(success: ir.Response | None, stream_type: ir.TypeExpr | None) -> tuple[ir.Outcome, ...]:
+    """How the success answer is read, by the Content-Type the server sends: JSON, JSON Lines,
+    binary, text, then SSE; the first is the fall-back for a Content-Type nothing declares.
+    A JSON alternative that is only a string, beside binary types, is read as binary too (a
+    download that may also come as a JSON string)."""
+    if success is None or not success.media:
+        return (ir.Outcome("none"),)
+    by_kind: dict[str, list[ir.MediaType]] = {}
+    for m in success.media:
+        by_kind.setdefault(m.kind, []).append(m)
+    out: list[ir.Outcome] = []
+    json_media = by_kind.get("json", [])
+    json_type = json_media[0].type if json_media else None
+    fold = bool(json_media) and "binary" in by_kind and _plain_string(json_type)
+    if json_media and not fold:
+        out.append(ir.Outcome("json", tuple(m.content_type for m in json_media), json_type))
+    if "jsonl" in by_kind:
+        item = by_kind["jsonl"][0].type
+        out.append(ir.Outcome("jsonl", tuple(m.content_type for m in by_kind["jsonl"]), item.item if item is not None and item.kind == "array" else item))
+    if "binary" in by_kind:
+        extra = tuple(m.content_type for m in json_media) if fold else ()
+        out.append(ir.Outcome("binary", tuple(m.content_type for m in by_kind["binary"]) + extra))
+    if "text" in by_kind:
+        out.append(ir.Outcome("text", tuple(m.content_type for m in by_kind["text"])))
+    if "sse" in by_kind:
+        out.append(ir.Outcome("sse", tuple(m.content_type for m in by_kind["sse"]), stream_type))
+    return tuple(out)
+
+
+def accept(responses: tuple[ir.Response, ...], success: ir.Response | None, stream_param: str | None) -> tuple[str | None, str | None]:
+    """(Accept for a call, Accept when the call asks to stream): what the success answer may
+    be; without a stream flag an event stream is asked for only when it is declared. An
+    operation that declares no success content asks for JSON when its errors come as JSON."""
+    accept_stream = "text/event-stream" if stream_param is not None else None
+    if success is not None and success.media:
+        types = [m.content_type for m in success.media if not (stream_param is not None and m.kind == "sse")]
+        unique = list(dict.fromkeys(types))
+        return (", ".join(unique) if unique else None), accept_stream
+    if any(m.kind == "json" for r in responses for m in r.media):
+        return "application/json", accept_stream
+    return None, accept_stream

@@ -68,7 +68,7 @@ def safe_identifier(name: str, fallback: str = "value") -> str:
     """Make any string a valid, non-keyword Python identifier."""
     name = re.sub(r"[^A-Za-z0-9_]", "_", ascii_fold(name))
     if not name or set(name) == {"_"}:
-        name = fallback
+        name = fallback or "value"
     if name[0].isdigit():
         name = f"{fallback}_{name}"
     if name in PY_RESERVED or keyword.iskeyword(name) or keyword.issoftkeyword(name):
@@ -109,3 +109,10 @@ def file_stem(text: str, fallback: str = "item", max_len: int = 80) -> str:
     if stem.lower() in _WINDOWS_RESERVED:
         stem += "_"
     return stem
+
+
+def module_stem(text: str, fallback: str = "item") -> str:
+    """A Python module name from spec text: a file stem that is also importable (`global`,
+    a keyword, becomes `global_`)."""
+    stem = file_stem(text, fallback)
+    return stem + "_" if keyword.iskeyword(stem) or stem in PY_RESERVED else stem

@@ -52,7 +52,10 @@ def object_parts(cx: Context, node: dict[str, Any], file: str, pointer: str, dep
 
 def all_of(cx: Context, node: dict[str, Any], at: At, nullable: bool) -> ir.TypeExpr:
     parts = node["allOf"] if isinstance(node["allOf"], list) else []
-    own_shape = any(k in node for k in ("properties", "additionalProperties", "oneOf", "anyOf", "enum", "items"))
+    if "enum" in node or "const" in node:
+        return _constrained(cx, node, parts, at, nullable)
+    adds_required = isinstance(node.get("required"), list) and bool(node["required"])
+    own_shape = adds_required or any(k in node for k in ("properties", "additionalProperties", "oneOf", "anyOf", "items"))
     if len(parts) == 1 and not own_shape:
         # `allOf: [$ref]` is how 3.0 specs attach a description or nullable to a reference
         t = cx.schema(parts[0], At(at.file, at.pointer + "/allOf/0", at.hint))
@@ -72,6 +75,21 @@ def all_of(cx: Context, node: dict[str, Any], at: At, nullable: bool) -> ir.Type
                 t = cx.schema(parts[i], At(at.file, join_pointer(at.pointer, "allOf", i), at.hint))
                 return cx.note_partial(t, at, "allOf with a union part: the union is used, other parts' fields are left to the union")
     return object_type(cx, node, at, nullable)
+
+
+def _constrained(cx: Context, node: dict[str, Any], parts: list[Any], at: At, nullable: bool) -> ir.TypeExpr:
+    """`allOf` beside `enum`/`const`: the values restrict what the parts describe (their
+    type and format are kept; the enum becomes the type)."""
+    merged: dict[str, Any] = {}
+    for i, part in enumerate(parts):
+        target, _, _ = cx.deref(part, at.file, join_pointer(at.pointer, "allOf", i))
+        if isinstance(target, dict):
+            for k in ("type", "format", "description", "nullable"):
+                if k in target:
+                    merged.setdefault(k, target[k])
+    merged.update({k: v for k, v in node.items() if k != "allOf"})
+    t = cx.convert(cx, merged, at)
+    return t.with_nullable() if nullable and not t.nullable else t
 
 
 def object_type(cx: Context, node: dict[str, Any], at: At, nullable: bool) -> ir.TypeExpr:

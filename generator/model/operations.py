@@ -30,6 +30,7 @@ def operations(cx: Context) -> list[ir.Operation]:
     ops: list[ir.Operation] = []
     op_ids = Namer(sep="_")
     seen_ids: dict[str, str] = {}
+    referenced: list[tuple[str, str]] = []  # operations given as a $ref
     for path, item in paths.items():
         ppath = join_pointer("/paths", path)
         if not isinstance(path, str) or not path.startswith("/"):
@@ -45,6 +46,11 @@ def operations(cx: Context) -> list[ir.Operation]:
             if op is None:
                 continue
             optr = join_pointer(iptr, method)
+            ofile = ifile
+            if isinstance(op, dict) and "$ref" in op:
+                # not allowed by OpenAPI, but whole specs do it (DigitalOcean): follow, and say so once
+                referenced.append((ifile, optr))
+                op, ofile, optr = cx.deref(op, ifile, optr)
             if not isinstance(op, dict):
                 cx.diags.error("bad-operation", f"{method.upper()} {path} must be a mapping", hint="describe the operation with responses, parameters...", file=ifile, pointer=optr)
                 continue
@@ -60,24 +66,46 @@ def operations(cx: Context) -> list[ir.Operation]:
                     pointer=optr + "/operationId",
                 )
             seen_ids.setdefault(base_id, f"{method.upper()} {path}")
-            ops.append(operation(cx, op_id, method, path, op, item, ifile, optr, iptr))
+            ops.append(operation(cx, op_id, method, path, op, item, ofile, optr, iptr, ifile))
+    if referenced:
+        cx.diags.warning(
+            "operation-ref",
+            f"{len(referenced)} operation(s) are given as a $ref, which OpenAPI does not allow for Operation Objects; specgen follows them",
+            hint="reference whole path items instead (paths: {/x: {$ref: ...}}), or inline the operations",
+            file=referenced[0][0],
+            pointer=referenced[0][1],
+        )
     resources.assign_resources(cx, ops)
     return ops
 
 
-def parameters(cx: Context, op: dict[str, Any], item: dict[str, Any], path: str, file: str, optr: str, iptr: str) -> list[ir.Parameter]:
+# the styles each location allows (OAS 3.1 "Style Values"); the first is the default
+_STYLES = {
+    "path": ("simple", "matrix", "label"),
+    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
+    "header": ("simple",),
+    "cookie": ("form",),
+}
+# header parameters OpenAPI says to ignore: the client sets them itself
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+
+
+def parameters(cx: Context, op: dict[str, Any], item: dict[str, Any], path: str, file: str, optr: str, ifile: str, iptr: str) -> list[ir.Parameter]:
     merged: dict[tuple[str, str], tuple[dict[str, Any], str, str]] = {}
-    for src, sptr in ((item.get("parameters"), iptr + "/parameters"), (op.get("parameters"), optr + "/parameters")):
+    for src, sfile, sptr in ((item.get("parameters"), ifile, iptr + "/parameters"), (op.get("parameters"), file, optr + "/parameters")):
         if src is None:
             continue
         if not isinstance(src, list):
-            cx.diags.warning("bad-parameters", "`parameters` must be a list", hint="write parameters as a list of parameter objects", file=file, pointer=sptr)
+            cx.diags.warning("bad-parameters", "`parameters` must be a list", hint="write parameters as a list of parameter objects", file=sfile, pointer=sptr)
             continue
         for i, p in enumerate(src):
-            target, pfile, pptr = cx.deref(p, file, join_pointer(sptr, i))
+            target, pfile, pptr = cx.deref(p, sfile, join_pointer(sptr, i))
             if not isinstance(target, dict) or not isinstance(target.get("name"), str) or target.get("in") not in ("path", "query", "header", "cookie"):
                 if target is not None:
                     cx.diags.warning("bad-parameter", "a parameter needs a string `name` and `in` of path, query, header or cookie", hint="fix or remove this parameter", file=pfile, pointer=pptr)
+                continue
+            if target["in"] == "header" and target["name"].lower() in _IGNORED_HEADERS:
+                cx.note_ignored_header(target["name"], pfile, pptr)
                 continue
             merged[(target["name"], target["in"])] = (target, pfile, pptr)
     template = re.findall(r"{([^}/]+)}", path)
@@ -98,41 +126,66 @@ def parameters(cx: Context, op: dict[str, Any], item: dict[str, Any], path: str,
             continue
         if not cx.wire_name_ok(name, loc, "parameter", pfile, pptr + "/name"):
             continue
-        schema = p.get("schema")
-        sptr = pptr + "/schema"
-        if schema is None and isinstance(p.get("content"), dict) and p["content"]:
-            ct = next(iter(p["content"]))
-            schema = p["content"][ct].get("schema") if isinstance(p["content"][ct], dict) else None
-            sptr = join_pointer(pptr, "content", ct, "schema")
-        t = cx.schema(schema, At(pfile, sptr, pascal(name, "Param"))) if schema is not None else ir.TypeExpr("string", pointer=cx.where(pfile, pptr))
-        target = cx.deref(schema, pfile, sptr)[0] if isinstance(schema, dict) else None
-        target = target if isinstance(target, dict) else {}
-        dep = deprecation_of(p)
-        cx.note_deprecated("parameter", name, pfile, pptr, dep)
-        out.append(
-            ir.Parameter(
-                name=name,
-                location=loc,  # type: ignore[arg-type]
-                type=t,
-                required=loc == "path" or p.get("required") is True,
-                description=text_of(p.get("description")) or text_of(target.get("description")),
-                default=target.get("default"),
-                has_default="default" in target,
-                deprecated=dep,
-                style=p.get("style") if isinstance(p.get("style"), str) else None,
-                explode=p.get("explode") if isinstance(p.get("explode"), bool) else None,
-                examples=examples_of(p) or examples_of(target),
-                pointer=cx.where(pfile, pptr),
-            )
-        )
+        out.append(parameter(cx, p, name, loc, pfile, pptr))
     order = {n: i for i, n in enumerate(template)}
     out.sort(key=lambda p: (0, order[p.name]) if p.location == "path" else (1, 0))
     return out
 
 
-def operation(cx: Context, op_id: str, method: str, path: str, op: dict[str, Any], item: dict[str, Any], file: str, optr: str, iptr: str) -> ir.Operation:
+def parameter(cx: Context, p: dict[str, Any], name: str, loc: str, pfile: str, pptr: str) -> ir.Parameter:
+    """One parameter: its type (from `schema`, or `content`'s one media type) and how it
+    travels, with the defaults of its location decided."""
+    schema = p.get("schema")
+    sptr = pptr + "/schema"
+    content_type = None
+    if schema is None and isinstance(p.get("content"), dict) and p["content"]:
+        declared = media.media_types(cx, p["content"], pfile, pptr)
+        if len(p["content"]) > 1:
+            cx.diags.warning("parameter-content", f"parameter {name!r} lists {len(p['content'])} media types under `content`; OpenAPI allows one, the first is used", hint="keep one media type", file=pfile, pointer=pptr + "/content")
+        if declared:
+            content_type, mt = declared[0]
+            schema = mt.get("schema")
+            sptr = join_pointer(pptr, "content", content_type, "schema")
+    t = cx.schema(schema, At(pfile, sptr, pascal(name, "Param"))) if schema is not None else ir.TypeExpr("string", pointer=cx.where(pfile, pptr))
+    target = cx.deref(schema, pfile, sptr)[0] if isinstance(schema, dict) else None
+    target = target if isinstance(target, dict) else {}
+    dep = deprecation_of(p)
+    cx.note_deprecated("parameter", name, pfile, pptr, dep)
+    allowed = _STYLES[loc]
+    style = p.get("style", allowed[0])
+    if loc == "cookie" and style == "cookie":
+        style = "form"  # 3.2's cookie style: form pairs, as this client already writes them
+    if style not in allowed:
+        cx.diags.warning(
+            "bad-style",
+            f"style {str(style)[:40]!r} is not one a {loc} parameter can use; {allowed[0]!r} is used",
+            hint=f"use one of {', '.join(allowed)} for {loc} parameters",
+            file=pfile,
+            pointer=pptr + "/style",
+        )
+        style = allowed[0]
+    explode = p["explode"] if isinstance(p.get("explode"), bool) else style == "form"
+    return ir.Parameter(
+        name=name,
+        location=loc,  # type: ignore[arg-type]
+        type=t,
+        required=loc == "path" or p.get("required") is True,
+        description=text_of(p.get("description")) or text_of(target.get("description")),
+        default=target.get("default"),
+        has_default="default" in target,
+        deprecated=dep,
+        style=style,
+        explode=explode,
+        allow_reserved=loc == "query" and p.get("allowReserved") is True,
+        content_type=content_type,
+        examples=examples_of(p) or examples_of(target),
+        pointer=cx.where(pfile, pptr),
+    )
+
+
+def operation(cx: Context, op_id: str, method: str, path: str, op: dict[str, Any], item: dict[str, Any], file: str, optr: str, iptr: str, ifile: str) -> ir.Operation:
     base = pascal(op_id, "Operation")
-    params = parameters(cx, op, item, path, file, optr, iptr)
+    params = parameters(cx, op, item, path, file, optr, ifile, iptr)
     body: ir.Body | None = None
     rb = op.get("requestBody")
     if rb is not None:
@@ -191,5 +244,8 @@ def operation(cx: Context, op_id: str, method: str, path: str, op: dict[str, Any
         # `/responses?beta=true`: the key's own query is sent with every call
         fixed_query=tuple(parse_qsl(path.partition("?")[2], keep_blank_values=True)),
     )
+    success = operation.success
+    accept, accept_stream = media.accept(operation.responses, success, stream_param)
+    operation = replace(operation, outcomes=media.outcomes(success, stream_type), accept=accept, accept_stream=accept_stream)
     return replace(operation, arguments=resources.arguments(cx, operation), pagination=resources.pagination(cx, operation))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..runtime._wire import kind_of
 from . import enums, ir, objects, unions
 from .context import At, Context
 from .keywords import constraints_of, required_alternatives
@@ -91,6 +92,14 @@ def convert(cx: Context, node: dict[str, Any], at: At) -> ir.TypeExpr:
         return ir.TypeExpr("array", item=item, nullable=nullable, constraints=cons, pointer=where)
     if kind == "string" and fmt in ("binary",):
         return ir.TypeExpr("binary", nullable=nullable, format=fmt, pointer=where)
+    media_type = node.get("contentMediaType") if isinstance(node.get("contentMediaType"), str) else None
+    if cx.version != "3.0" and kind in ("string", None):
+        if "contentEncoding" in node:
+            # 3.1: `contentEncoding: base64` is 3.0's `format: byte` (bytes sent as base64 text)
+            return ir.TypeExpr("string", nullable=nullable, format=fmt or "byte", constraints=cons, pointer=where, content_media_type=media_type)
+        if media_type is not None and kind_of(media_type) == "binary":
+            # 3.1: `contentMediaType` of a binary type without an encoding is 3.0's `format: binary`
+            return ir.TypeExpr("binary", nullable=nullable, format="binary", pointer=where, content_media_type=media_type)
     if kind in ("string", "integer", "number", "boolean"):
         return ir.TypeExpr(kind, nullable=nullable, format=fmt, constraints=cons, pointer=where)  # type: ignore[arg-type]
     return ir.TypeExpr("any", nullable=nullable, pointer=where)

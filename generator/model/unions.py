@@ -53,7 +53,7 @@ def union(cx: Context, node: dict[str, Any], kw: str, at: At, nullable: bool) ->
         if isinstance(sub, dict) and "$ref" not in sub:
             # an inline variant's deprecation is the variant's, not a schema's
             cx.note_deprecated("variant", title or f"variant {i + 1}", sfile, sptr, dep)
-        vt = cx.schema(sub, At(sfile, sptr, name + (pascal(title, "") if title else shape_suffix(target))))
+        vt = cx.schema(sub, At(sfile, sptr, name + (pascal(title, shape_suffix(target)) if title else shape_suffix(target))))
         variants.append(ir.Variant(name=variant_name(vt, title, i), type=vt, title=title or None, deprecated=dep, pointer=cx.where(sfile, sptr)))
     disc, inferred, tags = discriminate(cx, node, variants, at)
     final: list[ir.Variant] = []

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
 from ...model import ir
-from ...model.naming import Namer, file_stem
+from ...model.naming import Namer, module_stem
 from ...model.naming import CLIENT_RUNTIME_NAMES
 from ...output.render import py_literal
 
@@ -121,15 +121,15 @@ class Types:
         api = self.api
         group: dict[str, str] = {}
         for m in api.models:
-            g = file_stem(m.group, "shared")
+            g = module_stem(m.group, "shared")
             if m.name in self.response_models:
                 group[m.name] = g
             if m.name in self.request_models:
                 group[m.param_name] = g
         for e in api.enums:
-            group[e.name] = file_stem(e.group, "shared")
+            group[e.name] = module_stem(e.group, "shared")
         for u in api.unions:
-            g = file_stem(u.group, "shared")
+            g = module_stem(u.group, "shared")
             if u.name in self.response_unions or u.name not in self.union_param_names:
                 group[u.name] = g
             if u.name in self.union_param_names:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import ir
-from ...model.naming import Namer, file_stem, pascal
+from ...model.naming import Namer, module_stem, pascal
 from .pytypes import RUNTIME_NAMES, Side, Types
 from ...output.render import RenderContext, py_string, render_template
 
@@ -406,7 +406,7 @@ def _resources(api: ir.Api, types: Types) -> tuple[list[ResourceView], list[Reso
             if home is not None:
                 by_module.setdefault(home, set()).add(name)
         imports = [(h, sorted(ns)) for h, ns in sorted(by_module.items())]
-        modules.append(ResourceModuleView(stems.claim(file_stem(root.path[0], "default")), root, classes, imports))
+        modules.append(ResourceModuleView(stems.claim(module_stem(root.path[0], "default")), root, classes, imports))
     return roots, modules
 
 
