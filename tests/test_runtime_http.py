@@ -275,7 +275,7 @@ def test_a_fixed_query_is_sent_merged_with_the_call_query(server: Server, client
     server.routes[("GET", "/v1/models")] = [Reply(200, {"object": "list", "data": []})]
 
     def send(**kw: Any) -> None:
-        opts = _base_client.RequestOptions(method="get", path="/models", fixed_query=[("beta", "true")], cast_to=None, **kw)
+        opts = _base_client.RequestOptions(method="get", path="/models", fixed_query=[("beta", "true")], **kw)
         assert client.request(opts) == {"object": "list", "data": []}
 
     send(query={"limit": 2, "after": sdk.NOT_GIVEN}, extra_query={"x": "1"})

@@ -272,7 +272,7 @@ class Argument:
 
     py_name: str
     wire_name: str
-    source: Literal["path", "query", "header", "cookie", "body", "body_whole"]
+    source: Literal["path", "query", "header", "cookie", "body", "body_whole", "media"]  # media: the content_type choice
     type: TypeExpr
     required: bool
     description: str = ""

@@ -16,6 +16,7 @@ the Accept and Content-Type headers.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from ..diagnostics import join_pointer
@@ -94,6 +95,60 @@ def body(cx: Context, rb: dict[str, Any], file: str, ptr: str, base: str) -> ir.
         examples=first.examples,
         media=tuple(ordered),
     )
+
+
+_FIELD_KINDS = ("json", "form", "multipart")
+
+
+def body_model(body: ir.Body | None) -> str | None:
+    """The model whose fields become the method's arguments: the first object media type's."""
+    if body is None:
+        return None
+    return next((m.type.ref for m in body.media if m.kind in _FIELD_KINDS and m.type is not None and m.type.kind == "model" and not m.type.nullable and m.type.ref), None)
+
+
+def offered_media(cx: Context, body: ir.Body, flattened: bool) -> tuple[ir.MediaType, ...]:
+    """The media types a call can send. With arguments made of fields, those of raw media types
+    (bytes or text) cannot be: they are left out, and noted."""
+    if not flattened:
+        return body.media
+    out = tuple(m for m in body.media if m.kind in _FIELD_KINDS)
+    for m in body.media:
+        if m not in out:
+            cx.degraded.append({"where": m.pointer, "reason": f"request media type {m.content_type} is not offered: the method's arguments are the fields of {', '.join(o.content_type for o in out)}"})
+    return out
+
+
+def whole_body_type(body: ir.Body) -> ir.TypeExpr:
+    """The type of a body passed whole: its media types' types, either of them when they differ."""
+    types: list[ir.TypeExpr] = []
+    for m in body.media:
+        if m.type is not None and m.type not in types:
+            types.append(m.type)
+    if len(types) <= 1:
+        return types[0] if types else body.type
+    return ir.TypeExpr("union", variants=tuple(types), pointer=body.pointer)
+
+
+def body_fields(cx: Context, media: tuple[ir.MediaType, ...]) -> list[ir.Field]:
+    """The fields a method takes for a body: the properties of every object media type (JSON
+    first), merged by wire name. A field is required only where every one of them requires it;
+    a field two media types type differently takes either type."""
+    refs = list(dict.fromkeys(m.type.ref for m in media if m.kind in _FIELD_KINDS and m.type is not None and m.type.kind == "model" and m.type.ref in cx.models))
+    merged: dict[str, ir.Field] = {}
+    everywhere: dict[str, int] = {}
+    for ref in refs:
+        for f in cx.models[ref].fields:
+            everywhere[f.name] = everywhere.get(f.name, 0) + 1
+            old = merged.get(f.name)
+            if old is None:
+                merged[f.name] = f
+            elif old.type != f.type:
+                variants = (old.type.variants if old.type.kind == "union" and old.type.ref is None else (old.type,)) + (f.type,)
+                merged[f.name] = replace(old, type=ir.TypeExpr("union", variants=variants, pointer=old.type.pointer), required=old.required and f.required)
+            else:
+                merged[f.name] = replace(old, required=old.required and f.required)
+    return [replace(f, required=False) if f.required and everywhere[f.name] < len(refs) else f for f in merged.values()]
 
 
 _RESPONSE_RANK = {"json": 0, "sse": 1, "jsonl": 2, "text": 3, "binary": 4}

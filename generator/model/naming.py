@@ -18,7 +18,8 @@ PY_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {
 }
 # names the generated client's modules import beside the API's types (never handed to a schema)
 CLIENT_RUNTIME_NAMES = frozenset(
-    {"Annotated", "Mapping", "Sequence", "Required", "TypeAlias", "TypeAliasType", "TypedDict", "SyncPage", "AsyncPage", "FileContent"}
+    {"Annotated", "Mapping", "Sequence", "Required", "TypeAlias", "TypeAliasType", "TypedDict", "SyncPage", "AsyncPage", "FileContent", "FileTypes",
+     "BinaryResponse", "AsyncBinaryResponse", "JSONLStream", "AsyncJSONLStream"}
 )
 # pydantic BaseModel attributes a field must not shadow.
 MODEL_RESERVED = frozenset(

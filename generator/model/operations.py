@@ -213,9 +213,9 @@ def operation(cx: Context, op_id: str, method: str, path: str, op: dict[str, Any
                 sse_schemas.append(sse_at)
     dep = deprecation_of(op)
     cx.note_deprecated("operation", op_id, file, optr, dep)
-    body_model = None
-    if body is not None and body.type.kind == "model" and not body.type.nullable and body.encoding in ("json", "multipart", "form"):
-        body_model = body.type.ref
+    body_model = media.body_model(body)
+    if body is not None:
+        body = replace(body, media=media.offered_media(cx, body, body_model is not None))
     streaming, stream_param, stream_type = media.streaming(cx, body_model, responses, sse_schemas)
     sec = op.get("security")
     security = None

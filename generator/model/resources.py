@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from . import ir
+from . import ir, media
 from .context import Context
 from .keywords import claim_arg
 from .naming import MODEL_RESERVED, PY_RESERVED, Namer, snake
@@ -77,9 +77,9 @@ def arguments(cx: Context, op: ir.Operation) -> tuple[ir.Argument, ...]:
         (path_args if p.location == "path" else required if p.required else optional).append(arg)
         taken_wire.add(p.name)
     if op.body is not None:
+        offered = op.body.media
         if op.body_model is not None:
-            m = cx.models[op.body_model]
-            for f in m.fields:
+            for f in media.body_fields(cx, offered):
                 if f.read_only:
                     continue
                 py = claim_arg(names, f.py_name if f.py_name not in MODEL_RESERVED else snake(f.name, "field"), "body")
@@ -87,8 +87,13 @@ def arguments(cx: Context, op: ir.Operation) -> tuple[ir.Argument, ...]:
                 (required if f.required else optional).append(arg)
         else:
             py = claim_arg(names, "body", "body")
-            arg = ir.Argument(py, "", "body_whole", op.body.type, op.body.required, op.body.description)
+            arg = ir.Argument(py, "", "body_whole", media.whole_body_type(op.body), op.body.required, op.body.description)
             (required if op.body.required else optional).append(arg)
+        if len(offered) > 1:
+            # several media types: the arguments pick one; `content_type` overrides
+            py = names.claim("content_type" if "content_type" not in names else "request_content_type")
+            choices = ir.TypeExpr("literal", values=tuple(m.content_type for m in offered))
+            optional.append(ir.Argument(py, "", "media", choices, False, "The media type to send the body as (see above)."))
     return tuple(path_args + required + optional)
 
 

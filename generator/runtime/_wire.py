@@ -45,6 +45,7 @@ __all__ = [
     "expand_path",
     "query_pairs",
     "query_string",
+    "pct",
     "param_query",
     "header_values",
     "cookie_header",
@@ -212,6 +213,11 @@ _TRIPLE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 def _pct(s: str) -> str:
     return urllib.parse.quote(s, safe=_UNRESERVED)
+
+
+def pct(s: str) -> str:
+    """Percent-encode everything outside RFC 3986's unreserved characters."""
+    return _pct(s)
 
 
 def pct_reserved(s: str) -> str:

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from typing import IO, Mapping, Optional, Tuple, Union
+from typing import Mapping, Optional, Union
 
 import httpx
 from typing_extensions import Literal, TypeAlias, final
+
+from ._files import FileContent, FileTypes
 
 __all__ = [
     "NOT_GIVEN",
@@ -16,6 +18,7 @@ __all__ = [
     "Body",
     "Timeout",
     "FileContent",
+    "FileTypes",
 ]
 
 
@@ -46,6 +49,3 @@ Headers: TypeAlias = Mapping[str, str]
 Query: TypeAlias = Mapping[str, object]
 Body: TypeAlias = Mapping[str, object]
 Timeout: TypeAlias = Union[float, httpx.Timeout, None]
-FileContent: TypeAlias = Union[
-    bytes, IO[bytes], Tuple[str, bytes], Tuple[str, bytes, str]
-]

@@ -190,10 +190,12 @@ class Types:
         return inner
 
     def _base(self, t: ir.TypeExpr, side: Side, refs: set[str] | None, quote: frozenset[str]) -> str:
+        if t.kind == "string" and t.format == "byte" and side == "request":
+            return "Union[str, bytes]"  # base64 text, or bytes the client encodes
         if t.kind in _PRIMS:
             return _PRIMS[t.kind]
         if t.kind == "binary":
-            return "FileContent" if side == "request" else "bytes"
+            return "FileTypes" if side == "request" else "bytes"
         if t.kind == "literal":
             if t.values and all(_literal_ok(v) for v in t.values):
                 return "Literal[" + ", ".join(py_literal(v) for v in t.values) + "]"

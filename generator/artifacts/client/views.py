@@ -7,24 +7,28 @@ raw and escaped by the template filters (pystr, docstring, comment).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ...model import ir
 from ...model.naming import Namer, module_stem, pascal
+from . import wire
 from .pytypes import RUNTIME_NAMES, Side, Types
 from ...output.render import RenderContext, py_string, render_template
 
 # the runtime modules rendered into every package, as they are
 RUNTIME = ("_types", "_errors", "_models", "_streaming", "_response", "_pagination", "_base_client")
+# the wire rules, copied from specgen's own runtime package (its mock parses with the same code)
+COPIED = ("_files", "_wire", "_bodies")
 
 # attributes of Client a resource must not shadow
 _CLIENT_ATTRS = frozenset(
     {"api_key", "base_url", "timeout", "max_retries", "request", "close", "with_raw_response", "with_options", "copy"}
 )
 
-_HTTP_RESULT = {"json": "json", "sse": "json", "text": "text", "binary": "binary", "none": "none"}
 
 
 def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
@@ -35,6 +39,8 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     base = {"api": api, "ctx": ctx, "view": view}
     for mod in RUNTIME:
         out[f"{pkg}/{mod}.py"] = render_template(f"client/runtime/{mod}.py.j2", **base)
+    for mod in COPIED:
+        out[f"{pkg}/{mod}.py"] = f"# {ctx.header}\n" + _runtime_source(mod)
     out[f"{pkg}/__init__.py"] = render_template("client/__init__.py.j2", **base)
     out[f"{pkg}/_client.py"] = render_template("client/_client.py.j2", **base)
     out[f"{pkg}/types/__init__.py"] = render_template("client/types_init.py.j2", **base)
@@ -45,6 +51,12 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
         out[f"{pkg}/resources/{rm.stem}.py"] = render_template("client/resource_module.py.j2", module=rm, **base)
     out[f"{pkg}/py.typed"] = ""
     return out
+
+
+@functools.cache
+def _runtime_source(module: str) -> str:
+    """The text of specgen.runtime.<module>, as the package carries it."""
+    return (Path(__file__).resolve().parent.parent.parent / "runtime" / f"{module}.py").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- view data
@@ -116,9 +128,12 @@ class MethodView:
     cookies: list[QueryItem]
     body: list[QueryItem]
     body_whole: str | None
-    encoding: str
-    result: str
-    cast_to: str
+    wire: list[str]  # `_wire.Param(...)` of every parameter: how each travels
+    media: list[str]  # `_bodies.Media(...)` the body can be sent as, preferred first
+    content_type: str | None  # the argument that chooses the media type, if any
+    accept: str | None
+    accept_stream: str | None
+    outcomes: list[str]  # `_response.Outcome(...)`: how the answer is read, by Content-Type
     stream: str  # a Python expression: "False", "True", "stream is True"
     stream_type: str
     auth: bool
@@ -421,7 +436,7 @@ def _post_order(view: ResourceView) -> list[ResourceView]:
 
 def _names_in_method(m: MethodView) -> set[str]:
     """Identifiers a method's signatures and request mention (to import the types among them)."""
-    text = " ".join(m.params + list(m.returns.values()) + [m.cast_to, m.stream_type] + [p for o in m.overloads for p in o.params])
+    text = " ".join(m.params + list(m.returns.values()) + m.outcomes + [m.stream_type] + [p for o in m.overloads for p in o.params])
     if m.page is not None:
         text += " " + m.page["item"]
     return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
@@ -440,6 +455,7 @@ def _method(op: ir.Operation, types: Types) -> MethodView:
     cookies: list[QueryItem] = []
     body: list[QueryItem] = []
     body_whole = None
+    selector = None
     positional: list[str] = []
     keyword: list[tuple[ir.Argument, str]] = []  # (argument, annotation)
     warnings: list[tuple[str, str]] = []
@@ -449,6 +465,8 @@ def _method(op: ir.Operation, types: Types) -> MethodView:
         target = {"path": path_params, "query": query, "header": headers, "cookie": cookies, "body": body}.get(a.source)
         if target is not None:
             target.append(QueryItem(a.wire_name, a.py_name))
+        elif a.source == "media":
+            selector = a.py_name
         else:
             body_whole = a.py_name
         if a.source == "path":
@@ -472,46 +490,37 @@ def _method(op: ir.Operation, types: Types) -> MethodView:
                 out.append(f"{a.py_name}: Union[{ann}, NotGiven] = NOT_GIVEN")
         return positional + ["*"] + out + _EXTRAS
 
-    ok = op.success
-    result = _HTTP_RESULT[ok.encoding] if ok is not None else "json"
-    value_type = types.spell(ok.type, "response") if ok is not None and ok.type is not None and ok.encoding in ("json", "sse") else None
-    if result == "none":
-        returns_one = "None"
-    elif result == "text":
-        returns_one = "str"
-    elif result == "binary":
-        returns_one = "bytes"
-    else:
-        returns_one = value_type or "Any"
-    cast_to = value_type or "Any"
+    modes = ("sync", "async")
+    outcomes = op.outcomes or (ir.Outcome("json"),)
+    json_outcome = next((o for o in outcomes if o.kind == "json" and o.type is not None), None)
+    value_type = types.spell(json_outcome.type, "response") if json_outcome is not None and json_outcome.type is not None else None
     chunk = types.spell(op.stream_type, "response") if op.stream_type is not None else "Any"
     stream_arg = next((a for a in op.arguments if a.source == "body" and a.wire_name == op.stream_param), None) if op.stream_param else None
     overloads: list[Overload] = []
     stream_expr = "False"
-    always_stream = op.streaming and stream_arg is None and (ok is None or ok.encoding == "sse")
     if stream_arg is not None:
         nullable = stream_arg.type.nullable
-        both = {m: f"Union[{returns_one}, {cls}[{chunk}]]" for m, cls in (("sync", "Stream"), ("async", "AsyncStream"))}
+        plain = tuple(o for o in outcomes if o.kind != "sse") or (ir.Outcome("json"),)
+        returns_one = {m: wire.returns(plain, types, m) for m in modes}
+        streams = {m: f"{'Async' if m == 'async' else ''}Stream[{chunk}]" for m in modes}
+        both = {m: wire.union_of([returns_one[m], streams[m]]) for m in modes}
         overloads = [
-            Overload(kw_params("Union[Optional[Literal[False]], NotGiven]" if nullable else "Union[Literal[False], NotGiven]", True), {"sync": returns_one, "async": returns_one}),
-            Overload(kw_params("Literal[True]", False), {"sync": f"Stream[{chunk}]", "async": f"AsyncStream[{chunk}]"}),
+            Overload(kw_params("Union[Optional[Literal[False]], NotGiven]" if nullable else "Union[Literal[False], NotGiven]", True), returns_one),
+            Overload(kw_params("Literal[True]", False), streams),
             Overload(kw_params("Optional[bool]" if nullable else "bool", False), both),
         ]
         params = kw_params(None, True)
         returns = both
         stream_expr = f"{stream_arg.py_name} is True"
-    elif always_stream:
-        params = kw_params(None, True)
-        returns = {"sync": f"Stream[{chunk}]", "async": f"AsyncStream[{chunk}]"}
-        stream_expr = "True"
-        result = "json"
     else:
         params = kw_params(None, True)
-        returns = {"sync": returns_one, "async": returns_one}
+        returns = {m: wire.returns(outcomes, types, m) for m in modes}
+        if all(o.kind == "sse" for o in outcomes):
+            stream_expr = "True"
     page = None
     pg = op.pagination
     cursor_arg = next((a for a in op.arguments if pg is not None and a.source == "query" and a.wire_name == pg.cursor_param), None)
-    if pg is not None and cursor_arg is not None and stream_arg is None and not always_stream and value_type is not None:
+    if pg is not None and cursor_arg is not None and stream_arg is None and stream_expr == "False" and value_type is not None:
         item = types.spell(pg.item_type, "response")
         page = {
             "cursor": cursor_arg.py_name,
@@ -521,7 +530,8 @@ def _method(op: ir.Operation, types: Types) -> MethodView:
             "next_cursor_field": pg.next_cursor_field,
         }
         query = [QueryItem(q.key, "cursor" if q.expr == cursor_arg.py_name else q.expr) for q in query]
-        cast_to = value_type  # each request fetches one page object
+        # each request fetches one page object
+        outcomes = tuple(o for o in outcomes if o.kind == "json")
         returns = {"sync": f"SyncPage[{item}]", "async": f"AsyncPage[{item}]"}
     doc_parts = [p for p in (op.summary.strip(), op.description.strip()) if p]
     if len(doc_parts) == 2 and doc_parts[1].startswith(doc_parts[0]):
@@ -531,6 +541,8 @@ def _method(op: ir.Operation, types: Types) -> MethodView:
         doc_parts.append(_deprecation_text("This operation", op.deprecated))
     if page is not None:
         doc_parts.append("Returns the first page; iterate it for every item (later pages are fetched as needed), or use `.iter_pages()`.")
+    if op.body is not None and wire.media_doc(op.body, selector):
+        doc_parts.append(wire.media_doc(op.body, selector))
     if arg_docs:
         doc_parts.append("Args:\n" + "\n".join("    " + d for d in arg_docs))
     return MethodView(
@@ -550,9 +562,12 @@ def _method(op: ir.Operation, types: Types) -> MethodView:
         cookies=cookies,
         body=body,
         body_whole=body_whole,
-        encoding=op.body.encoding if op.body is not None else "json",
-        result=result,
-        cast_to=cast_to,
+        wire=[wire.param_expr(p) for p in op.parameters],
+        media=[wire.media_expr(m) for m in op.body.media] if op.body is not None else [],
+        content_type=selector,
+        accept=op.accept,
+        accept_stream=op.accept_stream,
+        outcomes=[wire.outcome_expr(o, types) for o in outcomes],
         stream=stream_expr,
         stream_type=chunk,
         auth=op.security is None or len(op.security) > 0,

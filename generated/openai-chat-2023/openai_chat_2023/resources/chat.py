@@ -9,10 +9,16 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, cast, ov
 import httpx
 from typing_extensions import Literal, deprecated
 
-from .. import _base_client, _response
+from .. import _base_client, _bodies, _response, _wire
 from .._pagination import AsyncPage, SyncPage
+from .._response import (
+    AsyncBinaryResponse,
+    AsyncJSONLStream,
+    BinaryResponse,
+    JSONLStream,
+)
 from .._streaming import AsyncStream, Stream
-from .._types import NOT_GIVEN, FileContent, NotGiven
+from .._types import NOT_GIVEN, FileTypes, NotGiven
 from ..types.chat import (
     CreateChatCompletionRequestFunctionCallParam,
     CreateChatCompletionRequestFunctionsItemParam,
@@ -293,9 +299,21 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
                         "function_call": function_call,
                         "functions": functions,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=CreateChatCompletionResponse,
+                    media=[
+                        _bodies.Media("application/json", "json"),
+                    ],
+                    accept="application/json",
+                    accept_stream="text/event-stream",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), CreateChatCompletionResponse
+                        ),
+                        _response.Outcome(
+                            "sse",
+                            ("text/event-stream",),
+                            CreateChatCompletionStreamResponse,
+                        ),
+                    ],
                     stream=stream is True,
                     stream_type=CreateChatCompletionStreamResponse,
                     extra_headers=extra_headers,
@@ -595,9 +613,21 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
                         "function_call": function_call,
                         "functions": functions,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=CreateChatCompletionResponse,
+                    media=[
+                        _bodies.Media("application/json", "json"),
+                    ],
+                    accept="application/json",
+                    accept_stream="text/event-stream",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), CreateChatCompletionResponse
+                        ),
+                        _response.Outcome(
+                            "sse",
+                            ("text/event-stream",),
+                            CreateChatCompletionStreamResponse,
+                        ),
+                    ],
                     stream=stream is True,
                     stream_type=CreateChatCompletionStreamResponse,
                     extra_headers=extra_headers,

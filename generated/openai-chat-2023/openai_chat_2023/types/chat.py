@@ -16,7 +16,7 @@ from typing_extensions import (
 )
 
 from .._models import BaseModel
-from .._types import FileContent
+from .._types import FileTypes
 
 __all__ = [
     "ImageContentPartImageUrlDetail",

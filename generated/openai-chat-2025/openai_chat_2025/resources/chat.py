@@ -9,10 +9,16 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, cast, ov
 import httpx
 from typing_extensions import Literal, deprecated
 
-from .. import _base_client, _response
+from .. import _base_client, _bodies, _response, _wire
 from .._pagination import AsyncPage, SyncPage
+from .._response import (
+    AsyncBinaryResponse,
+    AsyncJSONLStream,
+    BinaryResponse,
+    JSONLStream,
+)
 from .._streaming import AsyncStream, Stream
-from .._types import NOT_GIVEN, FileContent, NotGiven
+from .._types import NOT_GIVEN, FileTypes, NotGiven
 from ..types.chat import (
     ChatCompletionAudioParamParam,
     ChatCompletionDeleted,
@@ -92,20 +98,27 @@ class ChatCompletionsMessagesResource(_base_client.SyncAPIResource):
             return self._client.request(
                 _base_client.RequestOptions(
                     method="get",
-                    path=_base_client.path_template(
-                        "/chat/completions/{completion_id}/messages",
-                        {
-                            "completion_id": completion_id,
-                        },
-                    ),
+                    path="/chat/completions/{completion_id}/messages",
+                    path_params={
+                        "completion_id": completion_id,
+                    },
                     query={
                         "after": cursor,
                         "limit": limit,
                         "order": order,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=ChatCompletionMessageList,
+                    wire=[
+                        _wire.Param("completion_id", "path", "simple", False),
+                        _wire.Param("after", "query", "form", True),
+                        _wire.Param("limit", "query", "form", True),
+                        _wire.Param("order", "query", "form", True),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), ChatCompletionMessageList
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -180,9 +193,19 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
                         "limit": limit,
                         "order": order,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=ChatCompletionList,
+                    wire=[
+                        _wire.Param("model", "query", "form", True),
+                        _wire.Param("metadata", "query", "deepObject", True),
+                        _wire.Param("after", "query", "form", True),
+                        _wire.Param("limit", "query", "form", True),
+                        _wire.Param("order", "query", "form", True),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), ChatCompletionList
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -607,9 +630,21 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
                         "function_call": function_call,
                         "functions": functions,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=CreateChatCompletionResponse,
+                    media=[
+                        _bodies.Media("application/json", "json"),
+                    ],
+                    accept="application/json",
+                    accept_stream="text/event-stream",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), CreateChatCompletionResponse
+                        ),
+                        _response.Outcome(
+                            "sse",
+                            ("text/event-stream",),
+                            CreateChatCompletionStreamResponse,
+                        ),
+                    ],
                     stream=stream is True,
                     stream_type=CreateChatCompletionStreamResponse,
                     extra_headers=extra_headers,
@@ -644,15 +679,19 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
             self._client.request(
                 _base_client.RequestOptions(
                     method="get",
-                    path=_base_client.path_template(
-                        "/chat/completions/{completion_id}",
-                        {
-                            "completion_id": completion_id,
-                        },
-                    ),
-                    encoding="json",
-                    result="json",
-                    cast_to=CreateChatCompletionResponse,
+                    path="/chat/completions/{completion_id}",
+                    path_params={
+                        "completion_id": completion_id,
+                    },
+                    wire=[
+                        _wire.Param("completion_id", "path", "simple", False),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), CreateChatCompletionResponse
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -693,18 +732,25 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
             self._client.request(
                 _base_client.RequestOptions(
                     method="post",
-                    path=_base_client.path_template(
-                        "/chat/completions/{completion_id}",
-                        {
-                            "completion_id": completion_id,
-                        },
-                    ),
+                    path="/chat/completions/{completion_id}",
+                    path_params={
+                        "completion_id": completion_id,
+                    },
+                    wire=[
+                        _wire.Param("completion_id", "path", "simple", False),
+                    ],
                     body={
                         "metadata": metadata,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=CreateChatCompletionResponse,
+                    media=[
+                        _bodies.Media("application/json", "json"),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), CreateChatCompletionResponse
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -737,15 +783,19 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
             self._client.request(
                 _base_client.RequestOptions(
                     method="delete",
-                    path=_base_client.path_template(
-                        "/chat/completions/{completion_id}",
-                        {
-                            "completion_id": completion_id,
-                        },
-                    ),
-                    encoding="json",
-                    result="json",
-                    cast_to=ChatCompletionDeleted,
+                    path="/chat/completions/{completion_id}",
+                    path_params={
+                        "completion_id": completion_id,
+                    },
+                    wire=[
+                        _wire.Param("completion_id", "path", "simple", False),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), ChatCompletionDeleted
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -842,20 +892,27 @@ class AsyncChatCompletionsMessagesResource(_base_client.AsyncAPIResource):
             return await self._client.request(
                 _base_client.RequestOptions(
                     method="get",
-                    path=_base_client.path_template(
-                        "/chat/completions/{completion_id}/messages",
-                        {
-                            "completion_id": completion_id,
-                        },
-                    ),
+                    path="/chat/completions/{completion_id}/messages",
+                    path_params={
+                        "completion_id": completion_id,
+                    },
                     query={
                         "after": cursor,
                         "limit": limit,
                         "order": order,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=ChatCompletionMessageList,
+                    wire=[
+                        _wire.Param("completion_id", "path", "simple", False),
+                        _wire.Param("after", "query", "form", True),
+                        _wire.Param("limit", "query", "form", True),
+                        _wire.Param("order", "query", "form", True),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), ChatCompletionMessageList
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -930,9 +987,19 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
                         "limit": limit,
                         "order": order,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=ChatCompletionList,
+                    wire=[
+                        _wire.Param("model", "query", "form", True),
+                        _wire.Param("metadata", "query", "deepObject", True),
+                        _wire.Param("after", "query", "form", True),
+                        _wire.Param("limit", "query", "form", True),
+                        _wire.Param("order", "query", "form", True),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), ChatCompletionList
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -1357,9 +1424,21 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
                         "function_call": function_call,
                         "functions": functions,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=CreateChatCompletionResponse,
+                    media=[
+                        _bodies.Media("application/json", "json"),
+                    ],
+                    accept="application/json",
+                    accept_stream="text/event-stream",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), CreateChatCompletionResponse
+                        ),
+                        _response.Outcome(
+                            "sse",
+                            ("text/event-stream",),
+                            CreateChatCompletionStreamResponse,
+                        ),
+                    ],
                     stream=stream is True,
                     stream_type=CreateChatCompletionStreamResponse,
                     extra_headers=extra_headers,
@@ -1394,15 +1473,19 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
             await self._client.request(
                 _base_client.RequestOptions(
                     method="get",
-                    path=_base_client.path_template(
-                        "/chat/completions/{completion_id}",
-                        {
-                            "completion_id": completion_id,
-                        },
-                    ),
-                    encoding="json",
-                    result="json",
-                    cast_to=CreateChatCompletionResponse,
+                    path="/chat/completions/{completion_id}",
+                    path_params={
+                        "completion_id": completion_id,
+                    },
+                    wire=[
+                        _wire.Param("completion_id", "path", "simple", False),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), CreateChatCompletionResponse
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -1443,18 +1526,25 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
             await self._client.request(
                 _base_client.RequestOptions(
                     method="post",
-                    path=_base_client.path_template(
-                        "/chat/completions/{completion_id}",
-                        {
-                            "completion_id": completion_id,
-                        },
-                    ),
+                    path="/chat/completions/{completion_id}",
+                    path_params={
+                        "completion_id": completion_id,
+                    },
+                    wire=[
+                        _wire.Param("completion_id", "path", "simple", False),
+                    ],
                     body={
                         "metadata": metadata,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=CreateChatCompletionResponse,
+                    media=[
+                        _bodies.Media("application/json", "json"),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), CreateChatCompletionResponse
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -1487,15 +1577,19 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
             await self._client.request(
                 _base_client.RequestOptions(
                     method="delete",
-                    path=_base_client.path_template(
-                        "/chat/completions/{completion_id}",
-                        {
-                            "completion_id": completion_id,
-                        },
-                    ),
-                    encoding="json",
-                    result="json",
-                    cast_to=ChatCompletionDeleted,
+                    path="/chat/completions/{completion_id}",
+                    path_params={
+                        "completion_id": completion_id,
+                    },
+                    wire=[
+                        _wire.Param("completion_id", "path", "simple", False),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), ChatCompletionDeleted
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

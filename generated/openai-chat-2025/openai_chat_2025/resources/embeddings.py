@@ -9,10 +9,16 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, cast, ov
 import httpx
 from typing_extensions import Literal, deprecated
 
-from .. import _base_client, _response
+from .. import _base_client, _bodies, _response, _wire
 from .._pagination import AsyncPage, SyncPage
+from .._response import (
+    AsyncBinaryResponse,
+    AsyncJSONLStream,
+    BinaryResponse,
+    JSONLStream,
+)
 from .._streaming import AsyncStream, Stream
-from .._types import NOT_GIVEN, FileContent, NotGiven
+from .._types import NOT_GIVEN, FileTypes, NotGiven
 from ..types.embeddings import (
     CreateEmbeddingRequestEncodingFormat,
     CreateEmbeddingRequestInput,
@@ -86,9 +92,15 @@ class EmbeddingsResource(_base_client.SyncAPIResource):
                         "dimensions": dimensions,
                         "user": user,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=CreateEmbeddingResponse,
+                    media=[
+                        _bodies.Media("application/json", "json"),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), CreateEmbeddingResponse
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -165,9 +177,15 @@ class AsyncEmbeddingsResource(_base_client.AsyncAPIResource):
                         "dimensions": dimensions,
                         "user": user,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=CreateEmbeddingResponse,
+                    media=[
+                        _bodies.Media("application/json", "json"),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), CreateEmbeddingResponse
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

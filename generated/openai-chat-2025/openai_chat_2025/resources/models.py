@@ -9,10 +9,16 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, cast, ov
 import httpx
 from typing_extensions import Literal, deprecated
 
-from .. import _base_client, _response
+from .. import _base_client, _bodies, _response, _wire
 from .._pagination import AsyncPage, SyncPage
+from .._response import (
+    AsyncBinaryResponse,
+    AsyncJSONLStream,
+    BinaryResponse,
+    JSONLStream,
+)
 from .._streaming import AsyncStream, Stream
-from .._types import NOT_GIVEN, FileContent, NotGiven
+from .._types import NOT_GIVEN, FileTypes, NotGiven
 from ..types.models import (
     ListModelsResponse,
     Model,
@@ -56,9 +62,12 @@ class ModelsResource(_base_client.SyncAPIResource):
                 _base_client.RequestOptions(
                     method="get",
                     path="/models",
-                    encoding="json",
-                    result="json",
-                    cast_to=ListModelsResponse,
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), ListModelsResponse
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -91,15 +100,17 @@ class ModelsResource(_base_client.SyncAPIResource):
             self._client.request(
                 _base_client.RequestOptions(
                     method="get",
-                    path=_base_client.path_template(
-                        "/models/{model}",
-                        {
-                            "model": model,
-                        },
-                    ),
-                    encoding="json",
-                    result="json",
-                    cast_to=Model,
+                    path="/models/{model}",
+                    path_params={
+                        "model": model,
+                    },
+                    wire=[
+                        _wire.Param("model", "path", "simple", False),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome("json", ("application/json",), Model),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -149,9 +160,12 @@ class AsyncModelsResource(_base_client.AsyncAPIResource):
                 _base_client.RequestOptions(
                     method="get",
                     path="/models",
-                    encoding="json",
-                    result="json",
-                    cast_to=ListModelsResponse,
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), ListModelsResponse
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -184,15 +198,17 @@ class AsyncModelsResource(_base_client.AsyncAPIResource):
             await self._client.request(
                 _base_client.RequestOptions(
                     method="get",
-                    path=_base_client.path_template(
-                        "/models/{model}",
-                        {
-                            "model": model,
-                        },
-                    ),
-                    encoding="json",
-                    result="json",
-                    cast_to=Model,
+                    path="/models/{model}",
+                    path_params={
+                        "model": model,
+                    },
+                    wire=[
+                        _wire.Param("model", "path", "simple", False),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome("json", ("application/json",), Model),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

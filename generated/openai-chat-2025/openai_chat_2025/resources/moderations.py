@@ -9,10 +9,16 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, cast, ov
 import httpx
 from typing_extensions import Literal, deprecated
 
-from .. import _base_client, _response
+from .. import _base_client, _bodies, _response, _wire
 from .._pagination import AsyncPage, SyncPage
+from .._response import (
+    AsyncBinaryResponse,
+    AsyncJSONLStream,
+    BinaryResponse,
+    JSONLStream,
+)
 from .._streaming import AsyncStream, Stream
-from .._types import NOT_GIVEN, FileContent, NotGiven
+from .._types import NOT_GIVEN, FileTypes, NotGiven
 from ..types.moderations import (
     CreateModerationRequestInputParam,
     CreateModerationRequestModel,
@@ -69,9 +75,15 @@ class ModerationsResource(_base_client.SyncAPIResource):
                         "input": input,
                         "model": model,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=CreateModerationResponse,
+                    media=[
+                        _bodies.Media("application/json", "json"),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), CreateModerationResponse
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -132,9 +144,15 @@ class AsyncModerationsResource(_base_client.AsyncAPIResource):
                         "input": input,
                         "model": model,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=CreateModerationResponse,
+                    media=[
+                        _bodies.Media("application/json", "json"),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), CreateModerationResponse
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -9,10 +9,16 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, cast, ov
 import httpx
 from typing_extensions import Literal, deprecated
 
-from .. import _base_client, _response
+from .. import _base_client, _bodies, _response, _wire
 from .._pagination import AsyncPage, SyncPage
+from .._response import (
+    AsyncBinaryResponse,
+    AsyncJSONLStream,
+    BinaryResponse,
+    JSONLStream,
+)
 from .._streaming import AsyncStream, Stream
-from .._types import NOT_GIVEN, FileContent, NotGiven
+from .._types import NOT_GIVEN, FileTypes, NotGiven
 from ..types.chat import (
     ChatCompletionRequestResponseFormatParam,
     ChatCompletionRequestToolChoiceParam,
@@ -143,9 +149,15 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
                         "top_p": top_p,
                         "user": user,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=CreateChatCompletionResponse,
+                    media=[
+                        _bodies.Media("application/json", "json"),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), CreateChatCompletionResponse
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -191,15 +203,19 @@ class ChatDeferredCompletionResource(_base_client.SyncAPIResource):
             self._client.request(
                 _base_client.RequestOptions(
                     method="get",
-                    path=_base_client.path_template(
-                        "/chat/deferred-completion/{request_id}",
-                        {
-                            "request_id": request_id,
-                        },
-                    ),
-                    encoding="json",
-                    result="json",
-                    cast_to=ChatCompletionResponse,
+                    path="/chat/deferred-completion/{request_id}",
+                    path_params={
+                        "request_id": request_id,
+                    },
+                    wire=[
+                        _wire.Param("request_id", "path", "simple", False),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), ChatCompletionResponse
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -361,9 +377,15 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
                         "top_p": top_p,
                         "user": user,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=CreateChatCompletionResponse,
+                    media=[
+                        _bodies.Media("application/json", "json"),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), CreateChatCompletionResponse
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -409,15 +431,19 @@ class AsyncChatDeferredCompletionResource(_base_client.AsyncAPIResource):
             await self._client.request(
                 _base_client.RequestOptions(
                     method="get",
-                    path=_base_client.path_template(
-                        "/chat/deferred-completion/{request_id}",
-                        {
-                            "request_id": request_id,
-                        },
-                    ),
-                    encoding="json",
-                    result="json",
-                    cast_to=ChatCompletionResponse,
+                    path="/chat/deferred-completion/{request_id}",
+                    path_params={
+                        "request_id": request_id,
+                    },
+                    wire=[
+                        _wire.Param("request_id", "path", "simple", False),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), ChatCompletionResponse
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -9,10 +9,16 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, cast, ov
 import httpx
 from typing_extensions import Literal, deprecated
 
-from .. import _base_client, _response
+from .. import _base_client, _bodies, _response, _wire
 from .._pagination import AsyncPage, SyncPage
+from .._response import (
+    AsyncBinaryResponse,
+    AsyncJSONLStream,
+    BinaryResponse,
+    JSONLStream,
+)
 from .._streaming import AsyncStream, Stream
-from .._types import NOT_GIVEN, FileContent, NotGiven
+from .._types import NOT_GIVEN, FileTypes, NotGiven
 from ..types.tokenize_text import (
     TokenizeTextResponse,
 )
@@ -62,9 +68,15 @@ class TokenizeTextResource(_base_client.SyncAPIResource):
                         "text": text,
                         "model": model,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=TokenizeTextResponse,
+                    media=[
+                        _bodies.Media("application/json", "json"),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), TokenizeTextResponse
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -120,9 +132,15 @@ class AsyncTokenizeTextResource(_base_client.AsyncAPIResource):
                         "text": text,
                         "model": model,
                     },
-                    encoding="json",
-                    result="json",
-                    cast_to=TokenizeTextResponse,
+                    media=[
+                        _bodies.Media("application/json", "json"),
+                    ],
+                    accept="application/json",
+                    outcomes=[
+                        _response.Outcome(
+                            "json", ("application/json",), TokenizeTextResponse
+                        ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
