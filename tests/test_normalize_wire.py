@@ -144,16 +144,29 @@ def test_an_encoding_for_a_missing_property_is_a_warning(tmp_path: Path) -> None
     assert "encoding-unknown-property" in _codes(api)
 
 
-def test_body_media_types_json_first_then_as_declared(tmp_path: Path) -> None:
+def test_body_media_types_json_first_then_as_declared_and_raw_ones_beside_fields_noted(tmp_path: Path) -> None:
     form = {"type": "object", "properties": {"image": {"type": "string", "format": "binary"}, "prompt": {"type": "string"}}}
-    js = {"type": "object", "properties": {"images": {"type": "array", "items": {"type": "string"}}, "prompt": {"type": "string"}}}
+    js = {"type": "object", "required": ["prompt"], "properties": {"images": {"type": "array", "items": {"type": "string"}}, "prompt": {"type": "string"}}}
     content = {"multipart/form-data": {"schema": form}, "image/png": {}, "application/json": {"schema": js}, "text/plain": {"schema": {"type": "string"}}}
     api = normalize_dict(tmp_path, openapi({"/e": {"post": {"operationId": "e", "requestBody": {"content": content}, "responses": OK}}}))
-    body = _op(api, "e").body
-    assert body is not None
-    assert [(m.content_type, m.kind) for m in body.media] == [("application/json", "json"), ("multipart/form-data", "multipart"), ("image/png", "binary"), ("text/plain", "text")]
-    assert body.media[2].type is not None and body.media[2].type.kind == "binary"
-    assert (body.content_type, body.encoding) == ("application/json", "json")
+    op = _op(api, "e")
+    assert op.body is not None
+    assert [(m.content_type, m.kind) for m in op.body.media] == [("application/json", "json"), ("multipart/form-data", "multipart")]
+    assert (op.body.content_type, op.body.encoding) == ("application/json", "json")
+    assert {d["reason"].split(":")[0] for d in api.degraded if d["where"].startswith("/paths/~1e")} == {"request media type image/png is not offered", "request media type text/plain is not offered"}
+    args = {a.py_name: a for a in op.arguments}
+    # the fields of both object media types; required only where both require it
+    assert set(args) == {"image", "images", "prompt", "content_type"} and not args["prompt"].required
+    assert args["content_type"].type.values == ("application/json", "multipart/form-data")
+
+
+def test_raw_media_types_are_one_body_argument(tmp_path: Path) -> None:
+    content = {"image/png": {}, "image/jpeg": {"schema": {"type": "string", "format": "binary"}}, "text/plain": {"schema": {"type": "string"}}}
+    api = normalize_dict(tmp_path, openapi({"/e": {"put": {"operationId": "e", "requestBody": {"required": True, "content": content}, "responses": OK}}}))
+    op = _op(api, "e")
+    assert op.body is not None and [m.kind for m in op.body.media] == ["binary", "binary", "text"]
+    body = next(a for a in op.arguments if a.source == "body_whole")
+    assert body.required and body.type.kind == "union" and {v.kind for v in body.type.variants} == {"binary", "string"}
 
 
 def test_media_type_keys_that_are_not_media_types_are_left_out(tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
 
 def _operation(api: ir.Api, op: ir.Operation, fx: Any) -> dict[str, Any]:
     """What a generated test needs to call one operation from its fixtures."""
-    args: dict[str, dict[str, str]] = {"query": {}, "header": {}, "body": {}}
+    args: dict[str, dict[str, str]] = {"query": {}, "header": {}, "cookie": {}, "body": {}}
     path: list[str] = []
     body_whole = None
     required_body: list[str] = []
@@ -72,7 +72,7 @@ def _operation(api: ir.Api, op: ir.Operation, fx: Any) -> dict[str, Any]:
     for a in op.arguments:
         if a.source == "path":
             path.append(a.wire_name)
-        elif a.source in ("query", "header"):
+        elif a.source in ("query", "header", "cookie"):
             args[a.source][a.wire_name] = a.py_name
         elif a.source == "body":
             args["body"][a.wire_name] = a.py_name

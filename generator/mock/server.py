@@ -31,9 +31,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterator
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from ..model import ir
+from . import reading
 from ..diagnostics import Diagnostics, UsageError, split_pointer
 from ..spec.load import Documents, load
 
@@ -157,13 +158,18 @@ def _route(op: ir.Operation) -> Route:
         for piece in pieces:
             if piece.startswith("{") and piece.endswith("}"):
                 names.append(piece[1:-1])
-                rx += f"(?P<p{len(names) - 1}>[^/]+)"
+                rx += f"(?P<p{len(names) - 1}>[^/]*)"  # empty: an undefined value (RFC 6570)
                 has_param = True
             else:
-                rx += re.escape(piece)
+                # a client sends literal characters percent-encoded where a URL needs it
+                quoted = quote(piece, safe=_PATH_SAFE)
+                rx += re.escape(piece) if quoted == piece else f"(?:{re.escape(piece)}|{re.escape(quoted)})"
         literal += 0 if has_param else 1
         parts.append(rx)
     return Route(op, re.compile("^/" + "/".join(parts) + "/?$"), names, literal, list(op.fixed_query))
+
+
+_PATH_SAFE = "/!$&'()*+,;=:@-._~"
 
 
 def _remove_dots(path: str) -> str:
@@ -221,7 +227,8 @@ class MockApp:
         return self.bases[0] if self.bases else ""
 
     def match(self, method: str, path: str, query: list[tuple[str, str]] | None = None) -> tuple[ir.Operation | None, dict[str, str], bool]:
-        """(operation, path params, path known for another method)."""
+        """(operation, path parameters as sent (still percent-encoded, parsed per their style
+        later), path known for another method), for the raw request path."""
         given = set(query or ())
         candidates = [path]
         for b in self.bases:
@@ -236,7 +243,7 @@ class MockApp:
                 if r.op.method != method.lower():
                     known = True
                     continue
-                return r.op, {n: unquote(m.group(f"p{i}")) for i, n in enumerate(r.names)}, True
+                return r.op, {n: m.group(f"p{i}") for i, n in enumerate(r.names)}, True
         return None, {}, known
 
     # -- fixtures
@@ -270,22 +277,17 @@ class MockApp:
     # -- validation
 
     def check_params(self, op: ir.Operation, path_params: dict[str, str], query: list[tuple[str, str]], headers: Any) -> list[dict[str, Any]]:
+        """Each parameter read by its style (the client's own wire rules), then validated
+        against its schema; a missing required one is an error."""
         errors: list[dict[str, Any]] = []
+        names = [p.name for p in op.parameters if p.location == "query"]
         for p in op.parameters:
-            raw: Any
-            if p.location == "path":
-                raw = path_params.get(p.name)
-            elif p.location == "query":
-                raw = _query_value(p, query)
-            elif p.location == "header":
-                raw = headers.get(p.name)
-            else:
-                continue
-            if raw is None:
+            raw = reading.param_value(p, self.api, path_params, query, headers, [n for n in names if n != p.name])
+            if raw is reading.MISSING:
                 if p.required:
                     errors.append({"in": p.location, "pointer": f"/{p.location}/{_esc(p.name)}", "reason": "required", "message": f"{p.location} parameter {p.name!r} is required", "param": p.name})
                 continue
-            value = _coerce(raw, p.type, self.api)
+            value = reading.coerce(raw, p.type, self.api)
             where = self._param_where[op.id][p.name]
             if where is None:
                 continue
@@ -293,11 +295,44 @@ class MockApp:
                 errors.append({"in": p.location, "pointer": f"/{p.location}/{_esc(p.name)}{prob.pointer}", "reason": prob.reason, "message": f"{p.name}: {prob.message}", "param": p.name})
         return errors
 
+    def read_body(self, op: ir.Operation, content_type: str, raw: bytes) -> tuple[Any, Any]:
+        """(body, error response): the body read as its media type says (JSON, form, multipart;
+        raw media types are taken as they are), validated against that media type's schema."""
+        if op.body is None:
+            return None, None
+        if not raw:
+            if op.body.required:
+                return None, _error(400, "this operation needs a request body", "invalid_request_error", [{"in": "body", "pointer": "", "reason": "required", "message": "the request body is required"}])
+            return None, None
+        m = reading.choose_media(op, content_type)
+        if m is None:
+            accepted = ", ".join(x.content_type for x in op.body.media)
+            return None, _error(415, f"Content-Type {content_type!r} is not one of {accepted}", "invalid_request_error", [{"in": "header", "pointer": "/header/Content-Type", "reason": "media_type", "message": f"send one of {accepted}"}])
+        if m.kind == "json":
+            try:
+                body = json.loads(raw)
+            except ValueError as e:
+                return None, _error(400, f"the body is not JSON: {e}", "invalid_request_error", [{"in": "body", "pointer": "", "reason": "json", "message": str(e)}])
+        elif m.kind in ("form", "multipart"):
+            try:
+                body = reading.form_body(m, self.api, content_type, raw)
+            except (ValueError, UnicodeDecodeError) as e:
+                return None, _error(400, f"the body is not {m.content_type}: {e}", "invalid_request_error", [{"in": "body", "pointer": "", "reason": "encoding", "message": str(e)}])
+        else:
+            return raw, None
+        probs = self.validator.problems(body, m.pointer, "request") if m.type is not None and m.type.kind != "any" else []
+        if probs:
+            errs = [{"in": "body", "pointer": p.pointer, "reason": p.reason, "message": p.message, "param": next(iter(split_pointer(p.pointer)), None)} for p in probs]
+            return body, _error(422, f"{probs[0].pointer or 'body'}: {probs[0].message}", "invalid_request_error", errs)
+        return body, None
+
     async def handle(self, request: Any) -> Any:
         from starlette.responses import JSONResponse, Response, StreamingResponse
 
         query = parse_qsl(request.url.query, keep_blank_values=True)
-        op, path_params, known = self.match(request.method, request.url.path, query)
+        raw_path = request.scope.get("raw_path")
+        path = raw_path.decode("latin-1").partition("?")[0] if isinstance(raw_path, bytes) else request.url.path
+        op, path_params, known = self.match(request.method, path, query)
         if op is None:
             if known:
                 return _error(405, f"{request.method} is not allowed on {request.url.path}", "method_not_allowed", [])
@@ -305,23 +340,9 @@ class MockApp:
         errors = self.check_params(op, path_params, query, request.headers)
         if errors:
             return _error(400, errors[0]["message"], "invalid_request_error", errors)
-        body: Any = None
-        raw = await request.body()
-        if op.body is not None and op.body.encoding == "json":
-            if not raw:
-                if op.body.required:
-                    return _error(400, "this operation needs a JSON body", "invalid_request_error", [{"in": "body", "pointer": "", "reason": "required", "message": "the request body is required"}])
-            else:
-                try:
-                    body = json.loads(raw)
-                except ValueError as e:
-                    return _error(400, f"the body is not JSON: {e}", "invalid_request_error", [{"in": "body", "pointer": "", "reason": "json", "message": str(e)}])
-                probs = self.validator.problems(body, op.body.pointer, "request")
-                if probs:
-                    errs = [{"in": "body", "pointer": p.pointer, "reason": p.reason, "message": p.message, "param": next(iter(split_pointer(p.pointer)), None)} for p in probs]
-                    return _error(422, f"{probs[0].pointer or 'body'}: {probs[0].message}", "invalid_request_error", errs)
-        if op.body is not None and op.body.encoding in ("multipart", "form") and op.stream_param is not None:
-            body = {op.stream_param: True} if _form_flag(raw, op.stream_param) else {}
+        body, failed = self.read_body(op, request.headers.get("content-type", ""), await request.body())
+        if failed is not None:
+            return failed
         wants_stream = op.streaming and (
             (op.stream_param is not None and isinstance(body, dict) and body.get(op.stream_param) is True)
             or (op.stream_param is None and not any(r.encoding == "json" and r.status.startswith("2") for r in op.responses))
@@ -337,8 +358,23 @@ class MockApp:
             return StreamingResponse(events(), media_type="text/event-stream", headers={"cache-control": "no-cache"})
         status, payload, has_body = self.response_fixture(op)
         if not has_body:
+            raw = _raw_answer(op)
+            if raw is not None:
+                return Response(raw[1], status_code=status, media_type=raw[0])
             return Response(status_code=status)
         return JSONResponse(payload, status_code=status)
+
+
+def _raw_answer(op: ir.Operation) -> tuple[str, bytes] | None:
+    """(media type, bytes) for an operation whose success answer is binary or text: the first
+    declared concrete media type, with a few bytes, so a client reads it as the spec says."""
+    ok = op.success
+    if ok is None or ok.encoding not in ("binary", "text"):
+        return None
+    ct = next((m.content_type for m in ok.media if m.kind == ok.encoding and "*" not in m.content_type), None)
+    if ct is None:
+        ct = "text/plain" if ok.encoding == "text" else "application/octet-stream"
+    return ct, (b"specgen mock\n" if ok.encoding == "text" else bytes(range(16)))
 
 
 def param_schema_where(docs: Documents, p: ir.Parameter) -> str | None:
@@ -367,14 +403,6 @@ def _exists(docs: Documents, where: str) -> bool:
     return True
 
 
-def _form_flag(raw: bytes, name: str) -> bool:
-    """Is the field `name` "true" in a urlencoded or multipart form body? (enough for `stream`)"""
-    if any(k == name and v.lower() == "true" for k, v in parse_qsl(raw.decode("latin-1"), keep_blank_values=True)):
-        return True
-    field = re.escape(name.encode("latin-1"))
-    return re.search(rb'name="' + field + rb'"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\ntrue\r\n', raw, re.IGNORECASE) is not None
-
-
 def _esc(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
@@ -387,65 +415,6 @@ def _error(status: int, message: str, kind: str, errors: list[dict[str, Any]]) -
         {"error": {"message": message, "type": kind, "param": first.get("param"), "code": first.get("reason")}, "errors": errors},
         status_code=status,
     )
-
-
-def _query_value(p: ir.Parameter, query: list[tuple[str, str]]) -> Any:
-    """A query parameter's value from the query string, per its style (form, deepObject)."""
-    if p.style == "deepObject" or (p.type.kind in ("map", "model") and any(k.startswith(p.name + "[") for k, _ in query)):
-        obj: dict[str, Any] = {}
-        for k, v in query:
-            m = re.fullmatch(re.escape(p.name) + r"\[([^\]]*)\]", k)
-            if m:
-                obj[m.group(1)] = v
-        return obj if obj else None
-    values = [v for k, v in query if k == p.name or k == p.name + "[]"]
-    if not values:
-        return None
-    if p.type.kind == "array":
-        if len(values) == 1 and p.explode is False:
-            return values[0].split(",")
-        return values
-    return values[-1]
-
-
-def _coerce(raw: Any, t: ir.TypeExpr, api: ir.Api) -> Any:
-    """Query and path values arrive as strings: read them as the schema's type where they can be."""
-    if isinstance(raw, list):
-        item = t.item if t.kind == "array" and t.item is not None else t
-        return [_coerce(v, item, api) for v in raw]
-    if isinstance(raw, dict):
-        item = t.item if t.kind == "map" and t.item is not None else ir.TypeExpr("string")
-        if t.kind == "model" and t.ref in api.model_map:
-            fm = api.model_map[t.ref].field_map
-            return {k: _coerce(v, fm[k].type if k in fm else item, api) for k, v in raw.items()}
-        return {k: _coerce(v, item, api) for k, v in raw.items()}
-    if not isinstance(raw, str):
-        return raw
-    kind: str = t.kind
-    if kind == "enum" and t.ref in api.enum_map:
-        vt = api.enum_map[t.ref].value_type
-        kind = {"integer": "integer", "number": "number", "boolean": "boolean"}.get(vt, "string")
-    if t.nullable and raw == "null":
-        return None
-    if kind == "integer":
-        try:
-            return int(raw)
-        except ValueError:
-            return raw
-    if kind == "number":
-        try:
-            f = float(raw)
-            return int(f) if f.is_integer() and "." not in raw and "e" not in raw.lower() else f
-        except ValueError:
-            return raw
-    if kind == "boolean":
-        return {"true": True, "false": False}.get(raw.lower(), raw)
-    if kind == "union":
-        for v in t.variants:
-            c = _coerce(raw, v, api)
-            if not isinstance(c, str):
-                return c
-    return raw
 
 
 # ------------------------------------------------------------------ running it

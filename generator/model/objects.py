@@ -101,7 +101,10 @@ def object_type(cx: Context, node: dict[str, Any], at: At, nullable: bool) -> ir
         if additional is None or additional[0] is True or additional[0] == {}:
             value = ir.TypeExpr("any", pointer=where)
         elif additional[0] is False:
+            # no properties and none allowed: only the empty object
             value = ir.TypeExpr("any", pointer=where)
+            cons = replace(constraints_of(node, cx.version), max_properties=0)
+            return ir.TypeExpr("map", item=value, nullable=nullable, constraints=cons, pointer=where)
         else:
             value = cx.schema(additional[0], At(additional[1], additional[2], at.hint + "Value"))
         return ir.TypeExpr("map", item=value, nullable=nullable, constraints=constraints_of(node, cx.version), pointer=where)

@@ -21,6 +21,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "args": {
             "query": {},
             "header": {},
+            "cookie": {},
             "body": {
                 "messages": "messages",
                 "model": "model",

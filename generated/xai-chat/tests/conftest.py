@@ -105,7 +105,7 @@ class Harness:
         path = sections.get("path", {})
         args = [path[name] for name in op["path"]]
         kwargs: dict[str, Any] = {}
-        for loc in ("query", "header"):
+        for loc in ("query", "header", "cookie"):
             for wire, value in sections.get(loc, {}).items():
                 kwargs[op["args"][loc][wire]] = value
         body = sections.get("body", _MISSING)

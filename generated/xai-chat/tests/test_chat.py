@@ -21,6 +21,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "args": {
             "query": {},
             "header": {},
+            "cookie": {},
             "body": {
                 "model": "model",
                 "messages": "messages",
@@ -60,7 +61,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "path_template": "/chat/deferred-completion/{request_id}",
         "wrapped": True,
         "path": ["request_id"],
-        "args": {"query": {}, "header": {}, "body": {}},
+        "args": {"query": {}, "header": {}, "cookie": {}, "body": {}},
         "body_whole": None,
         "required_body": [],
         "binary": [],

@@ -18,7 +18,12 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "path_template": "/tokenize-text",
         "wrapped": False,
         "path": [],
-        "args": {"query": {}, "header": {}, "body": {"text": "text", "model": "model"}},
+        "args": {
+            "query": {},
+            "header": {},
+            "cookie": {},
+            "body": {"text": "text", "model": "model"},
+        },
         "body_whole": None,
         "required_body": ["text", "model"],
         "binary": [],
