@@ -61,6 +61,9 @@ def _raw_type(cx: Context, kind: str, t: ir.TypeExpr | None, ct: str, at: At) ->
     where = cx.where(at.file, at.pointer)
     if t is not None and t.kind in ("model", "map", "array", "union", "enum"):
         cx.note_partial(t, at, f"{ct} body with a structured schema: sent as the raw content the caller gives (str, bytes or a file); specgen does not serialize {ct}")
+    if kind == "binary" and t is not None and t.kind == "string":
+        # a binary media type whose schema is text (base64, say): the text, or bytes and files
+        return ir.TypeExpr("union", variants=(ir.TypeExpr("string", pointer=where), ir.TypeExpr("binary", pointer=where)), pointer=where)
     return ir.TypeExpr("binary" if kind == "binary" else "string", pointer=where)
 
 
