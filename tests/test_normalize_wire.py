@@ -234,3 +234,18 @@ def test_keywords_beside_allof_ref_are_kept(tmp_path: Path) -> None:
     pet31 = api.model(req.field_map["pet31"].type.ref)  # type: ignore[arg-type]
     assert pet31.field_map["tag"].required
     assert not api.model("Pet").field_map["name"].required
+
+
+def test_xml_beside_json_is_not_asked_for_and_alone_is_read_as_text(tmp_path: Path) -> None:
+    pet = {"$ref": "#/components/schemas/Event"}
+    op = _answers(tmp_path, {"application/json": {"schema": pet}, "application/xml": {"schema": pet}})
+    assert [(o.kind, o.content_types) for o in op.outcomes] == [("json", ("application/json",))]
+    assert op.accept == "application/json"
+    alone = _answers(tmp_path, {"application/xml": {"schema": pet}})
+    assert [o.kind for o in alone.outcomes] == ["text"] and alone.accept == "application/xml"
+
+
+def test_a_stream_flag_without_a_declared_event_stream_still_reads_events(tmp_path: Path) -> None:
+    body = {"type": "object", "properties": {"stream": {"type": "boolean"}}}
+    op = _answers(tmp_path, {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}}}}}, body)
+    assert [(o.kind, o.content_types) for o in op.outcomes] == [("json", ("application/json",)), ("sse", ("text/event-stream",))]

@@ -218,6 +218,7 @@ class MediaType:
     parts: tuple[PartEncoding, ...] = ()  # form and multipart: one per property
     pointer: str = ""
     examples: tuple[Any, ...] = ()
+    structured: bool = False  # a non-JSON media type whose schema describes a structure (XML...)
 
 
 @dataclass(frozen=True)

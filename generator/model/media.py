@@ -181,7 +181,8 @@ def response(cx: Context, status: str, resp: dict[str, Any], file: str, ptr: str
         mtype = t if c == ct else None
         if mtype is None and k == "jsonl" and isinstance(m.get("schema"), dict):
             mtype = cx.schema(m["schema"], At(file, mptr, base + suffix + "Item"))
-        media.append(ir.MediaType(c, k, mtype, (), cx.where(file, mptr), examples_of(m)))
+        structured = k in ("binary", "text") and _structured(m.get("schema"))
+        media.append(ir.MediaType(c, k, mtype, (), cx.where(file, mptr), examples_of(m), structured))
     response = ir.Response(
         status, text_of(resp.get("description")), ct, t, kind, tuple(c for c, _ in declared),  # type: ignore[arg-type]
         pointer=cx.where(file, sptr), examples=examples_of(mt), headers=headers, media=tuple(media),
@@ -191,6 +192,13 @@ def response(cx: Context, status: str, resp: dict[str, Any], file: str, ptr: str
         return response, None
     event_base = t.ref if t is not None and t.ref else "Stream"
     return response, At(file, join_pointer(ptr, "content", sse[0], "schema"), event_base + "Event")
+
+
+def _structured(schema: Any) -> bool:
+    """Does a schema describe a structure (an object, array or composition), not bytes or text?"""
+    if not isinstance(schema, dict):
+        return False
+    return "$ref" in schema or "properties" in schema or schema.get("type") in ("object", "array") or any(k in schema for k in ("allOf", "oneOf", "anyOf"))
 
 
 def streaming(cx: Context, body_model: str | None, responses: list[ir.Response], sse_schemas: list[At | None]) -> tuple[bool, str | None, ir.TypeExpr | None]:
@@ -239,6 +247,29 @@ def _plain_string(t: ir.TypeExpr | None) -> bool:
     return t is None or t.kind == "any" or (t.kind == "string" and t.format is None and t.constraints.is_empty())
 
 
+def answered(success: ir.Response) -> tuple[ir.MediaType, ...]:
+    """The media types a call asks for and reads: beside a JSON structure, the same structure in
+    another syntax (XML...) is not asked for; alone, it is read as text or bytes."""
+    has_json = any(m.kind == "json" and not _plain_string(m.type) for m in success.media)
+    return tuple(m for m in success.media if not (has_json and m.structured))
+
+
+def degraded_answers(cx: Context, op: ir.Operation) -> None:
+    """Say where an answer's structure is not parsed: left out beside JSON, or read raw."""
+    success = op.success
+    if success is None:
+        return
+    kept = answered(success)
+    for m in success.media:
+        if not m.structured:
+            continue
+        if m not in kept:
+            reason = f"{m.content_type} answer not asked for: the client reads the JSON one"
+        else:
+            reason = f"{m.content_type} answer with a structured schema: read as {'text (a str)' if m.kind == 'text' else 'bytes (a BinaryResponse)'}; specgen does not parse {m.content_type}"
+        cx.degraded.append({"where": m.pointer, "reason": reason})
+
+
 def outcomes(success: ir.Response | None, stream_type: ir.TypeExpr | None) -> tuple[ir.Outcome, ...]:
     """How the success answer is read, by the Content-Type the server sends: JSON, JSON Lines,
     binary, text, then SSE; the first is the fall-back for a Content-Type nothing declares.
@@ -247,7 +278,7 @@ def outcomes(success: ir.Response | None, stream_type: ir.TypeExpr | None) -> tu
     if success is None or not success.media:
         return (ir.Outcome("none"),)
     by_kind: dict[str, list[ir.MediaType]] = {}
-    for m in success.media:
+    for m in answered(success):
         by_kind.setdefault(m.kind, []).append(m)
     out: list[ir.Outcome] = []
     json_media = by_kind.get("json", [])
@@ -265,6 +296,9 @@ def outcomes(success: ir.Response | None, stream_type: ir.TypeExpr | None) -> tu
         out.append(ir.Outcome("text", tuple(m.content_type for m in by_kind["text"])))
     if "sse" in by_kind:
         out.append(ir.Outcome("sse", tuple(m.content_type for m in by_kind["sse"]), stream_type))
+    elif stream_type is not None:
+        # a stream flag the spec declares without an event-stream answer: events when asked
+        out.append(ir.Outcome("sse", ("text/event-stream",), stream_type))
     return tuple(out)
 
 
@@ -274,7 +308,7 @@ def accept(responses: tuple[ir.Response, ...], success: ir.Response | None, stre
     operation that declares no success content asks for JSON when its errors come as JSON."""
     accept_stream = "text/event-stream" if stream_param is not None else None
     if success is not None and success.media:
-        types = [m.content_type for m in success.media if not (stream_param is not None and m.kind == "sse")]
+        types = [m.content_type for m in answered(success) if not (stream_param is not None and m.kind == "sse")]
         unique = list(dict.fromkeys(types))
         return (", ".join(unique) if unique else None), accept_stream
     if any(m.kind == "json" for r in responses for m in r.media):

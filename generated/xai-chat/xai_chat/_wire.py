@@ -188,7 +188,11 @@ def kind_of(content_type: str) -> str:
         return "form"
     if e.startswith("multipart/"):
         return "multipart"
-    if e.startswith("text/"):
+    if (
+        e.startswith("text/")
+        or e in ("application/xml", "application/yaml")
+        or e.endswith("+xml")
+    ):
         return "text"
     return "binary"
 
