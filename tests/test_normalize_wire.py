@@ -249,3 +249,14 @@ def test_a_stream_flag_without_a_declared_event_stream_still_reads_events(tmp_pa
     body = {"type": "object", "properties": {"stream": {"type": "boolean"}}}
     op = _answers(tmp_path, {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}}}}}, body)
     assert [(o.kind, o.content_types) for o in op.outcomes] == [("json", ("application/json",)), ("sse", ("text/event-stream",))]
+
+
+def test_a_path_item_given_as_a_ref_is_followed_with_its_parameters(tmp_path: Path) -> None:
+    (tmp_path / "items.yaml").write_text(
+        "parameters:\n  - {name: id, in: path, required: true, schema: {type: array, items: {type: string}}}\n"
+        "get:\n  operationId: getItem\n  responses:\n    '200': {description: ok, content: {image/png: {}}}\n"
+    )
+    api = normalize_dict(tmp_path, openapi({"/items/{id}": {"$ref": "items.yaml"}}))
+    op = _op(api, "getItem")
+    assert [(p.name, p.style, p.explode) for p in op.parameters] == [("id", "simple", False)]
+    assert [o.kind for o in op.outcomes] == ["binary"] and op.accept == "image/png"

@@ -26,6 +26,17 @@ def _type(t: ir.TypeExpr | None) -> Any:
     return out
 
 
+def _parameter(p: ir.Parameter) -> dict[str, Any]:
+    """How a parameter travels."""
+    return {"name": p.name, "in": p.location, "style": p.style, "explode": p.explode, "allow_reserved": p.allow_reserved, "content_type": p.content_type, "required": p.required}
+
+
+def _media(m: ir.MediaType) -> dict[str, Any]:
+    """A request media type with its Encoding Objects."""
+    parts = [{"name": e.name, "content_type": e.content_type, "style": e.style, "explode": e.explode, "allow_reserved": e.allow_reserved, "headers": list(e.headers)} for e in m.parts]
+    return {"content_type": m.content_type, "kind": m.kind, "type": _type(m.type) if m.type is not None else None, "parts": parts}
+
+
 def inspect_api(api: ir.Api, diagnostics: list[Any] | None = None) -> dict[str, Any]:
     """The shape `specgen inspect` prints (documented in README)."""
     return {
@@ -43,7 +54,11 @@ def inspect_api(api: ir.Api, diagnostics: list[Any] | None = None) -> dict[str, 
                 "replacement": op.deprecated.replacement if op.deprecated else None,
                 "streaming": op.streaming,
                 "arguments": [{"name": a.py_name, "source": a.source, "required": a.required, "deprecated": a.deprecated is not None} for a in op.arguments],
-                "responses": [{"status": r.status, "content_type": r.content_type, "type": _type(r.type)} for r in op.responses],
+                "parameters": [_parameter(p) for p in op.parameters],
+                "body": [_media(m) for m in op.body.media] if op.body is not None else None,
+                "responses": [{"status": r.status, "content_type": r.content_type, "type": _type(r.type), "media": [m.content_type for m in r.media]} for r in op.responses],
+                "accept": op.accept,
+                "outcomes": [{"kind": o.kind, "content_types": list(o.content_types), "type": _type(o.type) if o.type is not None else None} for o in op.outcomes],
             }
             for op in api.operations
         ],
