@@ -197,8 +197,8 @@ def jsonable_body(e: Any) -> Any:
 
 async def to_jsonable(value: Any) -> Any:
     """A client result as JSON: models dumped as the wire spells them, a page as its first
-    response, a stream as its events (at most MAX_EVENTS), bytes as base64 (at most MAX_BYTES).
-    """
+    response, a stream as its events (at most MAX_EVENTS), bytes and binary answers as base64
+    (at most MAX_BYTES)."""
     if isinstance(value, pydantic.BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if value is None or isinstance(value, (str, int, float, bool)):
@@ -213,6 +213,11 @@ async def to_jsonable(value: Any) -> Any:
         return [await to_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): await to_jsonable(v) for k, v in value.items()}
+    if hasattr(value, "content_type") and hasattr(
+        value, "read"
+    ):  # a binary answer (AsyncBinaryResponse)
+        data = await value.read()
+        return {"content_type": value.content_type, **await to_jsonable(data)}
     if hasattr(value, "iter_pages"):  # a page: what the first request returned
         return await to_jsonable(getattr(value, "response", None))
     if hasattr(value, "__aiter__"):  # a stream: its events
