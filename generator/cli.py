@@ -4,21 +4,31 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import __version__
+from .children import install
 from .diagnostics import Diagnostics, SpecError, UsageError
+from .spec.sources import refuse_url
 
 EXIT_OK, EXIT_SPEC, EXIT_USAGE = 0, 1, 2
 
 
 def _progress(quiet: bool) -> Callable[[str], None] | None:
-    """A one-line progress display on a terminal; nothing in CI, pipes or with --quiet."""
+    """A one-line progress display on a terminal; nothing in CI, pipes or with --quiet.
+
+    SPECGEN_PROGRESS=lines prints each step on a line of its own instead (for scripts), and
+    SPECGEN_PAUSE_AT=STEP then waits at that step for a signal: tests of interruption pick
+    their moment from it instead of sleeping."""
+    if os.environ.get("SPECGEN_PROGRESS") == "lines":
+        return _progress_lines(os.environ.get("SPECGEN_PAUSE_AT"))
     if quiet or not sys.stderr.isatty() or os.environ.get("CI"):
         return None
     start = time.perf_counter()
@@ -30,8 +40,18 @@ def _progress(quiet: bool) -> Callable[[str], None] | None:
     return show
 
 
+def _progress_lines(pause_at: str | None) -> Callable[[str], None]:
+    def show(step: str) -> None:
+        sys.stderr.write(f"specgen: step {step}\n")
+        sys.stderr.flush()
+        if step == pause_at:
+            time.sleep(60)  # a signal ends the sleep (and the run); nothing else should
+
+    return show
+
+
 def _end_progress(progress: Callable[[str], None] | None) -> None:
-    if progress is not None:
+    if progress is not None and os.environ.get("SPECGEN_PROGRESS") != "lines":
         sys.stderr.write("\r\x1b[2K")
         sys.stderr.flush()
 
@@ -46,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     g = sub.add_parser("generate", help="generate client, docs, fixtures, tools and tests for one spec into OUT", description="Generate every artifact for SPEC into OUT: OUT/<package>/ (client), OUT/docs/, OUT/tools/, OUT/fixtures/, OUT/tests/ and OUT/manifest.json. OUT is replaced atomically; a folder that specgen did not generate is never replaced.")
-    g.add_argument("spec", type=Path, help="OpenAPI 3.0/3.1 document or JSON Schema (YAML or JSON)")
+    g.add_argument("spec", type=_spec_path, help="OpenAPI 3.0/3.1 document or JSON Schema (YAML or JSON)")
     g.add_argument("-o", "--out", type=Path, required=True, help="output folder")
     _shared_generation_args(g)
 
@@ -56,17 +76,18 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="exit 1 when generated output differs from what the specs produce", description="Render in memory and compare with the output on disk; list each stale, missing or extra file and exit 1 when anything differs. Without --spec: every configured target (or the named ones).")
     c.add_argument("targets", nargs="*", help="target names (default: all)")
-    c.add_argument("--spec", type=Path, help="check one spec against -o OUT instead of the configured targets")
+    c.add_argument("--spec", type=_spec_path, help="check one spec against -o OUT instead of the configured targets")
     c.add_argument("-o", "--out", type=Path, help="the output folder to check (with --spec)")
+    c.add_argument("--format", choices=("text", "github"), default="text", help="github: stale files as ::error annotations for GitHub Actions")
     _shared_generation_args(c)
 
     v = sub.add_parser("validate", help="validate a spec: diagnostics with JSON pointers and line numbers", description="Validate SPEC with openapi-spec-validator and specgen's own checks. Findings are warnings (exit 0) unless --strict (exit 1).")
-    v.add_argument("spec", type=Path)
+    v.add_argument("spec", type=_spec_path)
     v.add_argument("--strict", action="store_true", help="treat validation findings as errors")
     v.add_argument("--format", choices=("text", "json"), default="text")
 
     i = sub.add_parser("inspect", help="print the normalized IR as JSON", description="Print the normalized IR of SPEC as JSON: operations (id, method, path, client call, deprecated), unions (where, discriminator, inferred, variants with tags), enums, models, deprecations with replacements, and degradations.")
-    i.add_argument("spec", type=Path)
+    i.add_argument("spec", type=_spec_path)
 
     d = sub.add_parser("diff", help="what changed between two spec versions, what breaks, and what changes in the client", description="Compare OLD and NEW (files, or git:REV:path) through the normalized IR. Changes are grouped by operation and field, each with a rule id and a severity.")
     d.add_argument("old", nargs="?", help="old spec: a file or git:REV:path")
@@ -75,9 +96,11 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--fail-on", choices=("breaking", "warning", "info"), default=None, help="exit 1 when a change of this severity or worse is found")
     d.add_argument("--rules", action="store_true", help="list every rule and exit")
     d.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    d.add_argument("--since", metavar="REV", help="diff each given spec file against itself at git revision REV (the pre-commit hook's form: specgen diff --since HEAD --fail-on breaking FILE...)")
+    d.add_argument("more", nargs="*", help=argparse.SUPPRESS)
 
     m = sub.add_parser("mock", help="serve a spec's fixtures on 127.0.0.1, validating requests", description="Run an HTTP server on 127.0.0.1 that routes by method and path, validates requests against SPEC (400/422 with the errors), and answers with the response fixtures (or streams stream.sse).")
-    m.add_argument("spec", type=Path)
+    m.add_argument("spec", type=_spec_path)
     m.add_argument("--port", type=int, default=4010, help="port on 127.0.0.1 (0 picks a free one)")
     m.add_argument("--fixtures", type=Path, default=None, help="fixtures folder (default: generated in memory from the spec)")
     return p
@@ -95,6 +118,12 @@ def _shared_generation_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mcp-mode", choices=("auto", "tools", "search"), default=None, help="the MCP server's default: one tool per operation, or search_operations + call_operation (auto: search past 64 tools)")
 
 
+def _spec_path(text: str) -> Path:
+    """A SPEC argument: a local file. A URL is refused with the way to get the file."""
+    refuse_url(text)
+    return Path(text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # deeply nested specs recurse as deep as they nest; the default limit of 1000 is too low
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
@@ -103,6 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0) if isinstance(e.code, int) else EXIT_USAGE
+    except UsageError as e:
+        print(f"specgen: {e}", file=sys.stderr)
+        return EXIT_USAGE
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
@@ -122,6 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RecursionError:
         print("specgen: error: the spec nests too deeply to process (recursion limit); simplify the deepest schemas", file=sys.stderr)
         return EXIT_SPEC
+    except OSError as e:  # the machine said no (permissions, a full disk, a read-only folder)
+        print(f"specgen: {os_error(e)}", file=sys.stderr)
+        return EXIT_SPEC
     except Exception as e:  # a bug in specgen, not in the spec: still no traceback for the user
         where = ""
         tb = e.__traceback__
@@ -134,6 +169,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("SPECGEN_DEBUG"):
             raise
         return EXIT_SPEC
+
+
+_OS_HINTS = {
+    errno.EROFS: "the file system is read-only; choose an output folder on a writable one",
+    errno.ENOSPC: "the disk is full; free some space and run again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run again",
+    errno.EACCES: "permission denied; check the owner and mode of that path (or run as a user who may write there)",
+    errno.EPERM: "the operation is not permitted on that path; check its owner, mode and attributes",
+}
+
+
+def os_error(e: OSError) -> str:
+    """One line for an error the operating system reported, with the path it concerns."""
+    where = " -> ".join(str(f) for f in (e.filename, e.filename2) if f is not None)
+    reason = e.strerror or str(e)
+    hint = _OS_HINTS.get(e.errno or 0, "")
+    text = f"{where}: {reason}" if where else reason
+    return f"{text} ({hint}); existing output was left as it was" if hint else f"{text}; existing output was left as it was"
 
 
 def _print_diags(items: Sequence[Any], limit: int | None = 20) -> None:
@@ -195,14 +248,27 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _target_options(args: argparse.Namespace, t: Any) -> Any:
+    return _options(args, package=t.package, formatter=t.formatter, target=t.name, api_key_env=t.api_key_env, spec_label=t.spec_label, tools={**t.tools, **_tools_args(args)})
+
+
+def _missing_target_specs(targets: Sequence[Any]) -> list[str]:
+    return [f"{t.spec_label}: no such file (the spec of target {t.name!r} in pyproject.toml)" for t in targets if not t.spec.is_file()]
+
+
 def cmd_regenerate(args: argparse.Namespace) -> int:
     from .config import load_project
     from .pipeline import generate
 
     project = load_project()
     targets = _select(project.targets, args.targets)
+    missing = _missing_target_specs(targets)
+    if missing:
+        for line in missing:
+            print(f"specgen: {line}", file=sys.stderr)
+        return EXIT_SPEC
     for t in targets:
-        opts = _options(args, package=t.package, formatter=t.formatter, target=t.name, api_key_env=t.api_key_env, spec_label=t.spec_label, tools={**t.tools, **_tools_args(args)})
+        opts = _target_options(args, t)
         diags = Diagnostics()
         try:
             res = generate(t.spec, t.out, opts, diags)
@@ -235,46 +301,98 @@ def _select(targets: Sequence[Any], names: Sequence[str]) -> list[Any]:
     return [known[n] for n in names]
 
 
+_GIVEN_FLAGS = {"package": "package", "formatter": "formatter"}
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    from .pipeline import check
+    from .pipeline import MissingSpec, check
 
     if args.spec is not None or args.out is not None:
         if args.spec is None or args.out is None:
             raise UsageError("check --spec SPEC needs -o OUT (and -o needs --spec)")
-        _need_file(args.spec)
+        if args.spec.is_dir():
+            raise UsageError(f"{args.spec} is a folder; give the path of a spec file")
+        from .output.owner import read_manifest, resolve_out
+
         opts = _options(args)
-        problems = check(args.spec, args.out, opts, Diagnostics())
-        _end_progress(opts.progress)
-        return _report_check({str(args.out): problems}, args.quiet)
+        given = {name for name, flag in _GIVEN_FLAGS.items() if getattr(args, flag, None) is not None}
+        folder = resolve_out(args.out)
+        opts.adopt(read_manifest(folder) if folder.is_dir() else None, args.spec, given)
+        try:
+            problems = check(args.spec, args.out, opts, Diagnostics())
+        except MissingSpec:
+            return _report_missing([f"{args.spec}: no such file; nothing to check {args.out} against"])
+        finally:
+            _end_progress(opts.progress)
+        fix = f"run `specgen generate {args.spec} -o {args.out}" + "".join(f" --{k} {v}" for k, v in _flags_of(opts).items()) + "`"
+        return _report_check({str(args.out): problems}, args, fix)
     from .config import load_project
 
     project = load_project()
+    targets = _select(project.targets, args.targets)
+    missing = _missing_target_specs(targets)
+    if missing:
+        return _report_missing(missing)
     results: dict[str, list[str]] = {}
-    for t in _select(project.targets, args.targets):
-        opts = _options(args, package=t.package, formatter=t.formatter, target=t.name, api_key_env=t.api_key_env, spec_label=t.spec_label, tools={**t.tools, **_tools_args(args)})
+    for t in targets:
+        opts = _target_options(args, t)
         try:
-            results[str(t.out.relative_to(project.root))] = check(t.spec, t.out, opts, Diagnostics())
+            results[_shown(t.out, project.root)] = check(t.spec, t.out, opts, Diagnostics())
         finally:
             _end_progress(opts.progress)
     if not args.targets and project.diffs:
         from .diff import check_reports
 
         results.update(check_reports(project))
-    return _report_check(results, args.quiet)
+    has_make = (project.root / "Makefile").is_file() and "regenerate:" in (project.root / "Makefile").read_text(errors="replace")
+    fix = "run `make regenerate` (or `specgen regenerate`)" if has_make else "run `specgen regenerate`"
+    return _report_check(results, args, fix)
 
 
-def _report_check(results: dict[str, list[str]], quiet: bool) -> int:
+def _flags_of(opts: Any) -> dict[str, str]:
+    """The options a user must repeat to regenerate a tree as check judged it."""
+    flags: dict[str, str] = {}
+    if opts.package:
+        flags["package"] = opts.package
+    if opts.formatter != "black":
+        flags["formatter"] = opts.formatter
+    return flags
+
+
+def _shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def _report_missing(lines: list[str]) -> int:
+    for line in lines:
+        print(f"specgen check: {line}", file=sys.stderr)
+    print("specgen check: a missing spec is never current; fix the path (or restore the file)", file=sys.stderr)
+    return EXIT_SPEC
+
+
+def _report_check(results: dict[str, list[str]], args: argparse.Namespace, fix: str) -> int:
     stale = {k: v for k, v in results.items() if v}
+    github = getattr(args, "format", "text") == "github"
     for out, problems in stale.items():
         for p in problems:
-            print(f"{out}/{p}")
+            path, _, why = p.partition(": ")
+            if github:
+                print(f"::error file={_gh(out + '/' + path, prop=True)},title=specgen check::{_gh(f'{why}; {fix} and commit')}")
+            else:
+                print(f"{out}/{p}")
     if stale:
         n = sum(len(v) for v in stale.values())
-        print(f"specgen check: {n} file(s) differ from what the specs produce; run `make regenerate` (or `specgen regenerate`) and commit", file=sys.stderr)
+        print(f"specgen check: {n} file(s) differ from what the specs produce; {fix} and commit", file=sys.stderr)
         return EXIT_SPEC
-    if not quiet:
+    if not args.quiet:
         print(f"specgen check: {len(results)} output folder(s) current")
     return EXIT_OK
+
+
+def _gh(text: str, prop: bool = False) -> str:
+    """Escape text for a GitHub Actions workflow command (message, or a property value)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -317,7 +435,45 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from .diff import run as run_diff
 
+    if args.since is not None:
+        return _diff_since(args)
+    if args.more:
+        raise UsageError(f"diff takes OLD and NEW only (got {len(args.more)} more); to diff several files against a revision use --since REV FILE...")
     return int(run_diff(args))
+
+
+_OPENAPI_KEY = re.compile(r"(^|[{,])\s*[\"']?openapi[\"']?\s*:", re.M)
+
+
+def _diff_since(args: argparse.Namespace) -> int:
+    """Each given file against itself at REV; files that are not OpenAPI documents (a YAML
+    config, a referenced schema file) and files new since REV are skipped with a note."""
+    from .diff import run as run_diff
+
+    files = [f for f in (args.old, args.new, *args.more) if f]
+    if not files:
+        raise UsageError("diff --since REV needs at least one spec file")
+    worst = EXIT_OK
+    for f in files:
+        path = Path(f)
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as e:
+            raise UsageError(f"{f}: {e.strerror}") from None
+        if not _OPENAPI_KEY.search(text):
+            print(f"specgen diff: {f}: not an OpenAPI document; skipped", file=sys.stderr)
+            continue
+        rel = os.path.relpath(path.absolute(), Path.cwd()).replace(os.sep, "/")
+        old = f"git:{args.since}:{rel if rel.startswith('../') else './' + rel}"
+        try:
+            rc = int(run_diff(argparse.Namespace(**{**vars(args), "old": old, "new": f})))
+        except UsageError as e:
+            if "does not exist at" not in str(e):
+                raise
+            print(f"specgen diff: {f}: new since {args.since}; nothing to compare", file=sys.stderr)
+            continue
+        worst = max(worst, rc)
+    return worst
 
 
 def cmd_mock(args: argparse.Namespace) -> int:
@@ -336,6 +492,7 @@ def entry() -> None:
     import gc
 
     gc.disable()
+    install("specgen: stopped by {signal}; no output folder was left half-written")
     rc = main()
     sys.stdout.flush()
     sys.stderr.flush()

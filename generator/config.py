@@ -1,14 +1,44 @@
-"""Config: the `[tool.specgen]` targets of pyproject.toml."""
+"""Config: the `[tool.specgen]` table of pyproject.toml, checked key by key.
+
+Every mistake is a UsageError (exit 2) naming the file, the table and the key, and for a
+misspelled key the closest valid one: a config that is silently ignored is worse than none.
+"""
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import UsageError
 
 _FORMATTERS = ("black", "ruff", "none")
+
+# every key each table accepts: {key: (required, what it holds)}; README's Configuration section documents each
+TOOL_KEYS: dict[str, tuple[bool, str]] = {
+    "output": (False, "folder the targets are generated into, relative to pyproject.toml (default: generated)"),
+    "targets": (False, "the array of [[tool.specgen.targets]] tables"),
+    "diffs": (False, "the array of [[tool.specgen.diffs]] tables"),
+}
+TARGET_KEYS: dict[str, tuple[bool, str]] = {
+    "name": (True, "the output folder's name under `output`"),
+    "spec": (True, "the spec file, relative to pyproject.toml"),
+    "package": (False, "the client package's name (default: from the spec's title)"),
+    "formatter": (False, "black (default), ruff or none"),
+    "api_key_env": (False, "the environment variable the client reads its API key from (default: <PACKAGE>_API_KEY)"),
+    "tools_profile": (False, "the shape of tools/tools.json: generic (default), openai-strict or anthropic"),
+    "tools_include": (False, "only these operations become tools and MCP tools: a list of tag:NAME, path:GLOB or op:GLOB"),
+    "tools_exclude": (False, "leave these operations out of tools and MCP tools (same selectors)"),
+    "mcp_mode": (False, "the MCP server's default: auto (default), tools or search"),
+}
+DIFF_KEYS: dict[str, tuple[bool, str]] = {
+    "name": (True, "the report's file name: <output>/diffs/<name>.md"),
+    "old": (True, "the old spec: a file or git:REV:path"),
+    "new": (True, "the new spec: a file or git:REV:path"),
+    "title": (False, "the report's heading (default: the name)"),
+}
 
 
 @dataclass(frozen=True)
@@ -40,54 +70,94 @@ def find_pyproject(start: Path | None = None) -> Path:
     for d in (here, *here.parents):
         p = d / "pyproject.toml"
         if p.is_file():
-            try:
-                data = tomllib.loads(p.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError) as e:
-                raise UsageError(f"{p}: cannot read it as TOML: {e}") from None
-            if "specgen" in data.get("tool", {}):
+            if "specgen" in _read(p).get("tool", {}):
                 return p
     raise UsageError("no pyproject.toml with a [tool.specgen] table here or above; run from your project folder or use `specgen generate`")
 
 
+def _read(p: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(p.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise UsageError(f"{p}: cannot read it: {e.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise UsageError(f"{p}: not valid TOML: {e}") from None
+
+
+def check_keys(table: Any, allowed: dict[str, tuple[bool, str]], where: str) -> dict[str, Any]:
+    """`table` as a dict holding only known keys and every required one; a UsageError naming
+    the key, the table and the closest valid key otherwise."""
+    if not isinstance(table, dict):
+        raise UsageError(f"{where} must be a table, not {type(table).__name__}")
+    for key in table:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+            hint = f"; did you mean `{close[0]}`?" if close else ""
+            raise UsageError(f"{where}: unknown key `{key}`{hint} (valid keys: {', '.join(allowed)})")
+    for key, (required, what) in allowed.items():
+        if required and key not in table:
+            raise UsageError(f"{where}: `{key}` is missing ({what})")
+    return table
+
+
+def _string(table: dict[str, Any], key: str, where: str) -> str | None:
+    value = table.get(key)
+    if value is not None and (not isinstance(value, str) or not value):
+        raise UsageError(f"{where}: `{key}` must be a non-empty string, not {value!r}")
+    return value
+
+
+def _plain_name(name: str, where: str, seen: set[str]) -> None:
+    if name in seen or "/" in name or "\\" in name or name.startswith(".") or name in ("diffs",):
+        raise UsageError(f"{where}: name {name!r} is repeated, reserved or not a plain folder name")
+    seen.add(name)
+
+
+def _tables(cfg: dict[str, Any], key: str, where: str) -> list[Any]:
+    raw = cfg.get(key, [])
+    if not isinstance(raw, list):
+        raise UsageError(f"{where}: `{key}` must be an array of tables ([[tool.specgen.{key}]])")
+    return raw
+
+
 def load_project(start: Path | None = None) -> Project:
-    """Read and check the targets; every mistake is a UsageError naming the key."""
+    """Read and check the targets and diffs; every mistake is a UsageError naming the key."""
     path = find_pyproject(start)
     root = path.parent
-    cfg = tomllib.loads(path.read_text(encoding="utf-8"))["tool"]["specgen"]
-    out_dir = root / str(cfg.get("output", "generated"))
-    raw = cfg.get("targets", [])
-    if not isinstance(raw, list):
-        raise UsageError(f"{path}: [tool.specgen] targets must be an array of tables ([[tool.specgen.targets]])")
+    cfg = check_keys(_read(path)["tool"]["specgen"], TOOL_KEYS, f"{path}: [tool.specgen]")
+    out_dir = root / (_string(cfg, "output", f"{path}: [tool.specgen]") or "generated")
     targets = []
     seen: set[str] = set()
-    for i, t in enumerate(raw):
+    for i, raw in enumerate(_tables(cfg, "targets", f"{path}: [tool.specgen]")):
         where = f"{path}: [[tool.specgen.targets]] #{i + 1}"
-        if not isinstance(t, dict) or not isinstance(t.get("name"), str) or not isinstance(t.get("spec"), str):
-            raise UsageError(f"{where} needs `name` and `spec` strings")
-        name = t["name"]
-        if name in seen or not name or "/" in name or name.startswith("."):
-            raise UsageError(f"{where}: target name {name!r} is empty, repeated or not a plain folder name")
-        seen.add(name)
-        formatter = t.get("formatter", "black")
+        t = check_keys(raw, TARGET_KEYS, where)
+        name, spec = str(_string(t, "name", where)), str(_string(t, "spec", where))
+        where = f"{path}: [[tool.specgen.targets]] {name!r}"
+        _plain_name(name, where, seen)
+        formatter = _string(t, "formatter", where) or "black"
         if formatter not in _FORMATTERS:
-            raise UsageError(f"{where}: formatter must be one of {', '.join(_FORMATTERS)}")
-        tools = _tools_options(t, where)
+            raise UsageError(f"{where}: `formatter` must be one of {', '.join(_FORMATTERS)}, not {formatter!r}")
         targets.append(
             Target(
                 name=name,
-                spec=(root / t["spec"]).resolve(),
-                spec_label=t["spec"],
-                package=t.get("package"),
+                spec=(root / spec).resolve(),
+                spec_label=spec,
+                package=_string(t, "package", where),
                 formatter=formatter,
-                api_key_env=t.get("api_key_env"),
+                api_key_env=_string(t, "api_key_env", where),
                 out=out_dir / name,
-                tools=tools,
+                tools=_tools_options(t, where),
             )
         )
     diffs = []
-    for i, d in enumerate(cfg.get("diffs", []) if isinstance(cfg.get("diffs", []), list) else []):
-        if isinstance(d, dict) and all(isinstance(d.get(k), str) for k in ("name", "old", "new")):
-            diffs.append((d["name"], d["old"], d["new"], str(d.get("title", d["name"]))))
+    names: set[str] = set()
+    for i, raw in enumerate(_tables(cfg, "diffs", f"{path}: [tool.specgen]")):
+        where = f"{path}: [[tool.specgen.diffs]] #{i + 1}"
+        d = check_keys(raw, DIFF_KEYS, where)
+        name = str(_string(d, "name", where))
+        _plain_name(name, f"{path}: [[tool.specgen.diffs]] {name!r}", names)
+        old, new = str(_string(d, "old", where)), str(_string(d, "new", where))
+        diffs.append((name, old, new, _string(d, "title", where) or name))
     return Project(root, tuple(targets), out_dir, tuple(diffs))
 
 

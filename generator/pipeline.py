@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import keyword
 import os
 import sys
 import time
@@ -30,7 +31,9 @@ from .model.naming import snake
 from .model.normalize import normalize
 from .output.render import RenderContext, templates_dir
 from .spec.validate import Validation, report
-from .output.write import MANIFEST, compare_trees, read_manifest, read_tree, sha256_bytes, write_tree
+from .output import stamps
+from .output.owner import resolve_out, survey
+from .output.write import MANIFEST, compare_trees, read_tree, write_tree
 
 @dataclass
 class Options:
@@ -54,6 +57,24 @@ class Options:
         # recorded only when set, so manifests of targets that don't use them stay as they were
         out.update({k: v for k, v in sorted(self.tools.items()) if v not in (None, [], "generic", "auto")})
         return out
+
+    def adopt(self, manifest: dict[str, Any] | None, spec: Path, given: set[str]) -> None:
+        """Take the options OUT was generated with (its manifest) wherever the user gave none
+        (`given` names those they gave), so `check --spec` judges a tree by what made it."""
+        recorded = manifest.get("options") if manifest is not None else None
+        if manifest is None or not isinstance(recorded, dict):
+            return
+        for key in ("package", "target", "api_key_env"):
+            if key not in given and isinstance(recorded.get(key), str):
+                setattr(self, key, recorded[key])
+        if "formatter" not in given and recorded.get("formatter") in ("black", "ruff", "none"):
+            self.formatter = recorded["formatter"]
+        for key in ("tools_profile", "tools_include", "tools_exclude", "mcp_mode"):
+            if key not in self.tools and key in recorded:
+                self.tools[key] = recorded[key]
+        label = manifest.get("spec")
+        if "spec_label" not in given and isinstance(label, str) and Path(label).name == spec.name:
+            self.spec_label = label
 
 
 @dataclass
@@ -79,25 +100,37 @@ class Built:
         self.diagnostics.raise_if_errors()
 
 
-@functools.lru_cache(maxsize=1)
-def code_sha256() -> str:
-    """A hash of the generator's own code and templates: output is a function of these too."""
-    h = hashlib.sha256(__version__.encode())
-    roots = [Path(__file__).resolve().parent, templates_dir()]
-    for root in roots:
-        for p in sorted(root.rglob("*")):
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
-                h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
+# OUT's other top-level folders, and modules a top-level package of that name would shadow
+# for the generated tests (OUT goes first on sys.path) or for the client's own imports
+_OUT_FOLDERS = frozenset({"docs", "tools", "fixtures", "tests", "mcp"})
+_DEPENDENCIES = frozenset({"mcp", "httpx", "httpcore", "h11", "anyio", "sniffio", "idna", "certifi", "pydantic", "pydantic_core", "annotated_types", "typing_extensions", "pytest", "specgen"})
+
+
+def reserved_package(name: str) -> str | None:
+    """Why `name` cannot be the client package's name, or None when it can."""
+    if name in _OUT_FOLDERS:
+        return f"OUT/{name}/ is the folder of another artifact"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in ("None", "True", "False"):
+        return "it is a Python keyword"
+    if name in sys.stdlib_module_names or name in _DEPENDENCIES or name in sys.builtin_module_names:
+        return "a module of that name (standard library or a dependency) would be shadowed"
+    if name.startswith("__"):
+        return "dunder names are Python's own"
+    return None
 
 
 def package_name(api: ir.Api, requested: str | None) -> str:
-    """The client package's name: as requested (must be an identifier), else from the title."""
+    """The client package's name: as requested (a lower-case identifier that shadows nothing
+    and is no other folder of OUT), else from the title (with `_client` where it would)."""
     if requested is not None:
         if not requested.isidentifier() or not requested.isascii() or requested != requested.lower():
             raise UsageError(f"--package {requested!r} is not a lower-case Python identifier (try {snake(requested, 'client')!r})")
+        why = reserved_package(requested)
+        if why is not None:
+            raise UsageError(f"--package {requested!r} cannot be used: {why} (try {requested + '_client'!r})")
         return requested
-    return snake(api.title, "client")
+    name = snake(api.title, "client").rstrip("_") or "client"
+    return name if reserved_package(name) is None else f"{name}_client"
 
 
 def _step(opts: Options, text: str) -> None:
@@ -127,14 +160,13 @@ def build(spec: Path, opts: Options, diags: Diagnostics | None = None) -> Built:
         package=pkg,
         target=opts.target or pkg,
         spec_label=opts.spec_label or spec.name,
-        spec_sha256=docs.combined_sha256() if len(docs.files) > 1 else docs.main.sha256,
+        spec_sha256=spec_sha256(docs),
         api_key_env=opts.api_key_env or f"{pkg.upper()}_API_KEY",
         options={"formatter": opts.formatter, **opts.tools},
     )
-    _step(opts, "rendering")
     t = time.perf_counter()
     files: dict[str, str] = {}
-    for rendered in _render_all(api, ctx):
+    for rendered in _render_all(api, ctx, lambda: _step(opts, "rendering")):
         for path, text in rendered.items():
             if path in files:
                 raise AssertionError(f"two artifacts render {path}")
@@ -143,7 +175,7 @@ def build(spec: Path, opts: Options, diags: Diagnostics | None = None) -> Built:
     return Built(api, docs, ctx, files, diags, timings, validation, opts.strict)
 
 
-def _render_all(api: ir.Api, ctx: RenderContext) -> list[dict[str, str]]:
+def _render_all(api: ir.Api, ctx: RenderContext, started: Callable[[], None]) -> list[dict[str, str]]:
     """Every artifact's files, in artifact order; the heavy ones render in a forked child meanwhile.
 
     The child shares the IR through fork (nothing is pickled but its output); if it fails for
@@ -163,6 +195,7 @@ def _render_all(api: ir.Api, ctx: RenderContext) -> list[dict[str, str]]:
             proc.start()
             child.close()
             jobs.append((i, proc, parent))
+    started()
     in_child = {i for i, _, _ in jobs}
     try:
         for i, (render, _) in enumerate(listed):
@@ -196,38 +229,14 @@ def _render_child(render: Renderer, api: ir.Api, ctx: RenderContext, conn: Any) 
         conn.close()
 
 
-def _fingerprint(inputs: dict[str, str], options: dict[str, Any]) -> str:
-    payload = json.dumps({"code": code_sha256(), "inputs": inputs, "options": options}, sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def _seed_from(out: Path) -> Callable[[str, str], str | None]:
-    """Reuse formatted files already on disk when their unformatted source is unchanged."""
-    manifest = read_manifest(out) or {}
-    sources: dict[str, str] = manifest.get("sources", {}) if isinstance(manifest.get("sources"), dict) else {}
-    hashes: dict[str, str] = manifest.get("files", {}) if isinstance(manifest.get("files"), dict) else {}
-
-    def seed(path: str, src_sha: str) -> str | None:
-        if sources.get(path) != src_sha:
-            return None
-        try:
-            data = (out / path).read_bytes()
-        except OSError:
-            return None
-        if sha256_bytes(data) != hashes.get(path):
-            return None  # edited by hand since: format afresh
-        return data.decode("utf-8")
-
-    return seed
-
-
 def finish(built: Built, out: Path, opts: Options) -> tuple[dict[str, str], dict[str, Any], int]:
     """Format the rendered files and compose the manifest; returns (files, manifest, formatted count)."""
     _step(opts, "formatting")
     t = time.perf_counter()
     cache = FormatCache(opts.formatter, use_disk=opts.use_cache)
     try:
-        files, sources, formatted = format_files(built.files, opts.formatter, cache, seed=_seed_from(out))
+        # only specgen's cache is trusted to hold formatted text; files on disk are never reused
+        files, _, formatted = format_files(built.files, opts.formatter, cache, started=lambda: _step(opts, "formatting in parallel"))
     except BaseException:
         if built.validation is not None:
             built.validation.cancel()
@@ -251,7 +260,6 @@ def finish(built: Built, out: Path, opts: Options) -> tuple[dict[str, str], dict
         "skipped": [],
         "degraded": list(api.degraded),
         "files": {p: sha256_text(files[p]) for p in sorted(files)},
-        "sources": {p: sources[p] for p in sorted(sources)},
     }
     return files, manifest, formatted
 
@@ -270,6 +278,12 @@ class GenerateResult:
     timings: dict[str, float]
 
 
+def spec_sha256(docs: Documents) -> str:
+    """The hash the client's SPEC_SHA256 carries: the spec's, or one over every file its
+    `$ref`s reach when there are several."""
+    return docs.combined_sha256() if len(docs.files) > 1 else docs.main.sha256
+
+
 def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = None) -> GenerateResult:
     """The whole pipeline for one spec into one folder."""
     built = build(spec, opts, diags)
@@ -278,92 +292,41 @@ def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = N
     t = time.perf_counter()
     tree: dict[str, str | bytes] = dict(files)
     tree[MANIFEST] = manifest_text(manifest)
-    write_tree(out, tree)
-    _stamp(out, manifest["inputs"], manifest["options"])
+    written = write_tree(out, tree, before_swap=lambda: _step(opts, "swapping"))
+    stamps.remember(written, spec, manifest)
     built.timings["write"] = time.perf_counter() - t
     # warnings only: they were worth waiting for, but not worth delaying the write
     built.collect_validation()
     return GenerateResult(built.api, out, len(tree), formatted, built.diagnostics, built.timings)
 
 
-def _stamp_file(out: Path) -> Path:
-    key = hashlib.sha256(str(out.absolute()).encode()).hexdigest()
-    return cache_dir() / "stamps" / f"{key}.json"
-
-
-def _stamp(out: Path, inputs: dict[str, str], recorded: dict[str, Any]) -> None:
-    """Remember which code, inputs and options produced OUT, for `check`'s fast path.
-
-    Kept in the cache, not in the manifest: the committed output then changes only when the
-    output does, not whenever specgen's own code is edited."""
-    try:
-        manifest = (out / MANIFEST).read_bytes()
-        p = _stamp_file(out)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        tmp = p.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps({"fingerprint": _fingerprint(inputs, recorded), "manifest_sha256": sha256_bytes(manifest)}))
-        os.replace(tmp, p)
-    except OSError:
-        pass
-
-
-def quick_current(spec: Path, out: Path, opts: Options) -> bool:
-    """True when OUT was generated (or fully checked) from exactly these inputs, code and
-    options, and no file was touched since: no parsing or rendering needed."""
-    manifest = read_manifest(out)
-    if manifest is None or not isinstance(manifest.get("inputs"), dict):
-        return False
-    try:
-        stamp = json.loads(_stamp_file(out).read_text())
-        manifest_sha = sha256_bytes((out / MANIFEST).read_bytes())
-    except (OSError, ValueError):
-        return False
-    if stamp.get("manifest_sha256") != manifest_sha:
-        return False
-    base = spec.parent
-    inputs: dict[str, str] = {}
-    for name in manifest["inputs"]:
-        try:
-            inputs[name] = sha256_bytes((base / name).read_bytes())
-        except OSError:
-            return False
-    if inputs != manifest["inputs"]:
-        return False
-    recorded = manifest.get("options")
-    if not isinstance(recorded, dict) or recorded.get("formatter") != opts.formatter:
-        return False
-    for key in ("package", "target", "api_key_env"):
-        wanted = getattr(opts, key)
-        if wanted is not None and recorded.get(key) != wanted:
-            return False
-    base_keys = ("package", "formatter", "target", "api_key_env")
-    if {k: v for k, v in recorded.items() if k not in base_keys} != {k: v for k, v in opts.recorded("", "").items() if k not in base_keys}:
-        return False  # the tools options changed
-    if _fingerprint(inputs, recorded) != stamp.get("fingerprint"):
-        return False
-    hashes = manifest.get("files")
-    if not isinstance(hashes, dict):
-        return False
-    on_disk = read_tree(out)
-    on_disk.pop(MANIFEST, None)
-    if set(on_disk) != set(hashes):
-        return False
-    return all(sha256_bytes(data) == hashes[p] for p, data in on_disk.items())
-
-
 def check(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = None) -> list[str]:
-    """What differs between OUT and what the spec produces now: `path: why` lines (empty = current)."""
-    if quick_current(spec, out, opts):
+    """What differs between OUT and what the spec produces now: `path: why` lines (empty = current).
+
+    The fast path (`stamps.current`) answers only when specgen's cache vouches for this very
+    spec, every file it reaches, these options and this code; anything else renders in full."""
+    if not spec.is_file():
+        raise MissingSpec(spec)
+    folder = resolve_out(out)
+    if stamps.current(folder, spec, opts):
         return []
     # staleness is about output only; `specgen validate` is the command for findings
     built = build(spec, replace(opts, validate=False), diags)
-    files, manifest, _ = finish(built, out, opts)
+    files, manifest, _ = finish(built, folder, opts)
     expected: dict[str, bytes] = {p: t.encode("utf-8") for p, t in files.items()}
     expected[MANIFEST] = manifest_text(manifest).encode("utf-8")
-    problems = compare_trees(expected, read_tree(out))
+    problems = compare_trees(expected, read_tree(folder), survey(folder).owned)
     if not problems:
-        _stamp(out, manifest["inputs"], manifest["options"])
+        stamps.remember(folder, spec, manifest)
     return problems
+
+
+class MissingSpec(Exception):
+    """`check` was given a spec that does not exist: never "current"."""
+
+    def __init__(self, spec: Path):
+        super().__init__(f"{spec}: no such file")
+        self.spec = spec
 
 
 def print_diagnostics(diags: Diagnostics, limit: int | None = None, stream: Any = None) -> None:

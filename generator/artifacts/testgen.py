@@ -40,7 +40,6 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
         api=api,
         package=ctx.package,
         spec_label=ctx.spec_label,
-        spec_sha256=api.spec_sha256,
     )
     stems = Namer(reserved={"conftest", "__init__"})
     for root, items in groups.items():

@@ -506,6 +506,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as e:
         raise UsageError(f"cannot listen on {HOST}:{port}: {e.strerror}") from None
     port = sock.getsockname()[1]
+    sock.listen(128)  # before the line that tells a client to connect (uvicorn listens later)
     print(f"specgen mock: {len(app.api.operations)} operations of {app.api.title} on http://{HOST}:{port}{app.base_path} (Ctrl-C stops)", file=sys.stderr, flush=True)
     config = uvicorn.Config(app.app, host=HOST, port=port, log_level="warning", lifespan="off", ws="none")
     try:

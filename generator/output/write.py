@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import hashlib
-import json
 import os
 import re
 import shutil
+import stat
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Callable
 
-from ..diagnostics import UsageError
+from ..children import deferred, on_interrupt
+from .owner import MANIFEST, SYMLINK, Survey, read_manifest, read_tree, refuse_foreign, resolve_out, sha256_bytes, survey
 
-MANIFEST = "manifest.json"
+__all__ = ["MANIFEST", "SYMLINK", "check_relative_path", "compare_trees", "read_manifest", "read_tree", "sha256_bytes", "write_tree"]
 _SAFE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,119}$")
 _WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
@@ -33,18 +33,6 @@ def check_relative_path(rel: str) -> None:
     for part in p.parts:
         if part in (".", "..") or not _SAFE_PART.match(part) or part.split(".")[0].lower() in _WINDOWS_DEVICES:
             raise ValueError(f"unsafe output path {rel!r}")
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def read_manifest(out: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) and data.get("generator") == "specgen" else None
-    except (OSError, ValueError):
-        return None
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -88,35 +76,43 @@ def recover(out: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def ensure_ours(out: Path) -> dict[str, Any]:
-    """Refuse to replace a folder that specgen did not generate; its manifest ({} when new)."""
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"{out} exists and is not a folder; choose another output folder")
-    manifest = read_manifest(out) if out.is_dir() else None
-    if manifest is None and out.is_dir() and any(out.iterdir()):
-        raise UsageError(
-            f"{out} is not empty and has no specgen manifest.json; refusing to replace it. "
-            "Choose an empty or new folder, or one that specgen generated before."
-        )
-    return manifest or {}
+def write_tree(out: Path, files: dict[str, str | bytes], before_swap: Callable[[], None] | None = None) -> Path:
+    """Replace OUT with exactly `files` (relative path -> content), atomically; returns the
+    folder written (OUT, or the folder a symbolic link OUT points to).
 
-
-def write_tree(out: Path, files: dict[str, str | bytes]) -> None:
-    """Replace OUT with exactly `files` (relative path -> content), atomically."""
+    Before anything is removed, OUT's files are sorted into specgen's and foreign ones
+    (`owner.survey`); any foreign file stops the run, naming it."""
     for rel in files:
         check_relative_path(rel)
-    out = out.absolute()
+    out = resolve_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
-    manifest = ensure_ours(out)
+    found = survey(out)
+    refuse_foreign(out, found)
     new = out.parent / f".{out.name}.specgen-new-{os.getpid()}"
     shutil.rmtree(new, ignore_errors=True)
-    previous = _Previous(out, manifest)
+    previous = _Previous(out, found)
+    with on_interrupt(lambda: shutil.rmtree(new, ignore_errors=True)):
+        try:
+            _build_and_swap(out, new, files, previous, before_swap)
+        except OSError as e:
+            raise _named(e, new, out) from None
+    return out
+
+
+def _named(e: OSError, new: Path, out: Path) -> OSError:
+    """The error with the path the user knows: OUT's, not the temporary tree's (and a path at
+    all where the OS gave none, as a full disk does on write)."""
+    name = e.filename if e.filename is not None else new
+    shown = str(name).replace(str(new), str(out), 1)
+    return OSError(e.errno, e.strerror or str(e), shown)
+
+
+def _build_and_swap(out: Path, new: Path, files: dict[str, str | bytes], previous: _Previous, before_swap: Callable[[], None] | None) -> None:
     try:
         new.mkdir()
         made: set[Path] = {new}
-        # the manifest last: every other file is older than it, which _Previous relies on
-        for rel in sorted(files, key=lambda r: (r == MANIFEST, r)):
+        for rel in sorted(files):
             target = new / rel
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -124,17 +120,24 @@ def write_tree(out: Path, files: dict[str, str | bytes]) -> None:
             content = files[rel]
             data = content.encode("utf-8") if isinstance(content, str) else content
             if not previous.link(rel, target, data):
-                with open(target, "wb") as fh:
-                    fh.write(data)
-        if out.exists():
-            if not _exchange(new, out):
-                old = out.parent / f".{out.name}.specgen-old-{os.getpid()}"
-                os.rename(out, old)
+                try:
+                    with open(target, "wb") as fh:
+                        fh.write(data)
+                except OSError as e:
+                    raise OSError(e.errno, e.strerror, str(target)) if e.filename is None else e from None
+        if before_swap is not None:
+            before_swap()
+        # a signal here waits until the swap is whole and the old tree is gone
+        with deferred():
+            if out.exists():
+                if not _exchange(new, out):
+                    old = out.parent / f".{out.name}.specgen-old-{os.getpid()}"
+                    os.rename(out, old)
+                    os.rename(new, out)
+                    new = old
+                shutil.rmtree(new, ignore_errors=True)
+            else:
                 os.rename(new, out)
-                new = old
-            shutil.rmtree(new, ignore_errors=True)
-        else:
-            os.rename(new, out)
     except BaseException:
         if new.exists() and new != out:
             shutil.rmtree(new, ignore_errors=True)
@@ -142,27 +145,21 @@ def write_tree(out: Path, files: dict[str, str | bytes]) -> None:
 
 
 class _Previous:
-    """The tree being replaced: which of its files can be hard-linked into the new one, so a
-    regeneration that changes a few files of thousands costs a few writes."""
+    """The tree being replaced: its unchanged files are hard-linked into the new one, so a
+    regeneration that changes a few files of thousands costs a few writes. Only files proven
+    specgen's are linked, and only when their bytes (read by the survey) are the new ones:
+    nothing on disk is trusted."""
 
-    def __init__(self, out: Path, manifest: dict[str, Any]):
+    def __init__(self, out: Path, found: Survey):
         self.out = out
-        self.hashes: dict[str, str] = manifest.get("files", {}) if isinstance(manifest.get("files"), dict) else {}
-        try:
-            self.written_ns = (out / MANIFEST).stat().st_mtime_ns
-        except OSError:
-            self.written_ns = -1
+        self.data = found.data
 
     def link(self, rel: str, new: Path, data: bytes) -> bool:
+        if self.data.get(rel) != data:
+            return False
         old = self.out / rel
         try:
-            st = old.stat()
-            if st.st_size != len(data):
-                return False
-            # untouched since it was generated (not newer than the manifest): its recorded hash
-            # is its content; anything touched since is compared byte for byte
-            trusted = st.st_mtime_ns <= self.written_ns and self.hashes.get(rel) == sha256_bytes(data)
-            if not trusted and old.read_bytes() != data:
+            if not stat.S_ISREG(os.lstat(old).st_mode):
                 return False
             os.link(old, new)
             return True
@@ -170,29 +167,20 @@ class _Previous:
             return False
 
 
-def read_tree(out: Path) -> dict[str, bytes]:
-    """Every file under OUT (relative posix path -> bytes), for check and tests."""
-    files: dict[str, bytes] = {}
-    if not out.is_dir():
-        return files
-    for root, dirs, names in os.walk(out):
-        dirs[:] = [d for d in dirs if d not in ("__pycache__", ".pytest_cache", ".mypy_cache")]
-        for n in names:
-            if n.endswith(".pyc"):
-                continue
-            p = Path(root) / n
-            files[p.relative_to(out).as_posix()] = p.read_bytes()
-    return files
-
-
-def compare_trees(expected: dict[str, bytes], actual: dict[str, bytes]) -> list[str]:
-    """`path: why` for every file that is missing, extra or different ([] when identical)."""
+def compare_trees(expected: dict[str, bytes], actual: dict[str, bytes], owned: set[str] | None = None) -> list[str]:
+    """`path: why` for every file that is missing, extra or different ([] when identical).
+    With `owned`, an extra file outside it is named as foreign (generate refuses, not removes)."""
     problems = []
     for p in sorted(set(expected) | set(actual)):
         if p not in actual:
             problems.append(f"{p}: missing (would be generated)")
+        elif actual[p] is SYMLINK:
+            problems.append(f"{p}: a symbolic link (specgen writes none; generate refuses to replace it)")
         elif p not in expected:
-            problems.append(f"{p}: extra (would be removed)")
+            if owned is None or p in owned:
+                problems.append(f"{p}: extra (would be removed)")
+            else:
+                problems.append(f"{p}: extra, not written by specgen (generate refuses to run until it is moved out)")
         elif actual[p] != expected[p]:
             problems.append(f"{p}: stale (content differs)")
     return problems

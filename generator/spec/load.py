@@ -164,7 +164,7 @@ def _parse(name: str, text: str, diags: Diagnostics) -> tuple[Any, bool]:
     """Parse text as JSON (when it looks like JSON) or YAML; problems become diagnostics."""
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
-        raise SpecError([_diag(diags, "empty-file", f"{name} is empty", "point specgen at an OpenAPI 3.x or JSON Schema document", name)])
+        raise SpecError([_diag(diags, "empty-file", f"{name} is empty", "point specgen at an OpenAPI 3.x or JSON Schema document", name, line=1)])
     if stripped[0] in "{[":
         dup_keys: list[str] = []
 
@@ -227,7 +227,7 @@ def _yaml_error(e: yaml.YAMLError, text: str, name: str, diags: Diagnostics) -> 
         truncated = mark is not None and mark.index >= len(text.rstrip()) - 1
         msg = f"not valid YAML: {e.problem or e}" + (" (the file looks truncated)" if truncated else "")
         return SpecError([_diag(diags, "parse-error", msg, "fix the YAML syntax at that line", name, line=line)])
-    return SpecError([_diag(diags, "parse-error", f"not valid YAML: {e}", "fix the YAML syntax", name)])
+    return SpecError([_diag(diags, "parse-error", f"not valid YAML: {e}", "fix the YAML syntax", name, line=1)])
 
 
 def _construct(text: str) -> tuple[Any, list[tuple[str, int, bool]]]:
@@ -297,6 +297,14 @@ def read_document(path: Path, name: str, diags: Diagnostics, use_cache: bool = T
 
 
 _REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether `path`, with every symbolic link resolved, is `root` or lies below it."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return False
 
 
 @dataclass
@@ -377,6 +385,14 @@ class Documents:
             name = norm
             if name not in self.files:
                 path = self.root_dir / name
+                if not _inside(path, self.root_dir):
+                    self.diags.error(
+                        "ref-outside",
+                        f"$ref {ref!r} reaches a file outside the spec's folder through a symbolic link",
+                        hint="keep referenced files (not links to them) in the folder of the main spec or below it",
+                        **where,
+                    )
+                    return None
                 if not path.is_file():
                     self.diags.error(
                         "ref-missing-file",

@@ -19,8 +19,8 @@ from .load import Documents, cache_dir
 
 _ROOT_KEYS = {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs", "webhooks", "jsonSchemaDialect"}
 _MAX_REPORTED = 200
-_CACHE_FORMAT = "specgen-validate-3"
-_PARTS_FORMAT = "specgen-validate-parts-1"
+_CACHE_FORMAT = "specgen-validate-4"
+_PARTS_FORMAT = "specgen-validate-parts-2"
 
 
 def _findings(docs: Documents) -> list[dict[str, Any]]:
@@ -45,10 +45,12 @@ def _findings_for(data: dict[str, Any], docs: Documents) -> list[dict[str, Any]]
     base_uri = docs.main.path.resolve().as_uri()
     try:
         errors = cls(data, base_uri=base_uri).iter_errors()
+        finder = _Finder(data)
         for e in errors:
             path = list(getattr(e, "absolute_path", []) or [])
-            rooted = bool(path) and str(path[0]) in _ROOT_KEYS
-            out.append({"message": _short(getattr(e, "message", str(e))), "pointer": join_pointer("", *path) if rooted else None})
+            rooted = not path or str(path[0]) in _ROOT_KEYS
+            pointer = join_pointer("", *path) if rooted else finder.find(path, getattr(e, "instance", None))
+            out.append({"message": _short(getattr(e, "message", str(e))), "pointer": pointer})
             if len(out) > _MAX_REPORTED:
                 break
     except RecursionError:
@@ -58,13 +60,67 @@ def _findings_for(data: dict[str, Any], docs: Documents) -> list[dict[str, Any]]
     return out
 
 
+class _Finder:
+    """Where in the document a finding lies when the validator names a path relative to the
+    schema it was checking (it checks each schema on its own): the first node, in document
+    order, from which that path leads to the offending value."""
+
+    def __init__(self, data: Any):
+        self.data = data
+        self.by_key: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+
+    def _holding(self, key: str) -> list[tuple[str, dict[str, Any]]]:
+        if key not in self.by_key:
+            found: list[tuple[str, dict[str, Any]]] = []
+            stack: list[tuple[str, Any]] = [("", self.data)]
+            while stack:
+                ptr, node = stack.pop()
+                if isinstance(node, dict):
+                    if key in node:
+                        found.append((ptr, node))
+                    stack.extend((join_pointer(ptr, k), v) for k, v in reversed(list(node.items())))
+                elif isinstance(node, list):
+                    stack.extend((join_pointer(ptr, i), v) for i, v in reversed(list(enumerate(node))))
+            self.by_key[key] = found
+        return self.by_key[key]
+
+    def find(self, path: list[Any], instance: Any) -> str | None:
+        for ptr, node in self._holding(str(path[0])):
+            cur: Any = node
+            for tok in path:
+                if isinstance(cur, dict) and str(tok) in cur:
+                    cur = cur[str(tok)]
+                elif isinstance(cur, list) and isinstance(tok, int) and tok < len(cur):
+                    cur = cur[tok]
+                else:
+                    break
+            else:
+                if cur == instance:
+                    return join_pointer(ptr, *path)
+        return None
+
+
 def _short(text: str, limit: int = 300) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _cache_file(docs: Documents) -> Any:
-    return cache_dir() / "validate" / f"{docs.combined_sha256()}.json"
+    """Keyed by the exact bytes of every file validated (their sha256, by name) and by the
+    validator's version: a fixed spec never reads an old finding."""
+    h = hashlib.sha256(f"{_CACHE_FORMAT}\0{_validator_version()}\0{docs.main.name}\0".encode())
+    for name in sorted(docs.files):
+        h.update(name.encode() + b"\0" + hashlib.sha256(docs.files[name].text.encode("utf-8")).hexdigest().encode() + b"\0")
+    return cache_dir() / "validate" / f"{h.hexdigest()}.json"
+
+
+def _validator_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{version('openapi-spec-validator')}/{version('jsonschema')}"
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _cached(docs: Documents) -> list[dict[str, Any]] | None:
@@ -141,6 +197,8 @@ def _incremental(docs: Documents) -> list[dict[str, Any]] | None:
     old: dict[str, str] = record["parts"]
     if parts.get("") != old.get(""):
         return None
+    if any(not isinstance(f.get("pointer"), str) for f in record["findings"]):
+        return None  # a finding without a place cannot be kept or dropped by part: run in full
     changed = {k for k, h in parts.items() if old.get(k) != h}
     if len(changed) > max(8, len(parts) // 10):
         return None  # a big change: a full run is as cheap and exact
@@ -269,7 +327,7 @@ def report(findings: list[dict[str, Any]], docs: Documents, diags: Diagnostics, 
             pointer=f["pointer"],
         )
     if len(findings) > _MAX_REPORTED:
-        diags.add(severity, "invalid-openapi", f"... and more validation findings ({len(findings)} shown at most {_MAX_REPORTED})", file=docs.main.name)  # type: ignore[arg-type]
+        diags.add(severity, "invalid-openapi", f"... and more validation findings ({len(findings)} shown at most {_MAX_REPORTED})", file=docs.main.name, pointer="")  # type: ignore[arg-type]
     return len(findings)
 
 
