@@ -43,7 +43,7 @@ def _pyproject(tmp_path: Path, body: str) -> Path:
         (f"[tool.specgen]\n[[tool.specgen.targets]]\n{GOOD_TARGET}package = 3\n", ["`package` must be a non-empty string"]),
         ("[tool.specgen]\ntargets = 'api'\n", ["`targets` must be an array of tables"]),
         (f"[tool.specgen]\n[[tool.specgen.targets]]\n{GOOD_TARGET}[[tool.specgen.targets]]\n{GOOD_TARGET}", ["'api' is repeated"]),
-        ("[tool.specgen]\n[[tool.specgen.targets]]\nname = 'x'\nspec = 'api.yaml'\nbogus_option_name = 1\n", ["unknown key `bogus_option_name`", "(valid keys: name, spec, package, formatter, api_key_env)"]),
+        ("[tool.specgen]\n[[tool.specgen.targets]]\nname = 'x'\nspec = 'api.yaml'\nbogus_option_name = 1\n", ["unknown key `bogus_option_name`", "(valid keys: name, spec, package, formatter, api_key_env, tools_profile"]),
     ],
 )
 def test_each_config_mistake_gives_its_message(body: str, says: list[str], tmp_path: Path) -> None:
