@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.specgen-installed
 
-.PHONY: install regenerate check test diff bench fuzz clean
+# pytest-xdist workers for `make test`: the cores this process may use, at most 4 (0 = no xdist)
+TEST_WORKERS ?= $(shell $(PY) -c "import os; print(min(4, len(os.sched_getaffinity(0))))" 2>/dev/null || echo 2)
+# pytest's exit 5 means it collected nothing: a failure, said out loud, never a silent pass
+PYTEST_RUN = $(BIN)/python -m pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
+
+.PHONY: install regenerate check test test-quick diff bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,7 +26,13 @@ check: install
 	$(BIN)/specgen check
 
 test: install
-	$(BIN)/python -m pytest -q
+	$(PYTEST_RUN) $(TEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5); that is a failure" >&2; fi; exit $$rc
+
+# while you work: everything but the corpus and slow tests (make test still runs them all)
+test-quick: install
+	$(PYTEST_RUN) -m "not corpus and not slow" $(TEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test-quick: pytest collected no tests (exit 5); that is a failure" >&2; fi; exit $$rc
 
 # make diff OLD=specs/openai-chat-2023/openapi.yaml NEW=specs/openai-chat-2025.yaml [FORMAT=markdown]
 diff: install

@@ -1,12 +1,87 @@
-"""pytest fixtures shared by specgen's own tests (helpers live in support.py)."""
+"""pytest fixtures and hooks shared by specgen's own tests (helpers live in support.py).
+
+How the suite stays fast (read before adding a slow test):
+
+- `make test` runs every test, in parallel on `TEST_WORKERS` pytest-xdist workers (the
+  machine's cores, at most 4; `make test TEST_WORKERS=0` runs in one process). Modules are
+  kept whole on one worker (`--dist loadfile`), so a module-scoped fixture is built once.
+- Markers (registered in pyproject.toml): `corpus` for tests that read ../shared/corpus,
+  `slow` for any other test that takes more than a few seconds. A test that calls
+  `support.corpus(...)` (directly, in its own body) gets `corpus` automatically. While you
+  work, `make test-quick` (`pytest -m "not corpus and not slow"`) skips them; `make test`
+  and CI run them all.
+- Build expensive inputs once per session, not once per test: the session fixtures below
+  (`normalized`, `generated_once`) load, normalize or generate a spec at most once per
+  worker and hand every test the same object or folder. Treat what they return as read-only
+  (copy a generated tree before editing it).
+- Timings never go in tests; they belong in bench/.
+- No test may depend on another's side effects or on running alone: each worker has its
+  own temporary folder and cache (`_isolated_cache`), servers listen on port 0 of 127.0.0.1.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test shares one throwaway cache, never the user's."""
+    """Every test shares one throwaway cache (one per xdist worker), never the user's."""
     cache = tmp_path_factory.getbasetemp() / "specgen-cache"
     monkeypatch.setenv("SPECGEN_CACHE_DIR", str(cache))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `corpus` every test whose own body calls support.corpus()."""
+    for item in items:
+        fn = getattr(item, "function", None)
+        code = getattr(fn, "__code__", None)
+        if code is not None and "corpus" in code.co_names and item.get_closest_marker("corpus") is None:
+            item.add_marker(pytest.mark.corpus)
+
+
+@pytest.fixture(scope="session")
+def normalized() -> Callable[[Path], Any]:
+    """`normalized(spec)`: the spec's IR (`ir.Api`), loaded and normalized once per session.
+
+    Diagnostics of that run are on `api.__dict__["_diags"]`."""
+    from specgen.diagnostics import Diagnostics
+    from specgen.model.normalize import normalize
+    from specgen.spec.load import load
+
+    done: dict[Path, Any] = {}
+
+    def get(spec: Path) -> Any:
+        key = spec.resolve()
+        if key not in done:
+            diags = Diagnostics()
+            api = normalize(load(key, diags), diags)
+            api.__dict__["_diags"] = diags
+            done[key] = api
+        return done[key]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def generated_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """`generated_once(spec, formatter="none", package=None, validate=False)`: the folder that
+    `specgen generate` writes for these arguments, generated once per session (read-only)."""
+    from specgen.diagnostics import Diagnostics
+    from specgen.pipeline import Options, generate
+
+    done: dict[tuple[Path, str, str | None, bool], Path] = {}
+
+    def get(spec: Path, formatter: str = "none", package: str | None = None, validate: bool = False) -> Path:
+        key = (spec.resolve(), formatter, package, validate)
+        if key not in done:
+            out = tmp_path_factory.mktemp(f"generated-{spec.stem}")
+            opts = Options(package=package, formatter=formatter, validate=validate, quiet=True)  # type: ignore[arg-type]
+            generate(key[0], out, opts, Diagnostics())
+            done[key] = out
+        return done[key]
+
+    return get

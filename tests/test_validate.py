@@ -1,9 +1,12 @@
-"""Validation: cached, incremental (only what changed since the last full run), and in the
-background; every path gives the findings a full run gives."""
+"""Validation: the fast engine where it agrees with the reference, cached, incremental (only
+what changed since the last full run, where the fast engine declines), and in the background;
+every path gives the findings a full run of the reference gives (tests/test_validate_corpus.py
+proves the fast engine's agreement on the real specs)."""
 
 from __future__ import annotations
 
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ import pytest
 from support import SEED_SPECS
 from specgen.diagnostics import Diagnostics
 from specgen.spec.load import load
+from specgen.spec import engines
 from specgen.spec.validate import Validation, _findings
 
 
@@ -21,13 +25,18 @@ def _findings_via(spec: Path, strict: bool = False) -> tuple[list[dict[str, obje
 
 
 def _full(spec: Path) -> list[dict[str, object]]:
-    return sorted(_findings(load(spec, Diagnostics(), use_cache=False)), key=lambda f: (str(f["pointer"]), str(f["message"])))
+    return sorted(_findings(load(spec, Diagnostics(), use_cache=False), strict=True), key=lambda f: (str(f["pointer"]), str(f["message"])))
+
+
+# a schema the fast engine leaves to the reference (it does not check idn-hostname values)
+_DECLINED = "    IdnHost:\n      type: string\n      format: idn-hostname\n"
 
 
 def test_incremental_validation_matches_a_full_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path / "cache"))
     spec = tmp_path / "spec.yaml"
-    shutil.copy(SEED_SPECS["openai-chat-2025"], spec)
+    text = SEED_SPECS["openai-chat-2025"].read_text()
+    spec.write_text(text.replace("  schemas:\n", "  schemas:\n" + _DECLINED, 1))
     first, full = _findings_via(spec)
     assert full and first == []
     text = spec.read_text()
@@ -60,3 +69,95 @@ def test_background_validation_gives_the_same_findings(tmp_path: Path, monkeypat
     bad.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses: {}\n")
     v = Validation(load(bad, Diagnostics()), use_cache=False, background=True)
     assert v.result() == _findings(load(bad, Diagnostics(), use_cache=False)) != []
+
+
+def _docs(tmp_path: Path, text: str, name: str = "spec.yaml") -> object:
+    p = tmp_path / name
+    p.write_text(text)
+    return load(p, Diagnostics(), use_cache=False)
+
+
+_BROKEN = """openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things/{id}:
+    get:
+      operationId: same
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, default: many}}
+      responses: {}
+  /other:
+    post:
+      operationId: same
+      responses:
+        '200': {description: ok}
+components:
+  schemas:
+    Thing:
+      type: objekt
+      required: [a, a]
+      properties: {a: {type: string, format: date, default: 'not a date'}}
+"""
+
+
+def test_fast_engine_gives_the_reference_findings_in_order(tmp_path: Path) -> None:
+    docs = _docs(tmp_path, _BROKEN)
+    data = docs.main.data  # type: ignore[attr-defined]
+    fast = engines.fast(data, docs)  # type: ignore[arg-type]
+    reference = engines.reference(data, docs)  # type: ignore[arg-type]
+    assert fast is not None and len(reference) >= 4
+    assert fast == reference
+
+
+def test_strict_takes_the_reference_even_over_a_cached_fast_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path / "cache"))
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(_BROKEN)
+    first = Validation(load(spec, Diagnostics()), background=False)
+    first.result()
+    assert first.source == "fast"
+    assert Validation(load(spec, Diagnostics()), background=False).source == "cache"
+    strict = Validation(load(spec, Diagnostics()), background=False, strict=True)
+    assert strict.source is None
+    assert strict.result() == first.findings and strict.source == "reference"
+    # now the reference's findings are cached: --strict may take them
+    assert Validation(load(spec, Diagnostics()), background=False, strict=True).source == "cache"
+
+
+def test_idn_hostname_is_left_to_the_reference(tmp_path: Path) -> None:
+    text = _BROKEN.replace("properties: {a:", "properties: {h: {type: string, format: idn-hostname, default: Bücher.example}, a:")
+    docs = _docs(tmp_path, text)
+    data = docs.main.data  # type: ignore[attr-defined]
+    assert "idn-hostname" in (engines.declines(data, docs) or "")  # type: ignore[arg-type]
+    found, engine = engines.findings(data, docs)  # type: ignore[arg-type]
+    assert engine == "reference"
+    assert any("idn-hostname" in f["message"] for f in found)
+
+
+def test_an_aborted_fast_run_is_left_to_the_reference(tmp_path: Path) -> None:
+    # a $ref to nothing stops both validators; the reference keeps what it found before
+    text = _BROKEN + "    Broken:\n      $ref: '#/components/schemas/Nowhere'\n"
+    docs = _docs(tmp_path, text)
+    data = docs.main.data  # type: ignore[attr-defined]
+    assert engines.fast(data, docs) is None  # type: ignore[arg-type]
+    found, engine = engines.findings(data, docs)  # type: ignore[arg-type]
+    assert engine == "reference" and "stopped early" in found[-1]["message"]
+
+
+def test_neither_engine_fetches_a_remote_ref(tmp_path: Path) -> None:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    port = server.getsockname()[1]
+    text = f"openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Far:\n      $ref: 'http://127.0.0.1:{port}/far.yaml'\n"
+    docs = _docs(tmp_path, text)
+    data = docs.main.data  # type: ignore[attr-defined]
+    try:
+        assert engines.fast(data, docs) is None  # type: ignore[arg-type]
+        found = engines.reference(data, docs)  # type: ignore[arg-type]
+        with pytest.raises(socket.timeout):
+            server.accept()
+    finally:
+        server.close()
+    assert "stopped early" in found[-1]["message"]

@@ -1,9 +1,9 @@
-"""Validate: openapi-spec-validator (or the JSON Schema meta-schema for bare schemas),
-its findings turned into diagnostics with JSON pointers.
+"""Validate: the findings of openapi-spec-validator (or of its fast Rust port where that one
+agrees: see engines.py), turned into diagnostics with JSON pointers.
 
 Real specs fail strict validation (the OpenAI ones do), so findings are warnings unless
-`strict`. Results are cached by the spec's content hash: a 3 MB spec takes seconds to
-validate and an unchanged one should not pay that twice.
+`strict`, where the reference decides. Results are cached by the exact validated text, and a
+changed spec the fast engine declines re-validates only the parts that changed.
 """
 
 from __future__ import annotations
@@ -12,52 +12,25 @@ import hashlib
 import json
 import os
 import pickle
-from typing import Any
+from typing import Any, Literal
 
 from ..diagnostics import Diagnostics, join_pointer
+from . import engines
 from .load import Documents, cache_dir
 
-_ROOT_KEYS = {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs", "webhooks", "jsonSchemaDialect"}
-_MAX_REPORTED = 200
-_CACHE_FORMAT = "specgen-validate-4"
+_MAX_REPORTED = engines.MAX_FINDINGS
+_CACHE_FORMAT = "specgen-validate-5"
 _PARTS_FORMAT = "specgen-validate-parts-2"
 
 
-def _findings(docs: Documents) -> list[dict[str, Any]]:
-    """Run the validator on the main document; each finding is {message, pointer|None}."""
-    return _findings_for(docs.main.data, docs)
+def _findings(docs: Documents, strict: bool = False) -> list[dict[str, Any]]:
+    """A full run on the main document; each finding is {message, pointer|None}."""
+    return _findings_for(docs.main.data, docs, strict)[0]
 
 
-def _findings_for(data: dict[str, Any], docs: Documents) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    if "openapi" not in data:
-        from jsonschema.validators import validator_for
-
-        meta = validator_for(data)
-        for e in meta(meta.META_SCHEMA).iter_errors(data):
-            out.append({"message": e.message, "pointer": join_pointer("", *e.absolute_path)})
-        return out
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
-    version = str(data.get("openapi", ""))
-    cls = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
-    # a base_uri lets the validator follow relative-file $refs; remote ones were refused by load
-    base_uri = docs.main.path.resolve().as_uri()
-    try:
-        errors = cls(data, base_uri=base_uri).iter_errors()
-        finder = _Finder(data)
-        for e in errors:
-            path = list(getattr(e, "absolute_path", []) or [])
-            rooted = not path or str(path[0]) in _ROOT_KEYS
-            pointer = join_pointer("", *path) if rooted else finder.find(path, getattr(e, "instance", None))
-            out.append({"message": _short(getattr(e, "message", str(e))), "pointer": pointer})
-            if len(out) > _MAX_REPORTED:
-                break
-    except RecursionError:
-        out.append({"message": "the validator gave up: the spec nests or recurses too deeply", "pointer": None})
-    except Exception as e:  # the validator can trip over what load already reported
-        out.append({"message": f"the validator stopped early: {type(e).__name__}: {_short(str(e))}", "pointer": None})
-    return out
+def _findings_for(data: dict[str, Any], docs: Documents, strict: bool = False) -> tuple[list[dict[str, Any]], engines.Engine]:
+    """The findings for `data` and the engine that gave them (see engines.findings)."""
+    return engines.findings(data, docs, strict, _Finder(data).find)
 
 
 class _Finder:
@@ -100,11 +73,6 @@ class _Finder:
         return None
 
 
-def _short(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _cache_file(docs: Documents) -> Any:
     """Keyed by the exact bytes of every file validated (their sha256, by name) and by the
     validator's version: a fixed spec never reads an old finding."""
@@ -118,27 +86,28 @@ def _validator_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return f"{version('openapi-spec-validator')}/{version('jsonschema')}"
+        return f"{version('openapi-spec-validator')}/{version('jsonschema')}/{version('openapi-spec-validator-rs')}"
     except PackageNotFoundError:
         return "unknown"
 
 
-def _cached(docs: Documents) -> list[dict[str, Any]] | None:
+def _cached(docs: Documents, strict: bool = False) -> list[dict[str, Any]] | None:
+    """Findings stored for exactly these inputs; with `strict` only the reference's will do."""
     try:
         cached = json.loads(_cache_file(docs).read_text())
-        if cached.get("format") == _CACHE_FORMAT:
+        if cached.get("format") == _CACHE_FORMAT and (not strict or cached.get("engine") == "reference"):
             return list(cached["findings"])
     except (OSError, ValueError, KeyError):
         pass
     return None
 
 
-def _store(docs: Documents, findings: list[dict[str, Any]]) -> None:
+def _store(docs: Documents, findings: list[dict[str, Any]], engine: engines.Engine) -> None:
     try:
         cache_file = _cache_file(docs)
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps({"format": _CACHE_FORMAT, "findings": findings}))
+        tmp.write_text(json.dumps({"format": _CACHE_FORMAT, "engine": engine, "findings": findings}))
         os.replace(tmp, cache_file)
     except OSError:
         pass
@@ -212,7 +181,7 @@ def _incremental(docs: Documents) -> list[dict[str, Any]] | None:
         # schemas the mini document refers to become stubs: their $refs resolve, nothing is re-checked
         needed = _schema_refs(mini, set()) - set(changed_schemas)
         mini["components"]["schemas"] = {k: (v if k in changed_schemas else {}) for k, v in comps["schemas"].items() if k in changed_schemas or k in needed}
-    fresh = _findings_for(mini, docs)
+    fresh, _ = _findings_for(mini, docs)
     kept = [f for f in record["findings"] if _part_of(f["pointer"], old) not in changed]
     seen = {(f["message"], f["pointer"]) for f in kept}
     return kept + [f for f in fresh if (f["message"], f["pointer"]) not in seen]
@@ -247,20 +216,24 @@ def _remember_parts(docs: Documents, findings: list[dict[str, Any]]) -> None:
         pass
 
 
+Source = Literal["cache", "fast", "reference", "incremental"]
+
+
 class Validation:
     """Validation started early and collected later.
 
-    In order of preference: the cached result for exactly these inputs; an incremental run
-    that re-validates only what changed since the last full run of the same file (not with
-    --strict, where only a full run will do); a full run in a forked child process, so the
-    seconds-long meta-schema check overlaps rendering and formatting."""
+    In order of preference: the cached result for exactly these inputs (with --strict, one the
+    reference gave); a full run of the fast engine where it can decide (never with --strict);
+    an incremental run that re-validates only what changed since the last full run of the same
+    file (not with --strict either); a full run of the reference. Runs happen in a forked child
+    process, so a seconds-long reference run overlaps rendering and formatting."""
 
     def __init__(self, docs: Documents, use_cache: bool = True, background: bool = True, strict: bool = False):
         self.docs = docs
         self.use_cache = use_cache
-        self.full = True
-        self.incremental = use_cache and not strict
-        self.findings: list[dict[str, Any]] | None = _cached(docs) if use_cache else None
+        self.strict = strict
+        self.findings: list[dict[str, Any]] | None = _cached(docs, strict) if use_cache else None
+        self.source: Source | None = "cache" if self.findings is not None else None
         self._proc: Any = None
         self._conn: Any = None
         if self.findings is None and background and hasattr(os, "fork"):
@@ -268,25 +241,31 @@ class Validation:
 
             ctx = multiprocessing.get_context("fork")
             self._conn, child = ctx.Pipe(duplex=False)
-            self._proc = ctx.Process(target=_child, args=(docs, child, self.incremental), daemon=True)
+            self._proc = ctx.Process(target=_child, args=(docs, child, use_cache, strict), daemon=True)
             self._proc.start()
             child.close()
 
+    @property
+    def full(self) -> bool:
+        """Whether the findings come from a full run (or the cache of one)."""
+        return self.source != "incremental"
+
     def result(self) -> list[dict[str, Any]]:
         """The findings, waiting for the child if it is still working."""
-        computed = self.findings is None
-        if self.findings is None and self._proc is not None:
+        if self.findings is not None:
+            return self.findings
+        if self._proc is not None:
             try:
-                self.findings, self.full = self._conn.recv()
+                self.findings, self.source = self._conn.recv()
             except (EOFError, OSError):
                 self.findings = None  # the child died: validate here instead
             self._proc.join()
             self._conn.close()
             self._proc = None
         if self.findings is None:
-            self.findings, self.full = _compute(self.docs, self.incremental)
-        if self.use_cache and computed and self.full:
-            _store(self.docs, self.findings)
+            self.findings, self.source = _compute(self.docs, self.use_cache, self.strict)
+        if self.use_cache and self.source in ("fast", "reference"):
+            _store(self.docs, self.findings, "fast" if self.source == "fast" else "reference")
             _remember_parts(self.docs, self.findings)
         return self.findings
 
@@ -297,17 +276,23 @@ class Validation:
             self._proc = None
 
 
-def _compute(docs: Documents, incremental: bool) -> tuple[list[dict[str, Any]], bool]:
-    """(findings, whether they come from a full run)."""
-    found = _incremental(docs) if incremental else None
-    if found is not None:
-        return found, False
-    return _findings(docs), True
+def _compute(docs: Documents, incremental: bool, strict: bool) -> tuple[list[dict[str, Any]], Source]:
+    """(findings, where they come from)."""
+    data = docs.main.data
+    locate = _Finder(data).find
+    if not strict:
+        found = engines.fast(data, docs, locate)
+        if found is not None:
+            return found, "fast"
+        partial = _incremental(docs) if incremental else None
+        if partial is not None:
+            return partial, "incremental"
+    return engines.reference(data, docs, locate), "reference"
 
 
-def _child(docs: Documents, conn: Any, incremental: bool) -> None:
+def _child(docs: Documents, conn: Any, incremental: bool, strict: bool) -> None:
     try:
-        conn.send(_compute(docs, incremental))
+        conn.send(_compute(docs, incremental, strict))
     except BaseException:
         pass  # silent: the parent validates again itself
     finally:

@@ -1,0 +1,160 @@
+"""The two validation engines behind `validate.py`, and the choice between them.
+
+- the reference, openapi-spec-validator (its plain-Python jsonschema backend, whatever else is
+  installed): it decides with `--strict`, and wherever the fast engine declines;
+- the fast engine, openapi-spec-validator-rs, a rule-for-rule Rust port of the reference that
+  takes a fraction of a second where the reference takes seconds (13 s on a 3 MB spec).
+
+The fast engine answers only where it agrees with the reference, finding for finding and in
+the same order (tests/test_validate_corpus.py proves it on every spec of ../shared/corpus):
+it declines (None) when it is not installed, when validation aborts (the port raises before
+yielding, the reference yields the findings before the abort), and when a spec names a format
+whose check the port leaves out (`idn-hostname`, which jsonschema checks through `idna`).
+Neither engine ever fetches a remote `$ref`: specgen refuses them, and so do they here.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Literal
+
+from ..diagnostics import join_pointer
+from .load import Documents
+
+Engine = Literal["fast", "reference"]
+Finding = dict[str, Any]
+# where an error with a path relative to the schema being checked lies in the document:
+# (that path, the offending value) -> a JSON pointer, or None (validate.py's _Finder)
+Locate = Callable[[list[Any], Any], "str | None"]
+
+MAX_FINDINGS = 200
+_ROOT_KEYS = {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs", "webhooks", "jsonSchemaDialect"}
+# formats the port does not check as the reference does (found by comparing both on every format)
+_UNPORTED_FORMATS = ("idn-hostname",)
+_BACKEND_VAR = "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"
+
+
+def short(text: str, limit: int = 300) -> str:
+    """One line of at most `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _no_place(path: list[Any], instance: Any) -> str | None:
+    return None
+
+
+def _finding(error: Any, locate: Locate) -> Finding:
+    """An engine's error as a finding: its message, and a JSON pointer: its path where that is
+    rooted in the document, else where `locate` finds it (errors about a sub-schema carry a
+    path relative to that schema)."""
+    path = list(getattr(error, "absolute_path", []) or [])
+    rooted = not path or str(path[0]) in _ROOT_KEYS
+    pointer = join_pointer("", *path) if rooted else locate(path, getattr(error, "instance", None))
+    return {"message": short(getattr(error, "message", str(error))), "pointer": pointer}
+
+
+def _is_31(data: dict[str, Any]) -> bool:
+    return str(data.get("openapi", "")).startswith("3.1")
+
+
+@contextmanager
+def _plain_backend() -> Iterator[None]:
+    """The reference with its default jsonschema backend: with jsonschema-rs installed its
+    `auto` setting switches backends, and that one reports different findings."""
+    before = os.environ.get(_BACKEND_VAR)
+    os.environ[_BACKEND_VAR] = "jsonschema"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(_BACKEND_VAR, None)
+        else:
+            os.environ[_BACKEND_VAR] = before
+
+
+def reference(data: dict[str, Any], docs: Documents, locate: Locate = _no_place) -> list[Finding]:
+    """openapi-spec-validator's findings (the JSON Schema meta-schema's for a bare schema)."""
+    out: list[Finding] = []
+    if "openapi" not in data:
+        from jsonschema.validators import validator_for
+
+        meta = validator_for(data)
+        for e in meta(meta.META_SCHEMA).iter_errors(data):
+            out.append({"message": e.message, "pointer": join_pointer("", *e.absolute_path)})
+        return out
+    from jsonschema_path.handlers import default_handlers
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    base = OpenAPIV31SpecValidator if _is_31(data) else OpenAPIV30SpecValidator
+    cls = type(base.__name__, (base,), {"resolver_handlers": _LocalOnly(file=default_handlers["file"])})
+    # a base_uri lets the validator follow relative-file $refs
+    base_uri = docs.main.path.resolve().as_uri()
+    try:
+        with _plain_backend():
+            for e in cls(data, base_uri=base_uri).iter_errors():
+                out.append(_finding(e, locate))
+                if len(out) > MAX_FINDINGS:
+                    break
+    except RecursionError:
+        out.append({"message": "the validator gave up: the spec nests or recurses too deeply", "pointer": None})
+    except Exception as e:  # the validator can trip over what load already reported
+        out.append({"message": f"the validator stopped early: {type(e).__name__}: {short(str(e))}", "pointer": None})
+    return out
+
+
+def _refuse_remote(url: str) -> bytes:
+    raise OSError(f"specgen never fetches a remote $ref ({url})")
+
+
+class _LocalOnly(dict[str, Any]):
+    """The reference's $ref handlers: files only. It downloads with urllib for any scheme it
+    has no handler for, so every scheme has one here and all but `file` refuse."""
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __missing__(self, scheme: str) -> Any:
+        return _refuse_remote
+
+
+def declines(data: dict[str, Any], docs: Documents) -> str | None:
+    """Why the fast engine leaves this document to the reference, or None when it can take it."""
+    if "openapi" not in data:
+        return "a bare JSON Schema (the reference checks it against its meta-schema)"
+    try:
+        import openapi_spec_validator_rs  # noqa: F401
+    except ImportError:
+        return "openapi-spec-validator-rs is not installed"
+    for fmt in _UNPORTED_FORMATS:
+        if any(fmt in d.text for d in docs.files.values()):
+            return f"the spec uses format {fmt!r}, which only the reference checks"
+    return None
+
+
+def fast(data: dict[str, Any], docs: Documents, locate: Locate = _no_place) -> list[Finding] | None:
+    """openapi-spec-validator-rs's findings, or None where it declines (see `declines`)."""
+    if declines(data, docs) is not None:
+        return None
+    import openapi_spec_validator_rs as rs
+    from openapi_spec_validator_rs import handlers
+
+    handlers.retrieve = _refuse_remote  # read at every validation; specgen never downloads
+    cls = rs.OpenAPIV31SpecValidator if _is_31(data) else rs.OpenAPIV30SpecValidator
+    try:
+        errors = cls(data, base_uri=docs.main.path.resolve().as_uri()).iter_errors()
+        found = [_finding(e, locate) for e in errors]
+    except Exception:  # an abort (unresolvable $ref, depth, a crash the reference shares): it decides
+        return None
+    return found[: MAX_FINDINGS + 1]
+
+
+def findings(data: dict[str, Any], docs: Documents, strict: bool = False, locate: Locate = _no_place) -> tuple[list[Finding], Engine]:
+    """The findings for `data` and which engine gave them: the reference with `strict`, else the
+    fast engine wherever it can decide."""
+    if not strict:
+        found = fast(data, docs, locate)
+        if found is not None:
+            return found, "fast"
+    return reference(data, docs, locate), "reference"
