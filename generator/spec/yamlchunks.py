@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 # anchors and tags where a value starts (an alias needs an anchor; one that crosses chunks
-# fails to parse and so falls back), directives, document markers, tab indentation
-_UNSAFE = re.compile(r"(^[ ]*|:[ ]+|-[ ]+)[&!][^\s=]|^(---|\.\.\.|%)|^[ ]*\t", re.M)
+# fails to parse and so falls back): each `&` or `!` is found with str.find, and its line
+# checked where one could start a value; then directives, document markers, tab indentation
+_MARK_AFTER = re.compile(r"(?:^[ ]*|:[ ]+|-[ ]+)$", re.M)
+_LINE_UNSAFE = re.compile(r"\n(?:---|\.\.\.|%)|\n[ ]*\t")
 _OPEN = "\0open"  # `where` marker: this chunk is a section header whose entries follow
 _SPLIT_INSIDE = {"paths", "webhooks"}
 _FORMAT = "specgen-yaml-chunks-1"
@@ -29,40 +31,61 @@ class NotSplittable(Exception):
     """The text is not a plain block mapping this module can split safely."""
 
 
-def _entries(lines: list[str], start: int, end: int, indent: int) -> list[tuple[int, int]]:
+def _unsafe(text: str) -> bool:
+    """Whether the text has anchors, aliases, tags, directives, document markers or tabs
+    where indentation is, or CR line ends: anything `split` cannot cut with certainty."""
+    if "\r" in text or _LINE_UNSAFE.search("\n" + text):
+        return True
+    for mark in "&!":
+        i = text.find(mark)
+        while i >= 0:
+            follows = text[i + 1 : i + 2]
+            if follows and not follows.isspace() and follows != "=" and (i == 0 or text[i - 1] in " \n"):
+                if _MARK_AFTER.search(text, text.rfind("\n", 0, i) + 1, i):
+                    return True
+            i = text.find(mark, i + 1)
+    return False
+
+
+def _indents(lines: list[str]) -> list[int]:
+    """Each line's indentation in spaces, or -1 for a blank or comment line (read once)."""
+    return [len(ln) - len(body) if (body := ln.lstrip(" ")) and body[0] != "#" and not body.isspace() else -1 for ln in lines]
+
+
+def _entries(lines: list[str], ind: list[int], start: int, end: int, indent: int) -> list[tuple[int, int]]:
     """[start, end) line ranges of the mapping entries at `indent` between start and end."""
-    pad = " " * indent
     heads = []
     for i in range(start, end):
-        ln = lines[i]
-        if ln.startswith(pad) and len(ln) > indent and ln[indent] not in " #-" and (indent == 0 or not ln[indent - 1:indent].strip()):
-            heads.append(i)
-        elif ln.strip() and not ln.lstrip().startswith("#") and (len(ln) - len(ln.lstrip(" "))) < indent:
+        n = ind[i]
+        if n == indent:
+            if lines[i][indent] != "-":
+                heads.append(i)
+        elif 0 <= n < indent:
             raise NotSplittable(f"line {i + 1} is indented less than its section")
     if not heads:
         return []
-    if any(lines[j].strip() and not lines[j].lstrip().startswith("#") for j in range(start, heads[0])):
+    if any(ind[j] >= 0 for j in range(start, heads[0])):
         raise NotSplittable("content before the first entry")
     return [(h, heads[k + 1] if k + 1 < len(heads) else end) for k, h in enumerate(heads)]
 
 
-def _child_indent(lines: list[str], start: int, end: int) -> int | None:
+def _child_indent(ind: list[int], start: int, end: int) -> int | None:
     for i in range(start, end):
-        s = lines[i]
-        if s.strip() and not s.lstrip().startswith("#"):
-            return len(s) - len(s.lstrip(" "))
+        if ind[i] >= 0:
+            return ind[i]
     return None
 
 
 def split(text: str) -> list[tuple[tuple[str, ...], str]]:
     """[(path of the mapping the entry belongs to, entry text dedented)] in document order."""
-    if _UNSAFE.search(text):
-        raise NotSplittable("anchors, aliases, tags, directives or tabs")
+    if _unsafe(text):
+        raise NotSplittable("anchors, aliases, tags, directives, tabs or CR line ends")
     lines = text.split("\n")
+    ind = _indents(lines)
     out: list[tuple[tuple[str, ...], str]] = []
-    top = _entries(lines, 0, len(lines), 0)
+    top = _entries(lines, ind, 0, len(lines), 0)
     heads = {s for s, _ in top}
-    if not top or any(ln[:1] not in ("", " ", "#") and i not in heads for i, ln in enumerate(lines)):
+    if not top or any(n == 0 and i not in heads for i, n in enumerate(ind)):
         raise NotSplittable("the document is not a block mapping")
     for s, e in top:
         key = lines[s].split(":", 1)[0].strip().strip("'\"")
@@ -71,21 +94,21 @@ def split(text: str) -> list[tuple[tuple[str, ...], str]]:
         if not nested or rest:
             out.append(((), _dedent(lines[s:e], 0)))
             continue
-        indent = _child_indent(lines, s + 1, e)
+        indent = _child_indent(ind, s + 1, e)
         if indent is None:
             out.append(((), _dedent(lines[s:e], 0)))
             continue
         out.append(((_OPEN,), lines[s] + "\n"))  # the section key itself; its entries follow
-        for cs, ce in _entries(lines, s + 1, e, indent):
+        for cs, ce in _entries(lines, ind, s + 1, e, indent):
             if key == "components":
                 ckey = lines[cs].split(":", 1)[0].strip().strip("'\"")
                 crest = lines[cs].split(":", 1)[1].strip() if ":" in lines[cs] else ""
-                inner = _child_indent(lines, cs + 1, ce)
+                inner = _child_indent(ind, cs + 1, ce)
                 if crest or inner is None:
                     out.append(((key,), _dedent(lines[cs:ce], indent)))
                     continue
                 out.append(((key, _OPEN), _dedent([lines[cs]], indent)))
-                for gs, ge in _entries(lines, cs + 1, ce, inner):
+                for gs, ge in _entries(lines, ind, cs + 1, ce, inner):
                     out.append(((key, ckey), _dedent(lines[gs:ge], inner)))
             else:
                 out.append(((key,), _dedent(lines[cs:ce], indent)))
