@@ -34,11 +34,37 @@ import sys
 from pathlib import Path
 
 from harness import (
-    BENCH, CORPUS, DEFAULT_SPECS, DMC, OPC, PEER_PACKAGES, PEERS_VENV, QUICK_SPECS, REPO, TARGET_SPEC, WORK,
-    base_env, ensure_peers, fresh_dir, last_error_line, log, machine_info, not_run, peers_python, run_cmd,
+    BENCH,
+    CORPUS,
+    DEFAULT_SPECS,
+    DMC,
+    OPC,
+    PEER_PACKAGES,
+    PEERS_VENV,
+    QUICK_SPECS,
+    REPO,
+    TARGET_SPEC,
+    WORK,
+    base_env,
+    ensure_peers,
+    fresh_dir,
+    last_error_line,
+    log,
+    machine_info,
+    not_run,
+    peers_python,
+    run_cmd,
 )
 from report import write_reports
-from specinfo import apply_one_field_edit, count_spec, dmc_models, make_edited_copy, opc_ops, ours_ops, tree_digest
+from specinfo import (
+    apply_one_field_edit,
+    count_spec,
+    dmc_models,
+    make_edited_copy,
+    opc_ops,
+    ours_ops,
+    tree_digest,
+)
 
 REAL_MIN_BYTES = 200_000  # real/ specs at least this big get a peak-memory run
 
@@ -268,7 +294,7 @@ def bench_import(sdir: Path, runs: int, timeout: float) -> dict:
     for i in range(runs):
         for who, cmd in (("ours", [py, script, package, "Client", str(out)]), ("openai", [py, script, "openai", "OpenAI"])):
             try:
-                r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=sdir)
+                r = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=timeout, env=env, cwd=sdir)
                 samples[who].append(json.loads(r.stdout.strip().splitlines()[-1]))
             except (OSError, ValueError, IndexError, subprocess.TimeoutExpired) as e:
                 return {"status": "failed", "error": f"{who}: {last_error_line(getattr(r, 'stderr', '') or '') or e}"}
