@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Iterator
 
@@ -27,17 +26,15 @@ def server() -> Iterator[MockServer]:
         yield s
 
 
-def test_starts_within_a_second_on_127_0_0_1_port_0() -> None:
-    started = time.perf_counter()
+def test_starts_on_127_0_0_1_port_0() -> None:
+    # how fast it starts is measured in bench/, not here: a wall-clock limit fails on a busy machine
     with MockServer(SPEC_2025) as s:
-        elapsed = time.perf_counter() - started
         assert s.port > 0
         assert s.origin == f"http://127.0.0.1:{s.port}"
         assert s.base_url.endswith("/v1")
         sock = s._server.servers[0].sockets[0]
         assert sock.getsockname()[0] == "127.0.0.1"
         assert httpx.get(s.base_url + "/models").status_code == 200
-    assert elapsed < 1.0, f"start-up took {elapsed:.2f}s"
 
 
 def test_routes_by_method_and_path_template(server: MockServer) -> None:
