@@ -51,6 +51,7 @@ def main() -> int:
 
     from specgen.diagnostics import Diagnostics
     from specgen.diff import compare, render_json, render_markdown, render_text
+    from specgen.diff.render import DEFAULT_MAX_CHARS
     from specgen.spec.load import load
     from specgen.model.normalize import normalize
 
@@ -67,7 +68,7 @@ def main() -> int:
         warm = [_cli(old, new, warm_cache)[0] for _ in range(args.runs)]
 
         os.environ["SPECGEN_CACHE_DIR"] = warm_cache
-        stages: dict[str, list[float]] = {k: [] for k in ("load (cached parse)", "normalize", "compare", "render text", "render markdown", "render json")}
+        stages: dict[str, list[float]] = {k: [] for k in ("load (cached parse)", "normalize", "compare", "render text", "render markdown (cut to fit 60,000 characters)", "render json")}
         rep = None
         for _ in range(args.runs):
             t = time.perf_counter()
@@ -80,12 +81,13 @@ def main() -> int:
             t = time.perf_counter()
             rep = compare(api_old, api_new, args.old, args.new)
             stages["compare"].append(time.perf_counter() - t)
-            for name, fn in (("render text", render_text), ("render markdown", render_markdown), ("render json", render_json)):
+            for name, fn in (("render text", render_text), ("render markdown (cut to fit 60,000 characters)", lambda r: render_markdown(r, max_chars=DEFAULT_MAX_CHARS)), ("render json", render_json)):
                 t = time.perf_counter()
                 fn(rep)
                 stages[name].append(time.perf_counter() - t)
     assert rep is not None
-    counts = rep.counts()
+    counts, client = rep.counts(), rep.client_counts()
+    md = render_markdown(rep, max_chars=DEFAULT_MAX_CHARS)
     ops = sum(1 for g in rep.groups if g.kind == "operation")
     shared = sum(1 for g in rep.groups if g.kind == "shared")
     med = statistics.median
@@ -97,8 +99,10 @@ def main() -> int:
         f"- Date (UTC): {_dt.datetime.now(_dt.timezone.utc).strftime('%Y-%m-%d %H:%M:%S')}",
         f"- Machine: {os.cpu_count()} cores, {platform.platform()}",
         f"- Python: {platform.python_version()}",
+        f"- Load average when it ran (the machine is shared): {os.getloadavg()[0]:.1f}",
         f"- Pair: `{args.old}` ({old.stat().st_size / 1e6:.1f} MB) -> `{args.new}` ({new.stat().st_size / 1e6:.1f} MB)",
-        f"- Result: {counts['breaking']} breaking, {counts['warning']} warning, {counts['info']} info in {ops} operation groups and {shared} shared-component groups; {len(rep.client)} client symbol changes",
+        f"- Result: {counts['breaking']} breaking, {counts['warning']} warning, {counts['info']} info in {ops} operation groups and {shared} shared-component groups; {len(rep.client)} client symbol changes ({client['breaking']} breaking, {client['warning']} warning); semver {rep.semver()}",
+        f"- Markdown with the CLI's default `--max-chars {DEFAULT_MAX_CHARS}`: {len(md):,} characters, every breaking change listed",
         f"- Median of {args.runs} runs each",
         "",
         "| run | wall s |",

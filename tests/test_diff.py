@@ -120,13 +120,100 @@ def test_json_output_has_the_documented_shape(tmp_path: Path) -> None:
     res = run_specgen("diff", str(a), str(b), "--format", "json")
     data = json.loads(res.stdout)
     assert set(data) == {"old", "new", "summary", "groups", "client"}
-    assert data["summary"] == {"breaking": 1, "warning": 0, "info": 0, "total": 1}
+    client = {"breaking": 2, "warning": 0, "info": 0, "total": 2}  # the argument and the body model's field
+    assert data["summary"] == {"breaking": 0, "warning": 1, "info": 0, "total": 1, "client": client, "semver": "major"}
     (group,) = data["groups"]
     assert (group["kind"], group["key"], group["call"]) == ("operation", "POST /things", "client.things.create")
     (change,) = group["changes"]
-    assert set(change) == {"rule", "severity", "direction", "path", "message", "old", "new"}
+    assert set(change) == {"rule", "severity", "direction", "path", "message", "old", "new", "fingerprint"}
     assert (change["rule"], change["path"], change["direction"]) == ("request-property-removed", "body.y", "request")
-    assert {"kind": "argument", "symbol": "client.things.create(y)", "change": "removed", "old": "y: str = ...", "new": None} in data["client"]
+    (arg,) = [c for c in data["client"] if c["kind"] == "argument"]
+    assert {k: arg[k] for k in ("symbol", "change", "old", "new", "severity", "rule")} == {
+        "symbol": "client.things.create(y)", "change": "removed", "old": "y: str = ...", "new": None, "severity": "breaking", "rule": "client-symbol-removed"
+    }
+
+
+def test_only_hides_less_severe_changes_and_says_how_many(tmp_path: Path) -> None:
+    a = small(tmp_path, "a.yaml", {"x": {"type": "string"}, "y": {"type": "string"}})
+    c = small(tmp_path, "c.yaml", {"x": {"type": "string", "maxLength": 3}, "z": {"type": "string"}})
+    full = json.loads(run_specgen("diff", str(a), str(c), "--format", "json").stdout)
+    only = json.loads(run_specgen("diff", str(a), str(c), "--format", "json", "--only", "breaking").stdout)
+    sevs = {ch["severity"] for g in only["groups"] for ch in g["changes"]} | {cc["severity"] for cc in only["client"]}
+    assert sevs == {"breaking"}
+    total = full["summary"]["total"] + full["summary"]["client"]["total"]
+    kept = only["summary"]["total"] + only["summary"]["client"]["total"]
+    assert only["summary"]["hidden"] == {"below": total - kept} and total > kept
+
+
+def test_summary_counts_per_rule_and_per_operation(tmp_path: Path) -> None:
+    a = small(tmp_path, "a.yaml", {"x": {"type": "string"}, "y": {"type": "string"}})
+    b = small(tmp_path, "b.yaml", {"x": {"type": "integer"}})
+    data = json.loads(run_specgen("diff", str(a), str(b), "--format", "json", "--summary").stdout)
+    assert set(data) == {"old", "new", "summary", "rules", "groups"}
+    assert {(r["rule"], r["count"]) for r in data["rules"]} >= {("request-property-removed", 1), ("request-type-changed", 1)}
+    assert {"key": "POST /things", "breaking": 1, "warning": 1, "info": 0} in data["groups"]
+    md = run_specgen("diff", str(a), str(b), "--format", "markdown", "--summary").stdout
+    assert "| `request-type-changed` | 🔴 breaking | 1 |" in md and "body.x" not in md
+
+
+def test_fingerprints_are_stable_and_an_ignore_file_accepts_changes(tmp_path: Path) -> None:
+    a = small(tmp_path, "a.yaml", {"x": {"type": "string"}, "y": {"type": "string"}})
+    b = small(tmp_path, "b.yaml", {"x": {"type": "integer"}})
+    first = json.loads(run_specgen("diff", str(a), str(b), "--format", "json").stdout)
+    again = diff_specs(str(a), str(b))
+    prints = {ch["path"]: ch["fingerprint"] for g in first["groups"] for ch in g["changes"]}
+    assert prints == {c.path: c.fingerprint for c in again.changes}
+    assert all(len(fp) == 12 for fp in prints.values()) and len(set(prints.values())) == len(prints)
+    ignore = tmp_path / "accepted.txt"
+    client_fp = [cc["fingerprint"] for cc in first["client"]]
+    ignore.write_text("# accepted in review\n" + prints["body.x"] + "\nrequest-property-removed body.y  # gone on purpose\n" + "\n".join(client_fp) + "\n")
+    res = run_specgen("diff", str(a), str(b), "--format", "json", "--ignore", str(ignore), "--fail-on", "breaking")
+    data = json.loads(res.stdout)
+    assert res.returncode == 0 and data["groups"] == [] and data["client"] == []
+    assert data["summary"]["hidden"] == {"ignored": 2 + len(client_fp)}
+    ignore.write_text("not-a-rule body.x\n")
+    bad = run_specgen("diff", str(a), str(b), "--ignore", str(ignore))
+    assert bad.returncode == 2 and "accepted.txt:1" in bad.stderr and "Traceback" not in bad.stderr
+    missing = run_specgen("diff", str(a), str(b), "--ignore", str(tmp_path / "nope.txt"))
+    assert missing.returncode == 2 and "nope.txt" in missing.stderr
+
+
+def test_today_must_be_a_date(tmp_path: Path) -> None:
+    a = small(tmp_path, "a.yaml", {"x": {"type": "string"}})
+    res = run_specgen("diff", str(a), str(a), "--today", "tomorrow")
+    assert res.returncode == 2 and "YYYY-MM-DD" in res.stderr
+
+
+def test_markdown_is_cut_to_fit_least_severe_first(tmp_path: Path) -> None:
+    a = small(tmp_path, "a.yaml", {"x": {"type": "string"}})
+    props = {f"p{i}": {"type": "string"} for i in range(60)}
+    b = small(tmp_path, "b.yaml", {"x": {"type": "integer"}, **props})
+    full = run_specgen("diff", str(a), str(b), "--format", "markdown", "--max-chars", "0").stdout
+    cut = run_specgen("diff", str(a), str(b), "--format", "markdown", "--max-chars", "4000").stdout
+    assert len(full) > 4000 >= len(cut)
+    assert "request-type-changed" in cut and "Cut to fit 4,000 characters" in cut
+    assert cut.count("request-property-added") < full.count("request-property-added")
+
+
+def test_an_unquoted_integer_status_key_is_read(tmp_path: Path) -> None:
+    text = """openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /things:
+    post:
+      operationId: createThing
+      responses:
+        201:
+          description: created
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: string}}}
+"""
+    (tmp_path / "a.yaml").write_text(text)
+    (tmp_path / "b.yaml").write_text(text.replace("id: {type: string}", "id: {type: string}, n: {type: integer}"))
+    res = run_specgen("diff", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"), "--format", "json")
+    assert res.returncode == 0, res.stderr
+    assert [c["rule"] for g in json.loads(res.stdout)["groups"] for c in g["changes"]] == ["response-property-added"]
 
 
 def test_rules_lists_every_rule() -> None:
@@ -225,3 +312,13 @@ def test_corpus_diff_completes_grouped_by_operation() -> None:
         assert len(keys) == len(set(keys)), g.key
         assert [c.path for c in g.changes] == sorted(c.path for c in g.changes)
     assert rep.counts()["breaking"] > 0
+
+
+def test_corpus_markdown_fits_a_pull_request_comment_with_every_breaking_change() -> None:
+    old, new = corpus("openai-2025-02-10.yaml"), corpus("openai-2026-08-21.yaml")
+    rep = diff_specs(str(old), str(new))
+    md = render_markdown(rep, max_chars=60_000)
+    assert len(md) <= 65_536
+    breaking = [c.fingerprint for c in rep.changes if c.severity == "breaking"] + [c.fingerprint for c in rep.client if c.severity == "breaking"]
+    assert breaking and all(fp in md for fp in (c.fingerprint for c in rep.changes if c.severity == "breaking"))
+    assert all(f"| {c.kind} | `{c.symbol}` |" in md for c in rep.client if c.severity == "breaking")

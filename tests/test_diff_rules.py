@@ -71,7 +71,8 @@ def with_prop(schema: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
 CASES: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
     # (name, before, after, rule, path)
     ("request property removed", op_spec(req=BASE), op_spec(req=with_prop(BASE, "b", None)), "request-property-removed", "body.b"),
-    ("response property removed", op_spec(resp=BASE), op_spec(resp=with_prop(BASE, "b", None)), "response-property-removed", "responses.200.b"),
+    ("response property removed", op_spec(resp=BASE), op_spec(resp={**with_prop(BASE, "a", None), "required": []}), "response-property-removed", "responses.200.a"),
+    ("optional response property removed", op_spec(resp=BASE), op_spec(resp=with_prop(BASE, "b", None)), "response-optional-property-removed", "responses.200.b"),
     (
         "deprecated then removed",
         op_spec(req=with_prop(BASE, "b", {"type": "integer", "deprecated": True})),
@@ -153,7 +154,9 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
     ("request maximum decreased", op_spec(req=with_prop(BASE, "b", {"type": "integer", "maximum": 10})), op_spec(req=with_prop(BASE, "b", {"type": "integer", "maximum": 5})), "request-max-decreased", "body.b"),
     ("request maximum increased", op_spec(req=with_prop(BASE, "b", {"type": "integer", "maximum": 5})), op_spec(req=with_prop(BASE, "b", {"type": "integer", "maximum": 20})), "request-max-increased", "body.b"),
     ("response maximum increased", op_spec(resp=with_prop(BASE, "b", {"type": "integer", "maximum": 5})), op_spec(resp=with_prop(BASE, "b", {"type": "integer"})), "response-max-increased", "responses.200.b"),
-    ("request minimum set", op_spec(req=BASE), op_spec(req=with_prop(BASE, "b", {"type": "integer", "minimum": 1})), "request-min-increased", "body.b"),
+    ("request minimum set", op_spec(req=BASE), op_spec(req=with_prop(BASE, "b", {"type": "integer", "minimum": 1})), "request-min-set", "body.b"),
+    ("request minimum raised", op_spec(req=with_prop(BASE, "b", {"type": "integer", "minimum": 1})), op_spec(req=with_prop(BASE, "b", {"type": "integer", "minimum": 2})), "request-min-increased", "body.b"),
+    ("response minimum lowered", op_spec(resp=with_prop(BASE, "b", {"type": "integer", "minimum": 1})), op_spec(resp=with_prop(BASE, "b", {"type": "integer", "minimum": 0})), "response-min-decreased", "responses.200.b"),
     ("request maxLength decreased", op_spec(req=with_prop(BASE, "a", {"type": "string", "maxLength": 64})), op_spec(req=with_prop(BASE, "a", {"type": "string", "maxLength": 32})), "request-max-length-decreased", "body.a"),
     ("request minLength relaxed", op_spec(req=with_prop(BASE, "a", {"type": "string", "minLength": 3})), op_spec(req=BASE), "request-min-length-decreased", "body.a"),
     (
@@ -165,12 +168,27 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
     ),
     (
         "request minItems increased",
-        op_spec(req=with_prop(BASE, "a", {"type": "array", "items": {"type": "string"}})),
         op_spec(req=with_prop(BASE, "a", {"type": "array", "items": {"type": "string"}, "minItems": 1})),
+        op_spec(req=with_prop(BASE, "a", {"type": "array", "items": {"type": "string"}, "minItems": 2})),
         "request-min-items-increased",
         "body.a",
     ),
-    ("pattern changed", op_spec(req=BASE), op_spec(req=with_prop(BASE, "a", {"type": "string", "pattern": "^[a-z]+$"})), "pattern-changed", "body.a"),
+    (
+        "request minItems set",
+        op_spec(req=with_prop(BASE, "a", {"type": "array", "items": {"type": "string"}})),
+        op_spec(req=with_prop(BASE, "a", {"type": "array", "items": {"type": "string"}, "minItems": 1})),
+        "request-min-items-set",
+        "body.a",
+    ),
+    ("request pattern added", op_spec(req=BASE), op_spec(req=with_prop(BASE, "a", {"type": "string", "pattern": "^[a-z]+$"})), "request-pattern-added", "body.a"),
+    (
+        "request pattern changed",
+        op_spec(req=with_prop(BASE, "a", {"type": "string", "pattern": "^[a-z]+$"})),
+        op_spec(req=with_prop(BASE, "a", {"type": "string", "pattern": "^[a-c]+$"})),
+        "request-pattern-changed",
+        "body.a",
+    ),
+    ("response pattern added", op_spec(resp=BASE), op_spec(resp=with_prop(BASE, "a", {"type": "string", "pattern": "^[a-z]+$"})), "response-pattern-changed", "responses.200.a"),
     ("request default changed", op_spec(req=with_prop(BASE, "b", {"type": "integer", "default": 1})), op_spec(req=with_prop(BASE, "b", {"type": "integer", "default": 2})), "request-default-changed", "body.b"),
     (
         "array item type changed",
@@ -208,7 +226,14 @@ CASES += [
     ("deprecated parameter removed", op_spec(params=[{**PARAM, "deprecated": True}]), op_spec(params=[]), "request-parameter-removed-after-deprecation", "query.limit"),
     ("parameter became required", op_spec(params=[PARAM]), op_spec(params=[{**PARAM, "required": True}]), "request-parameter-became-required", "query.limit"),
     ("parameter deprecated", op_spec(params=[PARAM]), op_spec(params=[{**PARAM, "deprecated": True}]), "parameter-deprecated", "query.limit"),
-    ("parameter maximum decreased", op_spec(params=[PARAM]), op_spec(params=[{**PARAM, "schema": {"type": "integer", "maximum": 100}}]), "request-max-decreased", "query.limit"),
+    (
+        "parameter maximum decreased",
+        op_spec(params=[{**PARAM, "schema": {"type": "integer", "maximum": 200}}]),
+        op_spec(params=[{**PARAM, "schema": {"type": "integer", "maximum": 100}}]),
+        "request-max-decreased",
+        "query.limit",
+    ),
+    ("parameter maximum set", op_spec(params=[PARAM]), op_spec(params=[{**PARAM, "schema": {"type": "integer", "maximum": 100}}]), "request-max-set", "query.limit"),
 ]
 
 ERR = {"description": "bad", "content": {"application/json": {"schema": obj({"message": {"type": "string"}})}}}
@@ -240,12 +265,14 @@ def test_identical_specs_give_no_change(tmp_path: Path) -> None:
 
 def test_each_case_reports_one_change_where_one_thing_changed(tmp_path: Path) -> None:
     assert only(run_diff(tmp_path, op_spec(req=BASE), op_spec(req=with_prop(BASE, "b", None)))) == ("request-property-removed", "body.b")
-    assert only(run_diff(tmp_path, op_spec(resp=BASE), op_spec(resp=with_prop(BASE, "b", None)))) == ("response-property-removed", "responses.200.b")
+    assert only(run_diff(tmp_path, op_spec(resp=BASE), op_spec(resp=with_prop(BASE, "b", None)))) == ("response-optional-property-removed", "responses.200.b")
 
 
 def test_severity_follows_the_direction(tmp_path: Path) -> None:
-    rep = run_diff(tmp_path, op_spec(req=BASE), op_spec(req=with_prop(BASE, "b", None)))
+    rep = run_diff(tmp_path, op_spec(req=with_prop(BASE, "b", {"type": "integer", "maximum": 20})), op_spec(req=with_prop(BASE, "b", {"type": "integer", "maximum": 5})))
     assert [c.severity for c in rep.changes] == ["breaking"]
+    rep = run_diff(tmp_path, op_spec(resp=with_prop(BASE, "b", {"type": "integer", "maximum": 20})), op_spec(resp=with_prop(BASE, "b", {"type": "integer", "maximum": 5})))
+    assert [c.severity for c in rep.changes] == ["info"]
     rep = run_diff(tmp_path, op_spec(req=with_prop(BASE, "b", {"type": "integer", "deprecated": True})), op_spec(req=with_prop(BASE, "b", None)))
     assert [c.severity for c in rep.changes] == ["warning"]
     rep = run_diff(tmp_path, op_spec(req=with_prop(BASE, "b", {"type": "integer", "maximum": 5})), op_spec(req=with_prop(BASE, "b", {"type": "integer", "maximum": 20})))

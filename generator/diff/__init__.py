@@ -6,9 +6,11 @@ change), and the two IRs are compared, never the raw YAML. Operations are matche
 method and path template; then each operation's request and response trees are walked
 side by side. Named models, enums and unions are compared once per (old name, new name,
 direction) pair, so a renamed but identical component gives no change and `$ref` cycles
-end. Union variants are matched by discriminator tag, then title, then name, then
-structure or (for untagged variants) a shape found once on each side; never by position.
-Every change names a rule of `rules`.
+end. Union variants are matched by discriminator tag (variants sharing a tag are told apart
+by what follows), then the definition referred to, then title, then a renamed but identical
+definition, then structure (the same type, a shape found once on each side, the objects
+sharing most properties); never by position. Every change names a rule of `rules`; the
+client section's changes have severities too, and both count in `Report.worst`.
 
 Field paths: `path.<name>`, `query.<name>`, `header.<name>`, `cookie.<name>` for
 parameters; `body` for the request body; `responses.<status>` for a response body;
@@ -17,10 +19,14 @@ values and `<discriminator=tag>` or `<VariantName>` for a union variant. In a sh
 component's group, paths start with the component's (new) name.
 
 The modules, in the order a diff runs: `sources` (spec arguments to IRs), `operations`
-(operations and the API level), `schemas` (types and named pairs), `scalars` (values,
-formats, constraints), `variants` (union variant pairing), `changes` (the change record),
-`client` (the client section), `report` (grouping, `compare`), `render` (text, Markdown,
-JSON; the JSON format), `command` (`specgen diff`, committed reports) and `rules`.
+(operations, parameters, bodies, responses and their headers, the API level), `security`
+(schemes and requirements by what goes on the wire), `lifecycle` (x-sunset, x-stability-level),
+`schemas` (types and named pairs), `scalars` (values, formats, constraints), `keywords` (the
+JSON Schema keywords the IR keeps aside), `variants` (union variant pairing), `changes` (the
+change record, fingerprints), `client` (the client section), `report` (grouping, `compare`,
+filters, semver), `render` (text, Markdown cut to fit, JSON; the JSON format), `command`
+(`specgen diff`, its arguments, the ignore file, committed reports) and `rules` (with
+`DISAGREEMENTS.md`: where the rules depart from oasdiff's, and why).
 """
 
 from __future__ import annotations

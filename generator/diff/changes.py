@@ -3,9 +3,10 @@ values are spelled in messages and field paths."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from .rules import RULE_MAP
@@ -17,6 +18,10 @@ _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$-]*$")
 
 class Code(str):
     """A message argument shown as code (a name or value from the spec)."""
+
+
+class Pointer(str):
+    """A message argument that is a JSON pointer, shown as code and never cut short."""
 
 
 class Vals(tuple[Any, ...]):
@@ -34,10 +39,14 @@ class Change:
     old: Any = None
     new: Any = None
     direction: str = "both"
+    # why a breaking or warning change is only info here (`x-stability-level: alpha`)
+    downgraded: str | None = None
+    fingerprint: str = ""  # set once the change is placed in its group (`fingerprint`)
 
     @property
     def severity(self) -> str:
-        return RULE_MAP[self.rule].severity
+        sev = RULE_MAP[self.rule].severity
+        return "info" if self.downgraded is not None else sev
 
     def message(self, code: Callable[[str], str] | None = None) -> str:
         """The message with its arguments rendered (spec values through `code`)."""
@@ -45,7 +54,15 @@ class Change:
         return self.template.format(*(_render_arg(a, code) for a in self.args))
 
     def with_path(self, path: str) -> Change:
-        return Change(self.rule, path, self.template, self.args, self.old, self.new, self.direction)
+        return replace(self, path=path)
+
+
+def fingerprint(group: str, rule: str, path: str, old: Any, new: Any) -> str:
+    """A short id for one change that stays the same from run to run and release to release
+    as long as the same thing changes the same way: where (group and field path), the rule,
+    and the values before and after. Messages and severities may be reworded freely."""
+    text = json.dumps([group, rule, path, old, new], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def show(v: Any) -> str:
@@ -67,6 +84,8 @@ def _render_arg(a: Any, code: Callable[[str], str]) -> str:
         if len(a) > 12:
             shown.append(f"and {len(a) - 12} more")
         return ", ".join(shown)
+    if isinstance(a, Pointer):
+        return code(" ".join(str(a).split()))
     if isinstance(a, Code):
         return code(show(str(a)))
     if a is None:

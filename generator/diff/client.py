@@ -6,10 +6,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from ..model import ir
 from .changes import show, vkey
+from .rules import RULE_MAP
+
+# (kind, change) -> rule; any kind not listed takes the ("*", change) row
+_CLIENT_RULES = {
+    ("*", "added"): "client-symbol-added",
+    ("*", "removed"): "client-symbol-removed",
+    ("*", "renamed"): "client-symbol-renamed",
+    ("*", "retyped"): "client-symbol-retyped",
+    ("argument", "now required"): "client-argument-now-required",
+    ("argument", "now optional"): "client-symbol-loosened",
+    ("field", "now required"): "client-field-now-required",
+    ("field", "now optional"): "client-symbol-retyped",  # a field that may be None: code may not check
+}
 
 
 @dataclass
@@ -19,6 +32,15 @@ class ClientChange:
     change: str  # added | removed | renamed | retyped | now required | now optional
     old: str | None = None
     new: str | None = None
+    fingerprint: str = ""
+
+    @property
+    def rule(self) -> str:
+        return _CLIENT_RULES.get((self.kind, self.change)) or _CLIENT_RULES[("*", self.change)]
+
+    @property
+    def severity(self) -> str:
+        return RULE_MAP[self.rule].severity
 
 
 def pytype(t: ir.TypeExpr | None, rename: dict[str, str] | None = None) -> str:
@@ -44,12 +66,36 @@ def pytype(t: ir.TypeExpr | None, rename: dict[str, str] | None = None) -> str:
     return s
 
 
+# do two named definitions (kind, old name, new name) compare without any change?
+Identical = Callable[[str, str, str], bool]
+
+
+def same_type(a: ir.TypeExpr | None, b: ir.TypeExpr | None, identical: Identical) -> bool:
+    """The same type, up to the names of definitions that compare identical (a schema moved
+    or inlined is named after where it is written; what a value may be is unchanged)."""
+    if a is None or b is None:
+        return a is b
+    if (a.kind, a.nullable) != (b.kind, b.nullable):
+        return False
+    if a.ref or b.ref:
+        return bool(a.ref and b.ref) and (a.ref == b.ref or identical(a.kind, a.ref or "", b.ref or ""))
+    if len(a.variants) != len(b.variants) or not same_type(a.item, b.item, identical):
+        return False
+    return all(same_type(x, y, identical) for x, y in zip(a.variants, b.variants)) and list(a.values) == list(b.values)
+
+
 def client_changes(
-    old: ir.Api, new: ir.Api, op_pairs: Sequence[tuple[ir.Operation | None, ir.Operation | None]], renames: dict[str, dict[str, str]]
+    old: ir.Api,
+    new: ir.Api,
+    op_pairs: Sequence[tuple[ir.Operation | None, ir.Operation | None]],
+    renames: dict[str, dict[str, str]],
+    identical: Identical = lambda kind, o, n: False,
 ) -> list[ClientChange]:
     """The generated symbols that change: methods, keyword arguments, models, fields, enums.
-    `op_pairs` are the matched operations ((None, new) added, (old, None) removed)."""
-    flat = {k: v for kind in renames.values() for k, v in kind.items()}
+    `op_pairs` are the matched operations ((None, new) added, (old, None) removed); an
+    argument or field whose type differs only by the names of identical definitions is not
+    retyped."""
+    flat = {k: v for kind in renames.values() for k, v in kind.items() if k != v}
     out: list[ClientChange] = []
     for o, n in op_pairs:
         if o is None and n is not None:
@@ -70,7 +116,7 @@ def client_changes(
                 out.append(ClientChange("argument", sym, "removed", _arg(a), None))
                 continue
             ot, nt = pytype(a.type, flat), pytype(b.type, flat)
-            if ot != nt:
+            if ot != nt and not same_type(a.type, b.type, identical):
                 out.append(ClientChange("argument", sym, "retyped", pytype(a.type), nt))
             if a.required != b.required:
                 out.append(ClientChange("argument", sym, "now required" if b.required else "now optional", _arg(a), _arg(b)))
@@ -78,7 +124,7 @@ def client_changes(
             if name not in oargs:
                 out.append(ClientChange("argument", f"{n.call}({name})", "added", None, _arg(b)))
 
-    out.extend(_definitions("model", old.model_map, new.model_map, renames["model"], flat))
+    out.extend(_definitions("model", old.model_map, new.model_map, renames["model"], flat, identical))
     out.extend(_definitions("enum", old.enum_map, new.enum_map, renames["enum"], flat))
     out.extend(_definitions("union", old.union_map, new.union_map, renames["union"], flat))
     return out
@@ -92,20 +138,29 @@ def _arg(a: ir.Argument) -> str:
     return f"{a.py_name}: {pytype(a.type)}" + ("" if a.required else " = ...")
 
 
-def _definitions(kind: str, omap: dict[str, Any], nmap: dict[str, Any], renames: dict[str, str], flat: dict[str, str]) -> list[ClientChange]:
+def _definitions(
+    kind: str, omap: dict[str, Any], nmap: dict[str, Any], renames: dict[str, str], flat: dict[str, str], identical: Identical = lambda kind, o, n: False
+) -> list[ClientChange]:
     out: list[ClientChange] = []
-    renamed_to = set(renames.values())
+    # the partner each old definition was compared with; otherwise the same name, when no
+    # other old definition was compared with it
+    taken = {n for o, n in renames.items() if o in omap and n in nmap}
+    partner = {o: n for o, n in renames.items() if o in omap and n in nmap}
+    for name in omap:
+        if name not in partner and name in nmap and name not in taken:
+            partner[name] = name
+            taken.add(name)
     pairs: list[tuple[Any, Any]] = []
     for name, d in omap.items():
-        if name in nmap:
-            pairs.append((d, nmap[name]))
-        elif name in renames and renames[name] in nmap:
-            out.append(ClientChange(kind, renames[name], "renamed", name, renames[name]))
-            pairs.append((d, nmap[renames[name]]))
-        else:
+        n = partner.get(name)
+        if n is None:
             out.append(ClientChange(kind, name, "removed"))
+            continue
+        if n != name:
+            out.append(ClientChange(kind, n, "renamed", name, n))
+        pairs.append((d, nmap[n]))
     for name in nmap:
-        if name not in omap and name not in renamed_to:
+        if name not in taken:
             out.append(ClientChange(kind, name, "added"))
     for od, nd in pairs:
         if kind == "model":
@@ -117,7 +172,7 @@ def _definitions(kind: str, omap: dict[str, Any], nmap: dict[str, Any], renames:
                 if g is None:
                     out.append(ClientChange("field", sym, "removed", pytype(f.type), None))
                     continue
-                if pytype(f.type, flat) != pytype(g.type, flat):
+                if pytype(f.type, flat) != pytype(g.type, flat) and not same_type(f.type, g.type, identical):
                     out.append(ClientChange("field", sym, "retyped", pytype(f.type), pytype(g.type)))
                 if f.required != g.required:
                     out.append(ClientChange("field", sym, "now required" if g.required else "now optional", None, None))

@@ -5,23 +5,57 @@ checked."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import UsageError
 from ..output.write import compare_trees
-from .render import render_json, render_markdown, render_rules, render_text
+from .render import DEFAULT_MAX_CHARS, render_json, render_markdown, render_rules, render_text
 from .report import Report, compare
-from .rules import RANK
+from .rules import RANK, RULE_MAP
 from .sources import load_api, open_spec
 
 
-def diff_specs(old: str, new: str, cwd: Path | None = None) -> Report:
+def diff_specs(old: str, new: str, cwd: Path | None = None, today: dt.date | None = None) -> Report:
     """Diff two spec arguments (files or git:REV:path), labelled as given."""
     with open_spec(old, cwd) as op, open_spec(new, cwd) as np_:
-        return compare(load_api(op), load_api(np_), old, new)
+        return compare(load_api(op), load_api(np_), old, new, today)
+
+
+def read_ignore(path: Path) -> frozenset[str]:
+    """An ignore file: one accepted change per line, a fingerprint (12 hex digits) or
+    `RULE PATH`; blank lines and `#` comments skipped. A line that is neither is a usage error
+    naming it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"{path}: can't read the ignore file ({e.__class__.__name__}: {e})") from None
+    out = set()
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
+        if not line:
+            continue
+        if re.fullmatch(r"[0-9a-f]{12}", line):
+            out.add(line)
+            continue
+        rule, _, where = line.partition(" ")
+        if rule not in RULE_MAP:
+            raise UsageError(f"{path}:{n}: {rule!r} is neither a fingerprint nor a rule; write a fingerprint (from the report) or `RULE PATH` (`specgen diff --rules` lists the rules)")
+        out.add(f"{rule} {where.strip()}")
+    return frozenset(out)
+
+
+def _today(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--today {text!r}: write a date as YYYY-MM-DD") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,15 +66,24 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.old or not args.new:
         raise UsageError("diff needs OLD and NEW (spec files or git:REV:path); `specgen diff --rules` lists the rules")
-    rep = diff_specs(args.old, args.new)
+    max_chars = getattr(args, "max_chars", None)
+    if max_chars is not None and max_chars < 0:
+        raise UsageError("--max-chars takes a number of characters (0: no limit)")
+    ignore = read_ignore(args.ignore) if getattr(args, "ignore", None) else frozenset()
+    today = _today(getattr(args, "today", None))
+    rep = diff_specs(args.old, args.new, today=today)
+    only = getattr(args, "only", None)
+    if only or ignore:
+        rep = rep.filtered(only, ignore)
+    summary = bool(getattr(args, "summary", False))
     if fmt == "json":
-        out = render_json(rep)
+        out = render_json(rep, summary=summary)
     elif fmt == "markdown":
-        out = render_markdown(rep)
+        out = render_markdown(rep, max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars, summary=summary)
     else:
         mode = getattr(args, "color", "auto") or "auto"
         color = mode == "always" or (mode == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb")
-        out = render_text(rep, color=color)
+        out = render_text(rep, color=color, summary=summary)
     sys.stdout.write(out)
     fail_on = getattr(args, "fail_on", None)
     if fail_on:
@@ -59,7 +102,7 @@ def _expected_reports(project: Any) -> dict[str, str]:
     files: dict[str, str] = {}
     for name, old, new, title in project.diffs:
         rep = diff_specs(old, new, cwd=project.root)
-        files[f"{name}.md"] = render_markdown(rep, title)
+        files[f"{name}.md"] = render_markdown(rep, title, max_chars=DEFAULT_MAX_CHARS)
     return files
 
 

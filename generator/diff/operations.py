@@ -5,14 +5,17 @@ whole comparison of two IRs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Sequence
 
 from ..model import ir
-from .changes import Acc, Code, Vals, seg
+from .changes import Acc, Code, Pointer, seg
 from .client import pytype
+from .lifecycle import compare_stability, compare_sunset, removal
 from .schemas import Pairs, compare_default, compare_type
+from .security import compare_requirements, compare_schemes
 
 # (old op or None, new op or None, what the comparison found at the operation level)
 OpResult = tuple[ir.Operation | None, ir.Operation | None, Acc]
@@ -28,9 +31,10 @@ class Comparison:
     op_results: list[OpResult]
 
 
-def compare_apis(old: ir.Api, new: ir.Api) -> Comparison:
-    """Compare two IRs: the API level, each matched operation, then every named pair reached."""
-    pairs = Pairs(old, new)
+def compare_apis(old: ir.Api, new: ir.Api, today: dt.date | None = None) -> Comparison:
+    """Compare two IRs: the API level, each matched operation, then every named pair reached.
+    `today` decides whether a deprecated item's x-sunset date has passed."""
+    pairs = Pairs(old, new, today or dt.date.today())
     api_changes = _api_level(old, new)
     op_results = [(po, pn, _operation_pair(pairs, po, pn)) for po, pn in match_operations(old.operations, new.operations)]
     pairs.drain()
@@ -74,10 +78,8 @@ def _operation_pair(pairs: Pairs, po: ir.Operation | None, pn: ir.Operation | No
     if po is None and pn is not None:
         acc.add("operation-added", "", "operation added: {0}", Code(pn.call), new=pn.call)
     elif pn is None and po is not None:
-        if po.deprecated is not None:
-            acc.add("operation-removed-after-deprecation", "", "deprecated operation removed: {0}", Code(po.call), old=po.call)
-        else:
-            acc.add("operation-removed", "", "operation removed: {0}", Code(po.call), old=po.call)
+        rule, why = removal("operation-removed", po.deprecated, pairs.today)
+        acc.add(rule, "", ("deprecated " if po.deprecated else "") + "operation removed: {0}" + why, Code(po.call), old=po.call)
     elif po is not None and pn is not None:
         _operation(pairs, po, pn, acc)
     return acc
@@ -91,19 +93,16 @@ def _api_level(old: ir.Api, new: ir.Api) -> Acc:
     for url in new.servers:
         if url not in old.servers:
             acc.add("server-added", "servers", "server {0} added", url, new=url)
-    osch = {s.name: s for s in old.security_schemes}
-    nsch = {s.name: s for s in new.security_schemes}
-    for name, s in osch.items():
-        ns = nsch.get(name)
-        p = "securitySchemes" + seg(name)
-        if ns is None:
-            acc.add("security-scheme-removed", p, "security scheme removed", old=s.kind)
-        elif (s.kind, s.location, s.param_name) != (ns.kind, ns.location, ns.param_name):
-            before, after = f"{s.kind} in {s.location} {s.param_name}", f"{ns.kind} in {ns.location} {ns.param_name}"
-            acc.add("security-scheme-changed", p, "credentials sent as {0} → {1}", before, after, old=before, new=after, direction="request")
-    for name, ns in nsch.items():
-        if name not in osch:
-            acc.add("security-scheme-added", "securitySchemes" + seg(name), "security scheme added ({0})", ns.kind, new=ns.kind)
+    compare_schemes(old, new, acc)
+    ohooks, nhooks = dict(old.webhooks), dict(new.webhooks)
+    for name, item in ohooks.items():
+        if name not in nhooks:
+            acc.add("webhook-removed", "webhooks" + seg(name), "webhook removed", old=name)
+        elif nhooks[name] != item:
+            acc.add("webhook-changed", "webhooks" + seg(name), "what the webhook sends or expects changed (not modeled: read it)", old=name, new=name)
+    for name in nhooks:
+        if name not in ohooks:
+            acc.add("webhook-added", "webhooks" + seg(name), "webhook added", new=name)
     return acc
 
 
@@ -116,10 +115,17 @@ def _operation(pairs: Pairs, o: ir.Operation, n: ir.Operation, acc: Acc) -> None
             acc.add("operation-deprecated", "", "operation deprecated" + (" in favor of {0}" if rep else ""), *([Code(rep)] if rep else []), new=rep)
         else:
             acc.add("operation-undeprecated", "", "operation no longer deprecated")
+    compare_sunset(o.deprecated, n.deprecated, "", "both", acc)
+    compare_stability(o.stability, n.stability, "", "both", acc)
     _parameters(pairs, o, n, acc)
     _body(pairs, o, n, acc)
     _responses(pairs, o, n, acc)
-    _security(pairs, o, n, acc)
+    compare_requirements(pairs.old, pairs.new, o, n, acc)
+    oextra, nextra = dict(o.extra), dict(n.extra)
+    for key in sorted(set(oextra) | set(nextra)):
+        if oextra.get(key) != nextra.get(key):
+            ptr = Pointer(f"{n.pointer}/{key}")
+            acc.add("unmodeled-change", "", "unmodeled change at {0}: {1} {2} → {3}", ptr, Code(key.rsplit("/", 1)[-1]), _short(oextra.get(key)), _short(nextra.get(key)), direction="both")
 
 
 def _parameters(pairs: Pairs, o: ir.Operation, n: ir.Operation, acc: Acc) -> None:
@@ -139,10 +145,8 @@ def _parameters(pairs: Pairs, o: ir.Operation, n: ir.Operation, acc: Acc) -> Non
         p = key[0] + seg(key[1])
         found = nps.get(key)
         if found is None:
-            if op_.deprecated is not None:
-                acc.add("request-parameter-removed-after-deprecation", p, "deprecated parameter removed", direction=d)
-            else:
-                acc.add("request-parameter-removed", p, "parameter removed", old=pytype(op_.type), direction=d)
+            rule, why = removal("request-parameter-removed", op_.deprecated, pairs.today)
+            acc.add(rule, p, ("deprecated " if op_.deprecated else "") + "parameter removed" + why, old=pytype(op_.type), direction=d)
             continue
         np_ = found
         if op_.required != np_.required:
@@ -156,8 +160,15 @@ def _parameters(pairs: Pairs, o: ir.Operation, n: ir.Operation, acc: Acc) -> Non
                 acc.add("parameter-deprecated", p, "deprecated" + (" in favor of {0}" if rep else ""), *([Code(rep)] if rep else []), new=rep, direction=d)
             else:
                 acc.add("parameter-undeprecated", p, "no longer deprecated", direction=d)
-        compare_default(op_.has_default, op_.default, np_.has_default, np_.default, p, d, acc)
-        compare_type(pairs, op_.type, np_.type, p, d, acc)
+        compare_sunset(op_.deprecated, np_.deprecated, p, d, acc)
+        compare_stability(op_.stability, np_.stability, p, d, acc)
+        _serialization(op_, np_, p, acc)
+        compare_default(op_.has_default, op_.default, np_.has_default, np_.default, p, d, acc, parameter=True)
+        if _text_widened(op_.type, np_.type):
+            before, after = pytype(op_.type), pytype(np_.type)
+            acc.add("request-type-widened", p, "type widened: {0} → {1} (what was sent before reads the same on the wire)", Code(before), Code(after), old=before, new=after, direction=d)
+        else:
+            compare_type(pairs, op_.type, np_.type, p, d, acc)
     for key, np_ in nps.items():
         if key in ops:
             continue
@@ -166,6 +177,53 @@ def _parameters(pairs: Pairs, o: ir.Operation, n: ir.Operation, acc: Acc) -> Non
             acc.add("request-required-parameter-added", p, "required parameter added: {0}", Code(pytype(np_.type)), new=pytype(np_.type), direction=d)
         else:
             acc.add("request-parameter-added", p, "optional parameter added: {0}", Code(pytype(np_.type)), new=pytype(np_.type), direction=d)
+
+
+_SCALARS = ("string", "integer", "number", "boolean", "enum", "literal", "binary")
+
+
+def wire_form(p: ir.Parameter) -> tuple[str, bool | None, str | None]:
+    """How a parameter's value is written on the wire: its style, whether explode changes
+    anything for its type (it does not for a scalar; nor do form, spaceDelimited and
+    pipeDelimited differ for one), and the media type of a `content` parameter. (The IR has
+    decided each location's defaults; allowReserved only spares characters an encoded value
+    reads the same as, so it is not part of it.)"""
+    if p.type.kind in _SCALARS:
+        return ("form" if p.style in ("spaceDelimited", "pipeDelimited") else p.style), None, p.content_type
+    return p.style, p.explode, p.content_type
+
+
+def _short(v: str | None) -> Code | None:
+    return Code(v) if v is not None else None
+
+
+def _text_widened(o: ir.TypeExpr, n: ir.TypeExpr) -> bool:
+    """A parameter travels as text: a string takes what a number or boolean was written as,
+    and one value is written as a one-item array is (in every style). Does `n` take all `o`
+    did, though it is another type?"""
+    olds = o.variants if o.kind == "union" and o.ref is None else (o,)
+    target = n.item if n.kind == "array" and n.item is not None else n
+    if o.nullable and not n.nullable or target.kind not in ("string", "number") or o == n:
+        return False
+    if target.constraints != ir.Constraints() or target.format not in (None, "") or target.extra:
+        return False
+
+    def fits(x: ir.TypeExpr) -> bool:
+        if x.kind == target.kind:
+            return n.kind == "array"  # the same scalar, now also a list of them
+        return x.kind in (("integer", "number", "boolean") if target.kind == "string" else ("integer",))
+
+    return all(fits(x) for x in olds)
+
+
+def _serialization(o: ir.Parameter, n: ir.Parameter, p: str, acc: Acc) -> None:
+    def shown(x: ir.Parameter) -> str:
+        return f"style {x.style}, explode {str(x.explode).lower()}" + (", allowReserved" if x.allow_reserved else "") + (f", as {x.content_type}" if x.content_type else "")
+
+    if shown(o) == shown(n):
+        return
+    rule = "request-parameter-serialization-changed" if wire_form(o) != wire_form(n) else "request-parameter-serialization-restated"
+    acc.add(rule, p, "{0} → {1}", shown(o), shown(n), old=shown(o), new=shown(n), direction="request")
 
 
 def _body(pairs: Pairs, o: ir.Operation, n: ir.Operation, acc: Acc) -> None:
@@ -218,6 +276,7 @@ def _responses(pairs: Pairs, o: ir.Operation, n: ir.Operation, acc: Acc) -> None
         for ct in nr.content_types:
             if ct not in orr.content_types:
                 acc.add("response-content-type-added", p, "media type {0} added", ct, new=ct, direction=d)
+        _headers(pairs, orr, nr, p, acc)
         moved = orr.content_type != nr.content_type and orr.content_type in nr.content_types
         if moved:
             pass  # another media type became the primary one; the old one is still offered
@@ -243,31 +302,27 @@ def _responses(pairs: Pairs, o: ir.Operation, n: ir.Operation, acc: Acc) -> None
         compare_type(pairs, o.stream_type, n.stream_type, "stream", d, acc)
 
 
+def _headers(pairs: Pairs, orr: ir.Response, nr: ir.Response, path: str, acc: Acc) -> None:
+    """A response's headers: each one a value the client may read."""
+    d = "response"
+    ohs = {h.name.lower(): h for h in orr.header_params}
+    nhs = {h.name.lower(): h for h in nr.header_params}
+    for key, oh in ohs.items():
+        p = path + ".headers" + seg(oh.name)
+        nh = nhs.get(key)
+        if nh is None:
+            rule = "response-required-header-removed" if oh.required else "response-header-removed"
+            acc.add(rule, p, ("required " if oh.required else "") + "header removed", old=pytype(oh.type), direction=d)
+            continue
+        if oh.required != nh.required:
+            acc.add("response-header-became-" + ("required" if nh.required else "optional"), p, "became " + ("required" if nh.required else "optional"), old=oh.required, new=nh.required, direction=d)
+        if oh.deprecated is None and nh.deprecated is not None:
+            acc.add("response-header-deprecated", p, "deprecated", direction=d)
+        compare_type(pairs, oh.type, nh.type, p, d, acc)
+    for key, nh in nhs.items():
+        if key not in ohs:
+            acc.add("response-header-added", path + ".headers" + seg(nh.name), ("required " if nh.required else "") + "header added: {0}", Code(pytype(nh.type)), new=pytype(nh.type), direction=d)
+
+
 def _is_success(status: str) -> bool:
     return status.startswith("2") or status.upper() == "2XX"
-
-
-def _security(pairs: Pairs, o: ir.Operation, n: ir.Operation, acc: Acc) -> None:
-    d = "request"
-    osec = o.security if o.security is not None else pairs.old.security
-    nsec = n.security if n.security is not None else pairs.new.security
-    oset, nset = {frozenset(r) for r in osec}, {frozenset(r) for r in nsec}
-    oneeds = bool(oset) and frozenset() not in oset
-    nneeds = bool(nset) and frozenset() not in nset
-    if oneeds and not nneeds:
-        acc.add("security-removed", "security", "no credentials needed now", direction=d)
-    elif nneeds and not oneeds:
-        acc.add("security-added", "security", "credentials needed now: {0}", Vals(_req(r) for r in _sorted_reqs(nset)), new=[_req(r) for r in _sorted_reqs(nset)], direction=d)
-    elif oneeds and nneeds:
-        for r in _sorted_reqs(oset - nset):
-            acc.add("security-requirement-removed", "security", "no longer accepts {0}", _req(r), old=_req(r), direction=d)
-        for r in _sorted_reqs(nset - oset):
-            acc.add("security-requirement-added", "security", "accepts {0}", _req(r), new=_req(r), direction=d)
-
-
-def _sorted_reqs(reqs: set[frozenset[str]]) -> list[frozenset[str]]:
-    return sorted(reqs, key=lambda r: sorted(r))
-
-
-def _req(r: frozenset[str]) -> str:
-    return " + ".join(sorted(r)) or "(none)"

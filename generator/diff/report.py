@@ -8,13 +8,15 @@ with the component's (new) name."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model import ir
-from .changes import Acc, Change, PairKey
+from .changes import Acc, Change, PairKey, fingerprint
 from .client import ClientChange, client_changes
+from .lifecycle import LIFECYCLE_RULES, UNSTABLE
 from .operations import Comparison, compare_apis
 from .rules import RANK, SEVERITIES
 
@@ -46,6 +48,8 @@ class Report:
     new: SpecInfo
     groups: list[Group]
     client: list[ClientChange]
+    # what a filter (`--only`, `--ignore`) left out: {"ignored": n, "below": n}
+    hidden: dict[str, int] = field(default_factory=dict)
 
     @property
     def changes(self) -> list[Change]:
@@ -55,16 +59,37 @@ class Report:
         c = Counter(ch.severity for ch in self.changes)
         return {s: c.get(s, 0) for s in SEVERITIES}
 
+    def client_counts(self) -> dict[str, int]:
+        """The client section's changes by severity: removed, renamed and required symbols
+        break code that uses them; retyped ones may stop it type-checking."""
+        c = Counter(cc.severity for cc in self.client)
+        return {s: c.get(s, 0) for s in SEVERITIES}
+
     def worst(self) -> str | None:
-        sevs = [ch.severity for ch in self.changes]
+        """The worst severity in the spec's changes and the client section."""
+        sevs = [ch.severity for ch in self.changes] + [cc.severity for cc in self.client]
         return min(sevs, key=lambda s: RANK[s]) if sevs else None
+
+    def semver(self) -> str:
+        """The version bump the generated client needs: major when anything breaks, minor when
+        its surface grows or changes without breaking (or something is deprecated), patch
+        when only what it documents changed, none when nothing did."""
+        worst = self.worst()
+        if worst is None:
+            return "none"
+        if worst == "breaking":
+            return "major"
+        if worst == "warning" or self.client:
+            return "minor"
+        return "patch"
 
     def as_dict(self) -> dict[str, Any]:
         counts = self.counts()
+        client = self.client_counts()
         return {
             "old": vars(self.old),
             "new": vars(self.new),
-            "summary": {**counts, "total": sum(counts.values())},
+            "summary": {**counts, "total": sum(counts.values()), "client": {**client, "total": sum(client.values())}, "semver": self.semver(), **({"hidden": self.hidden} if self.hidden else {})},
             "groups": [
                 {
                     "kind": g.kind,
@@ -74,24 +99,54 @@ class Report:
                     "call": g.call,
                     "operations": g.operations,
                     "changes": [
-                        {"rule": c.rule, "severity": c.severity, "direction": c.direction, "path": c.path, "message": c.message(), "old": c.old, "new": c.new}
+                        {"rule": c.rule, "severity": c.severity, "direction": c.direction, "path": c.path, "message": c.message(), "old": c.old, "new": c.new, "fingerprint": c.fingerprint}
                         for c in g.changes
                     ],
                 }
                 for g in self.groups
             ],
-            "client": [vars(c) for c in self.client],
+            "client": [{**vars(c), "severity": c.severity, "rule": c.rule} for c in self.client],
         }
 
+    def filtered(self, only: str | None = None, ignore: frozenset[str] = frozenset()) -> Report:
+        """The report without what `--only S` (changes less severe than S) and `--ignore`
+        (accepted changes: a fingerprint, or `rule path`, per entry) leave out; what was left
+        out is counted in `hidden`."""
+        limit = RANK[only] if only else len(RANK)
+        hidden = Counter(self.hidden)
 
-def compare(old: ir.Api, new: ir.Api, old_label: str = "old", new_label: str = "new") -> Report:
-    """Diff two IRs: changes grouped by operation and field path, plus the client's changes."""
-    found = compare_apis(old, new)
+        def keep(sev: str, fp: str, rule: str, path: str) -> bool:
+            if fp in ignore or f"{rule} {path}" in ignore:
+                hidden["ignored"] += 1
+                return False
+            if RANK[sev] > limit:
+                hidden["below"] += 1
+                return False
+            return True
+
+        groups = []
+        for g in self.groups:
+            kept = [c for c in g.changes if keep(c.severity, c.fingerprint, c.rule, c.path)]
+            if kept:
+                groups.append(replace(g, changes=kept))
+        client = [c for c in self.client if keep(c.severity, c.fingerprint, c.rule, c.symbol)]
+        return Report(self.old, self.new, groups, client, dict(hidden))
+
+
+def compare(old: ir.Api, new: ir.Api, old_label: str = "old", new_label: str = "new", today: dt.date | None = None) -> Report:
+    """Diff two IRs: changes grouped by operation and field path, plus the client's changes.
+    `today` (default: the date today) decides whether an x-sunset date has passed."""
+    found = compare_apis(old, new, today)
     groups: list[Group] = []
     if found.api_changes.changes:
         groups.append(Group("api", "api", changes=list(found.api_changes.changes)))
     op_groups, reach, parents = _operation_groups(found)
     shared = _place(found.pairs.found, op_groups, reach, parents)
+    for g, (o, n, _) in zip(op_groups, found.op_results):
+        op = o if o is not None else n
+        was = op.stability if op is not None else None
+        if was in UNSTABLE:  # nothing was promised about a draft or alpha operation
+            g.changes = [c if c.severity == "info" or c.rule in LIFECYCLE_RULES else replace(c, downgraded=f"x-stability-level: {was}") for c in g.changes]
 
     op_order = {(op.method, op.path): i for i, op in enumerate(new.operations)}
     op_order_old = {(op.method, op.path): i for i, op in enumerate(old.operations)}
@@ -105,9 +160,9 @@ def compare(old: ir.Api, new: ir.Api, old_label: str = "old", new_label: str = "
     groups.extend(sorted((g for g in op_groups if g.changes), key=op_sort))
     groups.extend(shared[k] for k in sorted(shared))
     for g in groups:
-        g.changes = _dedupe(g.changes)
+        g.changes = [replace(c, fingerprint=fingerprint(g.key, c.rule, c.path, c.old, c.new)) for c in _dedupe(g.changes)]
     renames = _renames(old, new, reach)
-    client = client_changes(old, new, [(o, n) for o, n, _ in found.op_results], renames)
+    client = [replace(c, fingerprint=fingerprint("client", c.rule, c.symbol, c.old, c.new)) for c in client_changes(old, new, [(o, n) for o, n, _ in found.op_results], renames, lambda kind, a, b: found.pairs.identical((kind, a, b, "response")) and found.pairs.identical((kind, a, b, "request")))]
     return Report(
         SpecInfo(old_label, old.title, old.version),
         SpecInfo(new_label, new.title, new.version),
@@ -208,7 +263,7 @@ def _dedupe(changes: list[Change]) -> list[Change]:
 
 
 def _renames(old: ir.Api, new: ir.Api, reach: Reach) -> dict[str, dict[str, str]]:
-    """Old name -> new name per kind, for definitions renamed one to one (as compared)."""
+    """Old name -> new name per kind, for definitions compared one to one (the same name or not)."""
     names = {
         "model": (set(old.model_map), set(new.model_map)),
         "enum": (set(old.enum_map), set(new.enum_map)),
@@ -217,11 +272,11 @@ def _renames(old: ir.Api, new: ir.Api, reach: Reach) -> dict[str, dict[str, str]
     fwd: dict[str, dict[str, set[str]]] = {k: {} for k in names}
     back: dict[str, dict[str, set[str]]] = {k: {} for k in names}
     for kind, o, n, _ in reach:
-        onames, nnames = names[kind]
-        if o != n and o not in nnames and n not in onames:
-            fwd[kind].setdefault(o, set()).add(n)
-            back[kind].setdefault(n, set()).add(o)
+        fwd[kind].setdefault(o, set()).add(n)
+        back[kind].setdefault(n, set()).add(o)
     out: dict[str, dict[str, str]] = {}
     for kind in names:
+        # one to one as compared, even where both names exist on both sides (inline enums
+        # numbered `Order3` on each side may be different parameters' enums)
         out[kind] = {o: next(iter(ns)) for o, ns in sorted(fwd[kind].items()) if len(ns) == 1 and len(back[kind][next(iter(ns))]) == 1}
     return out

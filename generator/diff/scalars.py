@@ -8,6 +8,7 @@ from typing import Any
 
 from ..model import ir
 from .changes import Acc, Vals, vkey
+from .rules import SET_WARNS
 
 _UPPER = (
     ("maximum", "max", "maximum"),
@@ -73,6 +74,10 @@ def compare_values(ov: ValueSet, nv: ValueSet, path: str, d: str, acc: Acc) -> N
         return
     okeys = {vkey(v) for v in ov.values}
     nkeys = {vkey(v) for v in nv.values}
+    if len(okeys) == len(nkeys) == 1 and okeys != nkeys and not ov.open and not nv.open:
+        # a constant replaced: nothing valid before is valid now
+        acc.add(f"{d}-const-changed", path, "always {0} → always {1}", Vals(ov.values), Vals(nv.values), old=list(ov.values), new=list(nv.values), direction=d)
+        return
     removed = [v for v in ov.values if vkey(v) not in nkeys]
     added = [v for v in nv.values if vkey(v) not in okeys]
     if removed:
@@ -99,22 +104,35 @@ def compare_constraints(oc: ir.Constraints, nc: ir.Constraints, path: str, d: st
         return
     for attr, fam, label in _UPPER:
         a, b = getattr(oc, attr), getattr(nc, attr)
-        if a == b:
-            continue
-        up = b is None or (a is not None and b > a)
-        acc.add(f"{d}-{fam}-{'increased' if up else 'decreased'}", path, label + " {0} → {1}", a, b, old=a, new=b, direction=d)
+        if a != b:
+            bound(fam, label, a, b, True, path, d, acc)
     for attr, fam, label in _LOWER:
         a, b = getattr(oc, attr), getattr(nc, attr)
-        if a == b:
-            continue
-        down = b is None or (a is not None and b < a)
-        acc.add(f"{d}-{fam}-{'decreased' if down else 'increased'}", path, label + " {0} → {1}", a, b, old=a, new=b, direction=d)
+        if a != b:
+            bound(fam, label, a, b, False, path, d, acc)
     if oc.pattern != nc.pattern:
-        acc.add("pattern-changed", path, "pattern {0} → {1}", oc.pattern, nc.pattern, old=oc.pattern, new=nc.pattern, direction=d)
+        if d == "response":
+            rule = "response-pattern-changed"
+        else:
+            rule = "request-pattern-added" if oc.pattern is None else "request-pattern-removed" if nc.pattern is None else "request-pattern-changed"
+        acc.add(rule, path, "pattern {0} → {1}", oc.pattern, nc.pattern, old=oc.pattern, new=nc.pattern, direction=d)
     if oc.multiple_of != nc.multiple_of:
-        acc.add("multiple-of-changed", path, "multipleOf {0} → {1}", oc.multiple_of, nc.multiple_of, old=oc.multiple_of, new=nc.multiple_of, direction=d)
+        rule = "response-multiple-of-changed" if d == "response" else "request-multiple-of-removed" if nc.multiple_of is None else "request-multiple-of-changed"
+        acc.add(rule, path, "multipleOf {0} → {1}", oc.multiple_of, nc.multiple_of, old=oc.multiple_of, new=nc.multiple_of, direction=d)
     if oc.unique_items != nc.unique_items:
-        acc.add("unique-items-changed", path, "uniqueItems {0} → {1}", oc.unique_items, nc.unique_items, old=oc.unique_items, new=nc.unique_items, direction=d)
+        acc.add(f"{d}-unique-items-{'set' if nc.unique_items else 'unset'}", path, "uniqueItems {0} → {1}", oc.unique_items, nc.unique_items, old=oc.unique_items, new=nc.unique_items, direction=d)
+
+
+def bound(fam: str, label: str, a: Any, b: Any, upper: bool, path: str, d: str, acc: Acc) -> None:
+    """One limit that changed (`upper`: a maximum). Raising a maximum or lowering a minimum
+    widens (removing one too); setting one where there was none narrows a request, a warning
+    for the limits where the server likely had one already."""
+    if a is None and d == "request" and fam in SET_WARNS:
+        acc.add(f"request-{fam}-set", path, label + " {0} → {1}", a, b, old=a, new=b, direction=d)
+        return
+    wider = b is None or (a is not None and (b > a if upper else b < a))
+    up = wider if upper else not wider
+    acc.add(f"{d}-{fam}-{'increased' if up else 'decreased'}", path, label + " {0} → {1}", a, b, old=a, new=b, direction=d)
 
 
 def effective(t: ir.TypeExpr) -> ir.Constraints:

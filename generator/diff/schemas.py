@@ -5,11 +5,14 @@ a type comparison records the named pairs it meets instead of entering them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ..model import ir
-from .changes import Acc, Code, PairKey, canon, seg, show, vkey
+from .changes import Acc, Code, PairKey, Vals, canon, seg, show, vkey
 from .client import pytype
+from .keywords import compare_extra
+from .lifecycle import compare_sunset, compare_stability, removal
 from .scalars import ValueSet, compare_constraints, compare_format, compare_values, compatible, effective, value_set
 from .variants import Var, pair_variants, shape, union_vars, vargs, vars_of, vseg, vtemplate
 
@@ -21,8 +24,9 @@ _KIND_WORD = {"model": "object", "enum": "enum", "union": "union"}
 class Pairs:
     """The two IRs and every named pair compared so far (`found`), each computed once."""
 
-    def __init__(self, old: ir.Api, new: ir.Api):
+    def __init__(self, old: ir.Api, new: ir.Api, today: dt.date | None = None):
         self.old, self.new = old, new
+        self.today = today or dt.date.today()
         self.found: dict[PairKey, Acc] = {}
         self._todo: list[PairKey] = []
 
@@ -50,6 +54,12 @@ class Pairs:
     def drain(self) -> None:
         while self._todo:
             self.compute(self._todo.pop())
+
+    def fields(self, is_old: bool, t: ir.TypeExpr) -> frozenset[str] | None:
+        """An object variant's property names (None for anything else)."""
+        api = self.old if is_old else self.new
+        m = api.model_map.get(t.ref or "") if t.kind == "model" else None
+        return frozenset(m.field_map) if m is not None else None
 
     def identical(self, key: PairKey) -> bool:
         """No change in the pair nor anywhere below it (a cycle counts as identical)."""
@@ -86,6 +96,10 @@ def _model(pairs: Pairs, oname: str, nname: str, d: str, acc: Acc) -> None:
     if om is None or nm is None:
         return
     _deprecation(om.deprecated, nm.deprecated, "", acc, "schema", d)
+    compare_extra(om.extra, nm.extra, "", d, acc, nm.pointer or om.pointer)
+    if om.closed != nm.closed:
+        what = "closed" if nm.closed else "opened"
+        acc.add(f"{d}-additional-properties-{what}", "", "other properties " + ("no longer accepted" if nm.closed else "accepted now"), old=not om.closed, new=not nm.closed, direction=d)
     hidden = "read_only" if d == "request" else "write_only"
     ofs = {f.name: f for f in om.fields if not getattr(f, hidden)}
     nfs = {f.name: f for f in nm.fields if not getattr(f, hidden)}
@@ -93,10 +107,9 @@ def _model(pairs: Pairs, oname: str, nname: str, d: str, acc: Acc) -> None:
         nf = nfs.get(name)
         p = seg(name)
         if nf is None:
-            if of.deprecated is not None:
-                acc.add(f"{d}-property-removed-after-deprecation", p, "deprecated property removed", direction=d)
-            else:
-                acc.add(f"{d}-property-removed", p, "property removed", old=pytype(of.type), direction=d)
+            optional = d == "response" and not of.required and of.deprecated is None
+            rule, why = removal("response-optional-property-removed" if optional else f"{d}-property-removed", of.deprecated, pairs.today)
+            acc.add(rule, p, ("deprecated " if of.deprecated else "") + "property removed" + why, old=pytype(of.type), direction=d)
         else:
             _field(pairs, of, nf, p, d, acc)
     for name, nf in nfs.items():
@@ -119,15 +132,18 @@ def _field(pairs: Pairs, of: ir.Field, nf: ir.Field, p: str, d: str, acc: Acc) -
         else:
             acc.add(f"{d}-property-became-optional", p, "became optional", old=True, new=False, direction=d)
     _deprecation(of.deprecated, nf.deprecated, p, acc, "property", d)
+    compare_sunset(of.deprecated, nf.deprecated, p, d, acc)
+    compare_stability(of.stability, nf.stability, p, d, acc)
     compare_default(of.has_default, of.default, nf.has_default, nf.default, p, d, acc)
     compare_type(pairs, of.type, nf.type, p, d, acc)
 
 
-def compare_default(oh: bool, ov: Any, nh: bool, nv: Any, p: str, d: str, acc: Acc) -> None:
+def compare_default(oh: bool, ov: Any, nh: bool, nv: Any, p: str, d: str, acc: Acc, parameter: bool = False) -> None:
     """A property's or parameter's default (`oh`/`nh`: whether there is one)."""
     if (oh, canon(ov) if oh else None) == (nh, canon(nv) if nh else None):
         return
-    acc.add(f"{d}-default-changed", p, "default {0} → {1}", Code(show(ov)) if oh else None, Code(show(nv)) if nh else None, old=ov if oh else None, new=nv if nh else None, direction=d)
+    rule = "request-parameter-default-changed" if parameter else f"{d}-default-changed"
+    acc.add(rule, p, "default {0} → {1}", Code(show(ov)) if oh else None, Code(show(nv)) if nh else None, old=ov if oh else None, new=nv if nh else None, direction=d)
 
 
 def _enum(pairs: Pairs, oname: str, nname: str, d: str, acc: Acc) -> None:
@@ -145,6 +161,12 @@ def _union(pairs: Pairs, oname: str, nname: str, d: str, acc: Acc) -> None:
     _deprecation(ou.deprecated, nu.deprecated, "", acc, "schema", d)
     if ou.discriminator and nu.discriminator and ou.discriminator != nu.discriminator:
         acc.add("union-discriminator-changed", "", "discriminator {0} → {1}", ou.discriminator, nu.discriminator, old=ou.discriminator, new=nu.discriminator, direction=d)
+    elif (ou.discriminator and not ou.inferred) != (nu.discriminator and not nu.inferred):
+        # written where it was only inferred (or not found), or the other way round
+        if nu.discriminator and not nu.inferred:
+            acc.add("union-discriminator-added", "", "discriminator {0} written", nu.discriminator, new=nu.discriminator, direction=d)
+        else:
+            acc.add("union-discriminator-removed", "", "discriminator {0} no longer written", ou.discriminator, old=ou.discriminator, direction=d)
     _variants(pairs, vars_of(ou), vars_of(nu), "", d, acc, ou.discriminator, nu.discriminator)
 
 
@@ -153,6 +175,8 @@ def _union(pairs: Pairs, oname: str, nname: str, d: str, acc: Acc) -> None:
 
 def compare_type(pairs: Pairs, o: ir.TypeExpr, n: ir.TypeExpr, path: str, d: str, acc: Acc) -> None:
     """Compare two types found at the same place; named pairs are recorded, not entered."""
+    if o.extra or n.extra:
+        compare_extra(o.extra, n.extra, path, d, acc, n.pointer or o.pointer)
     if o.nullable != n.nullable and "null" not in (o.kind, n.kind):
         if n.nullable:
             acc.add(f"{d}-became-nullable", path, "accepts null now" if d == "request" else "may be null now", old=False, new=True, direction=d)
@@ -208,6 +232,11 @@ def _kind_change(pairs: Pairs, o: ir.TypeExpr, n: ir.TypeExpr, path: str, d: str
         if any(v.type.kind == n.kind and v.type.ref == n.ref for v in ovars):
             _variants(pairs, ovars, [Var(n.ref, n.with_nullable(False))], path, d, acc, odisc, None)
             return
+    if d == "request" and o.kind == "model" and n.kind == "union":
+        many = _overlapping(pairs, o, n)
+        if len(many) > 1:
+            acc.add("request-oneof-overlaps", path, "now a oneOf: a value valid before matches {0}, and oneOf takes exactly one", Vals(many), new=many, direction=d)
+            return
     before, after = pytype(o.with_nullable(False)), pytype(n.with_nullable(False))
     if before == after:  # same name, another kind of definition
         before, after = f"{_KIND_WORD.get(o.kind, o.kind)} {before}", f"{_KIND_WORD.get(n.kind, n.kind)} {after}"
@@ -221,6 +250,26 @@ def _kind_change(pairs: Pairs, o: ir.TypeExpr, n: ir.TypeExpr, path: str, d: str
         acc.add(f"{d}-type-narrowed", path, "type narrowed: {0} → {1}", Code(before), Code(after), old=before, new=after, direction=d)
         return
     acc.add(f"{d}-type-changed", path, "type changed: {0} → {1}", Code(before), Code(after), old=before, new=after, direction=d)
+
+
+def _overlapping(pairs: Pairs, o: ir.TypeExpr, n: ir.TypeExpr) -> list[str]:
+    """The object variants of the oneOf `n` that every value of the old object `o` satisfies
+    (each requires no more than `o` always has, and takes all it may have); more than one
+    means those values are now rejected."""
+    om = pairs.old.model_map.get(o.ref or "")
+    u = pairs.new.union_map.get(n.ref or "")
+    if om is None or u is None or u.keyword != "oneOf" or u.discriminator:
+        return []
+    always = {f.name for f in om.fields if f.required}
+    out = []
+    for v in u.variants:
+        vm = pairs.new.model_map.get(v.type.ref or "") if v.type.kind == "model" else None
+        if vm is None:
+            continue
+        needs = {f.name for f in vm.fields if f.required}
+        if needs <= always and (not vm.closed or set(om.field_map) <= set(vm.field_map)):
+            out.append(v.name)
+    return out
 
 
 def _covers(pairs: Pairs, wide: ir.TypeExpr, wapi: ir.Api, narrow: ir.TypeExpr, napi: ir.Api, d: str) -> ir.TypeExpr | bool | None:
@@ -276,7 +325,7 @@ def _closest_model(pairs: Pairs, name: str, candidates: list[ir.TypeExpr], old_i
 
 
 def _variants(pairs: Pairs, ovars: list[Var], nvars: list[Var], path: str, d: str, acc: Acc, odisc: str | None, ndisc: str | None) -> None:
-    matched, rem_o, rem_n = pair_variants(ovars, nvars, d, odisc, ndisc, pairs.identical)
+    matched, rem_o, rem_n = pair_variants(ovars, nvars, d, odisc, ndisc, pairs.identical, pairs.fields)
     for ov, nv, tag_matched in matched:
         p = path + vseg(nv, ndisc)
         if not tag_matched and ov.tag is not None and nv.tag is not None and vkey(ov.tag) != vkey(nv.tag):

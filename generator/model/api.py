@@ -8,6 +8,7 @@ from typing import Any
 
 from ..diagnostics import join_pointer
 from . import ir
+from .operations import security_scopes
 from .context import Context
 from .keywords import text_of
 from .naming import Namer, snake
@@ -36,6 +37,7 @@ def finish(cx: Context, operations: list[ir.Operation]) -> ir.Api:
                 closed=d.closed,
                 alternatives=d.alternatives,
                 alternatives_exclusive=d.alternatives_exclusive,
+                extra=d.extra,
             )
         )
     enums = [replace(e, group=groups.get(e.name, "shared")) for e in cx.enums.values()]
@@ -56,10 +58,19 @@ def finish(cx: Context, operations: list[ir.Operation]) -> ir.Api:
         unions=tuple(unions),
         deprecated=tuple(cx.deprecated),
         error_model=error_model(cx, operations),
+        security_scopes=security_scopes(cx.root["security"]) if isinstance(cx.root.get("security"), list) else (),
+        webhooks=webhooks(cx),
         spec_name=cx.main,
         spec_sha256=cx.docs.main.sha256,
         degraded=tuple(cx.degraded),
     )
+
+
+def webhooks(cx: Context) -> tuple[tuple[str, str], ...]:
+    hooks = cx.root.get("webhooks")
+    if not isinstance(hooks, dict):
+        return ()
+    return tuple(sorted((str(name), cx.canonical_json(item, cx.main, join_pointer("/webhooks", name))) for name, item in hooks.items()))
 
 
 def servers(cx: Context) -> tuple[str, ...]:

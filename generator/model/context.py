@@ -8,20 +8,28 @@ schema (memoized, cycle-safe), degrading what can't be expressed, noting depreca
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from ..diagnostics import Diagnostics, join_pointer
 from ..spec.load import Documents
 from . import ir
-from .keywords import shown, text_of
+from .keywords import shown, text_of, unmodeled_keys
 from .naming import CLIENT_RUNTIME_NAMES, PY_RESERVED, Namer, pascal
 
 Key = tuple[str, str]  # (file, pointer)
 # keywords beside a 3.1 `$ref` that change what the schema accepts
 _SHAPE_SIBLINGS = ("required", "enum", "const", "properties", "additionalProperties", "allOf", "oneOf", "anyOf", "items")
+Extra = tuple[tuple[str, str], ...]  # unmodeled keywords: (keyword, canonical JSON)
+# keywords whose value is a schema, a list of schemas, or a map of names to schemas: where a
+# `$ref` inside an unmodeled keyword's value is inlined and annotations are left out
+_SCHEMA_KW = frozenset({"not", "if", "then", "else", "contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema", "items", "additionalItems", "additionalProperties"})
+_SCHEMA_LIST_KW = frozenset({"prefixItems", "allOf", "anyOf", "oneOf"})
+_SCHEMA_MAP_KW = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs", "definitions"})
+_INLINE_BUDGET = 5000  # schema nodes inlined per keyword; past it a $ref stays a reference
 # an HTTP token (RFC 9110 5.6.2): what header and cookie names must be
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
@@ -39,6 +47,7 @@ class ModelDraft:
     closed: bool = False
     alternatives: tuple[tuple[str, ...], ...] = ()
     alternatives_exclusive: bool = False
+    extra: Extra = ()
 
 
 @dataclass
@@ -49,6 +58,8 @@ class At:
     pointer: str
     hint: str
 
+
+_ANNOTATION_KW = frozenset({"title", "description", "example", "examples", "$comment", "externalDocs", "deprecated", "xml"})
 
 Converter = Callable[["Context", dict[str, Any], At], ir.TypeExpr]
 
@@ -167,16 +178,18 @@ class Context:
             base = text_of(self.root.get("title")) or self.main.rsplit(".", 1)[0].split(".")[0]
             self.component_names[(self.main, "")] = self.types.claim(pascal(base, "Root"))
             for section in ("$defs", "definitions"):
-                defs = self.root.get(section)
-                if isinstance(defs, dict):
-                    for name in defs:
-                        self.component_names[(self.main, join_pointer("/" + section, name))] = self.types.claim(pascal(name, "Schema"))
+                self._claim_section(section, self.root.get(section))
             return
         comps = self.root.get("components")
-        schemas = comps.get("schemas") if isinstance(comps, dict) else None
-        if isinstance(schemas, dict):
-            for name in schemas:
-                self.component_names[(self.main, join_pointer("/components/schemas", name))] = self.types.claim(pascal(name, "Schema"))
+        self._claim_section("components/schemas", comps.get("schemas") if isinstance(comps, dict) else None)
+
+    def _claim_section(self, section: str, defs: Any) -> None:
+        if not isinstance(defs, dict):
+            return
+        # claimed in an order of their own (not the document's): a collision has one winner
+        names = self.types.claim_all([(str(name), pascal(str(name), "Schema")) for name in defs])
+        for name in sorted(names):
+            self.component_names[(self.main, join_pointer("/" + section, name))] = names[name]
 
     def name_for(self, key: Key, node: dict[str, Any], hint: str) -> str:
         if key in self.component_names:
@@ -242,8 +255,88 @@ class Context:
             t = self.convert(self, node, at)
         finally:
             self.in_progress.discard(key)
+        if t.kind != "model":  # a model's own keywords are the model's (`Model.extra`)
+            kinds: list[str] = [v.kind for v in t.variants] if t.kind == "union" and t.ref is None else [t.kind]
+            keys = unmodeled_keys(node, kinds, t.note is not None)
+            if t.format == "byte" and node.get("contentEncoding") == "base64":
+                keys.remove("contentEncoding")  # read as `format: byte`
+            own = self.extra(node, keys, at.file, at.pointer)
+            if own:  # beside what a part it was made of (`allOf: [$ref]`, `anyOf: [X, null]`) had
+                t = replace(t, extra=tuple(sorted({**dict(t.extra), **dict(own)}.items())))
         self.memo[key] = t
         return t
+
+    def extra(self, node: dict[str, Any], keys: list[str], file: str, pointer: str) -> Extra:
+        """The keywords `keys` of `node` as canonical JSON: `$ref`s in schema positions inlined
+        (bounded; a cycle stays a reference), annotations left out, keys sorted. The same for
+        any rewrite of the document that means the same."""
+        out = []
+        for k in keys:
+            budget = [_INLINE_BUDGET]
+            value = self._canonical(node[k], file, join_pointer(pointer, k), k, frozenset(), budget)
+            out.append((k, json.dumps(value, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))))
+        return tuple(out)
+
+    def canonical_json(self, value: Any, file: str, pointer: str) -> str:
+        """Any part of the document as canonical JSON: every `$ref` inlined (bounded; a cycle
+        stays a reference), descriptions, summaries and examples left out, keys sorted."""
+        budget = [_INLINE_BUDGET]
+
+        def walk(v: Any, where: Key, stack: frozenset[Key]) -> Any:
+            f, ptr = where
+            if isinstance(v, list):
+                return [walk(x, (f, join_pointer(ptr, i)), stack) for i, x in enumerate(v)]
+            if not isinstance(v, dict):
+                return v
+            budget[0] -= 1
+            if isinstance(v.get("$ref"), str):
+                res = self._quiet_resolve(v["$ref"], f, ptr)
+                if res is None:
+                    return {"$ref": v["$ref"]}
+                key = (res.file, res.pointer)
+                if key in stack or budget[0] <= 0:
+                    return {"$ref": self.where(res.file, res.pointer)}
+                return walk(res.node, key, stack | {key})
+            return {str(k): walk(x, (f, join_pointer(ptr, k)), stack) for k, x in v.items() if str(k) not in _ANNOTATION_KW and str(k) != "summary"}
+
+        return json.dumps(walk(value, (file, pointer), frozenset()), sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+
+    def _quiet_resolve(self, ref: str, file: str, pointer: str) -> Any:
+        """Resolve a `$ref` met only inside a keyword the IR does not model: a broken one is
+        kept as written, not an error (the spec is read as it was before)."""
+        saved = self.docs.diags
+        self.docs.diags = Diagnostics()
+        try:
+            return self.docs.resolve(ref, file, pointer)
+        finally:
+            self.docs.diags = saved
+
+    def _canonical(self, v: Any, file: str, pointer: str, keyword: str | None, stack: frozenset[Key], budget: list[int]) -> Any:
+        """A keyword's value with its schemas made canonical (`keyword` None: `v` is a schema)."""
+        if keyword is not None:
+            if keyword in _SCHEMA_KW:
+                return self._canonical(v, file, pointer, None, stack, budget)
+            if keyword in _SCHEMA_LIST_KW and isinstance(v, list):
+                return [self._canonical(x, file, join_pointer(pointer, i), None, stack, budget) for i, x in enumerate(v)]
+            if keyword in _SCHEMA_MAP_KW and isinstance(v, dict):
+                return {str(n): self._canonical(x, file, join_pointer(pointer, n), None, stack, budget) for n, x in v.items()}
+            return v
+        if not isinstance(v, dict):
+            return v
+        budget[0] -= 1
+        if "$ref" in v and isinstance(v["$ref"], str):
+            res = self._quiet_resolve(v["$ref"], file, pointer)
+            if res is None:
+                return {"$ref": v["$ref"]}
+            key = (res.file, res.pointer)
+            if key in stack or budget[0] <= 0 or not isinstance(res.node, dict):
+                return {"$ref": self.where(res.file, res.pointer)}
+            return self._canonical(res.node, res.file, res.pointer, None, stack | {key}, budget)
+        return {
+            str(k): self._canonical(x, file, join_pointer(pointer, k), str(k), stack, budget)
+            for k, x in v.items()
+            if str(k) not in _ANNOTATION_KW and not str(k).startswith("x-")
+        }
 
     def _ref(self, node: dict[str, Any], at: At) -> ir.TypeExpr:
         res = self.docs.resolve(node["$ref"], at.file, at.pointer)

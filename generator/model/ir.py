@@ -57,6 +57,10 @@ class TypeExpr:
     pointer: str = ""  # where the schema stands, `file#/pointer` for other files
     note: str | None = None  # why a type was degraded to `any`, if it was
     content_media_type: str | None = None  # 3.1 `contentMediaType`: what a binary holds
+    # JSON Schema keywords the IR does not model (contains, patternProperties, not, if/then/else,
+    # contentMediaType...), (keyword, canonical JSON with $refs inlined), sorted: artifacts ignore
+    # them; the diff compares them, so no change to them goes unreported
+    extra: tuple[tuple[str, str], ...] = ()
 
     def with_nullable(self, nullable: bool = True) -> TypeExpr:
         from dataclasses import replace
@@ -70,6 +74,7 @@ class Deprecation:
 
     replacement: str | None = None
     message: str = ""
+    sunset: str | None = None  # `x-sunset` as written: the date it may be removed from
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class Field:
     write_only: bool = False
     examples: tuple[Any, ...] = ()
     pointer: str = ""
+    stability: str | None = None  # `x-stability-level` as written (draft, alpha, beta, stable)
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,9 @@ class Model:
     # (all of them allowed together only for anyOf)
     alternatives: tuple[tuple[str, ...], ...] = ()
     alternatives_exclusive: bool = False
+    # object keywords the IR does not model (dependentRequired, patternProperties, minProperties,
+    # not...), its allOf parts' included: as `TypeExpr.extra`
+    extra: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def field_map(self) -> dict[str, Field]:
@@ -188,6 +197,7 @@ class Parameter:
     content_type: str | None = None  # described by `content`: the value is sent as this media type
     examples: tuple[Any, ...] = ()
     pointer: str = ""
+    stability: str | None = None  # `x-stability-level` as written
 
 
 # what a media type carries: how a body is written, or how an answer is read
@@ -254,6 +264,7 @@ class Response:
     examples: tuple[Any, ...] = ()
     headers: tuple[str, ...] = ()
     media: tuple[MediaType, ...] = ()
+    header_params: tuple[Parameter, ...] = ()  # the headers with their schemas (location "header")
 
 
 @dataclass(frozen=True)
@@ -313,6 +324,12 @@ class Operation:
     stream_param: str | None = None  # the body field that asks for a stream (`stream`)
     stream_type: TypeExpr | None = None  # one event's payload
     security: tuple[tuple[str, ...], ...] | None = None  # None: the API's default
+    # the same requirements with the scopes each asks for: ((scheme, (scope, ...)), ...) per requirement
+    security_scopes: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] | None = None
+    stability: str | None = None  # `x-stability-level` as written
+    # what the IR does not model (callbacks, operation servers, response links), as
+    # (where, canonical JSON) for the diff: a change there is reported, not judged
+    extra: tuple[tuple[str, str], ...] = ()
     pagination: Pagination | None = None
     pointer: str = ""
     notes: tuple[str, ...] = ()  # degradations worth telling the user about
@@ -387,6 +404,9 @@ class Api:
     spec_name: str = ""
     spec_sha256: str = ""
     degraded: tuple[dict[str, str], ...] = field(default_factory=tuple)
+    security_scopes: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = ()  # `security` with scopes
+    # `webhooks` (3.1), not modeled: (name, the path item as canonical JSON), sorted, for the diff
+    webhooks: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def model_map(self) -> dict[str, Model]:

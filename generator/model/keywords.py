@@ -40,8 +40,63 @@ def parse_replacement(description: str | None) -> str | None:
 def deprecation_of(node: Any, description: str | None = None) -> ir.Deprecation | None:
     if isinstance(node, dict) and node.get("deprecated") is True:
         text = description if description is not None else text_of(node.get("description"))
-        return ir.Deprecation(parse_replacement(text), text.strip().splitlines()[0] if text.strip() else "")
+        return ir.Deprecation(parse_replacement(text), text.strip().splitlines()[0] if text.strip() else "", sunset_of(node))
     return None
+
+
+def sunset_of(node: dict[str, Any]) -> str | None:
+    """`x-sunset` as text (YAML reads an unquoted date as a date)."""
+    v = node.get("x-sunset")
+    return None if v is None else text_of(v)
+
+
+def stability_of(node: Any) -> str | None:
+    """`x-stability-level` as text, when written."""
+    v = node.get("x-stability-level") if isinstance(node, dict) else None
+    return None if v is None else text_of(v)
+
+
+# Keywords that annotate (or that the IR reads elsewhere): never "unmodeled".
+_ANNOTATIONS = frozenset(
+    {
+        "$ref", "$schema", "$id", "$anchor", "$dynamicAnchor", "$comment", "$defs", "$vocabulary", "definitions",
+        "title", "description", "example", "examples", "default", "deprecated", "readOnly", "writeOnly",
+        "externalDocs", "xml", "nullable",
+    }
+)
+_NUMERIC = frozenset({"format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"})
+# what the IR models, per kind of type the normalizer made of a schema
+_MODELED: dict[str, frozenset[str]] = {
+    "string": frozenset({"type", "format", "minLength", "maxLength", "pattern"}),
+    "binary": frozenset({"type", "format"}),
+    "integer": frozenset({"type"}) | _NUMERIC,
+    "number": frozenset({"type"}) | _NUMERIC,
+    "boolean": frozenset({"type"}),
+    "null": frozenset({"type", "enum", "const"}),
+    "array": frozenset({"type", "items", "minItems", "maxItems", "uniqueItems"}),
+    "map": frozenset({"type", "properties", "additionalProperties", "minProperties", "maxProperties", "required"}),
+    "model": frozenset({"type", "properties", "required", "additionalProperties", "allOf"}),
+    "enum": frozenset({"type", "enum", "format", "anyOf", "oneOf"}),
+    "literal": frozenset({"type", "enum", "const", "format"}),
+    "union": frozenset({"type", "oneOf", "anyOf", "discriminator"}),
+    "any": frozenset({"type"}),
+}
+
+
+_COMBINATORS = frozenset({"allOf", "anyOf", "oneOf"})  # their parts are converted into the type
+
+
+def unmodeled_keys(node: dict[str, Any], kinds: list[str], degraded: bool, modeled_here: frozenset[str] = _COMBINATORS) -> list[str]:
+    """The keywords of `node` that the type the normalizer made of it (of one of `kinds`) does
+    not carry, sorted: all of them, but annotations, when it was degraded to `any`.
+    Extensions (`x-...`) are not keywords, but for `x-extensible-enum`, which says which
+    values a string takes."""
+    modeled = frozenset() if degraded else frozenset().union(modeled_here, *(_MODELED.get(k, frozenset()) for k in kinds))
+    return sorted(
+        k
+        for k in map(str, node)
+        if k not in _ANNOTATIONS and k not in modeled and (not k.startswith("x-") or k == "x-extensible-enum")
+    )
 
 
 def text_of(value: Any) -> str:

@@ -24,7 +24,7 @@ from ..runtime._wire import kind_of
 from . import ir
 from .context import At, Context
 from .encoding import part_encodings
-from .keywords import text_of, examples_of
+from .keywords import deprecation_of, examples_of, stability_of, text_of
 from .naming import pascal
 
 # type "/" subtype, optional parameters: tokens only (RFC 9110 8.3.1), ranges allowed
@@ -71,8 +71,10 @@ def body(cx: Context, rb: dict[str, Any], file: str, ptr: str, base: str) -> ir.
     declared = media_types(cx, rb.get("content"), file, ptr)
     if not declared:
         return None
-    items: list[ir.MediaType] = []
-    for ct, mt in declared:
+    converted: dict[str, ir.MediaType] = {}
+    # converted in order of name (inline schemas named on the way do not follow the
+    # document's order), kept as declared
+    for ct, mt in sorted(declared, key=lambda d: d[0]):
         kind = _request_kind(ct)
         sptr = join_pointer(ptr, "content", ct, "schema")
         schema = mt.get("schema")
@@ -83,7 +85,8 @@ def body(cx: Context, rb: dict[str, Any], file: str, ptr: str, base: str) -> ir.
         elif t is None:
             t = ir.TypeExpr("any", pointer=cx.where(file, sptr))
         parts = part_encodings(cx, kind, t, mt.get("encoding"), file, join_pointer(ptr, "content", ct)) if kind in ("form", "multipart") else ()
-        items.append(ir.MediaType(ct, kind, t, parts, cx.where(file, sptr), examples_of(mt)))
+        converted[ct] = ir.MediaType(ct, kind, t, parts, cx.where(file, sptr), examples_of(mt))
+    items = [converted[ct] for ct, _ in declared]
     ordered = [m for m in items if m.kind == "json"] + [m for m in items if m.kind != "json"]
     first = ordered[0]
     assert first.type is not None
@@ -168,10 +171,11 @@ def response(cx: Context, status: str, resp: dict[str, Any], file: str, ptr: str
     declared = media_types(cx, resp.get("content"), file, ptr)
     headers = tuple(str(h) for h in resp.get("headers", {}) if str(h).lower() != "content-type") if isinstance(resp.get("headers"), dict) else ()
     suffix = "Response" if status in ("200", "201") else f"Response{pascal(status, 'Other')}"
+    header_params = response_headers(cx, resp.get("headers"), file, ptr, base + suffix)
     if not declared:
-        return ir.Response(status, text_of(resp.get("description")), None, None, "none", pointer=cx.where(file, ptr), headers=headers), None
+        return ir.Response(status, text_of(resp.get("description")), None, None, "none", pointer=cx.where(file, ptr), headers=headers, header_params=header_params), None
     kinds = [(ct, mt, _response_kind(ct)) for ct, mt in declared]
-    ct, mt, kind = min(kinds, key=lambda m: _RESPONSE_RANK[m[2]])
+    ct, mt, kind = min(kinds, key=lambda m: (_RESPONSE_RANK[m[2]], m[0]))  # ties by name, not document order
     sptr = join_pointer(ptr, "content", ct, "schema")
     schema = mt.get("schema")
     t = cx.schema(schema, At(file, sptr, base + suffix)) if schema is not None else None
@@ -185,7 +189,7 @@ def response(cx: Context, status: str, resp: dict[str, Any], file: str, ptr: str
         media.append(ir.MediaType(c, k, mtype, (), cx.where(file, mptr), examples_of(m), structured))
     response = ir.Response(
         status, text_of(resp.get("description")), ct, t, kind, tuple(c for c, _ in declared),  # type: ignore[arg-type]
-        pointer=cx.where(file, sptr), examples=examples_of(mt), headers=headers, media=tuple(media),
+        pointer=cx.where(file, sptr), examples=examples_of(mt), headers=headers, media=tuple(media), header_params=header_params,
     )
     sse = next(((c, m) for c, m in declared if kind_of(c) == "sse"), None)
     if kind == "sse" or sse is None or not isinstance(sse[1].get("schema"), dict):
@@ -199,6 +203,40 @@ def _structured(schema: Any) -> bool:
     if not isinstance(schema, dict):
         return False
     return "$ref" in schema or "properties" in schema or schema.get("type") in ("object", "array") or any(k in schema for k in ("allOf", "oneOf", "anyOf"))
+
+
+def response_headers(cx: Context, headers: Any, file: str, ptr: str, base: str) -> tuple[ir.Parameter, ...]:
+    """A response's headers with their schemas (a header's `content` media type's schema when
+    it has no `schema`), in order of name."""
+    if not isinstance(headers, dict):
+        return ()
+    out = []
+    for name in sorted(headers, key=str):
+        hptr = join_pointer(ptr, "headers", name)
+        h, hfile, hptr = cx.deref(headers[name], file, hptr)
+        if not isinstance(h, dict):
+            continue
+        schema, sptr = h.get("schema"), hptr + "/schema"
+        if schema is None and isinstance(h.get("content"), dict) and h["content"]:
+            ct = sorted(h["content"], key=str)[0]
+            mt = h["content"][ct]
+            schema, sptr = (mt.get("schema") if isinstance(mt, dict) else None), join_pointer(hptr, "content", ct, "schema")
+        t = cx.schema(schema, At(hfile, sptr, base + pascal(str(name), "Header"))) if schema is not None else ir.TypeExpr("string", pointer=cx.where(hfile, hptr))
+        out.append(
+            ir.Parameter(
+                name=str(name),
+                location="header",
+                type=t,
+                required=h.get("required") is True,
+                description=text_of(h.get("description")),
+                deprecated=deprecation_of(h),
+                style=h["style"] if isinstance(h.get("style"), str) else "simple",
+                explode=h["explode"] if isinstance(h.get("explode"), bool) else False,
+                pointer=cx.where(hfile, hptr),
+                stability=stability_of(h),
+            )
+        )
+    return tuple(out)
 
 
 def streaming(cx: Context, body_model: str | None, responses: list[ir.Response], sse_schemas: list[At | None]) -> tuple[bool, str | None, ir.TypeExpr | None]:

@@ -99,6 +99,17 @@ class Namer:
     def __contains__(self, name: str) -> bool:
         return name in self.taken
 
+    def claim_all(self, wanted: list[tuple[str, str]]) -> dict[str, str]:
+        """{key: name} for (key, wanted name) pairs, whatever order they come in: names that are
+        the key itself are claimed first, then the rest in order of key, so a collision gives
+        the same winner however the document orders its keys."""
+        out: dict[str, str] = {}
+        ordered = sorted(wanted, key=lambda kw: (kw[1] != kw[0], kw[0]))
+        for key, name in ordered:
+            if key not in out:
+                out[key] = self.claim(name)
+        return out
+
 
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 

@@ -10,7 +10,7 @@ from typing import Any
 from ..diagnostics import join_pointer
 from . import ir
 from .context import At, Context, ModelDraft
-from .keywords import DOC_KEYS, deprecation_of, text_of, examples_of, constraints_of, field_py_name, required_alternatives, wrapped_parts, deprecation_in_parts
+from .keywords import DOC_KEYS, deprecation_of, text_of, examples_of, constraints_of, field_py_name, required_alternatives, wrapped_parts, deprecation_in_parts, stability_of, sunset_of, unmodeled_keys
 from .naming import MODEL_RESERVED, PY_RESERVED, Namer, pascal
 
 
@@ -124,17 +124,24 @@ def object_type(cx: Context, node: dict[str, Any], at: At, nullable: bool) -> ir
             exclusive = kw == "oneOf" or (isinstance(nots, dict) and set(nots) == {"required"} and isinstance(nots["required"], list) and set(map(str, nots["required"])) == every)
             draft.alternatives, draft.alternatives_exclusive = alts, exclusive
             break
+    draft.extra = model_extra(cx, node, at, draft.alternatives != ())
     cx.models[name] = draft
     cx.model_order.append(name)
     fnames = Namer(reserved=MODEL_RESERVED | PY_RESERVED)
+    # Python names claimed, and property schemas converted (naming inline ones), in an order
+    # of their own: the same names however the document orders the properties
+    py_names = fnames.claim_all([(pname, field_py_name(pname)) for pname, _, _, _ in props])
+    converted: dict[int, ir.Field] = {}
+    for i in sorted(range(len(props)), key=lambda i: (props[i][0], i)):
+        pname, sub, pfile, pptr = props[i]
+        converted[i] = field(cx, pname, sub, pfile, pptr, name, pname in required, py_names[pname])
     by_name: dict[str, int] = {}
-    for pname, sub, pfile, pptr in props:
-        f = field(cx, pname, sub, pfile, pptr, name, pname in required, fnames)
-        if pname in by_name:  # allOf parts redefining a property: the later one wins
-            old = draft.fields[by_name[pname]]
-            draft.fields[by_name[pname]] = replace(f, py_name=old.py_name)
+    for i in range(len(props)):
+        f = converted[i]
+        if f.name in by_name:  # allOf parts redefining a property: the later one wins
+            draft.fields[by_name[f.name]] = f
         else:
-            by_name[pname] = len(draft.fields)
+            by_name[f.name] = len(draft.fields)
             draft.fields.append(f)
     missing = sorted(required - set(by_name))
     if missing and additional is not None and additional[0] is False:
@@ -155,6 +162,27 @@ def object_type(cx: Context, node: dict[str, Any], at: At, nullable: bool) -> ir
         else:
             draft.additional = cx.schema(additional[0], At(additional[1], additional[2], name + "Value"))
     return ref.with_nullable(nullable) if nullable else ref
+
+
+def model_extra(cx: Context, node: dict[str, Any], at: At, has_alternatives: bool) -> tuple[tuple[str, str], ...]:
+    """The object keywords a model does not carry, its allOf parts' included (the same keyword
+    in several parts: the sorted list of their values)."""
+    found: dict[str, list[str]] = {}
+    # required-only alternatives (and the `not` that makes them exclusive) are the model's
+    modeled = frozenset({"allOf"}) | (frozenset({"oneOf", "anyOf", "not"}) if has_alternatives else frozenset())
+
+    def visit(n: dict[str, Any], file: str, pointer: str, depth: int) -> None:
+        for k, v in cx.extra(n, unmodeled_keys(n, ["model"], False, modeled), file, pointer):
+            found.setdefault(k, []).append(v)
+        parts = n.get("allOf")
+        if isinstance(parts, list) and depth < 32:
+            for i, part in enumerate(parts):
+                target, pfile, pptr = cx.deref(part, file, join_pointer(pointer, "allOf", i))
+                if isinstance(target, dict):
+                    visit(target, pfile, pptr, depth + 1)
+
+    visit(node, at.file, at.pointer, 0)
+    return tuple((k, vs[0] if len(vs) == 1 else "[" + ",".join(sorted(vs)) + "]") for k, vs in sorted(found.items()))
 
 
 def documentation(cx: Context, site: Any, file: str, pointer: str) -> dict[str, Any]:
@@ -184,16 +212,19 @@ def documentation(cx: Context, site: Any, file: str, pointer: str) -> dict[str, 
     return out
 
 
-def field(cx: Context, pname: str, sub: Any, pfile: str, pptr: str, model: str, required: bool, fnames: Namer) -> ir.Field:
+def field(cx: Context, pname: str, sub: Any, pfile: str, pptr: str, model: str, required: bool, py_name: str) -> ir.Field:
     doc = documentation(cx, sub, pfile, pptr)
     description = text_of(doc.get("description"))
     dep = deprecation_of(doc, description) or (deprecation_in_parts(sub, description) if isinstance(sub, dict) else None)
+    if dep is not None and dep.sunset is None:  # x-sunset is not documentation: read where it is written
+        target = cx.deref(sub, pfile, pptr)[0]
+        dep = replace(dep, sunset=next((sunset_of(n) for n in (sub, target) if isinstance(n, dict) and "x-sunset" in n), None))
     # noted before the schema is converted: an inline schema's deprecation is the property's
     cx.note_deprecated("property", pname, pfile, pptr, dep)
     t = cx.schema(sub, At(pfile, pptr, model + pascal(pname, "Field")))
     return ir.Field(
         name=pname,
-        py_name=fnames.claim(field_py_name(pname)),
+        py_name=py_name,
         type=t,
         required=required,
         description=description,
@@ -205,4 +236,5 @@ def field(cx: Context, pname: str, sub: Any, pfile: str, pptr: str, model: str, 
         write_only=doc.get("writeOnly") is True,
         examples=examples_of(doc),
         pointer=cx.where(pfile, pptr),
+        stability=stability_of(sub) or stability_of(cx.deref(sub, pfile, pptr)[0]),
     )

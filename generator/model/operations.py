@@ -9,9 +9,9 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from ..diagnostics import join_pointer
-from . import ir, media, resources
+from . import ir, media, objects, resources
 from .context import At, Context
-from .keywords import deprecation_of, text_of, examples_of
+from .keywords import deprecation_of, text_of, examples_of, stability_of
 from .naming import Namer, pascal, snake
 
 
@@ -27,11 +27,13 @@ def operations(cx: Context) -> list[ir.Operation]:
     if not isinstance(paths, dict):
         cx.diags.error("bad-paths", "`paths` must be a mapping of path to path item", hint="write paths: {/things: {get: ...}}", file=cx.main, pointer="/paths")
         return []
-    ops: list[ir.Operation] = []
+    ops: list[tuple[int, ir.Operation]] = []  # (place in the document, operation)
     op_ids = Namer(sep="_")
     seen_ids: dict[str, str] = {}
     referenced: list[tuple[str, str]] = []  # operations given as a $ref
-    for path, item in paths.items():
+    # converted in an order of their own, not the document's: every name claimed on the way
+    # (inline schemas, operationIds made unique) is the same however the paths are ordered
+    for place, (path, item) in sorted(enumerate(paths.items()), key=lambda e: (str(e[1][0]), e[0])):
         ppath = join_pointer("/paths", path)
         if not isinstance(path, str) or not path.startswith("/"):
             cx.diags.warning("bad-path", f"path {path!r} does not start with '/'", hint="write paths as /segment/{param}", file=cx.main, pointer=ppath)
@@ -66,7 +68,7 @@ def operations(cx: Context) -> list[ir.Operation]:
                     pointer=optr + "/operationId",
                 )
             seen_ids.setdefault(base_id, f"{method.upper()} {path}")
-            ops.append(operation(cx, op_id, method, path, op, item, ofile, optr, iptr, ifile))
+            ops.append((place, operation(cx, op_id, method, path, op, item, ofile, optr, iptr, ifile)))
     if referenced:
         cx.diags.warning(
             "operation-ref",
@@ -75,8 +77,9 @@ def operations(cx: Context) -> list[ir.Operation]:
             file=referenced[0][0],
             pointer=referenced[0][1],
         )
-    resources.assign_resources(cx, ops)
-    return ops
+    ordered = [op for _, op in sorted(ops, key=lambda e: e[0])]  # stable: methods stay in METHODS order
+    resources.assign_resources(cx, ordered)
+    return ordered
 
 
 # the styles each location allows (OAS 3.1 "Style Values"); the first is the default
@@ -151,6 +154,8 @@ def parameter(cx: Context, p: dict[str, Any], name: str, loc: str, pfile: str, p
     target = target if isinstance(target, dict) else {}
     dep = deprecation_of(p)
     cx.note_deprecated("parameter", name, pfile, pptr, dep)
+    # a default written inside a wrapper (`anyOf: [{..., default: x}, {type: null}]`) counts
+    doc = objects.documentation(cx, schema, pfile, sptr) if isinstance(schema, dict) else {}
     allowed = _STYLES[loc]
     style = p.get("style", allowed[0])
     if loc == "cookie" and style == "cookie":
@@ -171,8 +176,8 @@ def parameter(cx: Context, p: dict[str, Any], name: str, loc: str, pfile: str, p
         type=t,
         required=loc == "path" or p.get("required") is True,
         description=text_of(p.get("description")) or text_of(target.get("description")),
-        default=target.get("default"),
-        has_default="default" in target,
+        default=doc.get("default"),
+        has_default="default" in doc,
         deprecated=dep,
         style=style,
         explode=explode,
@@ -180,6 +185,34 @@ def parameter(cx: Context, p: dict[str, Any], name: str, loc: str, pfile: str, p
         content_type=content_type,
         examples=examples_of(p) or examples_of(target),
         pointer=cx.where(pfile, pptr),
+        stability=stability_of(p),
+    )
+
+
+def unmodeled(cx: Context, op: dict[str, Any], item: dict[str, Any], file: str, optr: str) -> tuple[tuple[str, str], ...]:
+    """An operation's parts the IR does not model: its callbacks, the servers it (or its path)
+    names, and its responses' links."""
+    out: list[tuple[str, str]] = []
+    for key in ("callbacks", "servers"):
+        if key in op:
+            out.append((key, cx.canonical_json(op[key], file, join_pointer(optr, key))))
+    if "servers" in item and "servers" not in op:
+        out.append(("servers", cx.canonical_json(item["servers"], file, optr.rsplit("/", 1)[0] + "/servers")))
+    responses = op.get("responses")
+    if isinstance(responses, dict):
+        for status in sorted(responses, key=str):
+            resp, rfile, rptr = cx.deref(responses[status], file, join_pointer(optr, "responses", status))
+            if isinstance(resp, dict) and "links" in resp:
+                out.append((f"responses/{status}/links", cx.canonical_json(resp["links"], rfile, rptr + "/links")))
+    return tuple(sorted(out))
+
+
+def security_scopes(sec: list[Any]) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]:
+    """Security requirements with the scopes each scheme asks for."""
+    return tuple(
+        tuple((str(k), tuple(sorted(str(x) for x in v)) if isinstance(v, list) else ()) for k, v in req.items())
+        for req in sec
+        if isinstance(req, dict)
     )
 
 
@@ -204,13 +237,19 @@ def operation(cx: Context, op_id: str, method: str, path: str, op: dict[str, Any
             pointer=optr + ("/responses" if "responses" in op else ""),
         )
     else:
-        for status, resp in raw_responses.items():
+        # converted in order of status (names claimed on the way do not follow the document's
+        # order), kept in the document's order
+        done: dict[int, tuple[ir.Response, At | None]] = {}
+        listed = list(raw_responses.items())
+        for i in sorted(range(len(listed)), key=lambda i: str(listed[i][0])):
+            status, resp = listed[i]
             rptr = join_pointer(optr, "responses", status)
             resp, rfile, rptr2 = cx.deref(resp, file, rptr)
             if isinstance(resp, dict):
-                response, sse_at = media.response(cx, str(status), resp, rfile, rptr2, base)
-                responses.append(response)
-                sse_schemas.append(sse_at)
+                done[i] = media.response(cx, str(status), resp, rfile, rptr2, base)
+        for i in sorted(done):
+            responses.append(done[i][0])
+            sse_schemas.append(done[i][1])
     dep = deprecation_of(op)
     cx.note_deprecated("operation", op_id, file, optr, dep)
     body_model = media.body_model(body)
@@ -219,8 +258,10 @@ def operation(cx: Context, op_id: str, method: str, path: str, op: dict[str, Any
     streaming, stream_param, stream_type = media.streaming(cx, body_model, responses, sse_schemas)
     sec = op.get("security")
     security = None
+    scopes = None
     if isinstance(sec, list):
         security = tuple(tuple(str(k) for k in req) for req in sec if isinstance(req, dict))
+        scopes = security_scopes(sec)
     tags = tuple(str(t) for t in op.get("tags", []) if isinstance(t, (str, int))) if isinstance(op.get("tags"), list) else ()
     operation = ir.Operation(
         id=op_id,
@@ -240,6 +281,9 @@ def operation(cx: Context, op_id: str, method: str, path: str, op: dict[str, Any
         stream_param=stream_param,
         stream_type=stream_type,
         security=security,
+        security_scopes=scopes,
+        stability=stability_of(op),
+        extra=unmodeled(cx, op, item, file, optr),
         pointer=cx.where(file, optr),
         # `/responses?beta=true`: the key's own query is sent with every call
         fixed_query=tuple(parse_qsl(path.partition("?")[2], keep_blank_values=True)),

@@ -56,7 +56,9 @@ def assign_resources(cx: Context, ops: list[ir.Operation]) -> None:
     # where a plain path and its fixed-query variants share a method, the plain one keeps it
     plain = {key for key, op in zip(planned, ops) if not op.fixed_query}
     plain_counts = {key: sum(1 for k, op in zip(planned, ops) if k == key and not op.fixed_query) for key in plain}
-    for i, (op, (resource, method)) in enumerate(zip(ops, planned)):
+    # method names claimed in an order of their own, not the document's
+    for i in sorted(range(len(ops)), key=lambda i: (ops[i].path, ops[i].method)):
+        op, (resource, method) = ops[i], planned[i]
         key = (resource, method)
         keeps = not op.fixed_query and plain_counts.get(key) == 1
         if counts[key] > 1 and not keeps:

@@ -79,6 +79,8 @@ def convert(cx: Context, node: dict[str, Any], at: At) -> ir.TypeExpr:
             kind = "number"
     cons = constraints_of(node, cx.version)
     fmt = node.get("format") if isinstance(node.get("format"), str) else None
+    if fmt is None and kind == "string" and node.get("contentEncoding") == "base64":
+        fmt = "byte"  # 3.1 spells 3.0's `format: byte` as `contentEncoding: base64`
     if kind == "object":
         return objects.object_type(cx, node, at, nullable)
     if kind == "array":

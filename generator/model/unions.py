@@ -90,7 +90,7 @@ def discriminate(cx: Context, node: dict[str, Any], variants: list[ir.Variant], 
         mapping: dict[str, Any] = disc["mapping"] if isinstance(disc.get("mapping"), dict) else {}
         by_target: dict[str, Any] = {}
         tag: Any
-        for tag, target in mapping.items():
+        for tag, target in sorted(mapping.items(), key=lambda kv: str(kv[0])):
             res = cx.docs.resolve(target, at.file, at.pointer + "/discriminator/mapping") if isinstance(target, str) and ("#" in target or "/" in target) else None
             if res is not None:
                 by_target[cx.where(res.file, res.pointer)] = tag

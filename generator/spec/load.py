@@ -414,6 +414,9 @@ class Documents:
         for tok in split_pointer(frag):
             if isinstance(node, dict) and tok in node:
                 node = node[tok]
+            elif isinstance(node, dict) and any(str(k) == tok for k in node):
+                # a key YAML read as a number or a date (`201:`): pointers spell it as text
+                node = node[next(k for k in node if str(k) == tok)]
             elif isinstance(node, list) and tok.isdigit() and int(tok) < len(node):
                 node = node[int(tok)]
             else:

@@ -19,69 +19,71 @@ from .._models import BaseModel
 from .._types import FileTypes
 
 __all__ = [
+    "CreateChatCompletionRequestFunctionCallEnum",
     "ImageContentPartImageUrlDetail",
     "CreateChatCompletionRequestModel",
     "CreateChatCompletionRequestResponseFormatType",
     "CreateChatCompletionRequestToolChoiceEnum",
-    "CreateChatCompletionRequestFunctionCallEnum",
     "FinishReason",
     "ChatCompletionStreamResponseDeltaRole",
     "CreateChatCompletionStreamResponseChoicesItemFinishReason",
     "CreateChatCompletionRequest",
+    "CreateChatCompletionRequestFunctionCallObject",
+    "CreateChatCompletionRequestFunctionsItem",
     "SystemMessage",
     "UserMessage",
     "TextContentPart",
     "ImageContentPart",
     "ImageContentPartImageUrl",
     "AssistantMessage",
+    "AssistantMessageFunctionCall",
     "AssistantMessageToolCallsItem",
     "AssistantMessageToolCallsItemFunction",
-    "AssistantMessageFunctionCall",
     "ToolMessage",
     "FunctionMessage",
     "CreateChatCompletionRequestResponseFormat",
-    "CreateChatCompletionRequestToolsItem",
-    "CreateChatCompletionRequestToolsItemFunction",
     "CreateChatCompletionRequestToolChoiceObject",
     "CreateChatCompletionRequestToolChoiceObjectFunction",
-    "CreateChatCompletionRequestFunctionCallObject",
-    "CreateChatCompletionRequestFunctionsItem",
+    "CreateChatCompletionRequestToolsItem",
+    "CreateChatCompletionRequestToolsItemFunction",
     "CreateChatCompletionResponse",
     "CreateChatCompletionResponseChoicesItem",
-    "ChatCompletionResponseMessage",
-    "ChatCompletionMessageToolCall",
-    "ChatCompletionMessageToolCallFunction",
-    "FunctionCall",
     "ChoiceLogprobs",
     "ChatCompletionTokenLogprob",
     "TopLogprob",
+    "ChatCompletionResponseMessage",
+    "FunctionCall",
+    "ChatCompletionMessageToolCall",
+    "ChatCompletionMessageToolCallFunction",
     "CompletionUsage",
     "ErrorResponse",
     "Error",
     "CreateChatCompletionStreamResponse",
     "CreateChatCompletionStreamResponseChoicesItem",
     "ChatCompletionStreamResponseDelta",
+    "ChatCompletionStreamResponseDeltaFunctionCall",
     "ChatCompletionMessageToolCallChunk",
     "ChatCompletionMessageToolCallChunkFunction",
-    "ChatCompletionStreamResponseDeltaFunctionCall",
+    "CreateChatCompletionRequestFunctionCallObjectParam",
+    "CreateChatCompletionRequestFunctionsItemParam",
     "SystemMessageParam",
     "UserMessageParam",
     "TextContentPartParam",
     "ImageContentPartParam",
     "ImageContentPartImageUrlParam",
     "AssistantMessageParam",
+    "AssistantMessageFunctionCallParam",
     "AssistantMessageToolCallsItemParam",
     "AssistantMessageToolCallsItemFunctionParam",
-    "AssistantMessageFunctionCallParam",
     "ToolMessageParam",
     "FunctionMessageParam",
     "CreateChatCompletionRequestResponseFormatParam",
-    "CreateChatCompletionRequestToolsItemParam",
-    "CreateChatCompletionRequestToolsItemFunctionParam",
     "CreateChatCompletionRequestToolChoiceObjectParam",
     "CreateChatCompletionRequestToolChoiceObjectFunctionParam",
-    "CreateChatCompletionRequestFunctionCallObjectParam",
-    "CreateChatCompletionRequestFunctionsItemParam",
+    "CreateChatCompletionRequestToolsItemParam",
+    "CreateChatCompletionRequestToolsItemFunctionParam",
+    "CreateChatCompletionRequestFunctionCall",
+    "CreateChatCompletionRequestFunctionCallParam",
     "UserMessageContentArrayOfContentPartsItem",
     "UserMessageContentArrayOfContentPartsItemParam",
     "UserMessageContent",
@@ -91,9 +93,10 @@ __all__ = [
     "CreateChatCompletionRequestStop",
     "CreateChatCompletionRequestToolChoice",
     "CreateChatCompletionRequestToolChoiceParam",
-    "CreateChatCompletionRequestFunctionCall",
-    "CreateChatCompletionRequestFunctionCallParam",
 ]
+
+CreateChatCompletionRequestFunctionCallEnum: TypeAlias = Literal["none", "auto"]
+"""`none` means the model will not call a function and instead generates a message. `auto` means the model can pick between generating a message or calling a function."""
 
 ImageContentPartImageUrlDetail: TypeAlias = Literal["auto", "low", "high"]
 """Specifies the detail level of the image. Learn more in the [Vision guide](/docs/guides/vision/low-or-high-fidelity-image-understanding)."""
@@ -125,9 +128,6 @@ CreateChatCompletionRequestResponseFormatType: TypeAlias = Literal[
 """Must be one of `text` or `json_object`."""
 
 CreateChatCompletionRequestToolChoiceEnum: TypeAlias = Literal["none", "auto"]
-"""`none` means the model will not call a function and instead generates a message. `auto` means the model can pick between generating a message or calling a function."""
-
-CreateChatCompletionRequestFunctionCallEnum: TypeAlias = Literal["none", "auto"]
 """`none` means the model will not call a function and instead generates a message. `auto` means the model can pick between generating a message or calling a function."""
 
 FinishReason: TypeAlias = Literal[
@@ -233,6 +233,28 @@ class CreateChatCompletionRequest(BaseModel):
     Deprecated: use `tools` instead."""
 
 
+class CreateChatCompletionRequestFunctionCallObject(BaseModel):
+    """Specifying a particular function via `{"name": "my_function"}` forces the model to call that function."""
+
+    name: str
+    """The name of the function to call."""
+
+
+class CreateChatCompletionRequestFunctionsItem(BaseModel):
+    """Deprecated."""
+
+    description: Optional[str] = None
+    """A description of what the function does, used by the model to choose when and how to call the function."""
+
+    name: str
+    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."""
+
+    parameters: Optional[Dict[str, Any]] = None
+    """The parameters the functions accepts, described as a JSON Schema object. See the [guide](/docs/guides/text-generation/function-calling) for examples, and the [JSON Schema reference](https://json-schema.org/understanding-json-schema/) for documentation about the format.
+
+    Omitting `parameters` defines a function with an empty parameter list."""
+
+
 class SystemMessage(BaseModel):
     """System message"""
 
@@ -307,6 +329,18 @@ class AssistantMessage(BaseModel):
     Deprecated: use `tool_calls` instead."""
 
 
+class AssistantMessageFunctionCall(BaseModel):
+    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
+
+    Deprecated: use `tool_calls` instead."""
+
+    arguments: str
+    """The arguments to call the function with, as generated by the model in JSON format. Note that the model does not always generate valid JSON, and may hallucinate parameters not defined by your function schema. Validate the arguments in your code before calling your function."""
+
+    name: str
+    """The name of the function to call."""
+
+
 class AssistantMessageToolCallsItem(BaseModel):
     id: str
     """The ID of the tool call."""
@@ -326,18 +360,6 @@ class AssistantMessageToolCallsItemFunction(BaseModel):
 
     arguments: str
     """The arguments to call the function with, as generated by the model in JSON format. Note that the model does not always generate valid JSON, and may hallucinate parameters not defined by your function schema. Validate the arguments in your code before calling your function."""
-
-
-class AssistantMessageFunctionCall(BaseModel):
-    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
-
-    Deprecated: use `tool_calls` instead."""
-
-    arguments: str
-    """The arguments to call the function with, as generated by the model in JSON format. Note that the model does not always generate valid JSON, and may hallucinate parameters not defined by your function schema. Validate the arguments in your code before calling your function."""
-
-    name: str
-    """The name of the function to call."""
 
 
 class ToolMessage(BaseModel):
@@ -380,26 +402,6 @@ class CreateChatCompletionRequestResponseFormat(BaseModel):
     """Must be one of `text` or `json_object`."""
 
 
-class CreateChatCompletionRequestToolsItem(BaseModel):
-    type: Literal["function"]
-    """The type of the tool. Currently, only `function` is supported."""
-
-    function: CreateChatCompletionRequestToolsItemFunction
-
-
-class CreateChatCompletionRequestToolsItemFunction(BaseModel):
-    description: Optional[str] = None
-    """A description of what the function does, used by the model to choose when and how to call the function."""
-
-    name: str
-    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."""
-
-    parameters: Optional[Dict[str, Any]] = None
-    """The parameters the functions accepts, described as a JSON Schema object. See the [guide](/docs/guides/text-generation/function-calling) for examples, and the [JSON Schema reference](https://json-schema.org/understanding-json-schema/) for documentation about the format.
-
-    Omitting `parameters` defines a function with an empty parameter list."""
-
-
 class CreateChatCompletionRequestToolChoiceObject(BaseModel):
     """Specifies a tool the model should use. Use to force the model to call a specific function."""
 
@@ -414,16 +416,14 @@ class CreateChatCompletionRequestToolChoiceObjectFunction(BaseModel):
     """The name of the function to call."""
 
 
-class CreateChatCompletionRequestFunctionCallObject(BaseModel):
-    """Specifying a particular function via `{"name": "my_function"}` forces the model to call that function."""
+class CreateChatCompletionRequestToolsItem(BaseModel):
+    type: Literal["function"]
+    """The type of the tool. Currently, only `function` is supported."""
 
-    name: str
-    """The name of the function to call."""
+    function: CreateChatCompletionRequestToolsItemFunction
 
 
-class CreateChatCompletionRequestFunctionsItem(BaseModel):
-    """Deprecated."""
-
+class CreateChatCompletionRequestToolsItemFunction(BaseModel):
     description: Optional[str] = None
     """A description of what the function does, used by the model to choose when and how to call the function."""
 
@@ -475,55 +475,6 @@ class CreateChatCompletionResponseChoicesItem(BaseModel):
     """The reason the model stopped generating tokens. `stop` if the model hit a natural stop point or a provided stop sequence, `length` if the maximum number of tokens was reached, `content_filter` if content was omitted due to a content filter flag, `tool_calls` if the model called a tool, or `function_call` (deprecated) if the model called a function."""
 
 
-class ChatCompletionResponseMessage(BaseModel):
-    """A chat completion message generated by the model."""
-
-    role: Literal["assistant"]
-    """The role of the author of this message."""
-
-    content: Optional[str]
-    """The contents of the message."""
-
-    tool_calls: Optional[List[ChatCompletionMessageToolCall]] = None
-    """The tool calls generated by the model, such as function calls."""
-
-    function_call: Optional[FunctionCall] = None
-    """Deprecated in favor of `tool_calls`. The name and arguments of a function that should be called, as generated by the model."""
-
-
-class ChatCompletionMessageToolCall(BaseModel):
-    id: str
-    """The ID of the tool call."""
-
-    type: Literal["function"]
-    """The type of the tool. Currently, only `function` is supported."""
-
-    function: ChatCompletionMessageToolCallFunction
-    """The function that the model called."""
-
-
-class ChatCompletionMessageToolCallFunction(BaseModel):
-    """The function that the model called."""
-
-    name: str
-    """The name of the function to call."""
-
-    arguments: str
-    """The arguments to call the function with, as generated by the model in JSON format. Note that the model does not always generate valid JSON, and may hallucinate parameters not defined by your function schema. Validate the arguments in your code before calling your function."""
-
-
-class FunctionCall(BaseModel):
-    """Deprecated in favor of `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
-
-    Deprecated: use `tool_calls` instead."""
-
-    name: str
-    """The name of the function to call."""
-
-    arguments: str
-    """The arguments to call the function with, as generated by the model in JSON format."""
-
-
 class ChoiceLogprobs(BaseModel):
     """Log probability information for the choice."""
 
@@ -554,6 +505,55 @@ class TopLogprob(BaseModel):
 
     bytes: Optional[List[int]]
     """A list of integers representing the UTF-8 bytes representation of the token. Can be `null` if there is no bytes representation for the token."""
+
+
+class ChatCompletionResponseMessage(BaseModel):
+    """A chat completion message generated by the model."""
+
+    role: Literal["assistant"]
+    """The role of the author of this message."""
+
+    content: Optional[str]
+    """The contents of the message."""
+
+    tool_calls: Optional[List[ChatCompletionMessageToolCall]] = None
+    """The tool calls generated by the model, such as function calls."""
+
+    function_call: Optional[FunctionCall] = None
+    """Deprecated in favor of `tool_calls`. The name and arguments of a function that should be called, as generated by the model."""
+
+
+class FunctionCall(BaseModel):
+    """Deprecated in favor of `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
+
+    Deprecated: use `tool_calls` instead."""
+
+    name: str
+    """The name of the function to call."""
+
+    arguments: str
+    """The arguments to call the function with, as generated by the model in JSON format."""
+
+
+class ChatCompletionMessageToolCall(BaseModel):
+    id: str
+    """The ID of the tool call."""
+
+    type: Literal["function"]
+    """The type of the tool. Currently, only `function` is supported."""
+
+    function: ChatCompletionMessageToolCallFunction
+    """The function that the model called."""
+
+
+class ChatCompletionMessageToolCallFunction(BaseModel):
+    """The function that the model called."""
+
+    name: str
+    """The name of the function to call."""
+
+    arguments: str
+    """The arguments to call the function with, as generated by the model in JSON format. Note that the model does not always generate valid JSON, and may hallucinate parameters not defined by your function schema. Validate the arguments in your code before calling your function."""
 
 
 class CompletionUsage(BaseModel):
@@ -639,6 +639,18 @@ class ChatCompletionStreamResponseDelta(BaseModel):
     Deprecated: use `tool_calls` instead."""
 
 
+class ChatCompletionStreamResponseDeltaFunctionCall(BaseModel):
+    """Deprecated in favor of `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
+
+    Deprecated: use `tool_calls` instead."""
+
+    name: Optional[str] = None
+    """The name of the function to call."""
+
+    arguments: Optional[str] = None
+    """A fragment of the arguments to call the function with, in JSON format."""
+
+
 class ChatCompletionMessageToolCallChunk(BaseModel):
     index: int
     """Index of the tool call within the streamed list of tool calls."""
@@ -660,16 +672,26 @@ class ChatCompletionMessageToolCallChunkFunction(BaseModel):
     """A fragment of the arguments to call the function with, in JSON format."""
 
 
-class ChatCompletionStreamResponseDeltaFunctionCall(BaseModel):
-    """Deprecated in favor of `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
+class CreateChatCompletionRequestFunctionCallObjectParam(TypedDict, total=False):
+    """Specifying a particular function via `{"name": "my_function"}` forces the model to call that function."""
 
-    Deprecated: use `tool_calls` instead."""
-
-    name: Optional[str] = None
+    name: Required[str]
     """The name of the function to call."""
 
-    arguments: Optional[str] = None
-    """A fragment of the arguments to call the function with, in JSON format."""
+
+class CreateChatCompletionRequestFunctionsItemParam(TypedDict, total=False):
+    """Deprecated."""
+
+    description: str
+    """A description of what the function does, used by the model to choose when and how to call the function."""
+
+    name: Required[str]
+    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."""
+
+    parameters: Mapping[str, Any]
+    """The parameters the functions accepts, described as a JSON Schema object. See the [guide](/docs/guides/text-generation/function-calling) for examples, and the [JSON Schema reference](https://json-schema.org/understanding-json-schema/) for documentation about the format.
+
+    Omitting `parameters` defines a function with an empty parameter list."""
 
 
 class SystemMessageParam(TypedDict, total=False):
@@ -746,6 +768,18 @@ class AssistantMessageParam(TypedDict, total=False):
     Deprecated: use `tool_calls` instead."""
 
 
+class AssistantMessageFunctionCallParam(TypedDict, total=False):
+    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
+
+    Deprecated: use `tool_calls` instead."""
+
+    arguments: Required[str]
+    """The arguments to call the function with, as generated by the model in JSON format. Note that the model does not always generate valid JSON, and may hallucinate parameters not defined by your function schema. Validate the arguments in your code before calling your function."""
+
+    name: Required[str]
+    """The name of the function to call."""
+
+
 class AssistantMessageToolCallsItemParam(TypedDict, total=False):
     id: Required[str]
     """The ID of the tool call."""
@@ -765,18 +799,6 @@ class AssistantMessageToolCallsItemFunctionParam(TypedDict, total=False):
 
     arguments: Required[str]
     """The arguments to call the function with, as generated by the model in JSON format. Note that the model does not always generate valid JSON, and may hallucinate parameters not defined by your function schema. Validate the arguments in your code before calling your function."""
-
-
-class AssistantMessageFunctionCallParam(TypedDict, total=False):
-    """Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
-
-    Deprecated: use `tool_calls` instead."""
-
-    arguments: Required[str]
-    """The arguments to call the function with, as generated by the model in JSON format. Note that the model does not always generate valid JSON, and may hallucinate parameters not defined by your function schema. Validate the arguments in your code before calling your function."""
-
-    name: Required[str]
-    """The name of the function to call."""
 
 
 class ToolMessageParam(TypedDict, total=False):
@@ -819,6 +841,20 @@ class CreateChatCompletionRequestResponseFormatParam(TypedDict, total=False):
     """Must be one of `text` or `json_object`."""
 
 
+class CreateChatCompletionRequestToolChoiceObjectParam(TypedDict, total=False):
+    """Specifies a tool the model should use. Use to force the model to call a specific function."""
+
+    type: Required[Literal["function"]]
+    """The type of the tool. Currently, only `function` is supported."""
+
+    function: Required[CreateChatCompletionRequestToolChoiceObjectFunctionParam]
+
+
+class CreateChatCompletionRequestToolChoiceObjectFunctionParam(TypedDict, total=False):
+    name: Required[str]
+    """The name of the function to call."""
+
+
 class CreateChatCompletionRequestToolsItemParam(TypedDict, total=False):
     type: Required[Literal["function"]]
     """The type of the tool. Currently, only `function` is supported."""
@@ -839,41 +875,35 @@ class CreateChatCompletionRequestToolsItemFunctionParam(TypedDict, total=False):
     Omitting `parameters` defines a function with an empty parameter list."""
 
 
-class CreateChatCompletionRequestToolChoiceObjectParam(TypedDict, total=False):
-    """Specifies a tool the model should use. Use to force the model to call a specific function."""
+CreateChatCompletionRequestFunctionCall: TypeAlias = Union[
+    CreateChatCompletionRequestFunctionCallEnum,
+    CreateChatCompletionRequestFunctionCallObject,
+]
+"""Deprecated in favor of `tool_choice`.
 
-    type: Required[Literal["function"]]
-    """The type of the tool. Currently, only `function` is supported."""
+Controls which (if any) function is called by the model.
+`none` means the model will not call a function and instead generates a message.
+`auto` means the model can pick between generating a message or calling a function.
+Specifying a particular function via `{"name": "my_function"}` forces the model to call that function.
 
-    function: Required[CreateChatCompletionRequestToolChoiceObjectFunctionParam]
+`none` is the default when no functions are present. `auto` is the default if functions are present.
 
+Deprecated: use `tool_choice` instead."""
 
-class CreateChatCompletionRequestToolChoiceObjectFunctionParam(TypedDict, total=False):
-    name: Required[str]
-    """The name of the function to call."""
+CreateChatCompletionRequestFunctionCallParam: TypeAlias = Union[
+    CreateChatCompletionRequestFunctionCallEnum,
+    CreateChatCompletionRequestFunctionCallObjectParam,
+]
+"""Deprecated in favor of `tool_choice`.
 
+Controls which (if any) function is called by the model.
+`none` means the model will not call a function and instead generates a message.
+`auto` means the model can pick between generating a message or calling a function.
+Specifying a particular function via `{"name": "my_function"}` forces the model to call that function.
 
-class CreateChatCompletionRequestFunctionCallObjectParam(TypedDict, total=False):
-    """Specifying a particular function via `{"name": "my_function"}` forces the model to call that function."""
+`none` is the default when no functions are present. `auto` is the default if functions are present.
 
-    name: Required[str]
-    """The name of the function to call."""
-
-
-class CreateChatCompletionRequestFunctionsItemParam(TypedDict, total=False):
-    """Deprecated."""
-
-    description: str
-    """A description of what the function does, used by the model to choose when and how to call the function."""
-
-    name: Required[str]
-    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."""
-
-    parameters: Mapping[str, Any]
-    """The parameters the functions accepts, described as a JSON Schema object. See the [guide](/docs/guides/text-generation/function-calling) for examples, and the [JSON Schema reference](https://json-schema.org/understanding-json-schema/) for documentation about the format.
-
-    Omitting `parameters` defines a function with an empty parameter list."""
-
+Deprecated: use `tool_choice` instead."""
 
 UserMessageContentArrayOfContentPartsItem: TypeAlias = Annotated[
     Union[TextContentPart, ImageContentPart], Field(discriminator="type")
@@ -930,33 +960,3 @@ CreateChatCompletionRequestToolChoiceParam: TypeAlias = Union[
 Specifying a particular function via `{"type: "function", "function": {"name": "my_function"}}` forces the model to call that function.
 
 `none` is the default when no functions are present. `auto` is the default if functions are present."""
-
-CreateChatCompletionRequestFunctionCall: TypeAlias = Union[
-    CreateChatCompletionRequestFunctionCallEnum,
-    CreateChatCompletionRequestFunctionCallObject,
-]
-"""Deprecated in favor of `tool_choice`.
-
-Controls which (if any) function is called by the model.
-`none` means the model will not call a function and instead generates a message.
-`auto` means the model can pick between generating a message or calling a function.
-Specifying a particular function via `{"name": "my_function"}` forces the model to call that function.
-
-`none` is the default when no functions are present. `auto` is the default if functions are present.
-
-Deprecated: use `tool_choice` instead."""
-
-CreateChatCompletionRequestFunctionCallParam: TypeAlias = Union[
-    CreateChatCompletionRequestFunctionCallEnum,
-    CreateChatCompletionRequestFunctionCallObjectParam,
-]
-"""Deprecated in favor of `tool_choice`.
-
-Controls which (if any) function is called by the model.
-`none` means the model will not call a function and instead generates a message.
-`auto` means the model can pick between generating a message or calling a function.
-Specifying a particular function via `{"name": "my_function"}` forces the model to call that function.
-
-`none` is the default when no functions are present. `auto` is the default if functions are present.
-
-Deprecated: use `tool_choice` instead."""

@@ -20,37 +20,40 @@ from .._types import FileTypes
 
 __all__ = [
     "SortOrder",
-    "ServiceTier",
     "FinishReason",
+    "ServiceTier",
+    "ChatCompletionAudioParamFormat",
+    "ChatCompletionAudioParamVoice",
+    "FunctionCallMode",
     "ChatCompletionRequestMessageContentPartImageImageUrlDetail",
     "ChatCompletionRequestMessageContentPartAudioInputAudioFormat",
-    "ModelIdsChat",
     "CreateChatCompletionRequestModalitiesItem",
+    "ModelIdsChat",
     "CreateChatCompletionRequestReasoningEffort",
-    "WebSearchOptionsSearchContextSize",
-    "ChatCompletionAudioParamVoice",
-    "ChatCompletionAudioParamFormat",
     "ToolChoiceMode",
-    "FunctionCallMode",
+    "WebSearchOptionsSearchContextSize",
     "ChatCompletionStreamResponseDeltaRole",
     "CreateChatCompletionStreamResponseChoicesItemFinishReason",
     "ChatCompletionList",
     "CreateChatCompletionResponse",
     "CreateChatCompletionResponseChoicesItem",
+    "ChoiceLogprobs",
+    "ChatCompletionTokenLogprob",
+    "TopLogprob",
     "ChatCompletionResponseMessage",
     "UrlCitation",
     "UrlCitationUrlCitation",
     "ChatCompletionResponseMessageAudio",
+    "FunctionCall",
     "ChatCompletionMessageToolCall",
     "ChatCompletionMessageToolCallFunction",
-    "FunctionCall",
-    "ChoiceLogprobs",
-    "ChatCompletionTokenLogprob",
-    "TopLogprob",
     "CompletionUsage",
     "CompletionUsageCompletionTokensDetails",
     "CompletionUsagePromptTokensDetails",
     "CreateChatCompletionRequest",
+    "ChatCompletionAudioParam",
+    "ChatCompletionFunctionCallOption",
+    "ChatCompletionFunctions",
     "ChatCompletionRequestDeveloperMessage",
     "ChatCompletionRequestMessageContentPartText",
     "ChatCompletionRequestSystemMessage",
@@ -60,39 +63,39 @@ __all__ = [
     "ChatCompletionRequestMessageContentPartAudio",
     "ChatCompletionRequestMessageContentPartAudioInputAudio",
     "ChatCompletionRequestAssistantMessage",
-    "ChatCompletionRequestMessageContentPartRefusal",
     "ChatCompletionRequestAssistantMessageAudio",
+    "ChatCompletionRequestMessageContentPartRefusal",
     "ChatCompletionRequestToolMessage",
     "ChatCompletionRequestFunctionMessage",
-    "WebSearchOptions",
-    "WebSearchOptionsUserLocation",
-    "WebSearchLocation",
+    "PredictionContent",
     "ResponseFormatText",
     "ResponseFormatJsonSchema",
     "ResponseFormatJsonSchemaJsonSchema",
     "ResponseFormatJsonObject",
-    "ChatCompletionAudioParam",
-    "PredictionContent",
     "ChatCompletionStreamOptions",
-    "ChatCompletionTool",
-    "FunctionObject",
     "ChatCompletionNamedToolChoice",
     "ChatCompletionNamedToolChoiceFunction",
-    "ChatCompletionFunctionCallOption",
-    "ChatCompletionFunctions",
+    "ChatCompletionTool",
+    "FunctionObject",
+    "WebSearchOptions",
+    "WebSearchOptionsUserLocation",
+    "WebSearchLocation",
     "CreateChatCompletionStreamResponse",
     "CreateChatCompletionStreamResponseChoicesItem",
     "ChatCompletionStreamResponseDelta",
+    "ChatCompletionStreamResponseDeltaFunctionCall",
     "ChatCompletionMessageToolCallChunk",
     "ChatCompletionMessageToolCallChunkFunction",
-    "ChatCompletionStreamResponseDeltaFunctionCall",
     "UpdateChatCompletionRequest",
     "ChatCompletionDeleted",
     "ChatCompletionMessageList",
     "ChatCompletionStoredMessage",
+    "FunctionCallParam",
     "ChatCompletionMessageToolCallParam",
     "ChatCompletionMessageToolCallFunctionParam",
-    "FunctionCallParam",
+    "ChatCompletionAudioParamParam",
+    "ChatCompletionFunctionCallOptionParam",
+    "ChatCompletionFunctionsParam",
     "ChatCompletionRequestDeveloperMessageParam",
     "ChatCompletionRequestMessageContentPartTextParam",
     "ChatCompletionRequestSystemMessageParam",
@@ -102,26 +105,25 @@ __all__ = [
     "ChatCompletionRequestMessageContentPartAudioParam",
     "ChatCompletionRequestMessageContentPartAudioInputAudioParam",
     "ChatCompletionRequestAssistantMessageParam",
-    "ChatCompletionRequestMessageContentPartRefusalParam",
     "ChatCompletionRequestAssistantMessageAudioParam",
+    "ChatCompletionRequestMessageContentPartRefusalParam",
     "ChatCompletionRequestToolMessageParam",
     "ChatCompletionRequestFunctionMessageParam",
-    "WebSearchOptionsParam",
-    "WebSearchOptionsUserLocationParam",
-    "WebSearchLocationParam",
+    "PredictionContentParam",
     "ResponseFormatTextParam",
     "ResponseFormatJsonSchemaParam",
     "ResponseFormatJsonSchemaJsonSchemaParam",
     "ResponseFormatJsonObjectParam",
-    "ChatCompletionAudioParamParam",
-    "PredictionContentParam",
     "ChatCompletionStreamOptionsParam",
-    "ChatCompletionToolParam",
-    "FunctionObjectParam",
     "ChatCompletionNamedToolChoiceParam",
     "ChatCompletionNamedToolChoiceFunctionParam",
-    "ChatCompletionFunctionCallOptionParam",
-    "ChatCompletionFunctionsParam",
+    "ChatCompletionToolParam",
+    "FunctionObjectParam",
+    "WebSearchOptionsParam",
+    "WebSearchOptionsUserLocationParam",
+    "WebSearchLocationParam",
+    "CreateChatCompletionRequestFunctionCall",
+    "CreateChatCompletionRequestFunctionCallParam",
     "TextOrTextParts",
     "TextOrTextPartsParam",
     "ChatCompletionRequestUserMessageContentPart",
@@ -139,11 +141,18 @@ __all__ = [
     "CreateChatCompletionRequestStop",
     "ChatCompletionToolChoiceOption",
     "ChatCompletionToolChoiceOptionParam",
-    "CreateChatCompletionRequestFunctionCall",
-    "CreateChatCompletionRequestFunctionCallParam",
 ]
 
 SortOrder: TypeAlias = Literal["asc", "desc"]
+
+FinishReason: TypeAlias = Literal[
+    "stop", "length", "tool_calls", "content_filter", "function_call"
+]
+"""The reason the model stopped generating tokens. This will be `stop` if the model hit a
+natural stop point or a provided stop sequence, `length` if the maximum number of tokens
+specified in the request was reached, `content_filter` if content was omitted due to a
+flag from our content filters, `tool_calls` if the model called a tool, or
+`function_call` (deprecated) if the model called a function."""
 
 ServiceTier: TypeAlias = Literal["auto", "default", "flex"]
 """Specifies the latency tier to use for processing the request. This parameter is
@@ -162,14 +171,30 @@ relevant for customers subscribed to the scale tier service:
 When this parameter is set, the response body will include the `service_tier`
 utilized."""
 
-FinishReason: TypeAlias = Literal[
-    "stop", "length", "tool_calls", "content_filter", "function_call"
+ChatCompletionAudioParamFormat: TypeAlias = Literal[
+    "wav", "mp3", "flac", "opus", "aac", "pcm16"
 ]
-"""The reason the model stopped generating tokens. This will be `stop` if the model hit a
-natural stop point or a provided stop sequence, `length` if the maximum number of tokens
-specified in the request was reached, `content_filter` if content was omitted due to a
-flag from our content filters, `tool_calls` if the model called a tool, or
-`function_call` (deprecated) if the model called a function."""
+"""Specifies the output audio format. Must be one of `wav`, `mp3`, `flac`, `opus`, `aac` or `pcm16`."""
+
+ChatCompletionAudioParamVoice: TypeAlias = Literal[
+    "alloy",
+    "ash",
+    "ballad",
+    "coral",
+    "echo",
+    "fable",
+    "nova",
+    "onyx",
+    "sage",
+    "shimmer",
+    "verse",
+]
+"""The voice the model uses to respond."""
+
+FunctionCallMode: TypeAlias = Literal["none", "auto"]
+"""`none` means the model will not call a function and instead generates a message.
+`auto` means the model can pick between generating a message or calling a
+function."""
 
 ChatCompletionRequestMessageContentPartImageImageUrlDetail: TypeAlias = Literal[
     "auto", "low", "high"
@@ -180,6 +205,8 @@ ChatCompletionRequestMessageContentPartAudioInputAudioFormat: TypeAlias = Litera
     "wav", "mp3"
 ]
 """The format of the encoded audio data. Currently supports "wav" and "mp3"."""
+
+CreateChatCompletionRequestModalitiesItem: TypeAlias = Literal["text", "audio"]
 
 ModelIdsChat: TypeAlias = Union[
     Literal[
@@ -218,8 +245,6 @@ ModelIdsChat: TypeAlias = Union[
 range of models with different capabilities, performance characteristics, and
 price points."""
 
-CreateChatCompletionRequestModalitiesItem: TypeAlias = Literal["text", "audio"]
-
 CreateChatCompletionRequestReasoningEffort: TypeAlias = Literal["low", "medium", "high"]
 """**o-series models only**
 
@@ -227,39 +252,14 @@ Constrains effort on reasoning for reasoning models. Currently supported values 
 `low`, `medium`, and `high`. Reducing reasoning effort can result in faster responses
 and fewer tokens used on reasoning in a response."""
 
-WebSearchOptionsSearchContextSize: TypeAlias = Literal["low", "medium", "high"]
-"""High level guidance for the amount of context window space to use for the search.
-One of `low`, `medium`, or `high`. `medium` is the default."""
-
-ChatCompletionAudioParamVoice: TypeAlias = Literal[
-    "alloy",
-    "ash",
-    "ballad",
-    "coral",
-    "echo",
-    "fable",
-    "nova",
-    "onyx",
-    "sage",
-    "shimmer",
-    "verse",
-]
-"""The voice the model uses to respond."""
-
-ChatCompletionAudioParamFormat: TypeAlias = Literal[
-    "wav", "mp3", "flac", "opus", "aac", "pcm16"
-]
-"""Specifies the output audio format. Must be one of `wav`, `mp3`, `flac`, `opus`, `aac` or `pcm16`."""
-
 ToolChoiceMode: TypeAlias = Literal["none", "auto", "required"]
 """`none` means the model will not call any tool and instead generates a message.
 `auto` means the model can pick between generating a message or calling one or
 more tools. `required` means the model must call one or more tools."""
 
-FunctionCallMode: TypeAlias = Literal["none", "auto"]
-"""`none` means the model will not call a function and instead generates a message.
-`auto` means the model can pick between generating a message or calling a
-function."""
+WebSearchOptionsSearchContextSize: TypeAlias = Literal["low", "medium", "high"]
+"""High level guidance for the amount of context window space to use for the search.
+One of `low`, `medium`, or `high`. `medium` is the default."""
 
 ChatCompletionStreamResponseDeltaRole: TypeAlias = Literal[
     "developer", "system", "user", "assistant", "tool"
@@ -353,6 +353,46 @@ class CreateChatCompletionResponseChoicesItem(BaseModel):
     `function_call` (deprecated) if the model called a function."""
 
 
+class ChoiceLogprobs(BaseModel):
+    """Log probability information for the choice."""
+
+    content: Optional[List[ChatCompletionTokenLogprob]]
+    """A list of message content tokens with log probability information."""
+
+    refusal: Optional[List[ChatCompletionTokenLogprob]]
+    """A list of message refusal tokens with log probability information."""
+
+
+class ChatCompletionTokenLogprob(BaseModel):
+    token: str
+    """The token."""
+
+    logprob: float
+    """The log probability of this token, if it is within the top 20 most likely tokens.
+    Otherwise, the value `-9999.0` is used to signify that the token is very unlikely."""
+
+    bytes: Optional[List[int]]
+    """A list of integers representing the UTF-8 bytes representation of the token. Can be
+    `null` if there is no bytes representation for the token."""
+
+    top_logprobs: List[TopLogprob]
+    """List of the most likely tokens and their log probability, at this token position. In
+    rare cases, there may be fewer than the number of requested `top_logprobs` returned."""
+
+
+class TopLogprob(BaseModel):
+    token: str
+    """The token."""
+
+    logprob: float
+    """The log probability of this token, if it is within the top 20 most likely tokens.
+    Otherwise, the value `-9999.0` is used to signify that the token is very unlikely."""
+
+    bytes: Optional[List[int]]
+    """A list of integers representing the UTF-8 bytes representation of the token. Can be
+    `null` if there is no bytes representation for the token."""
+
+
 class ChatCompletionResponseMessage(BaseModel):
     """A chat completion message generated by the model."""
 
@@ -421,6 +461,19 @@ class ChatCompletionResponseMessageAudio(BaseModel):
     """Transcript of the audio generated by the model."""
 
 
+class FunctionCall(BaseModel):
+    """Deprecated in favor of `tool_calls`. The name and arguments of a function that should
+    be called, as generated by the model.
+
+    Deprecated: use `tool_calls` instead."""
+
+    name: str
+    """The name of the function to call."""
+
+    arguments: str
+    """The arguments to call the function with, as generated by the model in JSON format."""
+
+
 class ChatCompletionMessageToolCall(BaseModel):
     id: str
     """The ID of the tool call."""
@@ -443,59 +496,6 @@ class ChatCompletionMessageToolCallFunction(BaseModel):
     format. Note that the model does not always generate valid JSON, and may
     hallucinate parameters not defined by your function schema. Validate the
     arguments in your code before calling your function."""
-
-
-class FunctionCall(BaseModel):
-    """Deprecated in favor of `tool_calls`. The name and arguments of a function that should
-    be called, as generated by the model.
-
-    Deprecated: use `tool_calls` instead."""
-
-    name: str
-    """The name of the function to call."""
-
-    arguments: str
-    """The arguments to call the function with, as generated by the model in JSON format."""
-
-
-class ChoiceLogprobs(BaseModel):
-    """Log probability information for the choice."""
-
-    content: Optional[List[ChatCompletionTokenLogprob]]
-    """A list of message content tokens with log probability information."""
-
-    refusal: Optional[List[ChatCompletionTokenLogprob]]
-    """A list of message refusal tokens with log probability information."""
-
-
-class ChatCompletionTokenLogprob(BaseModel):
-    token: str
-    """The token."""
-
-    logprob: float
-    """The log probability of this token, if it is within the top 20 most likely tokens.
-    Otherwise, the value `-9999.0` is used to signify that the token is very unlikely."""
-
-    bytes: Optional[List[int]]
-    """A list of integers representing the UTF-8 bytes representation of the token. Can be
-    `null` if there is no bytes representation for the token."""
-
-    top_logprobs: List[TopLogprob]
-    """List of the most likely tokens and their log probability, at this token position. In
-    rare cases, there may be fewer than the number of requested `top_logprobs` returned."""
-
-
-class TopLogprob(BaseModel):
-    token: str
-    """The token."""
-
-    logprob: float
-    """The log probability of this token, if it is within the top 20 most likely tokens.
-    Otherwise, the value `-9999.0` is used to signify that the token is very unlikely."""
-
-    bytes: Optional[List[int]]
-    """A list of integers representing the UTF-8 bytes representation of the token. Can be
-    `null` if there is no bytes representation for the token."""
 
 
 class CompletionUsage(BaseModel):
@@ -750,6 +750,42 @@ class CreateChatCompletionRequest(BaseModel):
     Deprecated: use `tools` instead."""
 
 
+class ChatCompletionAudioParam(BaseModel):
+    """Parameters for audio output. Required when audio output is requested with
+    `modalities: ["audio"]`."""
+
+    voice: ChatCompletionAudioParamVoice
+    """The voice the model uses to respond."""
+
+    format: ChatCompletionAudioParamFormat
+    """Specifies the output audio format. Must be one of `wav`, `mp3`, `flac`, `opus`, `aac` or `pcm16`."""
+
+
+class ChatCompletionFunctionCallOption(BaseModel):
+    """Specifying a particular function via `{"name": "my_function"}` forces the model to call that function."""
+
+    name: str
+    """The name of the function to call."""
+
+
+class ChatCompletionFunctions(BaseModel):
+    """Deprecated in favor of `tools`.
+
+    Deprecated: use `tools` instead."""
+
+    name: str
+    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."""
+
+    description: Optional[str] = None
+    """A description of what the function does, used by the model to choose when and how to call the function."""
+
+    parameters: Optional[Dict[str, Any]] = None
+    """The parameters the functions accepts, described as a JSON Schema object. See the guide
+    for examples, and the JSON Schema reference for documentation about the format.
+
+    Omitting `parameters` defines a function with an empty parameter list."""
+
+
 class ChatCompletionRequestDeveloperMessage(BaseModel):
     """Developer-provided instructions that the model should follow, regardless of messages
     sent by the user. With o1 models and newer, `developer` messages replace the previous
@@ -863,6 +899,13 @@ class ChatCompletionRequestAssistantMessage(BaseModel):
     be called, as generated by the model."""
 
 
+class ChatCompletionRequestAssistantMessageAudio(BaseModel):
+    """Data about a previous audio response from the model."""
+
+    id: str
+    """Unique identifier for a previous audio response from the model."""
+
+
 class ChatCompletionRequestMessageContentPartRefusal(BaseModel):
     """Refusal content part"""
 
@@ -871,13 +914,6 @@ class ChatCompletionRequestMessageContentPartRefusal(BaseModel):
 
     refusal: str
     """The refusal message generated by the model."""
-
-
-class ChatCompletionRequestAssistantMessageAudio(BaseModel):
-    """Data about a previous audio response from the model."""
-
-    id: str
-    """Unique identifier for a previous audio response from the model."""
 
 
 class ChatCompletionRequestToolMessage(BaseModel):
@@ -908,41 +944,15 @@ class ChatCompletionRequestFunctionMessage(BaseModel):
     """The name of the function to call."""
 
 
-class WebSearchOptions(BaseModel):
-    """This tool searches the web for relevant results to use in a response."""
+class PredictionContent(BaseModel):
+    """Static predicted output content, such as the content of a text file that is being
+    regenerated."""
 
-    user_location: Optional[WebSearchOptionsUserLocation] = None
-    """Approximate location parameters for the search."""
+    type: Literal["content"]
+    """The type of the predicted content you want to provide. This type is currently always `content`."""
 
-    search_context_size: Optional[WebSearchOptionsSearchContextSize] = None
-    """High level guidance for the amount of context window space to use for the search.
-    One of `low`, `medium`, or `high`. `medium` is the default."""
-
-
-class WebSearchOptionsUserLocation(BaseModel):
-    """Approximate location parameters for the search."""
-
-    type: Literal["approximate"]
-    """The type of location approximation. Always `approximate`."""
-
-    approximate: WebSearchLocation
-    """Approximate location parameters for the search."""
-
-
-class WebSearchLocation(BaseModel):
-    """Approximate location parameters for the search."""
-
-    city: Optional[str] = None
-    """Free text input for the city of the user, e.g. `San Francisco`."""
-
-    country: Optional[str] = None
-    """The two-letter ISO country code of the user, e.g. `US`."""
-
-    region: Optional[str] = None
-    """Free text input for the region of the user, e.g. `California`."""
-
-    timezone: Optional[str] = None
-    """The IANA timezone of the user, e.g. `America/Los_Angeles`."""
+    content: TextOrTextParts
+    """The content that should be matched when generating a model response."""
 
 
 class ResponseFormatText(BaseModel):
@@ -987,28 +997,6 @@ class ResponseFormatJsonObject(BaseModel):
     """The type of response format being defined. Always `json_object`."""
 
 
-class ChatCompletionAudioParam(BaseModel):
-    """Parameters for audio output. Required when audio output is requested with
-    `modalities: ["audio"]`."""
-
-    voice: ChatCompletionAudioParamVoice
-    """The voice the model uses to respond."""
-
-    format: ChatCompletionAudioParamFormat
-    """Specifies the output audio format. Must be one of `wav`, `mp3`, `flac`, `opus`, `aac` or `pcm16`."""
-
-
-class PredictionContent(BaseModel):
-    """Static predicted output content, such as the content of a text file that is being
-    regenerated."""
-
-    type: Literal["content"]
-    """The type of the predicted content you want to provide. This type is currently always `content`."""
-
-    content: TextOrTextParts
-    """The content that should be matched when generating a model response."""
-
-
 class ChatCompletionStreamOptions(BaseModel):
     """Options for streaming response. Only set this when you set `stream: true`."""
 
@@ -1020,6 +1008,20 @@ class ChatCompletionStreamOptions(BaseModel):
     All other chunks will also include a `usage` field, but with a null value. NOTE: If
     the stream is interrupted, you may not receive the final usage chunk which contains
     the total token usage for the request."""
+
+
+class ChatCompletionNamedToolChoice(BaseModel):
+    """Specifies a tool the model should use. Use to force the model to call a specific function."""
+
+    type: Literal["function"]
+    """The type of the tool. Currently, only `function` is supported."""
+
+    function: ChatCompletionNamedToolChoiceFunction
+
+
+class ChatCompletionNamedToolChoiceFunction(BaseModel):
+    name: str
+    """The name of the function to call."""
 
 
 class ChatCompletionTool(BaseModel):
@@ -1048,43 +1050,41 @@ class FunctionObject(BaseModel):
     Only a subset of JSON Schema is supported when `strict` is `true`."""
 
 
-class ChatCompletionNamedToolChoice(BaseModel):
-    """Specifies a tool the model should use. Use to force the model to call a specific function."""
+class WebSearchOptions(BaseModel):
+    """This tool searches the web for relevant results to use in a response."""
 
-    type: Literal["function"]
-    """The type of the tool. Currently, only `function` is supported."""
+    user_location: Optional[WebSearchOptionsUserLocation] = None
+    """Approximate location parameters for the search."""
 
-    function: ChatCompletionNamedToolChoiceFunction
-
-
-class ChatCompletionNamedToolChoiceFunction(BaseModel):
-    name: str
-    """The name of the function to call."""
+    search_context_size: Optional[WebSearchOptionsSearchContextSize] = None
+    """High level guidance for the amount of context window space to use for the search.
+    One of `low`, `medium`, or `high`. `medium` is the default."""
 
 
-class ChatCompletionFunctionCallOption(BaseModel):
-    """Specifying a particular function via `{"name": "my_function"}` forces the model to call that function."""
+class WebSearchOptionsUserLocation(BaseModel):
+    """Approximate location parameters for the search."""
 
-    name: str
-    """The name of the function to call."""
+    type: Literal["approximate"]
+    """The type of location approximation. Always `approximate`."""
+
+    approximate: WebSearchLocation
+    """Approximate location parameters for the search."""
 
 
-class ChatCompletionFunctions(BaseModel):
-    """Deprecated in favor of `tools`.
+class WebSearchLocation(BaseModel):
+    """Approximate location parameters for the search."""
 
-    Deprecated: use `tools` instead."""
+    city: Optional[str] = None
+    """Free text input for the city of the user, e.g. `San Francisco`."""
 
-    name: str
-    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."""
+    country: Optional[str] = None
+    """The two-letter ISO country code of the user, e.g. `US`."""
 
-    description: Optional[str] = None
-    """A description of what the function does, used by the model to choose when and how to call the function."""
+    region: Optional[str] = None
+    """Free text input for the region of the user, e.g. `California`."""
 
-    parameters: Optional[Dict[str, Any]] = None
-    """The parameters the functions accepts, described as a JSON Schema object. See the guide
-    for examples, and the JSON Schema reference for documentation about the format.
-
-    Omitting `parameters` defines a function with an empty parameter list."""
+    timezone: Optional[str] = None
+    """The IANA timezone of the user, e.g. `America/Los_Angeles`."""
 
 
 class CreateChatCompletionStreamResponse(BaseModel):
@@ -1171,6 +1171,19 @@ class ChatCompletionStreamResponseDelta(BaseModel):
     Deprecated: use `tool_calls` instead."""
 
 
+class ChatCompletionStreamResponseDeltaFunctionCall(BaseModel):
+    """Deprecated in favor of `tool_calls`. The name and arguments of a function that should
+    be called, as generated by the model.
+
+    Deprecated: use `tool_calls` instead."""
+
+    name: Optional[str] = None
+    """The name of the function to call."""
+
+    arguments: Optional[str] = None
+    """A fragment of the arguments to call the function with, in JSON format."""
+
+
 class ChatCompletionMessageToolCallChunk(BaseModel):
     index: int
     """Index of the tool call within the streamed list of tool calls."""
@@ -1185,19 +1198,6 @@ class ChatCompletionMessageToolCallChunk(BaseModel):
 
 
 class ChatCompletionMessageToolCallChunkFunction(BaseModel):
-    name: Optional[str] = None
-    """The name of the function to call."""
-
-    arguments: Optional[str] = None
-    """A fragment of the arguments to call the function with, in JSON format."""
-
-
-class ChatCompletionStreamResponseDeltaFunctionCall(BaseModel):
-    """Deprecated in favor of `tool_calls`. The name and arguments of a function that should
-    be called, as generated by the model.
-
-    Deprecated: use `tool_calls` instead."""
-
     name: Optional[str] = None
     """The name of the function to call."""
 
@@ -1275,6 +1275,19 @@ class ChatCompletionStoredMessage(BaseModel):
     """The identifier of the chat message."""
 
 
+class FunctionCallParam(TypedDict, total=False):
+    """Deprecated in favor of `tool_calls`. The name and arguments of a function that should
+    be called, as generated by the model.
+
+    Deprecated: use `tool_calls` instead."""
+
+    name: Required[str]
+    """The name of the function to call."""
+
+    arguments: Required[str]
+    """The arguments to call the function with, as generated by the model in JSON format."""
+
+
 class ChatCompletionMessageToolCallParam(TypedDict, total=False):
     id: Required[str]
     """The ID of the tool call."""
@@ -1299,17 +1312,40 @@ class ChatCompletionMessageToolCallFunctionParam(TypedDict, total=False):
     arguments in your code before calling your function."""
 
 
-class FunctionCallParam(TypedDict, total=False):
-    """Deprecated in favor of `tool_calls`. The name and arguments of a function that should
-    be called, as generated by the model.
+class ChatCompletionAudioParamParam(TypedDict, total=False):
+    """Parameters for audio output. Required when audio output is requested with
+    `modalities: ["audio"]`."""
 
-    Deprecated: use `tool_calls` instead."""
+    voice: Required[ChatCompletionAudioParamVoice]
+    """The voice the model uses to respond."""
+
+    format: Required[ChatCompletionAudioParamFormat]
+    """Specifies the output audio format. Must be one of `wav`, `mp3`, `flac`, `opus`, `aac` or `pcm16`."""
+
+
+class ChatCompletionFunctionCallOptionParam(TypedDict, total=False):
+    """Specifying a particular function via `{"name": "my_function"}` forces the model to call that function."""
 
     name: Required[str]
     """The name of the function to call."""
 
-    arguments: Required[str]
-    """The arguments to call the function with, as generated by the model in JSON format."""
+
+class ChatCompletionFunctionsParam(TypedDict, total=False):
+    """Deprecated in favor of `tools`.
+
+    Deprecated: use `tools` instead."""
+
+    name: Required[str]
+    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."""
+
+    description: str
+    """A description of what the function does, used by the model to choose when and how to call the function."""
+
+    parameters: Mapping[str, Any]
+    """The parameters the functions accepts, described as a JSON Schema object. See the guide
+    for examples, and the JSON Schema reference for documentation about the format.
+
+    Omitting `parameters` defines a function with an empty parameter list."""
 
 
 class ChatCompletionRequestDeveloperMessageParam(TypedDict, total=False):
@@ -1427,6 +1463,13 @@ class ChatCompletionRequestAssistantMessageParam(TypedDict, total=False):
     be called, as generated by the model."""
 
 
+class ChatCompletionRequestAssistantMessageAudioParam(TypedDict, total=False):
+    """Data about a previous audio response from the model."""
+
+    id: Required[str]
+    """Unique identifier for a previous audio response from the model."""
+
+
 class ChatCompletionRequestMessageContentPartRefusalParam(TypedDict, total=False):
     """Refusal content part"""
 
@@ -1435,13 +1478,6 @@ class ChatCompletionRequestMessageContentPartRefusalParam(TypedDict, total=False
 
     refusal: Required[str]
     """The refusal message generated by the model."""
-
-
-class ChatCompletionRequestAssistantMessageAudioParam(TypedDict, total=False):
-    """Data about a previous audio response from the model."""
-
-    id: Required[str]
-    """Unique identifier for a previous audio response from the model."""
 
 
 class ChatCompletionRequestToolMessageParam(TypedDict, total=False):
@@ -1472,41 +1508,15 @@ class ChatCompletionRequestFunctionMessageParam(TypedDict, total=False):
     """The name of the function to call."""
 
 
-class WebSearchOptionsParam(TypedDict, total=False):
-    """This tool searches the web for relevant results to use in a response."""
+class PredictionContentParam(TypedDict, total=False):
+    """Static predicted output content, such as the content of a text file that is being
+    regenerated."""
 
-    user_location: Optional[WebSearchOptionsUserLocationParam]
-    """Approximate location parameters for the search."""
+    type: Required[Literal["content"]]
+    """The type of the predicted content you want to provide. This type is currently always `content`."""
 
-    search_context_size: WebSearchOptionsSearchContextSize
-    """High level guidance for the amount of context window space to use for the search.
-    One of `low`, `medium`, or `high`. `medium` is the default."""
-
-
-class WebSearchOptionsUserLocationParam(TypedDict, total=False):
-    """Approximate location parameters for the search."""
-
-    type: Required[Literal["approximate"]]
-    """The type of location approximation. Always `approximate`."""
-
-    approximate: Required[WebSearchLocationParam]
-    """Approximate location parameters for the search."""
-
-
-class WebSearchLocationParam(TypedDict, total=False):
-    """Approximate location parameters for the search."""
-
-    city: str
-    """Free text input for the city of the user, e.g. `San Francisco`."""
-
-    country: str
-    """The two-letter ISO country code of the user, e.g. `US`."""
-
-    region: str
-    """Free text input for the region of the user, e.g. `California`."""
-
-    timezone: str
-    """The IANA timezone of the user, e.g. `America/Los_Angeles`."""
+    content: Required[TextOrTextPartsParam]
+    """The content that should be matched when generating a model response."""
 
 
 class ResponseFormatTextParam(TypedDict, total=False):
@@ -1551,28 +1561,6 @@ class ResponseFormatJsonObjectParam(TypedDict, total=False):
     """The type of response format being defined. Always `json_object`."""
 
 
-class ChatCompletionAudioParamParam(TypedDict, total=False):
-    """Parameters for audio output. Required when audio output is requested with
-    `modalities: ["audio"]`."""
-
-    voice: Required[ChatCompletionAudioParamVoice]
-    """The voice the model uses to respond."""
-
-    format: Required[ChatCompletionAudioParamFormat]
-    """Specifies the output audio format. Must be one of `wav`, `mp3`, `flac`, `opus`, `aac` or `pcm16`."""
-
-
-class PredictionContentParam(TypedDict, total=False):
-    """Static predicted output content, such as the content of a text file that is being
-    regenerated."""
-
-    type: Required[Literal["content"]]
-    """The type of the predicted content you want to provide. This type is currently always `content`."""
-
-    content: Required[TextOrTextPartsParam]
-    """The content that should be matched when generating a model response."""
-
-
 class ChatCompletionStreamOptionsParam(TypedDict, total=False):
     """Options for streaming response. Only set this when you set `stream: true`."""
 
@@ -1584,6 +1572,20 @@ class ChatCompletionStreamOptionsParam(TypedDict, total=False):
     All other chunks will also include a `usage` field, but with a null value. NOTE: If
     the stream is interrupted, you may not receive the final usage chunk which contains
     the total token usage for the request."""
+
+
+class ChatCompletionNamedToolChoiceParam(TypedDict, total=False):
+    """Specifies a tool the model should use. Use to force the model to call a specific function."""
+
+    type: Required[Literal["function"]]
+    """The type of the tool. Currently, only `function` is supported."""
+
+    function: Required[ChatCompletionNamedToolChoiceFunctionParam]
+
+
+class ChatCompletionNamedToolChoiceFunctionParam(TypedDict, total=False):
+    name: Required[str]
+    """The name of the function to call."""
 
 
 class ChatCompletionToolParam(TypedDict, total=False):
@@ -1612,44 +1614,80 @@ class FunctionObjectParam(TypedDict, total=False):
     Only a subset of JSON Schema is supported when `strict` is `true`."""
 
 
-class ChatCompletionNamedToolChoiceParam(TypedDict, total=False):
-    """Specifies a tool the model should use. Use to force the model to call a specific function."""
+class WebSearchOptionsParam(TypedDict, total=False):
+    """This tool searches the web for relevant results to use in a response."""
 
-    type: Required[Literal["function"]]
-    """The type of the tool. Currently, only `function` is supported."""
+    user_location: Optional[WebSearchOptionsUserLocationParam]
+    """Approximate location parameters for the search."""
 
-    function: Required[ChatCompletionNamedToolChoiceFunctionParam]
-
-
-class ChatCompletionNamedToolChoiceFunctionParam(TypedDict, total=False):
-    name: Required[str]
-    """The name of the function to call."""
+    search_context_size: WebSearchOptionsSearchContextSize
+    """High level guidance for the amount of context window space to use for the search.
+    One of `low`, `medium`, or `high`. `medium` is the default."""
 
 
-class ChatCompletionFunctionCallOptionParam(TypedDict, total=False):
-    """Specifying a particular function via `{"name": "my_function"}` forces the model to call that function."""
+class WebSearchOptionsUserLocationParam(TypedDict, total=False):
+    """Approximate location parameters for the search."""
 
-    name: Required[str]
-    """The name of the function to call."""
+    type: Required[Literal["approximate"]]
+    """The type of location approximation. Always `approximate`."""
+
+    approximate: Required[WebSearchLocationParam]
+    """Approximate location parameters for the search."""
 
 
-class ChatCompletionFunctionsParam(TypedDict, total=False):
-    """Deprecated in favor of `tools`.
+class WebSearchLocationParam(TypedDict, total=False):
+    """Approximate location parameters for the search."""
 
-    Deprecated: use `tools` instead."""
+    city: str
+    """Free text input for the city of the user, e.g. `San Francisco`."""
 
-    name: Required[str]
-    """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."""
+    country: str
+    """The two-letter ISO country code of the user, e.g. `US`."""
 
-    description: str
-    """A description of what the function does, used by the model to choose when and how to call the function."""
+    region: str
+    """Free text input for the region of the user, e.g. `California`."""
 
-    parameters: Mapping[str, Any]
-    """The parameters the functions accepts, described as a JSON Schema object. See the guide
-    for examples, and the JSON Schema reference for documentation about the format.
+    timezone: str
+    """The IANA timezone of the user, e.g. `America/Los_Angeles`."""
 
-    Omitting `parameters` defines a function with an empty parameter list."""
 
+CreateChatCompletionRequestFunctionCall: TypeAlias = Union[
+    FunctionCallMode, ChatCompletionFunctionCallOption
+]
+"""Deprecated in favor of `tool_choice`.
+
+Controls which (if any) function is called by the model.
+
+`none` means the model will not call a function and instead generates a message.
+
+`auto` means the model can pick between generating a message or calling a function.
+
+Specifying a particular function via `{"name": "my_function"}` forces the model to
+call that function.
+
+`none` is the default when no functions are present. `auto` is the default if
+functions are present.
+
+Deprecated: use `tool_choice` instead."""
+
+CreateChatCompletionRequestFunctionCallParam: TypeAlias = Union[
+    FunctionCallMode, ChatCompletionFunctionCallOptionParam
+]
+"""Deprecated in favor of `tool_choice`.
+
+Controls which (if any) function is called by the model.
+
+`none` means the model will not call a function and instead generates a message.
+
+`auto` means the model can pick between generating a message or calling a function.
+
+Specifying a particular function via `{"name": "my_function"}` forces the model to
+call that function.
+
+`none` is the default when no functions are present. `auto` is the default if
+functions are present.
+
+Deprecated: use `tool_choice` instead."""
 
 TextOrTextParts: TypeAlias = Union[
     str, List[ChatCompletionRequestMessageContentPartText]
@@ -1786,41 +1824,3 @@ Specifying a particular tool via `{"type": "function", "function": {"name": "my_
 forces the model to call that tool.
 
 `none` is the default when no tools are present. `auto` is the default if tools are present."""
-
-CreateChatCompletionRequestFunctionCall: TypeAlias = Union[
-    FunctionCallMode, ChatCompletionFunctionCallOption
-]
-"""Deprecated in favor of `tool_choice`.
-
-Controls which (if any) function is called by the model.
-
-`none` means the model will not call a function and instead generates a message.
-
-`auto` means the model can pick between generating a message or calling a function.
-
-Specifying a particular function via `{"name": "my_function"}` forces the model to
-call that function.
-
-`none` is the default when no functions are present. `auto` is the default if
-functions are present.
-
-Deprecated: use `tool_choice` instead."""
-
-CreateChatCompletionRequestFunctionCallParam: TypeAlias = Union[
-    FunctionCallMode, ChatCompletionFunctionCallOptionParam
-]
-"""Deprecated in favor of `tool_choice`.
-
-Controls which (if any) function is called by the model.
-
-`none` means the model will not call a function and instead generates a message.
-
-`auto` means the model can pick between generating a message or calling a function.
-
-Specifying a particular function via `{"name": "my_function"}` forces the model to
-call that function.
-
-`none` is the default when no functions are present. `auto` is the default if
-functions are present.
-
-Deprecated: use `tool_choice` instead."""

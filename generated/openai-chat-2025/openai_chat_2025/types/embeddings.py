@@ -19,8 +19,8 @@ from .._models import BaseModel
 from .._types import FileTypes
 
 __all__ = [
-    "CreateEmbeddingRequestModel",
     "CreateEmbeddingRequestEncodingFormat",
+    "CreateEmbeddingRequestModel",
     "CreateEmbeddingRequest",
     "CreateEmbeddingResponse",
     "Embedding",
@@ -28,6 +28,9 @@ __all__ = [
     "CreateEmbeddingRequestInput",
     "EmbeddingEmbedding",
 ]
+
+CreateEmbeddingRequestEncodingFormat: TypeAlias = Literal["float", "base64"]
+"""The format to return the embeddings in. Can be either `float` or `base64`."""
 
 CreateEmbeddingRequestModel: TypeAlias = Union[
     Literal[
@@ -37,9 +40,6 @@ CreateEmbeddingRequestModel: TypeAlias = Union[
 ]
 """ID of the model to use. You can use the List models API to see all of your available
 models, or see the Model overview for descriptions of them."""
-
-CreateEmbeddingRequestEncodingFormat: TypeAlias = Literal["float", "base64"]
-"""The format to return the embeddings in. Can be either `float` or `base64`."""
 
 
 class CreateEmbeddingRequest(BaseModel):

@@ -35,10 +35,10 @@ __all__ = [
     "ResponseFormatText",
     "ResponseFormatJsonObject",
     "ResponseFormatJsonSchema",
-    "Tool",
-    "ToolFunction",
     "NamedToolChoice",
     "NamedToolChoiceFunction",
+    "Tool",
+    "ToolFunction",
     "ChatCompletionResponse",
     "TextContentBlock",
     "ThinkingContentBlock",
@@ -57,10 +57,10 @@ __all__ = [
     "ResponseFormatTextParam",
     "ResponseFormatJsonObjectParam",
     "ResponseFormatJsonSchemaParam",
-    "ToolParam",
-    "ToolFunctionParam",
     "NamedToolChoiceParam",
     "NamedToolChoiceFunctionParam",
+    "ToolParam",
+    "ToolFunctionParam",
     "UserMessageContentArrayOfContentPartsItem",
     "UserMessageContentArrayOfContentPartsItemParam",
     "UserMessageContent",
@@ -286,6 +286,20 @@ class ResponseFormatJsonSchema(BaseModel):
     """A JSON schema representing the desired response schema."""
 
 
+class NamedToolChoice(BaseModel):
+    """Forces the model to call the named function."""
+
+    type: Literal["function"]
+    """The type of the tool. Currently, only `function` is supported."""
+
+    function: NamedToolChoiceFunction
+
+
+class NamedToolChoiceFunction(BaseModel):
+    name: str
+    """The name of the function to call."""
+
+
 class Tool(BaseModel):
     type: Literal["function"]
     """The type of the tool. Currently, only `function` is supported."""
@@ -302,20 +316,6 @@ class ToolFunction(BaseModel):
 
     parameters: Dict[str, Any]
     """The parameters the function accepts, described as a JSON Schema object."""
-
-
-class NamedToolChoice(BaseModel):
-    """Forces the model to call the named function."""
-
-    type: Literal["function"]
-    """The type of the tool. Currently, only `function` is supported."""
-
-    function: NamedToolChoiceFunction
-
-
-class NamedToolChoiceFunction(BaseModel):
-    name: str
-    """The name of the function to call."""
 
 
 class ChatCompletionResponse(BaseModel):
@@ -530,6 +530,20 @@ class ResponseFormatJsonSchemaParam(TypedDict, total=False):
     """A JSON schema representing the desired response schema."""
 
 
+class NamedToolChoiceParam(TypedDict, total=False):
+    """Forces the model to call the named function."""
+
+    type: Required[Literal["function"]]
+    """The type of the tool. Currently, only `function` is supported."""
+
+    function: Required[NamedToolChoiceFunctionParam]
+
+
+class NamedToolChoiceFunctionParam(TypedDict, total=False):
+    name: Required[str]
+    """The name of the function to call."""
+
+
 class ToolParam(TypedDict, total=False):
     type: Required[Literal["function"]]
     """The type of the tool. Currently, only `function` is supported."""
@@ -546,20 +560,6 @@ class ToolFunctionParam(TypedDict, total=False):
 
     parameters: Required[Mapping[str, Any]]
     """The parameters the function accepts, described as a JSON Schema object."""
-
-
-class NamedToolChoiceParam(TypedDict, total=False):
-    """Forces the model to call the named function."""
-
-    type: Required[Literal["function"]]
-    """The type of the tool. Currently, only `function` is supported."""
-
-    function: Required[NamedToolChoiceFunctionParam]
-
-
-class NamedToolChoiceFunctionParam(TypedDict, total=False):
-    name: Required[str]
-    """The name of the function to call."""
 
 
 UserMessageContentArrayOfContentPartsItem: TypeAlias = Annotated[
