@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import keyword
 import os
 import sys
 import time
@@ -27,7 +26,7 @@ from .model import ir
 from .diagnostics import Diagnostics, SpecError, UsageError
 from .output.format import FormatCache, Formatter, format_files, sha256_text
 from .spec.load import Documents, cache_dir, load
-from .model.naming import snake
+from .model import naming
 from .model.normalize import normalize
 from .output.render import RenderContext, templates_dir
 from .spec.validate import Validation, report
@@ -100,37 +99,19 @@ class Built:
         self.diagnostics.raise_if_errors()
 
 
-# OUT's other top-level folders, and modules a top-level package of that name would shadow
-# for the generated tests (OUT goes first on sys.path) or for the client's own imports
-_OUT_FOLDERS = frozenset({"docs", "tools", "fixtures", "tests", "mcp"})
-_DEPENDENCIES = frozenset({"mcp", "httpx", "httpcore", "h11", "anyio", "sniffio", "idna", "certifi", "pydantic", "pydantic_core", "annotated_types", "typing_extensions", "pytest", "specgen"})
-
-
-def reserved_package(name: str) -> str | None:
-    """Why `name` cannot be the client package's name, or None when it can."""
-    if name in _OUT_FOLDERS:
-        return f"OUT/{name}/ is the folder of another artifact"
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in ("None", "True", "False"):
-        return "it is a Python keyword"
-    if name in sys.stdlib_module_names or name in _DEPENDENCIES or name in sys.builtin_module_names:
-        return "a module of that name (standard library or a dependency) would be shadowed"
-    if name.startswith("__"):
-        return "dunder names are Python's own"
-    return None
-
-
-def package_name(api: ir.Api, requested: str | None) -> str:
-    """The client package's name: as requested (a lower-case identifier that shadows nothing
-    and is no other folder of OUT), else from the title (with `_client` where it would)."""
+def package_name(api: ir.Api, requested: str | None, diags: Diagnostics | None = None) -> str:
+    """The client package's name: as requested (refused when it is not a lower-case identifier,
+    would shadow a module, or is another folder of OUT), else from the title (`_client` added,
+    with a warning, where the title's name would)."""
     if requested is not None:
-        if not requested.isidentifier() or not requested.isascii() or requested != requested.lower():
-            raise UsageError(f"--package {requested!r} is not a lower-case Python identifier (try {snake(requested, 'client')!r})")
-        why = reserved_package(requested)
-        if why is not None:
-            raise UsageError(f"--package {requested!r} cannot be used: {why} (try {requested + '_client'!r})")
+        problem = naming.package_problem(requested)
+        if problem is not None:
+            raise UsageError(f"--package {requested!r} cannot be used: it {problem} (try {naming.package_name(requested)[0]!r})")
         return requested
-    name = snake(api.title, "client").rstrip("_") or "client"
-    return name if reserved_package(name) is None else f"{name}_client"
+    name, why = naming.package_name(api.title)
+    if why is not None and diags is not None:
+        diags.warning("package-renamed", f"the client package is named `{name}`: {why}", hint="pass --package NAME (or `package` in [tool.specgen]) to choose the name", file=api.spec_name, pointer="/info/title")
+    return name
 
 
 def _step(opts: Options, text: str) -> None:
@@ -155,13 +136,13 @@ def build(spec: Path, opts: Options, diags: Diagnostics | None = None) -> Built:
     # after normalize, so every file the $refs reach is loaded and part of the cache key;
     # in the background, so the slow meta-schema check overlaps rendering and formatting
     validation = Validation(docs, opts.use_cache, strict=opts.strict) if opts.validate else None
-    pkg = package_name(api, opts.package)
+    pkg = package_name(api, opts.package, diags)
     ctx = RenderContext(
         package=pkg,
         target=opts.target or pkg,
         spec_label=opts.spec_label or spec.name,
         spec_sha256=spec_sha256(docs),
-        api_key_env=opts.api_key_env or f"{pkg.upper()}_API_KEY",
+        api_key_env=opts.api_key_env or f"{api.env_prefix or pkg.upper()}_API_KEY",
         options={"formatter": opts.formatter, **opts.tools},
     )
     t = time.perf_counter()

@@ -286,12 +286,12 @@ def test_resources_from_paths(tmp_path: Path) -> None:
     }
 
 
-def test_colliding_methods_fall_back_to_operation_id(tmp_path: Path) -> None:
+def test_colliding_methods_fall_back_to_operation_id_without_the_resource_words(tmp_path: Path) -> None:
     ok = {"200": {"description": "ok"}}
     paths = {"/things": {"post": {"operationId": "createThing", "responses": ok}}, "/things/": {"post": {"operationId": "createThingAgain", "responses": ok}}}
     api = normalize_dict(tmp_path, openapi(paths))
     calls = [op.call for op in api.operations]
-    assert len(set(calls)) == 2 and "client.things.create_thing_again" in calls
+    assert calls == ["client.things.create", "client.things.create_again"]
 
 
 def test_body_fields_become_arguments_required_first(tmp_path: Path) -> None:
@@ -358,7 +358,7 @@ def test_fixed_query_variants_do_not_take_the_plain_method_name(tmp_path: Path) 
     ok = {"200": {"description": "ok"}}
     paths = {"/responses": {"post": {"operationId": "createResponse", "responses": ok}}, "/responses?beta=true": {"post": {"operationId": "Beta_createResponse", "responses": ok}}}
     calls = {op.id: op.call for op in normalize_dict(tmp_path, openapi(paths)).operations}
-    assert calls == {"createResponse": "client.responses.create", "Beta_createResponse": "client.responses.beta_create_response"}
+    assert calls == {"createResponse": "client.responses.create", "Beta_createResponse": "client.responses.beta_create"}
 
 
 def test_nullable_union_and_allof_wrappers_keep_the_inner_schemas_documentation(tmp_path: Path) -> None:
@@ -388,3 +388,123 @@ def test_nullable_union_and_allof_wrappers_keep_the_inner_schemas_documentation(
     # the arguments of the generated method carry them too (docstrings, tools)
     args = {a.wire_name: a for a in api.operations[0].arguments}
     assert args["temperature"].description == "Sampling temperature." and args["temperature"].default == 1
+
+
+# ------------------------------------------------------------------ client layout, pages, auth, errors (issue 14)
+
+
+def _ok(schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    if schema is None:
+        return {"200": {"description": "ok"}}
+    return {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+
+
+def _pid(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def test_layout_puts_actions_downloads_and_singletons_where_users_expect_them(tmp_path: Path) -> None:
+    obj = {"type": "object", "properties": {"days": {"type": "integer"}}}
+    page = {"type": "object", "properties": {"data": {"type": "array", "items": obj}}}
+    paths = {
+        "/v1/files/{file_id}/content": {"get": {"operationId": "downloadFile", "parameters": [_pid("file_id")], "responses": _ok({"type": "string"})}},
+        "/v1/batches/{batch_id}/cancel": {"post": {"operationId": "cancelBatch", "parameters": [_pid("batch_id")], "responses": _ok()}},
+        "/v1/uploads/{upload_id}/parts": {"post": {"operationId": "addUploadPart", "parameters": [_pid("upload_id")], "responses": _ok()}},
+        "/v1/jobs/{job_id}/events": {"get": {"operationId": "listJobEvents", "parameters": [_pid("job_id")], "responses": _ok(page)}},
+        "/v1/retention": {"get": {"operationId": "getRetention", "responses": _ok(obj)}, "post": {"operationId": "setRetention", "responses": _ok(obj)}},
+        "/v1/threads/runs": {"post": {"operationId": "createThreadAndRun", "responses": _ok()}},
+        "/v1/threads/{thread_id}/runs": {"post": {"operationId": "createRun", "parameters": [_pid("thread_id")], "responses": _ok()}},
+        "/v1/responses/compact": {"post": {"operationId": "compactConversation", "responses": _ok()}},
+        "/v1/responses": {"post": {"operationId": "createResponse", "responses": _ok()}},
+    }
+    ops = {op.id: op for op in normalize_dict(tmp_path, openapi(paths)).operations}
+    calls = {k: (op.call, op.shortcut) for k, op in ops.items()}
+    assert calls == {
+        "downloadFile": ("client.files.content.retrieve", True),
+        "cancelBatch": ("client.batches.cancel", False),
+        "addUploadPart": ("client.uploads.parts.create", True),
+        "listJobEvents": ("client.jobs.events.list", False),
+        "getRetention": ("client.retention.retrieve", False),
+        "setRetention": ("client.retention.update", False),
+        "createThreadAndRun": ("client.threads.create_and_run", False),
+        "createRun": ("client.threads.runs.create", True),  # a noun after an id, alone at its path
+        "compactConversation": ("client.responses.compact", False),
+        "createResponse": ("client.responses.create", False),
+    }
+    # the last path parameter is positional, the others keyword-only
+    run = normalize_dict(tmp_path, openapi({"/a/{a_id}/b/{b_id}": {"get": {"operationId": "getB", "parameters": [_pid("a_id"), _pid("b_id")], "responses": _ok()}}})).operations[0]
+    assert [(a.py_name, a.positional) for a in run.arguments] == [("a_id", False), ("b_id", True)]
+
+
+def test_resource_names_that_would_shadow_client_attributes_end_in_an_underscore(tmp_path: Path) -> None:
+    paths = {"/copy": {"post": {"operationId": "a", "responses": _ok()}}, "/things/with_raw_response": {"get": {"operationId": "b", "responses": _ok()}}, "/things": {"get": {"operationId": "c", "responses": _ok()}}}
+    assert [op.call for op in normalize_dict(tmp_path, openapi(paths)).operations] == ["client.copy_.create", "client.things.with_raw_response_.list", "client.things.list"]
+
+
+def _list(params: list[str], fields: dict[str, Any], headers: dict[str, Any] | None = None) -> Any:
+    item = {"type": "object", "properties": {"id": {"type": "string"}}}
+    body = {"type": "object", "properties": {"data": {"type": "array", "items": item}, **fields}}
+    ok = _ok(body)
+    if headers:
+        ok["200"]["headers"] = headers
+    parameters = [{"name": p.removesuffix("_ms"), "in": "query", "schema": {"type": "string" if p in ("after", "page_token") else "integer"}} for p in params]
+    return openapi({"/things": {"get": {"operationId": "listThings", "parameters": parameters, "responses": ok}}})
+
+
+@pytest.mark.parametrize(
+    "params, fields, headers, expected",
+    [
+        (["after", "limit"], {"has_more": {"type": "boolean"}, "last_id": {"type": "string"}}, None, ("cursor", "after", "has_more", "last_id")),
+        (["page_token"], {"next_page_token": {"type": "string"}}, None, ("cursor", "page_token", None, "next_page_token")),
+        (["offset", "limit"], {"total": {"type": "integer"}}, None, ("offset", "offset", None, None)),
+        (["page", "per_page"], {}, None, ("page", "page", None, None)),
+        (["per_page"], {}, {"Link": {"schema": {"type": "string"}}}, ("link", None, None, None)),
+        ([], {"object": {"type": "string"}}, None, ("single", None, None, None)),
+        (["after_ms", "limit"], {"next": {"type": "string"}}, None, ("next_url", None, None, "next")),
+    ],
+    ids=["cursor", "token", "offset", "page", "link", "single", "next-url"],
+)
+def test_pagination_is_detected_by_shape(tmp_path: Path, params: list[str], fields: dict[str, Any], headers: Any, expected: tuple[Any, ...]) -> None:
+    pg = normalize_dict(tmp_path, _list(params, fields, headers)).operations[0].pagination
+    assert pg is not None and (pg.style, pg.cursor_param, pg.has_more_field, pg.next_cursor_field) == expected
+    assert pg.items_field == "data" and pg.item_type.kind == "model"
+
+
+def test_security_schemes_name_their_credentials_and_the_env_prefix_comes_from_the_title(tmp_path: Path) -> None:
+    spec = openapi({}, info={"title": "OpenAI API", "version": "1"})
+    spec["components"] = {"securitySchemes": {
+        "ApiKeyAuth": {"type": "http", "scheme": "bearer"}, "AdminApiKeyAuth": {"type": "http", "scheme": "bearer"},
+        "basic": {"type": "http", "scheme": "basic"}, "tls": {"type": "mutualTLS"},
+        "oauth": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://h/token", "scopes": {"a": "", "b": ""}}}},
+    }}
+    spec["security"] = [{"ApiKeyAuth": []}]
+    api = normalize_dict(tmp_path, spec)
+    assert api.env_prefix == "OPENAI"
+    creds = {s.name: (s.kind, s.credentials, s.token_url, s.scopes) for s in api.security_schemes}
+    assert creds == {
+        "ApiKeyAuth": ("bearer", ("api_key",), None, ()),
+        "AdminApiKeyAuth": ("bearer", ("admin_api_key",), None, ()),
+        "basic": ("basic", ("username", "password"), None, ()),
+        "tls": ("other", (), None, ()),
+        "oauth": ("oauth2", ("access_token", "client_id", "client_secret"), "https://h/token", ("a", "b")),
+    }
+
+
+def test_the_error_shape_and_request_id_header_come_from_the_spec(tmp_path: Path) -> None:
+    error = {"type": "object", "properties": {"error": {"type": "object", "properties": {"detail": {"type": "string"}, "errorCode": {"type": "string"}, "param": {"type": "string"}}}}}
+    responses = {"200": {"description": "ok", "headers": {"X-Amzn-RequestId": {"schema": {"type": "string"}}}}, "400": {"description": "bad", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
+    api = normalize_dict(tmp_path, openapi({"/x": {"get": {"operationId": "x", "responses": responses}}}, {"Error": error}))
+    assert (api.error_shape.envelope, api.error_shape.message, api.error_shape.code, api.error_shape.param, api.error_shape.type) == ("error", "detail", "errorCode", "param", None)
+    assert api.request_id_headers == ("x-amzn-requestid",)
+
+
+def test_a_oneof_of_oneofs_is_flattened_to_find_its_tag_and_gets_an_unknown_model(tmp_path: Path) -> None:
+    def ev(name: str) -> dict[str, Any]:
+        return {"type": "object", "required": ["event", "data"], "properties": {"event": {"type": "string", "enum": [name]}, "data": {"type": "object", "properties": {"id": {"type": "string"}}}}}
+
+    schemas = {"A": {"oneOf": [ev("a.created"), ev("a.done")]}, "B": {"oneOf": [ev("b.created")]}, "Any": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}}
+    api = normalize_dict(tmp_path, openapi({}, schemas))
+    u = api.union_map["AnyModel"]
+    assert u.discriminator == "event" and u.inferred and [v.tag for v in u.variants] == ["a.created", "a.done", "b.created"]
+    assert u.unknown_name == "UnknownAnyModel"
+    assert any(d.code == "reserved-name" for d in api._diags.items)  # `Any` is a typing name

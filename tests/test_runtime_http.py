@@ -31,7 +31,6 @@ from openai_chat_2025.types import (  # noqa: E402
     ChatCompletionStoredMessage,
     CreateChatCompletionResponse,
     CreateChatCompletionStreamResponse,
-    ErrorResponse,
 )
 
 
@@ -196,7 +195,7 @@ def test_create_returns_a_typed_model_and_sends_a_clean_request(server: Server, 
 
 
 def test_api_key_falls_back_to_the_environment(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENAI_CHAT_2025_API_KEY", "sk-from-env")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
     server.routes[("GET", "/v1/models")] = [Reply(200, {"object": "list", "data": []})]
     with sdk.Client(base_url=server.url) as c:
         c.models.list()
@@ -234,15 +233,17 @@ def test_backoff_without_retry_after_waits_and_max_retries_zero_does_not_retry(s
     assert len(server.requests) == 1
 
 
-def test_400_error_body_is_parsed_into_the_error_model(server: Server, client: sdk.Client) -> None:
-    server.routes[("POST", "/v1/chat/completions")] = [Reply(400, error("messages is required", code="missing"))]
+def test_400_error_exposes_the_servers_message_code_and_body_as_dicts(server: Server, client: sdk.Client) -> None:
+    server.routes[("POST", "/v1/chat/completions")] = [Reply(400, error("messages is required", code="missing"), {"x-request-id": "req_9"})]
     with pytest.raises(sdk.BadRequestError) as info:
         client.chat.completions.create(model="gpt-4o", messages=[])
     err = info.value
     assert err.status_code == 400 and err.response.status_code == 400
-    assert isinstance(err.body, ErrorResponse)
-    assert err.body.error.message == "messages is required"
-    assert "messages is required" in str(err)
+    # the spec's ErrorResponse wraps the error in `error`: `.body` is that object, as dicts
+    assert err.body == {"message": "messages is required", "type": "invalid_request_error", "code": "missing", "param": None}
+    assert (err.message, err.code, err.type, err.param) == ("messages is required", "missing", "invalid_request_error", None)
+    assert err.request_id == "req_9"
+    assert str(err) == "Error code: 400 - messages is required"
     assert len(server.requests) == 1  # 400 is not retried
 
 
@@ -424,15 +425,23 @@ def test_with_raw_response_returns_the_http_response_and_parsed_value(server: Se
     assert [c.id for c in raw_page.parse()] == ["a", "b", "c"]
 
 
-def test_retry_delay_reads_seconds_http_dates_and_caps() -> None:
+def test_retry_delay_reads_seconds_http_dates_and_backs_off_outside_zero_to_two_minutes() -> None:
+    from openai_chat_2025 import _retry
+
     when = email.utils.formatdate(time.time() + 5, usegmt=True)
-    assert 3.0 <= _base_client.retry_delay(0, httpx.Headers({"retry-after": when})) <= 5.5
-    assert _base_client.retry_delay(0, httpx.Headers({"retry-after": "2"})) == 2.0
-    assert _base_client.retry_delay(0, httpx.Headers({"retry-after-ms": "250"})) == 0.25
-    assert _base_client.retry_delay(0, httpx.Headers({"retry-after": "100000"})) == _base_client.MAX_RETRY_AFTER
-    first = _base_client.retry_delay(0, None)
+    assert 3.0 <= _retry.retry_delay(0, httpx.Headers({"retry-after": when})) <= 5.5
+    assert _retry.retry_delay(0, httpx.Headers({"retry-after": "2"})) == 2.0
+    assert _retry.retry_delay(0, httpx.Headers({"retry-after-ms": "250"})) == 0.25
+    assert _retry.retry_delay(0, httpx.Headers({"retry-after": "90"})) == 90.0
+    # zero, negative or unreadable: the SDKs' backoff instead (0 would hammer the server)
+    for value in ("0", "-3", "inf"):
+        assert 0.375 <= _retry.retry_delay(0, httpx.Headers({"retry-after": value})) <= 0.5
+    # longer than two minutes: not retried at all (the caller decides)
+    assert not _retry.should_retry(httpx.Response(503, headers={"retry-after": "100000"}))
+    assert _retry.should_retry(httpx.Response(503, headers={"retry-after": "100"}))
+    first = _retry.retry_delay(0, None)
     assert 0.375 <= first <= 0.5  # backoff with jitter
-    assert _base_client.retry_delay(20, httpx.Headers({"retry-after": "soon"})) <= _base_client.MAX_RETRY_DELAY
+    assert _retry.retry_delay(20, httpx.Headers({"retry-after": "soon"})) <= _retry.MAX_RETRY_DELAY
 
 
 def test_done_when_scenario(server: Server) -> None:
@@ -497,8 +506,11 @@ async def test_async_raw_response_and_deprecated_argument(server: Server) -> Non
         assert rec[0].filename == __file__
 
 
-def test_a_stream_event_that_is_not_json_raises_a_validation_error(server: Server, client: sdk.Client) -> None:
+def test_a_stream_event_that_is_not_json_passes_through_unless_strict(server: Server, client: sdk.Client) -> None:
     server.routes[("POST", "/v1/chat/completions")] = [Reply(events=[chunk("a"), "data: {not json\n\n"])]
-    stream = client.chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True)
+    items = list(client.chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True))
+    assert isinstance(items[1], sdk.ServerSentEvent) and items[1].data == "{not json"
+    server.routes[("POST", "/v1/chat/completions")] = [Reply(events=[chunk("a"), "data: {not json\n\n"])]
+    strict = client.with_options(strict_response_validation=True)
     with pytest.raises(sdk.APIResponseValidationError):
-        list(stream)
+        list(strict.chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True))

@@ -40,6 +40,7 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
         api=api,
         package=ctx.package,
         spec_label=ctx.spec_label,
+        credentials=credentials(api),
     )
     stems = Namer(reserved={"conftest", "__init__"})
     for root, items in groups.items():
@@ -61,16 +62,26 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     return out
 
 
+def credentials(api: ir.Api) -> dict[str, str]:
+    """What the tests construct the client with: a value for every credential argument (a ready
+    token for OAuth2, never a client id and secret, so no token is fetched)."""
+    out: dict[str, str] = {}
+    for s in api.security_schemes:
+        args = s.credentials if s.kind == "basic" else s.credentials[:1]
+        out.update({a: "test" for a in args})
+    return out
+
+
 def _operation(api: ir.Api, op: ir.Operation, fx: Any) -> dict[str, Any]:
     """What a generated test needs to call one operation from its fixtures."""
     args: dict[str, dict[str, str]] = {"query": {}, "header": {}, "cookie": {}, "body": {}}
-    path: list[str] = []
+    path: list[list[str]] = []
     body_whole = None
     required_body: list[str] = []
     binary: list[str] = []
     for a in op.arguments:
         if a.source == "path":
-            path.append(a.wire_name)
+            path.append([a.wire_name, a.py_name])
         elif a.source in ("query", "header", "cookie"):
             args[a.source][a.wire_name] = a.py_name
         elif a.source == "body":

@@ -3,11 +3,12 @@ schemes, and the schema errors come back as."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
 from ..diagnostics import join_pointer
-from . import ir
+from . import ir, security
 from .operations import security_scopes
 from .context import Context
 from .keywords import text_of
@@ -17,13 +18,15 @@ from .naming import Namer, snake
 def finish(cx: Context, operations: list[ir.Operation]) -> ir.Api:
     req, resp, groups = usage(cx, operations)
     param_names = Namer(reserved=cx.types.taken)
+    params = {name: param_names.claim(cx.models[name].name + "Param") for name in cx.model_order}
+    unshadow_fields(cx, param_names.taken)
     models = []
     for name in cx.model_order:
         d = cx.models[name]
         models.append(
             ir.Model(
                 name=d.name,
-                param_name=param_names.claim(d.name + "Param"),
+                param_name=params[name],
                 fields=tuple(d.fields),
                 additional=d.additional,
                 description=d.description,
@@ -42,22 +45,28 @@ def finish(cx: Context, operations: list[ir.Operation]) -> ir.Api:
         )
     enums = [replace(e, group=groups.get(e.name, "shared")) for e in cx.enums.values()]
     unions = [replace(u, group=groups.get(u.name, "shared")) for u in cx.unions.values()]
+    unions = [replace(u, unknown_name=cx.types.claim("Unknown" + u.name)) if u.discriminator is not None else u for u in unions]
     info: dict[str, Any] = cx.root["info"] if isinstance(cx.root.get("info"), dict) else {}
     title = text_of(info.get("title")) or text_of(cx.root.get("title")) or cx.main.split(".")[0]
+    default_security = tuple(tuple(str(k) for k in r) for r in cx.root.get("security", []) if isinstance(r, dict)) if isinstance(cx.root.get("security"), list) else ()
+    err = error_model(cx, operations)
     return ir.Api(
         title=title,
         version=text_of(info.get("version")),
         description=text_of(info.get("description")) or (text_of(cx.root.get("description")) if cx.version == "jsonschema" else ""),
         openapi=cx.version,
         servers=servers(cx),
-        security_schemes=security_schemes(cx),
-        security=tuple(tuple(str(k) for k in r) for r in cx.root.get("security", []) if isinstance(r, dict)) if isinstance(cx.root.get("security"), list) else (),
+        security_schemes=security.security_schemes(cx, default_security),
+        security=default_security,
         operations=tuple(operations),
         models=tuple(models),
         enums=tuple(enums),
         unions=tuple(unions),
         deprecated=tuple(cx.deprecated),
-        error_model=error_model(cx, operations),
+        error_model=err,
+        error_shape=error_shape(cx, err),
+        request_id_headers=request_id_headers(operations),
+        env_prefix=security.api_env_prefix(title),
         security_scopes=security_scopes(cx.root["security"]) if isinstance(cx.root.get("security"), list) else (),
         webhooks=webhooks(cx),
         spec_name=cx.main,
@@ -71,6 +80,16 @@ def webhooks(cx: Context) -> tuple[tuple[str, str], ...]:
     if not isinstance(hooks, dict):
         return ()
     return tuple(sorted((str(name), cx.canonical_json(item, cx.main, join_pointer("/webhooks", name))) for name, item in hooks.items()))
+
+
+def unshadow_fields(cx: Context, type_names: set[str]) -> None:
+    """A field named like a generated type (`Bar: Optional[Bar]`) would shadow it in its class
+    body: it takes a trailing underscore (the wire name stays its alias)."""
+    for d in cx.models.values():
+        if not any(f.py_name in type_names for f in d.fields):
+            continue
+        names = Namer(reserved={f.py_name for f in d.fields} | type_names)
+        d.fields = [replace(f, py_name=names.claim(f.py_name + "_")) if f.py_name in type_names else f for f in d.fields]
 
 
 def servers(cx: Context) -> tuple[str, ...]:
@@ -88,33 +107,6 @@ def servers(cx: Context) -> tuple[str, ...]:
     return tuple(out)
 
 
-def security_schemes(cx: Context) -> tuple[ir.SecurityScheme, ...]:
-    comps = cx.root.get("components")
-    raw = comps.get("securitySchemes") if isinstance(comps, dict) else None
-    out = []
-    if isinstance(raw, dict):
-        for name, s in raw.items():
-            s, _, _ = cx.deref(s, cx.main, join_pointer("/components/securitySchemes", name))
-            if not isinstance(s, dict):
-                continue
-            typ = s.get("type")
-            desc = text_of(s.get("description"))
-            if typ == "http" and str(s.get("scheme", "")).lower() == "bearer":
-                out.append(ir.SecurityScheme(str(name), "bearer", "header", "Authorization", desc))
-            elif typ == "http" and str(s.get("scheme", "")).lower() == "basic":
-                out.append(ir.SecurityScheme(str(name), "basic", "header", "Authorization", desc))
-            elif typ == "apiKey" and s.get("in") in ("header", "query", "cookie") and isinstance(s.get("name"), str):
-                sptr = join_pointer("/components/securitySchemes", name, "name")
-                usable = cx.wire_name_ok(s["name"], s["in"], "security scheme", cx.main, sptr)
-                # a header or cookie name no HTTP client can send: the client skips the scheme
-                out.append(ir.SecurityScheme(str(name), "apiKey" if usable else "other", s["in"], s["name"], desc))
-            elif typ in ("oauth2", "openIdConnect"):
-                out.append(ir.SecurityScheme(str(name), typ, "header", "Authorization", desc))
-            else:
-                out.append(ir.SecurityScheme(str(name), "other", "header", "Authorization", desc))
-    return tuple(out)
-
-
 def error_model(cx: Context, operations: list[ir.Operation]) -> str | None:
     counts: dict[str, int] = {}
     for op in operations:
@@ -124,6 +116,46 @@ def error_model(cx: Context, operations: list[ir.Operation]) -> str | None:
     if not counts:
         return None
     return max(sorted(counts), key=lambda k: counts[k])
+
+
+_MESSAGE_KEYS = ("message", "detail", "error_description", "title", "error_message", "msg", "description")
+_CODE_KEYS = ("code", "error_code", "errorcode")
+_TYPE_KEYS = ("type", "error_type", "kind")
+_PARAM_KEYS = ("param", "parameter", "field")
+
+
+def error_shape(cx: Context, error: str | None) -> ir.ErrorShape:
+    """Where the error schema keeps the message, code, param and type (inside an `error` member
+    when it wraps them: `{"error": {"message": ...}}`)."""
+    if error is None or error not in cx.models:
+        return ir.ErrorShape()
+    fields = {f.name: f for f in cx.models[error].fields}
+    envelope = None
+    inner = fields
+    wrap = fields.get("error")
+    if wrap is not None and wrap.type.kind == "model" and wrap.type.ref in cx.models:
+        envelope = "error"
+        inner = {f.name: f for f in cx.models[wrap.type.ref].fields}
+
+    def pick(keys: tuple[str, ...]) -> str | None:
+        by_lower = {n.lower(): n for n, f in inner.items() if f.type.kind not in ("model", "array", "map")}
+        return next((by_lower[k] for k in keys if k in by_lower), None)
+
+    return ir.ErrorShape(envelope, pick(_MESSAGE_KEYS), pick(_CODE_KEYS), pick(_PARAM_KEYS), pick(_TYPE_KEYS))
+
+
+_REQUEST_ID = re.compile(r"(^|[-_])(x-)?(amzn-)?request-?id$", re.IGNORECASE)
+
+
+def request_id_headers(operations: list[ir.Operation]) -> tuple[str, ...]:
+    """The response headers the spec declares for request ids (`x-request-id` where it declares none)."""
+    found: list[str] = []
+    for op in operations:
+        for r in op.responses:
+            for h in r.headers:
+                if _REQUEST_ID.search(h) and h.lower() not in found:
+                    found.append(h.lower())
+    return tuple(found) or ("x-request-id",)
 
 
 def usage(cx: Context, operations: list[ir.Operation]) -> tuple[set[str], set[str], dict[str, str]]:

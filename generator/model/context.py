@@ -18,7 +18,7 @@ from ..diagnostics import Diagnostics, join_pointer
 from ..spec.load import Documents
 from . import ir
 from .keywords import shown, text_of, unmodeled_keys
-from .naming import CLIENT_RUNTIME_NAMES, PY_RESERVED, Namer, pascal
+from .naming import CLIENT_RUNTIME_NAMES, PY_RESERVED, Namer, pascal, reserved_type_name
 
 Key = tuple[str, str]  # (file, pointer)
 # keywords beside a 3.1 `$ref` that change what the schema accepts
@@ -73,7 +73,7 @@ class Context:
         self.root: dict[str, Any] = docs.main.data
         self.main = docs.main.name
         self.version = self._version()
-        self.types = Namer(reserved=PY_RESERVED | {"Any", "List", "Dict", "Optional", "Union", "Literal", "BaseModel", "Field", "Client", "AsyncClient", "Stream", "AsyncStream", "NotGiven", "NOT_GIVEN"} | CLIENT_RUNTIME_NAMES)
+        self.types = Namer(reserved=PY_RESERVED | CLIENT_RUNTIME_NAMES)
         self.memo: dict[Key, ir.TypeExpr] = {}
         self.in_progress: set[Key] = set()
         self.ref_stack: set[Key] = set()  # `$ref` sites being followed: a revisit is a pure-ref cycle
@@ -172,11 +172,30 @@ class Context:
             node, file, pointer = res.node, res.file, res.pointer
         return node, file, pointer
 
+    def claim_type(self, name: str, file: str, pointer: str) -> str:
+        """A unique class name for a definition; one that would shadow a builtin or a name the
+        client imports (`Warning`, `Field`, `List`) gets the suffix `Model`, with a warning."""
+        why = reserved_type_name(name)
+        if why is None:
+            return self.types.claim(name)
+        safe = self.types.claim(name + "Model")
+        self._warn_reserved(name, safe, why, file, pointer)
+        return safe
+
+    def _warn_reserved(self, name: str, safe: str, why: str, file: str, pointer: str) -> None:
+        self.diags.warning(
+            "reserved-name",
+            f"the schema named {name!r} is called `{safe}` in the client: {why}",
+            hint="rename the schema (or its title) if the new name does not suit you",
+            file=file,
+            pointer=pointer,
+        )
+
     def claim_component_names(self) -> None:
         """Component schemas keep their names; claim them before any inline title can."""
         if self.version == "jsonschema":
             base = text_of(self.root.get("title")) or self.main.rsplit(".", 1)[0].split(".")[0]
-            self.component_names[(self.main, "")] = self.types.claim(pascal(base, "Root"))
+            self.component_names[(self.main, "")] = self.claim_type(pascal(base, "Root"), self.main, "")
             for section in ("$defs", "definitions"):
                 self._claim_section(section, self.root.get(section))
             return
@@ -186,10 +205,17 @@ class Context:
     def _claim_section(self, section: str, defs: Any) -> None:
         if not isinstance(defs, dict):
             return
+        # a name that would shadow a builtin or an import of the client takes `Model` (said below)
+        wanted = {str(name): pascal(str(name), "Schema") for name in defs}
+        safe = {key: name + "Model" if reserved_type_name(name) else name for key, name in wanted.items()}
         # claimed in an order of their own (not the document's): a collision has one winner
-        names = self.types.claim_all([(str(name), pascal(str(name), "Schema")) for name in defs])
+        names = self.types.claim_all(list(safe.items()))
         for name in sorted(names):
-            self.component_names[(self.main, join_pointer("/" + section, name))] = names[name]
+            ptr = join_pointer("/" + section, name)
+            self.component_names[(self.main, ptr)] = names[name]
+            why = reserved_type_name(wanted[name])
+            if why is not None:
+                self._warn_reserved(wanted[name], names[name], why, self.main, ptr)
 
     def name_for(self, key: Key, node: dict[str, Any], hint: str) -> str:
         if key in self.component_names:
@@ -197,12 +223,12 @@ class Context:
         file, pointer = key
         if file != self.main and pointer == "":
             stem = file.rsplit("/", 1)[-1].split(".")[0]
-            name = self.types.claim(pascal(text_of(node.get("title")) or stem, "Schema"))
+            name = self.claim_type(pascal(text_of(node.get("title")) or stem, "Schema"), file, pointer)
         elif file != self.main and re.fullmatch(r"/(\$defs|definitions|components/schemas)/[^/]+", pointer):
-            name = self.types.claim(pascal(pointer.rsplit("/", 1)[-1], "Schema"))
+            name = self.claim_type(pascal(pointer.rsplit("/", 1)[-1], "Schema"), file, pointer)
         else:
             title = text_of(node.get("title"))
-            name = self.types.claim(pascal(title, "Schema") if title and len(title) <= 60 else pascal(hint, "Schema"))
+            name = self.claim_type(pascal(title, "Schema") if title and len(title) <= 60 else pascal(hint, "Schema"), file, pointer)
         self.component_names[key] = name
         return name
 

@@ -95,6 +95,8 @@ class Field:
     examples: tuple[Any, ...] = ()
     pointer: str = ""
     stability: str | None = None  # `x-stability-level` as written (draft, alpha, beta, stable)
+    # computed by the API vendor's own SDKs, never sent by the server (`x-oaiSupportedSDKs`)
+    sdk_computed: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,9 @@ class Union:
     deprecated: Deprecation | None = None
     pointer: str = ""
     group: str = "shared"
+    # the model a response reads a variant into when its tag is one the spec does not list
+    # (a server newer than the spec): `UnknownOutputItem`; set for tagged unions
+    unknown_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -291,15 +296,39 @@ class Argument:
     deprecated: Deprecation | None = None
     default: Any = None
     has_default: bool = False
+    positional: bool = False  # the last path parameter: passed positionally, the rest by keyword
 
 
 @dataclass(frozen=True)
 class SecurityScheme:
+    """A security scheme, and the client arguments that carry its credentials.
+
+    `credentials`: bearer / apiKey -> (`api_key`,); basic -> (`username`, `password`); oauth2 and
+    openIdConnect -> (`access_token`,) plus (`client_id`, `client_secret`) when the scheme has a
+    client-credentials flow (its `token_url`). The first scheme of a kind takes these names, the
+    others are prefixed with their own name. `other` (mutual TLS, unsendable names) takes none.
+    """
+
     name: str
     kind: Literal["bearer", "basic", "apiKey", "oauth2", "openIdConnect", "other"]
     location: Literal["header", "query", "cookie"] = "header"
     param_name: str = "Authorization"
     description: str = ""
+    credentials: tuple[str, ...] = ()
+    token_url: str | None = None
+    scopes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ErrorShape:
+    """Where the API's error bodies keep what a client error exposes (wire keys): `envelope` is
+    the member the error object sits in (`{"error": {...}}`), the others are keys inside it."""
+
+    envelope: str | None = None
+    message: str | None = None
+    code: str | None = None
+    param: str | None = None
+    type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -323,6 +352,10 @@ class Operation:
     streaming: bool = False  # can answer with server-sent events
     stream_param: str | None = None  # the body field that asks for a stream (`stream`)
     stream_type: TypeExpr | None = None  # one event's payload
+    # `event`: the spec names its events (`event: thread.created`), so an item is read from
+    # `{"event": <name>, "data": <payload>}`; `data`: an item is the event's data
+    stream_framing: Literal["data", "event"] = "data"
+    idempotency_header: str | None = None  # a declared header the client fills once per call
     security: tuple[tuple[str, ...], ...] | None = None  # None: the API's default
     # the same requirements with the scopes each asks for: ((scheme, (scope, ...)), ...) per requirement
     security_scopes: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] | None = None
@@ -340,6 +373,9 @@ class Operation:
     outcomes: tuple[Outcome, ...] = ()
     accept: str | None = None  # the Accept header: the media types the success answer may have
     accept_stream: str | None = None  # the Accept header when the call asks for a stream
+    # a noun action (`POST /uploads/{id}/parts` -> `uploads.parts.create`): the resource object
+    # may also be called as this method (`uploads.parts(...)`)
+    shortcut: bool = False
 
     @property
     def url_path(self) -> str:
@@ -365,13 +401,25 @@ class Operation:
 
 @dataclass(frozen=True)
 class Pagination:
-    """A cursor list: `after` / `limit` in; items in `data`, `has_more` and `last_id` out."""
+    """How a list answers and how its next page is asked for.
 
-    cursor_param: str
-    items_field: str
-    has_more_field: str | None
-    next_cursor_field: str | None  # e.g. last_id
+    - `single`: one page of items, nothing to follow;
+    - `cursor`: `cursor_param` (`after`) takes `next_cursor_field` of the page (`last_id`), else
+      the last item's `id`; stops when `has_more_field` is false or no cursor comes back;
+    - `offset`: `cursor_param` (`offset`) advances by the items received;
+    - `page`: `cursor_param` (`page`) advances by one;
+    - `link`: the `Link` header's `rel="next"` URL;
+    - `next_url`: the URL the answer's `next_cursor_field` holds (`next`, `nextLink`).
+    """
+
+    style: Literal["single", "cursor", "offset", "page", "link", "next_url"]
+    items_field: str | None  # None: the answer is the array itself
     item_type: TypeExpr
+    cursor_param: str | None = None
+    has_more_field: str | None = None
+    next_cursor_field: str | None = None
+    limit_param: str | None = None
+    total_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -401,6 +449,9 @@ class Api:
     unions: tuple[Union, ...]
     deprecated: tuple[DeprecatedItem, ...] = ()
     error_model: str | None = None  # the schema errors come back as, when the spec says
+    error_shape: ErrorShape = field(default_factory=ErrorShape)
+    request_id_headers: tuple[str, ...] = ("x-request-id",)  # response headers holding the request id
+    env_prefix: str = ""  # `OPENAI`: how environment variables name this API (`OPENAI_API_KEY`)
     spec_name: str = ""
     spec_sha256: str = ""
     degraded: tuple[dict[str, str], ...] = field(default_factory=tuple)

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from . import ir
-from .naming import MODEL_RESERVED, PY_RESERVED, Namer, constant, pascal, safe_identifier, snake
+from .naming import ANNOTATION_NAMES, MODEL_RESERVED, PY_RESERVED, Namer, constant, pascal, safe_identifier, snake
 
 _REPLACEMENT_PATTERNS = [
     re.compile(p, re.IGNORECASE)
@@ -174,9 +174,13 @@ def claim_arg(names: Namer, base: str, source: str) -> str:
 
 
 def field_py_name(name: str) -> str:
-    if name.isidentifier() and name.isascii() and not name.startswith("_") and name not in PY_RESERVED and name not in MODEL_RESERVED:
+    """A property's attribute name: the wire name where it is a plain identifier that shadows
+    nothing a model's class body or pydantic needs (`str`, `Optional`, `model_dump`)."""
+    if name.isidentifier() and name.isascii() and not name.startswith("_") and name not in PY_RESERVED and name not in MODEL_RESERVED and name not in ANNOTATION_NAMES:
         return name
-    return safe_identifier(snake(name, "field"), "field") if name not in MODEL_RESERVED else name + "_"
+    if name in MODEL_RESERVED or name in ANNOTATION_NAMES:
+        return name + "_"
+    return safe_identifier(snake(name, "field"), "field")
 
 
 def member_name(value: Any) -> str:
@@ -293,3 +297,21 @@ def wrapped_parts(node: dict[str, Any], resolve: Any) -> tuple[Any | None, list[
         if len(shaped) == 1:
             return shaped[0], notes
     return None, []
+
+
+# vendor extensions that mark a property as computed by client SDKs, never sent by the server
+# (`x-oaiSupportedSDKs` on OpenAI's `output_text`)
+_SDK_COMPUTED = re.compile(r"^x-.*(supported-?sdks|sdk-?only|client-?computed)$", re.IGNORECASE)
+
+
+def sdk_computed(node: Any) -> bool:
+    """Whether a property's schema (or a branch of its anyOf/oneOf) is marked SDK-computed."""
+    if not isinstance(node, dict):
+        return False
+    if any(isinstance(k, str) and _SDK_COMPUTED.match(k) for k in node):
+        return True
+    for kw in ("anyOf", "oneOf", "allOf"):
+        parts = node.get(kw)
+        if isinstance(parts, list) and any(isinstance(p, dict) and any(isinstance(k, str) and _SDK_COMPUTED.match(k) for k in p) for p in parts):
+            return True
+    return False

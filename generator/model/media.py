@@ -176,8 +176,10 @@ def response(cx: Context, status: str, resp: dict[str, Any], file: str, ptr: str
         return ir.Response(status, text_of(resp.get("description")), None, None, "none", pointer=cx.where(file, ptr), headers=headers, header_params=header_params), None
     kinds = [(ct, mt, _response_kind(ct)) for ct, mt in declared]
     ct, mt, kind = min(kinds, key=lambda m: (_RESPONSE_RANK[m[2]], m[0]))  # ties by name, not document order
-    sptr = join_pointer(ptr, "content", ct, "schema")
-    schema = mt.get("schema")
+    # OpenAPI 3.2: a stream's `itemSchema` describes one event, as `schema` does the whole
+    key = "itemSchema" if "schema" not in mt and "itemSchema" in mt else "schema"
+    sptr = join_pointer(ptr, "content", ct, key)
+    schema = mt.get(key)
     t = cx.schema(schema, At(file, sptr, base + suffix)) if schema is not None else None
     media: list[ir.MediaType] = []
     for c, m, k in kinds:
@@ -192,10 +194,11 @@ def response(cx: Context, status: str, resp: dict[str, Any], file: str, ptr: str
         pointer=cx.where(file, sptr), examples=examples_of(mt), headers=headers, media=tuple(media), header_params=header_params,
     )
     sse = next(((c, m) for c, m in declared if kind_of(c) == "sse"), None)
-    if kind == "sse" or sse is None or not isinstance(sse[1].get("schema"), dict):
+    sse_key = "schema" if sse is not None and isinstance(sse[1].get("schema"), dict) else "itemSchema"
+    if kind == "sse" or sse is None or not isinstance(sse[1].get(sse_key), dict):
         return response, None
     event_base = t.ref if t is not None and t.ref else "Stream"
-    return response, At(file, join_pointer(ptr, "content", sse[0], "schema"), event_base + "Event")
+    return response, At(file, join_pointer(ptr, "content", sse[0], sse_key), event_base + "Event")
 
 
 def _structured(schema: Any) -> bool:

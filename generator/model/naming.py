@@ -6,8 +6,10 @@ made unique by the caller through `Namer`.
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
+import sys
 import unicodedata
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z0-9]+")
@@ -18,9 +20,41 @@ PY_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {
 }
 # names the generated client's modules import beside the API's types (never handed to a schema)
 CLIENT_RUNTIME_NAMES = frozenset(
-    {"Annotated", "Mapping", "Sequence", "Required", "TypeAlias", "TypeAliasType", "TypedDict", "SyncPage", "AsyncPage", "FileContent", "FileTypes",
-     "BinaryResponse", "AsyncBinaryResponse", "JSONLStream", "AsyncJSONLStream"}
+    {
+        "Annotated", "Mapping", "Sequence", "Required", "TypeAlias", "TypeAliasType", "TypedDict", "SyncPage", "AsyncPage",
+        "FileContent", "FileTypes", "BinaryResponse", "AsyncBinaryResponse", "JSONLStream", "AsyncJSONLStream", "Any", "List",
+        "Dict", "Optional", "Union", "Literal", "BaseModel", "Field", "Client", "AsyncClient", "Stream", "AsyncStream",
+        "NotGiven", "NOT_GIVEN", "TYPE_CHECKING", "UnknownVariant", "Unknown",
+    }
 )
+# builtins a class name could shadow (`Warning`, `Exception`...): a type never takes one
+BUILTIN_NAMES = frozenset(n for n in dir(builtins) if not n.startswith("_"))
+# names the annotations and defaults of generated classes use: a field or TypedDict key named
+# like one would shadow it inside the class body (`str: Optional[str]` breaks at import)
+ANNOTATION_NAMES = CLIENT_RUNTIME_NAMES | {"str", "int", "float", "bool", "bytes"}
+# names the body of a generated method uses: an argument named like one would shadow it
+# (`cast(...)`, `cast_to=str`, the page fetcher's `cursor: object`, the per-call options)
+METHOD_BODY_NAMES = ANNOTATION_NAMES | {
+    "object", "self", "cls", "cast", "isinstance", "NotGiven", "NOT_GIVEN", "extra_headers", "extra_query",
+    "extra_body", "timeout", "next_page", "_fetch", "_base_client", "_pagination", "_response", "_streamed",
+}
+# attributes of the generated Client a top-level resource must not shadow, and of every resource
+CLIENT_ATTRS = frozenset(
+    {
+        "api_key", "base_url", "timeout", "max_retries", "request", "close", "copy", "with_options", "with_raw_response",
+        "with_streaming_response", "get", "post", "put", "patch", "delete", "options", "auth", "http_client",
+        "default_headers", "strict_response_validation", "username", "password", "client_id", "client_secret",
+        "access_token",
+    }
+)
+RESOURCE_ATTRS = frozenset({"with_raw_response", "with_streaming_response"})
+# what an import of the generated package would shadow: the standard library, the client's
+# dependencies (and theirs), and the folders beside the package in OUT
+_DEPENDENCIES = frozenset(
+    {"httpx", "httpcore", "h11", "anyio", "sniffio", "idna", "certifi", "pydantic", "pydantic_core", "annotated_types",
+     "typing_extensions", "typing_inspection", "specgen", "mcp", "pytest"}
+)
+OUT_FOLDERS = frozenset({"docs", "tests", "tools", "fixtures", "mcp", "manifest"})
 # pydantic BaseModel attributes a field must not shadow.
 MODEL_RESERVED = frozenset(
     {
@@ -71,7 +105,7 @@ def safe_identifier(name: str, fallback: str = "value") -> str:
     if not name or set(name) == {"_"}:
         name = fallback or "value"
     if name[0].isdigit():
-        name = f"{fallback}_{name}"
+        name = f"{fallback}_{name}" if fallback else f"_{name}"
     if name in PY_RESERVED or keyword.iskeyword(name) or keyword.issoftkeyword(name):
         name += "_"
     return name
@@ -127,4 +161,50 @@ def module_stem(text: str, fallback: str = "item") -> str:
     """A Python module name from spec text: a file stem that is also importable (`global`,
     a keyword, becomes `global_`)."""
     stem = file_stem(text, fallback)
-    return stem + "_" if keyword.iskeyword(stem) or stem in PY_RESERVED else stem
+    importable = not (keyword.iskeyword(stem) or keyword.issoftkeyword(stem) or stem in PY_RESERVED or stem == "__init__")
+    return stem if importable else stem + "_"
+
+
+def reserved_type_name(name: str) -> str | None:
+    """Why a class name would shadow something generated code needs (None when it is safe)."""
+    if name in BUILTIN_NAMES:
+        return f"`{name}` is a Python builtin"
+    if name in CLIENT_RUNTIME_NAMES:
+        return f"`{name}` is a name the generated client imports"
+    return None
+
+
+def package_problem(name: str) -> str | None:
+    """Why `name` cannot be the client package (None when it can)."""
+    if not (name.isidentifier() and name.isascii()) or name != name.lower():
+        return "is not a lower-case Python identifier"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in PY_RESERVED:
+        return "is a Python keyword"
+    if name in sys.stdlib_module_names or name in sys.builtin_module_names:
+        return "is the name of a standard-library module, which the package would shadow"
+    if name in _DEPENDENCIES:
+        return "is the name of a package the client or its tests depend on, which it would shadow"
+    if name in OUT_FOLDERS:
+        return f"is the name of another folder specgen writes beside the package (OUT/{name}/)"
+    if name.startswith("__"):
+        return "is a dunder name, which Python keeps for itself"
+    return None
+
+
+def package_name(title: str) -> tuple[str, str | None]:
+    """The package name derived from an API's title, and why it was changed (if it was)."""
+    base = snake(title, "client").rstrip("_") or "client"
+    problem = package_problem(base)
+    if problem is None:
+        return base, None
+    return f"{base}_client", f"the title's name `{base}` {problem}"
+
+
+def env_prefix(title: str) -> str | None:
+    """`OPENAI` for "OpenAI API": the title's first word, upper case, as environment variables
+    name an API (`OPENAI_API_KEY`); None when the title has no usable first word."""
+    first = ascii_fold(str(title)).strip().split(maxsplit=1)
+    word = re.sub(r"[^A-Za-z0-9]", "", first[0]) if first else ""
+    if not word or word[0].isdigit():
+        return None
+    return word.upper()

@@ -26,7 +26,7 @@ from typing import Iterable
 
 from ..diagnostics import Diagnostics
 from ..spec.load import Documents
-from . import api, ir, operations, schemas
+from . import api, ir, operations, schemas, streams
 from .context import At, Context
 from .keywords import parse_replacement
 
@@ -45,6 +45,7 @@ def normalize(docs: Documents, diags: Diagnostics) -> ir.Api:
         node, _, _ = cx.deref({"$ref": "#" + pointer}, file, "") if pointer else (cx.root, file, pointer)
         if (file, pointer) not in cx.memo and node is not None:
             cx.schema(node, At(file, pointer, name))
+    streams.link_event_streams(cx, ops)
     result = api.finish(cx, ops)
     diags.raise_if_errors()
     return result

@@ -10,8 +10,8 @@ from typing import Any
 from ..diagnostics import join_pointer
 from . import ir
 from .context import At, Context, ModelDraft
-from .keywords import DOC_KEYS, deprecation_of, text_of, examples_of, constraints_of, field_py_name, required_alternatives, wrapped_parts, deprecation_in_parts, stability_of, sunset_of, unmodeled_keys
-from .naming import MODEL_RESERVED, PY_RESERVED, Namer, pascal
+from .keywords import DOC_KEYS, deprecation_of, text_of, examples_of, constraints_of, field_py_name, required_alternatives, wrapped_parts, deprecation_in_parts, stability_of, sunset_of, unmodeled_keys, sdk_computed
+from .naming import ANNOTATION_NAMES, MODEL_RESERVED, PY_RESERVED, Namer, pascal
 
 
 def object_parts(cx: Context, node: dict[str, Any], file: str, pointer: str, depth: int = 0) -> tuple[list[tuple[str, Any, str, str]], set[str], tuple[Any, str, str] | None, dict[str, Any]]:
@@ -222,6 +222,16 @@ def field(cx: Context, pname: str, sub: Any, pfile: str, pptr: str, model: str, 
     # noted before the schema is converted: an inline schema's deprecation is the property's
     cx.note_deprecated("property", pname, pfile, pptr, dep)
     t = cx.schema(sub, At(pfile, pptr, model + pascal(pname, "Field")))
+    if pname.isidentifier() and pname in ANNOTATION_NAMES:
+        cx.diags.warning(
+            "reserved-name",
+            f"the property {pname!r} is the attribute `{py_name}` in the client (its wire name stays {pname!r}): `{pname}` is a name the generated models use",
+            hint="nothing to do unless you prefer another name",
+            file=pfile,
+            pointer=pptr,
+        )
+    site = sub if isinstance(sub, dict) else {}
+    target = cx.deref(site, pfile, pptr)[0] if "$ref" in site else site
     return ir.Field(
         name=pname,
         py_name=py_name,
@@ -237,4 +247,5 @@ def field(cx: Context, pname: str, sub: Any, pfile: str, pptr: str, model: str, 
         examples=examples_of(doc),
         pointer=cx.where(pfile, pptr),
         stability=stability_of(sub) or stability_of(cx.deref(sub, pfile, pptr)[0]),
+        sdk_computed=sdk_computed(site) or sdk_computed(target if isinstance(target, dict) else {}),
     )

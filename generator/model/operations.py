@@ -292,5 +292,10 @@ def operation(cx: Context, op_id: str, method: str, path: str, op: dict[str, Any
     accept, accept_stream = media.accept(operation.responses, success, stream_param)
     operation = replace(operation, outcomes=media.outcomes(success, stream_type), accept=accept, accept_stream=accept_stream)
     media.degraded_answers(cx, operation)
-    return replace(operation, arguments=resources.arguments(cx, operation), pagination=resources.pagination(cx, operation))
+    return replace(
+        operation,
+        arguments=resources.arguments(cx, operation),
+        pagination=resources.pagination(cx, operation),
+        idempotency_header=resources.idempotency_header(operation),
+    )
 

@@ -56,6 +56,14 @@ def union(cx: Context, node: dict[str, Any], kw: str, at: At, nullable: bool) ->
         vt = cx.schema(sub, At(sfile, sptr, name + (pascal(title, shape_suffix(target)) if title else shape_suffix(target))))
         variants.append(ir.Variant(name=variant_name(vt, title, i), type=vt, title=title or None, deprecated=dep, pointer=cx.where(sfile, sptr)))
     disc, inferred, tags = discriminate(cx, node, variants, at)
+    if disc is None:
+        # a oneOf of oneOfs (`AssistantStreamEvent`) means the same as one flat oneOf: flattened,
+        # its members may share a tag property that the nested form hides
+        flat = flatten(cx, variants)
+        if flat is not None:
+            fdisc, finferred, ftags = discriminate(cx, node, flat, at)
+            if fdisc is not None:
+                variants, disc, inferred, tags = flat, fdisc, finferred, ftags
     final: list[ir.Variant] = []
     vnames = Namer()
     for v, tag in zip(variants, tags):
@@ -78,6 +86,23 @@ def union(cx: Context, node: dict[str, Any], kw: str, at: At, nullable: bool) ->
         pointer=where,
     )
     return ref.with_nullable(nullable) if nullable else ref
+
+
+def flatten(cx: Context, variants: list[ir.Variant]) -> list[ir.Variant] | None:
+    """The variants with nested (finished, non-nullable) unions replaced by their own variants;
+    None when there is nothing to flatten."""
+    if not any(v.type.kind == "union" and v.type.ref in cx.unions for v in variants):
+        return None
+    out: list[ir.Variant] = []
+    for v in variants:
+        if v.type.kind == "union" and v.type.ref in cx.unions and not v.type.nullable:
+            nested = cx.unions[v.type.ref].variants
+            out.extend(replace(n, tag=None) for n in nested)
+        elif v.type.kind == "union" and v.type.ref is not None:
+            return None  # still being converted (recursion): keep the nested form
+        else:
+            out.append(v)
+    return out
 
 
 def discriminate(cx: Context, node: dict[str, Any], variants: list[ir.Variant], at: At) -> tuple[str | None, bool, list[Any]]:

@@ -12,13 +12,15 @@ extensions.
 
     from openai_chat_2023 import Client
 
-    client = Client()  # the API key comes from $OPENAI_CHAT_2023_API_KEY
+    client = Client()  # credentials from the environment ($OPENAI_API_KEY...)
 """
 
 from . import types
 from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RequestOptions
 from ._client import AsyncClient, Client
 from ._errors import (
+    ClientError,
+    MissingCredentialsError,
     APIConnectionError,
     APIError,
     APIResponseValidationError,
@@ -33,10 +35,11 @@ from ._errors import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from ._models import BaseModel
+from ._models import BaseModel, UnknownVariant
 from ._pagination import AsyncPage, SyncPage
 from ._response import RawResponse
-from ._streaming import AsyncStream, Stream
+from ._streamed import AsyncStreamedResponse, StreamedResponse
+from ._streaming import AsyncStream, ServerSentEvent, Stream
 from ._types import NOT_GIVEN, NotGiven
 
 __version__ = "2.0.0"
@@ -48,6 +51,8 @@ GENERATOR_VERSION = "0.1.0"
 __all__ = [
     "Client",
     "AsyncClient",
+    "ClientError",
+    "MissingCredentialsError",
     "APIError",
     "APIStatusError",
     "APIConnectionError",
@@ -62,8 +67,12 @@ __all__ = [
     "RateLimitError",
     "InternalServerError",
     "BaseModel",
+    "UnknownVariant",
     "Stream",
     "AsyncStream",
+    "ServerSentEvent",
+    "StreamedResponse",
+    "AsyncStreamedResponse",
     "SyncPage",
     "AsyncPage",
     "RawResponse",

@@ -4,33 +4,65 @@
 from __future__ import annotations
 
 import os
-from typing import Mapping, Optional, Union
+from typing import Dict, List, Mapping, Optional, Union
 
 import httpx
 
+from ._auth import Auth, Scheme
 from ._base_client import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     AsyncAPIClient,
     SyncAPIClient,
 )
+from ._errors import ErrorShape
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from .resources.chat import (
     AsyncChatResource,
     AsyncChatResourceWithRawResponse,
+    AsyncChatResourceWithStreamingResponse,
     ChatResource,
     ChatResourceWithRawResponse,
+    ChatResourceWithStreamingResponse,
 )
-from .types.chat import ErrorResponse as _ErrorType
 
-__all__ = ["Client", "AsyncClient", "DEFAULT_BASE_URL", "API_KEY_ENV", "BASE_URL_ENV"]
+__all__ = [
+    "Client",
+    "AsyncClient",
+    "DEFAULT_BASE_URL",
+    "API_KEY_ENV",
+    "BASE_URL_ENV",
+    "CREDENTIAL_ENV",
+]
 
 DEFAULT_BASE_URL: Optional[str] = "https://api.openai.com/v1"
 """The spec's first server."""
-API_KEY_ENV = "OPENAI_CHAT_2023_API_KEY"
+API_KEY_ENV = "OPENAI_API_KEY"
 """Where the API key is read from when `api_key` is not given."""
-BASE_URL_ENV = "OPENAI_CHAT_2023_BASE_URL"
+BASE_URL_ENV = "OPENAI_BASE_URL"
 """Where the base URL is read from when `base_url` is not given (before the default)."""
+CREDENTIAL_ENV: Dict[str, str] = {
+    "api_key": "OPENAI_API_KEY",
+}
+"""Where each credential argument is read from when it is not given."""
+
+SECURITY_SCHEMES: Dict[str, Scheme] = {
+    "ApiKeyAuth": Scheme(
+        kind="bearer",
+        credentials=["api_key"],
+    ),
+}
+"""The spec's security schemes this client can send."""
+DEFAULT_SECURITY: List[List[str]] = [["ApiKeyAuth"]]
+"""The requirements of the operations that state none (any one set of schemes suffices)."""
+ERROR_SHAPE = ErrorShape(
+    envelope="error",
+    message="message",
+    code="code",
+    param="param",
+    type="type",
+    request_id_headers=["x-request-id"],
+)
 
 
 def _base_url(base_url: Union[str, httpx.URL, None]) -> Union[str, httpx.URL]:
@@ -46,24 +78,39 @@ def _base_url(base_url: Union[str, httpx.URL, None]) -> Union[str, httpx.URL]:
     return found
 
 
+def _auth(values: Mapping[str, Optional[str]]) -> Auth:
+    """The client's credentials: as given, else from their environment variables."""
+    resolved = {
+        arg: value if value is not None else os.environ.get(CREDENTIAL_ENV[arg])
+        for arg, value in values.items()
+    }
+    auth = Auth(
+        schemes=SECURITY_SCHEMES,
+        default=DEFAULT_SECURITY,
+        values=resolved,
+        env=CREDENTIAL_ENV,
+    )
+    auth.require_any()  # every operation needs credentials: say so now, not at the first call
+    return auth
+
+
 class Client(SyncAPIClient):
     """Client for OpenAI Chat Completions (late 2023).
 
-    `api_key` is sent as `Authorization: Bearer <api_key>`. When `api_key` is not given it is read from
-    $OPENAI_CHAT_2023_API_KEY. `base_url` defaults to $OPENAI_CHAT_2023_BASE_URL, then
+    Credentials: `api_key` (default $OPENAI_API_KEY). `base_url` defaults to $OPENAI_BASE_URL, then
     to https://api.openai.com/v1.
 
+    Responses are read forward-compatibly (values, variants and fields the spec does not list
+    are kept); `strict_response_validation=True` raises `APIResponseValidationError` instead.
     Use it as a context manager, or call `close()`, to release connections.
     """
 
-    _auth_kind = "bearer"
-    _auth_in = "header"
-    _auth_name = "Authorization"
     _user_agent = "openai_chat_2023/2.0.0 specgen/0.1.0"
-    _error_type = _ErrorType
+    _error_shape = ERROR_SHAPE
 
     chat: ChatResource
     with_raw_response: ClientWithRawResponse
+    with_streaming_response: ClientWithStreamedResponse
 
     def __init__(
         self,
@@ -74,17 +121,59 @@ class Client(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Optional[Mapping[str, str]] = None,
         http_client: Optional[httpx.Client] = None,
+        strict_response_validation: bool = False,
     ) -> None:
-        super().__init__(
+        """Args:
+        api_key: sent as `Authorization: Bearer ...` (`ApiKeyAuth`); default $OPENAI_API_KEY.
+        base_url: where the API is; default $OPENAI_BASE_URL, then the spec's server.
+        timeout: seconds (or an `httpx.Timeout`) per request.
+        max_retries: how often a failed request is tried again (see `_retry`).
+        default_headers: sent with every request.
+        http_client: an `httpx` client to send with (its connection pool is yours to close).
+        strict_response_validation: raise when a response does not match the spec.
+        """
+        self._init(
+            auth=_auth(
+                {
+                    "api_key": api_key,
+                }
+            ),
             base_url=_base_url(base_url),
-            api_key=api_key if api_key is not None else os.environ.get(API_KEY_ENV),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            strict_response_validation=strict_response_validation,
+        )
+
+    def _init(
+        self,
+        *,
+        auth: Auth,
+        base_url: Union[str, httpx.URL],
+        timeout: Timeout,
+        max_retries: int,
+        default_headers: Optional[Mapping[str, str]],
+        http_client: Optional[httpx.Client],
+        strict_response_validation: bool,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            auth=auth,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
+            http_client=http_client,
         )
         self.chat = ChatResource(self)
         self.with_raw_response = ClientWithRawResponse(self)
+        self.with_streaming_response = ClientWithStreamedResponse(self)
+
+    @property
+    def api_key(self) -> Optional[str]:
+        """sent as `Authorization: Bearer ...` (`ApiKeyAuth`)"""
+        return self.auth.values.get("api_key")
 
     def with_options(
         self,
@@ -94,16 +183,31 @@ class Client(SyncAPIClient):
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
         max_retries: Optional[int] = None,
         default_headers: Optional[Mapping[str, str]] = None,
+        strict_response_validation: Optional[bool] = None,
     ) -> "Client":
-        """A client like this one with some options changed; it shares the connection pool."""
-        return Client(
-            api_key=api_key if api_key is not None else self.api_key,
+        """A client like this one with some options changed; it shares the connection pool (and
+        fetched OAuth2 tokens, while the credentials stay the same)."""
+        copy = Client.__new__(Client)
+        copy._init(
+            auth=self.auth.copy_with(
+                {
+                    "api_key": api_key,
+                }
+            ),
             base_url=base_url if base_url is not None else self.base_url,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             max_retries=max_retries if max_retries is not None else self.max_retries,
             default_headers={**self._default_headers, **(default_headers or {})},
             http_client=self._http,
+            strict_response_validation=(
+                self.strict_response_validation
+                if strict_response_validation is None
+                else strict_response_validation
+            ),
         )
+        return copy
+
+    copy = with_options
 
 
 class ClientWithRawResponse:
@@ -113,24 +217,31 @@ class ClientWithRawResponse:
         self.chat = ChatResourceWithRawResponse(client.chat)
 
 
+class ClientWithStreamedResponse:
+    """`client.with_streaming_response.<resource>.<method>(...)` returns a context manager around
+    the response, its body read only as asked."""
+
+    def __init__(self, client: Client) -> None:
+        self.chat = ChatResourceWithStreamingResponse(client.chat)
+
+
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for OpenAI Chat Completions (late 2023).
 
-    `api_key` is sent as `Authorization: Bearer <api_key>`. When `api_key` is not given it is read from
-    $OPENAI_CHAT_2023_API_KEY. `base_url` defaults to $OPENAI_CHAT_2023_BASE_URL, then
+    Credentials: `api_key` (default $OPENAI_API_KEY). `base_url` defaults to $OPENAI_BASE_URL, then
     to https://api.openai.com/v1.
 
+    Responses are read forward-compatibly (values, variants and fields the spec does not list
+    are kept); `strict_response_validation=True` raises `APIResponseValidationError` instead.
     Use it as a context manager, or call `close()`, to release connections.
     """
 
-    _auth_kind = "bearer"
-    _auth_in = "header"
-    _auth_name = "Authorization"
     _user_agent = "openai_chat_2023/2.0.0 specgen/0.1.0"
-    _error_type = _ErrorType
+    _error_shape = ERROR_SHAPE
 
     chat: AsyncChatResource
     with_raw_response: AsyncClientWithRawResponse
+    with_streaming_response: AsyncClientWithStreamedResponse
 
     def __init__(
         self,
@@ -141,17 +252,59 @@ class AsyncClient(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Optional[Mapping[str, str]] = None,
         http_client: Optional[httpx.AsyncClient] = None,
+        strict_response_validation: bool = False,
     ) -> None:
-        super().__init__(
+        """Args:
+        api_key: sent as `Authorization: Bearer ...` (`ApiKeyAuth`); default $OPENAI_API_KEY.
+        base_url: where the API is; default $OPENAI_BASE_URL, then the spec's server.
+        timeout: seconds (or an `httpx.Timeout`) per request.
+        max_retries: how often a failed request is tried again (see `_retry`).
+        default_headers: sent with every request.
+        http_client: an `httpx` client to send with (its connection pool is yours to close).
+        strict_response_validation: raise when a response does not match the spec.
+        """
+        self._init(
+            auth=_auth(
+                {
+                    "api_key": api_key,
+                }
+            ),
             base_url=_base_url(base_url),
-            api_key=api_key if api_key is not None else os.environ.get(API_KEY_ENV),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            strict_response_validation=strict_response_validation,
+        )
+
+    def _init(
+        self,
+        *,
+        auth: Auth,
+        base_url: Union[str, httpx.URL],
+        timeout: Timeout,
+        max_retries: int,
+        default_headers: Optional[Mapping[str, str]],
+        http_client: Optional[httpx.AsyncClient],
+        strict_response_validation: bool,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            auth=auth,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
+            http_client=http_client,
         )
         self.chat = AsyncChatResource(self)
         self.with_raw_response = AsyncClientWithRawResponse(self)
+        self.with_streaming_response = AsyncClientWithStreamedResponse(self)
+
+    @property
+    def api_key(self) -> Optional[str]:
+        """sent as `Authorization: Bearer ...` (`ApiKeyAuth`)"""
+        return self.auth.values.get("api_key")
 
     def with_options(
         self,
@@ -161,16 +314,31 @@ class AsyncClient(AsyncAPIClient):
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
         max_retries: Optional[int] = None,
         default_headers: Optional[Mapping[str, str]] = None,
+        strict_response_validation: Optional[bool] = None,
     ) -> "AsyncClient":
-        """A client like this one with some options changed; it shares the connection pool."""
-        return AsyncClient(
-            api_key=api_key if api_key is not None else self.api_key,
+        """A client like this one with some options changed; it shares the connection pool (and
+        fetched OAuth2 tokens, while the credentials stay the same)."""
+        copy = AsyncClient.__new__(AsyncClient)
+        copy._init(
+            auth=self.auth.copy_with(
+                {
+                    "api_key": api_key,
+                }
+            ),
             base_url=base_url if base_url is not None else self.base_url,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             max_retries=max_retries if max_retries is not None else self.max_retries,
             default_headers={**self._default_headers, **(default_headers or {})},
             http_client=self._http,
+            strict_response_validation=(
+                self.strict_response_validation
+                if strict_response_validation is None
+                else strict_response_validation
+            ),
         )
+        return copy
+
+    copy = with_options
 
 
 class AsyncClientWithRawResponse:
@@ -178,3 +346,11 @@ class AsyncClientWithRawResponse:
 
     def __init__(self, client: AsyncClient) -> None:
         self.chat = AsyncChatResourceWithRawResponse(client.chat)
+
+
+class AsyncClientWithStreamedResponse:
+    """`client.with_streaming_response.<resource>.<method>(...)` returns a context manager around
+    the response, its body read only as asked."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self.chat = AsyncChatResourceWithStreamingResponse(client.chat)

@@ -8,13 +8,15 @@ blocks (text, thinking, tool use) with `stop_reason` and input/output token usag
 
     from xai_chat import Client
 
-    client = Client()  # the API key comes from $XAI_API_KEY
+    client = Client()  # credentials from the environment ($XAI_API_KEY...)
 """
 
 from . import types
 from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RequestOptions
 from ._client import AsyncClient, Client
 from ._errors import (
+    ClientError,
+    MissingCredentialsError,
     APIConnectionError,
     APIError,
     APIResponseValidationError,
@@ -29,10 +31,11 @@ from ._errors import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from ._models import BaseModel
+from ._models import BaseModel, UnknownVariant
 from ._pagination import AsyncPage, SyncPage
 from ._response import RawResponse
-from ._streaming import AsyncStream, Stream
+from ._streamed import AsyncStreamedResponse, StreamedResponse
+from ._streaming import AsyncStream, ServerSentEvent, Stream
 from ._types import NOT_GIVEN, NotGiven
 
 __version__ = "1.0.0"
@@ -44,6 +47,8 @@ GENERATOR_VERSION = "0.1.0"
 __all__ = [
     "Client",
     "AsyncClient",
+    "ClientError",
+    "MissingCredentialsError",
     "APIError",
     "APIStatusError",
     "APIConnectionError",
@@ -58,8 +63,12 @@ __all__ = [
     "RateLimitError",
     "InternalServerError",
     "BaseModel",
+    "UnknownVariant",
     "Stream",
     "AsyncStream",
+    "ServerSentEvent",
+    "StreamedResponse",
+    "AsyncStreamedResponse",
     "SyncPage",
     "AsyncPage",
     "RawResponse",

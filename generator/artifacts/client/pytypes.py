@@ -20,10 +20,7 @@ Side = Literal["response", "request"]
 _PRIMS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None", "any": "Any"}
 
 # what the generated modules import besides the API's own types
-RUNTIME_NAMES = frozenset(CLIENT_RUNTIME_NAMES) | {
-    "Any", "List", "Dict", "Optional", "Union", "Literal", "BaseModel", "Field", "Client", "AsyncClient",
-    "Stream", "AsyncStream", "NotGiven", "NOT_GIVEN",
-}
+RUNTIME_NAMES = frozenset(CLIENT_RUNTIME_NAMES)
 
 
 def _literal_ok(value: object) -> bool:
@@ -108,6 +105,7 @@ class Types:
         """A union that holds models has a request twin made of TypedDicts: `<Name>Param`."""
         api = self.api
         taken = {m.name for m in api.models} | {m.param_name for m in api.models} | {e.name for e in api.enums} | {u.name for u in api.unions}
+        taken |= {u.unknown_name for u in api.unions if u.unknown_name}
         namer = Namer(reserved=taken | RUNTIME_NAMES)
         for u in api.unions:
             if u.name in self.request_unions and self._union_has_model(u.name):

@@ -2,33 +2,30 @@
 
 Every decision lives here: this module turns the IR into view data (names, signatures,
 imports, what each method sends); the templates only loop and place. Spec text is passed
-raw and escaped by the template filters (pystr, docstring, comment).
+raw and escaped by the template filters (pystr, docstring, comment). The resources and their
+methods are `methods.py`'s; the auth and error settings of the client are here.
 """
 
 from __future__ import annotations
 
 import functools
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ...model import ir
-from ...model.naming import Namer, module_stem, pascal
-from . import wire
-from .pytypes import RUNTIME_NAMES, Side, Types
+from ...model.naming import ANNOTATION_NAMES
+from .methods import ResourceModuleView, ResourceView, resources
+from .pytypes import Side, Types
 from ...output.render import RenderContext, py_string, render_template
 
 # the runtime modules rendered into every package, as they are
-RUNTIME = ("_types", "_errors", "_models", "_streaming", "_response", "_pagination", "_base_client")
+RUNTIME = (
+    "_types", "_errors", "_models", "_streaming", "_response", "_streamed", "_pagination", "_auth", "_retry",
+    "_base_client",
+)
 # the wire rules, copied from specgen's own runtime package (its mock parses with the same code)
 COPIED = ("_files", "_wire", "_bodies")
-
-# attributes of Client a resource must not shadow
-_CLIENT_ATTRS = frozenset(
-    {"api_key", "base_url", "timeout", "max_retries", "request", "close", "with_raw_response", "with_options", "copy"}
-)
-
 
 
 def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
@@ -85,6 +82,16 @@ class AliasView:
     expr: str
     doc: str = ""
     recursive: bool = False  # refers to itself with no model in between: a TypeAliasType
+    runtime: str | None = None  # what pydantic validates, where it differs from what mypy reads
+
+
+@dataclass
+class UnknownView:
+    """The model an unknown variant of a tagged union is read into."""
+
+    name: str
+    union: str
+    tag_field: str
 
 
 @dataclass
@@ -96,65 +103,25 @@ class TypeModuleView:
     params: list[ClassView]
     unions: list[AliasView]
     names: list[str]  # every name defined here, in order
+    unknowns: list[UnknownView]
 
 
 @dataclass
-class QueryItem:
-    key: str  # wire name, raw (escaped by the template)
-    expr: str  # a Python identifier
+class SchemeView:
+    name: str  # the spec's scheme name (a dict key, escaped by the template)
+    kind: str
+    credentials: list[str]
+    location: str
+    param_name: str
+    token_url: str | None
+    scopes: list[str]
 
 
 @dataclass
-class Overload:
-    params: list[str]
-    returns: dict[str, str]  # mode -> annotation
-
-
-@dataclass
-class MethodView:
-    name: str
+class CredentialView:
+    arg: str
+    env: str
     doc: str
-    deprecated: str | None  # message for @deprecated
-    warnings: list[tuple[str, str]]  # (argument, message) for deprecated arguments
-    overloads: list[Overload]
-    params: list[str]
-    returns: dict[str, str]
-    http_method: str
-    path: str  # the URL path template, without the spec key's fixed query
-    fixed_query: list[tuple[str, str]]  # `/responses?beta=true`: sent with every call
-    path_params: list[QueryItem]
-    query: list[QueryItem]
-    headers: list[QueryItem]
-    cookies: list[QueryItem]
-    body: list[QueryItem]
-    body_whole: str | None
-    wire: list[str]  # `_wire.Param(...)` of every parameter: how each travels
-    media: list[str]  # `_bodies.Media(...)` the body can be sent as, preferred first
-    content_type: str | None  # the argument that chooses the media type, if any
-    accept: str | None
-    accept_stream: str | None
-    outcomes: list[str]  # `_response.Outcome(...)`: how the answer is read, by Content-Type
-    stream: str  # a Python expression: "False", "True", "stream is True"
-    stream_type: str
-    auth: bool
-    page: dict[str, Any] | None = None  # cursor, item type, fields
-
-
-@dataclass
-class ResourceView:
-    path: tuple[str, ...]
-    attr: str  # attribute on the parent (client or resource)
-    names: dict[str, str]  # sync, async, sync_raw, async_raw -> class name
-    children: list[ResourceView] = field(default_factory=list)
-    methods: list[MethodView] = field(default_factory=list)
-
-
-@dataclass
-class ResourceModuleView:
-    stem: str
-    root: ResourceView
-    classes: list[ResourceView]  # every node, children first
-    imports: list[tuple[str, list[str]]]
 
 
 @dataclass
@@ -165,11 +132,24 @@ class ClientView:
     roots: list[ResourceView]
     base_url: str | None
     base_url_env: str
-    auth_kind: str | None
-    auth_in: str
-    auth_name: str
+    schemes: list[SchemeView]
+    credentials: list[CredentialView]
+    default_security: list[list[str]]
+    require_credentials: bool  # every operation needs some: the client refuses to start without
     auth_doc: str
-    error_type: tuple[str, str] | None  # (module, name)
+    error_shape: dict[str, Any]
+
+
+def env_names(api: ir.Api, ctx: RenderContext) -> tuple[str, dict[str, str]]:
+    """(base URL variable, credential argument -> variable): `OPENAI_BASE_URL`, `OPENAI_API_KEY`;
+    a configured `api_key_env` names the API key's and gives the others its prefix."""
+    key_env = ctx.api_key_env
+    prefix = key_env[: -len("_API_KEY")] if key_env.endswith("_API_KEY") else (api.env_prefix or ctx.package.upper())
+    envs: dict[str, str] = {}
+    for s in api.security_schemes:
+        for arg in s.credentials:
+            envs[arg] = key_env if arg == "api_key" else f"{prefix}_{arg.upper()}"
+    return f"{prefix}_BASE_URL", envs
 
 
 def build_view(api: ir.Api, ctx: RenderContext) -> ClientView:
@@ -177,13 +157,19 @@ def build_view(api: ir.Api, ctx: RenderContext) -> ClientView:
     types = Types.build(api)
     type_modules = _type_modules(api, types)
     type_names = [(tm.stem, n) for tm in type_modules for n in tm.names]
-    roots, resource_modules = _resources(api, types)
-    kind, where, name, doc = _auth(api)
-    err = None
-    if api.error_model and api.error_model in types.module_of:
-        err = (types.module_of[api.error_model], api.error_model)
-    env = ctx.api_key_env
-    base_env = env[: -len("_API_KEY")] + "_BASE_URL" if env.endswith("_API_KEY") else f"{ctx.package.upper()}_BASE_URL"
+    roots, resource_modules = resources(api, types)
+    base_env, envs = env_names(api, ctx)
+    schemes = [
+        SchemeView(s.name, s.kind if s.kind != "openIdConnect" else "oauth2", list(s.credentials), s.location, s.param_name, s.token_url, list(s.scopes))
+        for s in api.security_schemes
+        if s.kind != "other" and s.credentials
+    ]
+    usable = {s.name for s in schemes}
+    credentials = [CredentialView(arg, envs[arg], _credential_doc(s, arg)) for s in api.security_schemes for arg in s.credentials]
+    every_op_needs = bool(api.operations) and all(
+        _needs_credentials(api.security if op.security is None else op.security, usable) for op in api.operations
+    )
+    shape = api.error_shape
     return ClientView(
         type_modules=type_modules,
         type_names=type_names,
@@ -192,31 +178,44 @@ def build_view(api: ir.Api, ctx: RenderContext) -> ClientView:
         # a relative server (`/v1`) names no host: the caller passes base_url then
         base_url=api.servers[0] if api.servers and api.servers[0].lower().startswith(("http://", "https://")) else None,
         base_url_env=base_env,
-        auth_kind=kind,
-        auth_in=where,
-        auth_name=name,
-        auth_doc=doc,
-        error_type=err,
+        schemes=schemes,
+        credentials=credentials,
+        default_security=[list(r) for r in api.security],
+        require_credentials=every_op_needs and bool(schemes),
+        auth_doc=_auth_doc(api, envs),
+        error_shape={
+            "envelope": shape.envelope,
+            "message": shape.message,
+            "code": shape.code,
+            "param": shape.param,
+            "type": shape.type,
+            "request_id_headers": list(api.request_id_headers),
+        },
     )
 
 
-def _auth(api: ir.Api) -> tuple[str | None, str, str, str]:
-    """(kind, in, name, how to pass the key): the first supported scheme the API asks for."""
-    supported = {s.name: s for s in api.security_schemes if s.kind in ("bearer", "basic", "apiKey", "oauth2", "openIdConnect")}
-    order = [n for req in api.security for n in req] + [s.name for s in api.security_schemes]
-    for n in order:
-        s = supported.get(n)
-        if s is None:
-            continue
-        if s.kind == "basic":
-            return "basic", "header", "Authorization", "`api_key` is `username:password`, sent as HTTP basic auth."
-        if s.kind == "apiKey":
-            return "apiKey", s.location, s.param_name, f"`api_key` is sent in the {s.location} parameter `{s.param_name}`."
-        return "bearer", "header", "Authorization", "`api_key` is sent as `Authorization: Bearer <api_key>`."
-    return None, "header", "Authorization", "The API declares no authentication this client supports; `api_key` is unused."
+def _needs_credentials(security: tuple[tuple[str, ...], ...], usable: set[str]) -> bool:
+    """Whether an operation with these requirements cannot be called without credentials."""
+    return bool(security) and all(req and all(n in usable for n in req) for req in security)
 
 
-# ---------------------------------------------------------------- types
+def _credential_doc(s: ir.SecurityScheme, arg: str) -> str:
+    if s.kind == "basic":
+        return f"the {'user name' if arg == s.credentials[0] else 'password'} for HTTP basic auth (`{s.name}`)"
+    if s.kind in ("oauth2", "openIdConnect"):
+        if arg == s.credentials[0]:
+            return f"an OAuth2 access token, sent as `Authorization: Bearer ...` (`{s.name}`)"
+        return f"the OAuth2 client {'id' if arg == s.credentials[1] else 'secret'}: the client fetches tokens from {s.token_url} (`{s.name}`)"
+    if s.kind == "apiKey":
+        return f"sent in the {s.location} `{s.param_name}` (`{s.name}`)"
+    return f"sent as `Authorization: Bearer ...` (`{s.name}`)"
+
+
+def _auth_doc(api: ir.Api, envs: dict[str, str]) -> str:
+    if not envs:
+        return "The API declares no authentication this client can send."
+    lines = [f"`{arg}` (default ${env})" for arg, env in envs.items()]
+    return "Credentials: " + ", ".join(lines) + "."
 
 
 def _field_doc(description: str, deprecated: ir.Deprecation | None) -> str:
@@ -230,7 +229,8 @@ def _field_doc(description: str, deprecated: ir.Deprecation | None) -> str:
 def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
     deps = types.dependencies()
     stems = sorted(set(types.module_of.values()))
-    modules: dict[str, TypeModuleView] = {s: TypeModuleView(s, [], [], [], [], [], []) for s in stems}
+    modules: dict[str, TypeModuleView] = {s: TypeModuleView(s, [], [], [], [], [], [], []) for s in stems}
+    type_names = set(types.module_of) | ANNOTATION_NAMES
     for e in api.enums:
         tm = modules[types.module_of[e.name]]
         tm.enums.append(AliasView(e.name, types.enum_type(e), _field_doc(e.description, e.deprecated)))
@@ -242,7 +242,10 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
                 optional = not f.required
                 if optional and not ann.startswith("Optional[") and ann not in ("Any", "None"):
                     ann = f"Optional[{ann}]"
-                fields.append(FieldView(f.py_name, ann, f.name if f.name != f.py_name else None, optional, _field_doc(f.description, f.deprecated)))
+                doc = _field_doc(f.description, f.deprecated)
+                if f.sdk_computed:
+                    doc = (_SDK_COMPUTED + "\n\n" + doc).strip()
+                fields.append(FieldView(f.py_name, ann, f.name if f.name != f.py_name else None, optional, doc))
             modules[types.module_of[m.name]].models.append(ClassView(m.name, _field_doc(m.description or m.title or "", m.deprecated), fields))
         if m.name in types.request_models:
             fields = []
@@ -253,7 +256,8 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
                 ann = types.spell(f.type, "request")
                 if f.required:
                     ann = f"Required[{ann}]"
-                if not (f.name.isidentifier() and f.name.isascii()) or f.name in _NOT_KEYS:
+                if not (f.name.isidentifier() and f.name.isascii()) or f.name in _NOT_KEYS or f.name in type_names:
+                    # a key named like a type the class body uses (`str`, a model) would shadow it
                     functional = True
                 fields.append(FieldView(f.name, ann, doc=_field_doc(f.description, f.deprecated)))
             if functional:
@@ -281,10 +285,13 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
         for name in ordered:
             u, side = by_name[name]
             quote = frozenset(local - defined)
-            modules[stem].unions.append(AliasView(name, _union_expr(u, side, types, quote), _field_doc(u.description, u.deprecated), name in recursive))
+            hint, runtime, unknown = _union_expr(u, side, types, quote)
+            if unknown is not None:
+                modules[stem].unknowns.append(unknown)
+            modules[stem].unions.append(AliasView(name, hint, _field_doc(u.description, u.deprecated), name in recursive, runtime))
             defined.add(name)
     for stem, tm in modules.items():
-        own = [a.name for a in tm.enums] + [c.name for c in tm.models] + [c.name for c in tm.params] + [a.name for a in tm.unions]
+        own = [a.name for a in tm.enums] + [c.name for c in tm.models] + [u.name for u in tm.unknowns] + [c.name for c in tm.params] + [a.name for a in tm.unions]
         tm.names = own
         needed: dict[str, set[str]] = {}
         for n in own:
@@ -296,22 +303,31 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
     return [modules[s] for s in stems]
 
 
+_SDK_COMPUTED = "Computed by the API vendor's own SDKs, not sent by the server: this client has it only where a server sends it (usually `None`)."
+
 _NOT_KEYS = frozenset({"False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield"})
 
 
-def _union_expr(u: ir.Union, side: Side, types: Types, quote: frozenset[str]) -> str:
+def _union_expr(u: ir.Union, side: Side, types: Types, quote: frozenset[str]) -> tuple[str, str | None, UnknownView | None]:
+    """(what mypy reads, what pydantic validates where it differs, the Unknown model): a tagged
+    response union reads an unknown tag into `Unknown<Name>`, which its type hint names too."""
     parts: list[str] = []
     for v in u.variants:
-        s = types.spell(v.type, side, quote=quote)
-        if s not in parts:
-            parts.append(s)
+        spelled = types.spell(v.type, side, quote=quote)
+        if spelled not in parts:
+            parts.append(spelled)
     if len(parts) == 1:
-        return parts[0]
+        return parts[0], None, None
     expr = "Union[" + ", ".join(parts) + "]"
     disc = _discriminator(u, types) if side == "response" else None
-    if disc is not None:
-        return f"Annotated[{expr}, Field(discriminator={py_string(disc)})]"
-    return expr
+    if disc is None:
+        return expr, None, None
+    validated = f"Annotated[{expr}, Field(discriminator={py_string(disc)})"
+    if u.unknown_name is None:
+        return validated + "]", None, None
+    unknown = UnknownView(u.unknown_name, u.name, disc)
+    hint = "Union[" + ", ".join(parts + [unknown.name]) + "]"
+    return hint, f"{validated}, Unknown({unknown.name})]", unknown
 
 
 def _discriminator(u: ir.Union, types: Types) -> str | None:
@@ -368,208 +384,3 @@ def _topo(names: list[str], deps: dict[str, set[str]]) -> list[str]:
         visit(n)
     return out
 
-
-# ---------------------------------------------------------------- resources
-
-_EXTRAS = [
-    "extra_headers: Optional[Mapping[str, str]] = None",
-    "extra_query: Optional[Mapping[str, object]] = None",
-    "extra_body: Optional[Mapping[str, object]] = None",
-    "timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN",
-]
-
-
-def _resources(api: ir.Api, types: Types) -> tuple[list[ResourceView], list[ResourceModuleView]]:
-    class_names = Namer(reserved=set(types.module_of) | RUNTIME_NAMES | {"SyncAPIClient", "AsyncAPIClient", "Timeout"})
-    nodes: dict[tuple[str, ...], ResourceView] = {}
-    roots: list[ResourceView] = []
-    root_attrs = Namer(reserved=_CLIENT_ATTRS)
-
-    def node(path: tuple[str, ...]) -> ResourceView:
-        if path in nodes:
-            return nodes[path]
-        base = pascal("_".join(path), "Default") + "Resource"
-        names = {
-            "sync": class_names.claim(base),
-            "async": class_names.claim("Async" + base),
-            "sync_raw": class_names.claim(base + "WithRawResponse"),
-            "async_raw": class_names.claim("Async" + base + "WithRawResponse"),
-        }
-        attr = root_attrs.claim(path[0]) if len(path) == 1 else path[-1]
-        view = ResourceView(path, attr, names)
-        nodes[path] = view
-        if len(path) == 1:
-            roots.append(view)
-        else:
-            node(path[:-1]).children.append(view)
-        return view
-
-    for op in api.operations:
-        n = node(op.resource or ("default",))
-        n.methods.append(_method(op, types))
-    modules: list[ResourceModuleView] = []
-    stems = Namer(reserved={"__init__"})
-    for root in roots:
-        classes = _post_order(root)
-        used: set[str] = set()
-        for c in classes:
-            for m in c.methods:
-                used |= _names_in_method(m)
-        by_module: dict[str, set[str]] = {}
-        for name in used:
-            home = types.module_of.get(name)
-            if home is not None:
-                by_module.setdefault(home, set()).add(name)
-        imports = [(h, sorted(ns)) for h, ns in sorted(by_module.items())]
-        modules.append(ResourceModuleView(stems.claim(module_stem(root.path[0], "default")), root, classes, imports))
-    return roots, modules
-
-
-def _post_order(view: ResourceView) -> list[ResourceView]:
-    """A resource and its sub-resources, children first (the order classes are defined in)."""
-    out: list[ResourceView] = []
-    for c in view.children:
-        out.extend(_post_order(c))
-    out.append(view)
-    return out
-
-
-def _names_in_method(m: MethodView) -> set[str]:
-    """Identifiers a method's signatures and request mention (to import the types among them)."""
-    text = " ".join(m.params + list(m.returns.values()) + m.outcomes + [m.stream_type] + [p for o in m.overloads for p in o.params])
-    if m.page is not None:
-        text += " " + m.page["item"]
-    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
-
-
-def _deprecation_text(subject: str, dep: ir.Deprecation) -> str:
-    if dep.replacement:
-        return f"{subject} is deprecated; use `{dep.replacement}` instead."
-    return f"{subject} is deprecated." + (f" {dep.message}" if dep.message else "")
-
-
-def _method(op: ir.Operation, types: Types) -> MethodView:
-    path_params: list[QueryItem] = []
-    query: list[QueryItem] = []
-    headers: list[QueryItem] = []
-    cookies: list[QueryItem] = []
-    body: list[QueryItem] = []
-    body_whole = None
-    selector = None
-    positional: list[str] = []
-    keyword: list[tuple[ir.Argument, str]] = []  # (argument, annotation)
-    warnings: list[tuple[str, str]] = []
-    arg_docs: list[str] = []
-    for a in op.arguments:
-        ann = types.spell(a.type, "request")
-        target = {"path": path_params, "query": query, "header": headers, "cookie": cookies, "body": body}.get(a.source)
-        if target is not None:
-            target.append(QueryItem(a.wire_name, a.py_name))
-        elif a.source == "media":
-            selector = a.py_name
-        else:
-            body_whole = a.py_name
-        if a.source == "path":
-            positional.append(f"{a.py_name}: {ann}")
-        else:
-            keyword.append((a, ann))
-        if a.deprecated is not None:
-            warnings.append((a.py_name, _deprecation_text(f"`{a.py_name}`", a.deprecated)))
-        doc = _field_doc(a.description, a.deprecated)
-        if doc:
-            arg_docs.append(f"{a.py_name}: " + doc.replace("\n", "\n        "))
-
-    def kw_params(stream_ann: str | None, stream_default: bool) -> list[str]:
-        out = []
-        for a, ann in keyword:
-            if stream_ann is not None and a.source == "body" and a.wire_name == op.stream_param:
-                out.append(f"{a.py_name}: {stream_ann}" + (" = NOT_GIVEN" if stream_default else ""))
-            elif a.required:
-                out.append(f"{a.py_name}: {ann}")
-            else:
-                out.append(f"{a.py_name}: Union[{ann}, NotGiven] = NOT_GIVEN")
-        return positional + ["*"] + out + _EXTRAS
-
-    modes = ("sync", "async")
-    outcomes = op.outcomes or (ir.Outcome("json"),)
-    json_outcome = next((o for o in outcomes if o.kind == "json" and o.type is not None), None)
-    value_type = types.spell(json_outcome.type, "response") if json_outcome is not None and json_outcome.type is not None else None
-    chunk = types.spell(op.stream_type, "response") if op.stream_type is not None else "Any"
-    stream_arg = next((a for a in op.arguments if a.source == "body" and a.wire_name == op.stream_param), None) if op.stream_param else None
-    overloads: list[Overload] = []
-    stream_expr = "False"
-    if stream_arg is not None:
-        nullable = stream_arg.type.nullable
-        plain = tuple(o for o in outcomes if o.kind != "sse") or (ir.Outcome("json"),)
-        returns_one = {m: wire.returns(plain, types, m) for m in modes}
-        streams = {m: f"{'Async' if m == 'async' else ''}Stream[{chunk}]" for m in modes}
-        both = {m: wire.union_of([returns_one[m], streams[m]]) for m in modes}
-        overloads = [
-            Overload(kw_params("Union[Optional[Literal[False]], NotGiven]" if nullable else "Union[Literal[False], NotGiven]", True), returns_one),
-            Overload(kw_params("Literal[True]", False), streams),
-            Overload(kw_params("Optional[bool]" if nullable else "bool", False), both),
-        ]
-        params = kw_params(None, True)
-        returns = both
-        stream_expr = f"{stream_arg.py_name} is True"
-    else:
-        params = kw_params(None, True)
-        returns = {m: wire.returns(outcomes, types, m) for m in modes}
-        if all(o.kind == "sse" for o in outcomes):
-            stream_expr = "True"
-    page = None
-    pg = op.pagination
-    cursor_arg = next((a for a in op.arguments if pg is not None and a.source == "query" and a.wire_name == pg.cursor_param), None)
-    if pg is not None and cursor_arg is not None and stream_arg is None and stream_expr == "False" and value_type is not None:
-        item = types.spell(pg.item_type, "response")
-        page = {
-            "cursor": cursor_arg.py_name,
-            "item": item,
-            "items_field": pg.items_field,
-            "has_more_field": pg.has_more_field,
-            "next_cursor_field": pg.next_cursor_field,
-        }
-        query = [QueryItem(q.key, "cursor" if q.expr == cursor_arg.py_name else q.expr) for q in query]
-        # each request fetches one page object
-        outcomes = tuple(o for o in outcomes if o.kind == "json")
-        returns = {"sync": f"SyncPage[{item}]", "async": f"AsyncPage[{item}]"}
-    doc_parts = [p for p in (op.summary.strip(), op.description.strip()) if p]
-    if len(doc_parts) == 2 and doc_parts[1].startswith(doc_parts[0]):
-        doc_parts = doc_parts[1:]
-    doc_parts.insert(0, f"{op.method.upper()} {op.path}")
-    if op.deprecated is not None:
-        doc_parts.append(_deprecation_text("This operation", op.deprecated))
-    if page is not None:
-        doc_parts.append("Returns the first page; iterate it for every item (later pages are fetched as needed), or use `.iter_pages()`.")
-    if op.body is not None and wire.media_doc(op.body, selector):
-        doc_parts.append(wire.media_doc(op.body, selector))
-    if arg_docs:
-        doc_parts.append("Args:\n" + "\n".join("    " + d for d in arg_docs))
-    return MethodView(
-        name=op.py_name,
-        doc="\n\n".join(doc_parts),
-        deprecated=_deprecation_text(op.call.replace("client.", "", 1) + "()", op.deprecated) if op.deprecated is not None else None,
-        warnings=warnings,
-        overloads=overloads,
-        params=params,
-        returns=returns,
-        http_method=op.method,
-        path=op.url_path,
-        fixed_query=list(op.fixed_query),
-        path_params=path_params,
-        query=query,
-        headers=headers,
-        cookies=cookies,
-        body=body,
-        body_whole=body_whole,
-        wire=[wire.param_expr(p) for p in op.parameters],
-        media=[wire.media_expr(m) for m in op.body.media] if op.body is not None else [],
-        content_type=selector,
-        accept=op.accept,
-        accept_stream=op.accept_stream,
-        outcomes=[wire.outcome_expr(o, types) for o in outcomes],
-        stream=stream_expr,
-        stream_type=chunk,
-        auth=op.security is None or len(op.security) > 0,
-        page=page,
-    )

@@ -62,7 +62,9 @@ def operation_page(site: Site, op: ir.Operation, examples: dict[str, Any]) -> di
         facts.append("streaming (server-sent events)")
     if op.pagination is not None:
         pg = op.pagination
-        facts.append(f"paginated: cursor {code(pg.cursor_param)}, items in {code(pg.items_field)}")
+        items = f"items in {code(pg.items_field)}" if pg.items_field else "the answer is the list"
+        how = {"cursor": f"by cursor {code(pg.cursor_param)}", "offset": f"by offset {code(pg.cursor_param)}", "page": f"by page number {code(pg.cursor_param)}", "link": "by the `Link` header", "next_url": f"by the URL in {code(pg.next_cursor_field)}"}.get(pg.style, "one page")
+        facts.append(f"paginated {how}, {items}")
     if op.deprecated:
         facts.append("**deprecated**")
     body_table = None

@@ -200,6 +200,9 @@ def row(site: Site, f: ir.Field, path: str, mode: Mode, here: str, extra: list[s
     if desc is None:
         desc = describe(site, f.description, f.type, f.deprecated, here=here, limit=None if home else DESC_LIMIT)
         site.field_desc[key] = desc
+    if f.sdk_computed:
+        # the spec marks it computed by the vendor's own SDKs: no server sends it
+        extra = ["**Computed by the API vendor's SDKs, not sent by the server**: the generated client has it only where a server sends it."] + extra
     if extra:
         desc = (desc if desc != "—" else "") + (" " if desc != "—" else "") + " ".join(extra)
     default = literal(f.default) if f.has_default else "—"

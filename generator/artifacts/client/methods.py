@@ -1,0 +1,293 @@
+"""The client's resources and methods, as view data: one class per resource (sync, async and
+their raw and streaming-response twins), one method per operation with its signature, what it
+sends, how its answer is read, and how its list pages.
+
+Names are the IR's (`op.resource`, `op.py_name`, `a.py_name`): decided once by the normalizer,
+so the client, docs, manifest, tools and tests always agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...model import ir
+from ...model.naming import Namer, module_stem, pascal
+from . import wire
+from .pytypes import RUNTIME_NAMES, Types
+
+_EXTRAS = [
+    "extra_headers: Optional[Mapping[str, str]] = None",
+    "extra_query: Optional[Mapping[str, object]] = None",
+    "extra_body: Optional[Mapping[str, object]] = None",
+    "timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN",
+]
+
+
+@dataclass
+class QueryItem:
+    key: str  # wire name, raw (escaped by the template)
+    expr: str  # a Python identifier
+
+
+@dataclass
+class Overload:
+    params: list[str]
+    returns: dict[str, str]  # mode -> annotation
+
+
+@dataclass
+class MethodView:
+    name: str
+    doc: str
+    deprecated: str | None  # message for @deprecated
+    warnings: list[tuple[str, str]]  # (argument, message) for deprecated arguments
+    overloads: list[Overload]
+    params: list[str]
+    returns: dict[str, str]
+    http_method: str
+    path: str  # the URL path template, without the spec key's fixed query
+    fixed_query: list[tuple[str, str]]  # `/responses?beta=true`: sent with every call
+    path_params: list[QueryItem]
+    query: list[QueryItem]
+    headers: list[QueryItem]
+    cookies: list[QueryItem]
+    body: list[QueryItem]
+    body_whole: str | None
+    wire: list[str]  # `_wire.Param(...)` of every parameter: how each travels
+    media: list[str]  # `_bodies.Media(...)` the body can be sent as, preferred first
+    content_type: str | None  # the argument that chooses the media type, if any
+    accept: str | None
+    accept_stream: str | None
+    outcomes: list[str]  # `_response.Outcome(...)`: how the answer is read, by Content-Type
+    stream: str  # a Python expression: "False", "True", "stream is True"
+    stream_type: str
+    framing: str
+    security: list[list[str]] | None  # None: the API's default requirements
+    idempotency_header: str | None
+    page: dict[str, Any] | None = None  # the PageStyle's arguments, and the item type
+
+
+@dataclass
+class ResourceView:
+    path: tuple[str, ...]
+    attr: str  # attribute on the parent (client or resource)
+    names: dict[str, str]  # sync, async, sync_raw, async_raw, sync_streamed, async_streamed -> class name
+    children: list[ResourceView] = field(default_factory=list)
+    methods: list[MethodView] = field(default_factory=list)
+    call: str | None = None  # the method the resource answers to when called (`uploads.parts(...)`)
+
+
+@dataclass
+class ResourceModuleView:
+    stem: str
+    root: ResourceView
+    classes: list[ResourceView]  # every node, children first
+    imports: list[tuple[str, list[str]]]
+
+
+def resources(api: ir.Api, types: Types) -> tuple[list[ResourceView], list[ResourceModuleView]]:
+    """The resource tree (roots in order of first use) and one module per root."""
+    class_names = Namer(reserved=set(types.module_of) | RUNTIME_NAMES | {"SyncAPIClient", "AsyncAPIClient", "Timeout"})
+    nodes: dict[tuple[str, ...], ResourceView] = {}
+    roots: list[ResourceView] = []
+
+    def node(path: tuple[str, ...]) -> ResourceView:
+        if path in nodes:
+            return nodes[path]
+        base = pascal("_".join(path), "Default") + "Resource"
+        names = {}
+        for key, prefix, suffix in (
+            ("sync", "", ""), ("async", "Async", ""), ("sync_raw", "", "WithRawResponse"), ("async_raw", "Async", "WithRawResponse"),
+            ("sync_streamed", "", "WithStreamingResponse"), ("async_streamed", "Async", "WithStreamingResponse"),
+        ):
+            names[key] = class_names.claim(prefix + base + suffix)
+        view = ResourceView(path, path[-1], names)
+        nodes[path] = view
+        if len(path) == 1:
+            roots.append(view)
+        else:
+            node(path[:-1]).children.append(view)
+        return view
+
+    for op in api.operations:
+        n = node(op.resource or ("default",))
+        n.methods.append(_method(op, types))
+        if op.shortcut:
+            n.call = op.py_name
+    modules: list[ResourceModuleView] = []
+    stems = Namer(reserved={"__init__"})
+    for root in roots:
+        classes = _post_order(root)
+        used: set[str] = set()
+        for c in classes:
+            for m in c.methods:
+                used |= _names_in_method(m)
+        by_module: dict[str, set[str]] = {}
+        for name in used:
+            home = types.module_of.get(name)
+            if home is not None:
+                by_module.setdefault(home, set()).add(name)
+        imports = [(h, sorted(ns)) for h, ns in sorted(by_module.items())]
+        modules.append(ResourceModuleView(stems.claim(module_stem(root.path[0], "default")), root, classes, imports))
+    return roots, modules
+
+
+def _post_order(view: ResourceView) -> list[ResourceView]:
+    """A resource and its sub-resources, children first (the order classes are defined in)."""
+    out: list[ResourceView] = []
+    for c in view.children:
+        out.extend(_post_order(c))
+    out.append(view)
+    return out
+
+
+def _names_in_method(m: MethodView) -> set[str]:
+    """Identifiers a method's signatures and request mention (to import the types among them)."""
+    text = " ".join(m.params + list(m.returns.values()) + m.outcomes + [m.stream_type] + [p for o in m.overloads for p in o.params])
+    if m.page is not None:
+        text += " " + m.page["item"]
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+
+
+def _deprecation_text(subject: str, dep: ir.Deprecation) -> str:
+    if dep.replacement:
+        return f"{subject} is deprecated; use `{dep.replacement}` instead."
+    return f"{subject} is deprecated." + (f" {dep.message}" if dep.message else "")
+
+
+def _field_doc(description: str, deprecated: ir.Deprecation | None) -> str:
+    doc = description.strip()
+    if deprecated is not None:
+        note = f"Deprecated: use `{deprecated.replacement}` instead." if deprecated.replacement else "Deprecated."
+        doc = f"{doc}\n\n{note}" if doc else note
+    return doc
+
+
+def _page(op: ir.Operation, types: Types) -> dict[str, Any] | None:
+    pg = op.pagination
+    if pg is None:
+        return None
+    return {
+        "item": types.spell(pg.item_type, "response"),
+        "style": pg.style,
+        "items_field": pg.items_field,
+        "cursor_param": pg.cursor_param,
+        "has_more_field": pg.has_more_field,
+        "next_cursor_field": pg.next_cursor_field,
+        "limit_param": pg.limit_param,
+        "total_field": pg.total_field,
+    }
+
+
+def _method(op: ir.Operation, types: Types) -> MethodView:
+    targets: dict[str, list[QueryItem]] = {"path": [], "query": [], "header": [], "cookie": [], "body": []}
+    body_whole = None
+    selector = None
+    positional: list[str] = []
+    keyword: list[tuple[ir.Argument, str]] = []  # (argument, annotation)
+    warnings: list[tuple[str, str]] = []
+    arg_docs: list[str] = []
+    for a in op.arguments:
+        ann = types.spell(a.type, "request")
+        if a.source in targets:
+            targets[a.source].append(QueryItem(a.wire_name, a.py_name))
+        elif a.source == "media":
+            selector = a.py_name
+        else:
+            body_whole = a.py_name
+        if a.positional:
+            positional.append(f"{a.py_name}: {ann}")
+        else:
+            keyword.append((a, ann))
+        if a.deprecated is not None:
+            warnings.append((a.py_name, _deprecation_text(f"`{a.py_name}`", a.deprecated)))
+        doc = _field_doc(a.description, a.deprecated)
+        if doc:
+            arg_docs.append(f"{a.py_name}: " + doc.replace("\n", "\n        "))
+
+    def kw_params(stream_ann: str | None, stream_default: bool) -> list[str]:
+        out = []
+        for a, ann in keyword:
+            if stream_ann is not None and a.source == "body" and a.wire_name == op.stream_param:
+                out.append(f"{a.py_name}: {stream_ann}" + (" = NOT_GIVEN" if stream_default else ""))
+            elif a.required:
+                out.append(f"{a.py_name}: {ann}")
+            else:
+                out.append(f"{a.py_name}: Union[{ann}, NotGiven] = NOT_GIVEN")
+        return positional + ["*"] + out + _EXTRAS
+
+    modes = ("sync", "async")
+    outcomes = op.outcomes or (ir.Outcome("json"),)
+    json_outcome = next((o for o in outcomes if o.kind == "json" and o.type is not None), None)
+    value_type = types.spell(json_outcome.type, "response") if json_outcome is not None and json_outcome.type is not None else None
+    chunk = types.spell(op.stream_type, "response") if op.stream_type is not None else "Any"
+    stream_arg = next((a for a in op.arguments if a.source == "body" and a.wire_name == op.stream_param), None) if op.stream_param else None
+    overloads: list[Overload] = []
+    stream_expr = "False"
+    if stream_arg is not None:
+        nullable = stream_arg.type.nullable
+        plain = tuple(o for o in outcomes if o.kind != "sse") or (ir.Outcome("json"),)
+        returns_one = {m: wire.returns(plain, types, m) for m in modes}
+        streams = {m: f"{'Async' if m == 'async' else ''}Stream[{chunk}]" for m in modes}
+        both = {m: wire.union_of([returns_one[m], streams[m]]) for m in modes}
+        overloads = [
+            Overload(kw_params("Union[Optional[Literal[False]], NotGiven]" if nullable else "Union[Literal[False], NotGiven]", True), returns_one),
+            Overload(kw_params("Literal[True]", False), streams),
+            Overload(kw_params("Optional[bool]" if nullable else "bool", False), both),
+        ]
+        params = kw_params(None, True)
+        returns = both
+        stream_expr = f"{stream_arg.py_name} is True"
+    else:
+        params = kw_params(None, True)
+        returns = {m: wire.returns(outcomes, types, m) for m in modes}
+        if all(o.kind == "sse" for o in outcomes):
+            stream_expr = "True"
+    page = _page(op, types) if stream_arg is None and stream_expr == "False" and value_type is not None else None
+    if page is not None:
+        outcomes = tuple(o for o in outcomes if o.kind == "json")  # each request fetches one page object
+        returns = {"sync": f"SyncPage[{page['item']}]", "async": f"AsyncPage[{page['item']}]"}
+    doc_parts = [p for p in (op.summary.strip(), op.description.strip()) if p]
+    if len(doc_parts) == 2 and doc_parts[1].startswith(doc_parts[0]):
+        doc_parts = doc_parts[1:]
+    doc_parts.insert(0, f"{op.method.upper()} {op.path}")
+    if op.deprecated is not None:
+        doc_parts.append(_deprecation_text("This operation", op.deprecated))
+    if page is not None:
+        doc_parts.append("Returns the first page; iterate it for every item (later pages are fetched as needed), or use `.iter_pages()`.")
+    if op.body is not None and wire.media_doc(op.body, selector):
+        doc_parts.append(wire.media_doc(op.body, selector))
+    if arg_docs:
+        doc_parts.append("Args:\n" + "\n".join("    " + d for d in arg_docs))
+    return MethodView(
+        name=op.py_name,
+        doc="\n\n".join(doc_parts),
+        deprecated=_deprecation_text(op.call.replace("client.", "", 1) + "()", op.deprecated) if op.deprecated is not None else None,
+        warnings=warnings,
+        overloads=overloads,
+        params=params,
+        returns=returns,
+        http_method=op.method,
+        path=op.url_path,
+        fixed_query=list(op.fixed_query),
+        path_params=targets["path"],
+        query=targets["query"],
+        headers=targets["header"],
+        cookies=targets["cookie"],
+        body=targets["body"],
+        body_whole=body_whole,
+        wire=[wire.param_expr(p) for p in op.parameters],
+        media=[wire.media_expr(m) for m in op.body.media] if op.body is not None else [],
+        content_type=selector,
+        accept=op.accept,
+        accept_stream=op.accept_stream,
+        outcomes=[wire.outcome_expr(o, types) for o in outcomes],
+        stream=stream_expr,
+        stream_type=chunk,
+        framing=op.stream_framing,
+        security=None if op.security is None else [list(r) for r in op.security],
+        idempotency_header=op.idempotency_header,
+        page=page,
+    )
