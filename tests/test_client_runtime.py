@@ -423,3 +423,10 @@ def test_next_page_urls_in_the_answer_are_followed_and_an_integer_after_is_not_a
     rec = Recorder(handler)
     assert [t.id for t in mod.Client(http_client=_http(rec)).things.list(after=1700000000000, limit=2)] == ["10", "11", "20", "21", "30", "31"]
     assert [str(r.url) for r in rec.requests] == ["http://h/things?after=1700000000000&limit=2", "http://h/things?p=2&limit=2", "http://h/things?p=3&limit=2"]
+
+
+def test_a_next_page_on_another_origin_is_not_followed(tmp_path: Path) -> None:
+    mod = _generate(tmp_path, _list_spec([_q("limit")], {"next": {"type": "string"}}), "other_origin")
+    rec = Recorder(lambda r: httpx.Response(200, json={"items": [{"id": "a"}], "next": "https://elsewhere.test/things?p=2"}))
+    page = mod.Client(http_client=_http(rec)).things.list()
+    assert [t.id for t in page] == ["a"] and not page.has_next_page() and len(rec.requests) == 1

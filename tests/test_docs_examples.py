@@ -45,6 +45,8 @@ def reader_environment(out: Path, spec: Path, monkeypatch: pytest.MonkeyPatch) -
     client_module: Any = importlib.import_module(package + "._client")
     with MockServer(spec, fixtures_dir=out / "fixtures") as server:
         monkeypatch.setenv(manifest["options"]["api_key_env"], "test")
+        for env in getattr(client_module, "CREDENTIAL_ENV", {}).values():
+            monkeypatch.setenv(env, "test")  # every credential the API has (an admin key too)
         monkeypatch.setenv(client_module.BASE_URL_ENV, server.base_url)
         yield
 

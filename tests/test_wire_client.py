@@ -119,7 +119,7 @@ def rec() -> Recorder:
 
 @pytest.fixture
 def client(pkg: Any, rec: Recorder) -> Iterator[Any]:
-    with pkg.Client(api_key="k", max_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(rec))) as c:
+    with pkg.Client(max_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(rec))) as c:
         yield c
 
 
@@ -212,7 +212,7 @@ def test_the_async_client_reads_files_off_the_loop_and_streams_downloads(pkg: An
     doc.write_bytes(b"%PDF")
 
     async def main() -> tuple[Any, bytes, list[bytes]]:
-        async with pkg.AsyncClient(api_key="k", max_retries=0, http_client=httpx.AsyncClient(transport=httpx.MockTransport(rec))) as c:
+        async with pkg.AsyncClient(max_retries=0, http_client=httpx.AsyncClient(transport=httpx.MockTransport(rec))) as c:
             rec.answer = lambda r: httpx.Response(200, json={"id": "1"})
             item = await c.uploads.create(file=doc)
             rec.answer = lambda r: httpx.Response(200, content=b"0123456789", headers={"content-type": "application/pdf"})

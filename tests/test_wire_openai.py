@@ -298,7 +298,7 @@ def _reply(kind: str) -> Callable[[httpx.Request], httpx.Response]:
 
 
 def _ours(pkg: Any, calls: dict[str, str], http: httpx.Client) -> Any:
-    return pkg.Client(base_url=BASE, api_key="sk-test", max_retries=0, http_client=http)
+    return pkg.Client(base_url=BASE, api_key="sk-test", admin_api_key="sk-test", max_retries=0, http_client=http)
 
 
 def _method(client: Any, call: str) -> Any:

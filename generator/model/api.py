@@ -83,13 +83,55 @@ def webhooks(cx: Context) -> tuple[tuple[str, str], ...]:
 
 
 def unshadow_fields(cx: Context, type_names: set[str]) -> None:
-    """A field named like a generated type (`Bar: Optional[Bar]`) would shadow it in its class
-    body: it takes a trailing underscore (the wire name stays its alias)."""
+    """A field named like a generated type (`Bar: Optional[Bar]`), or like a builtin its class
+    spells a type with (`str: Optional[str]`), would shadow it in its class body: it takes a
+    trailing underscore (the wire name stays its alias), with a warning."""
     for d in cx.models.values():
-        if not any(f.py_name in type_names for f in d.fields):
+        spelled = builtins_spelled(cx, [f.type for f in d.fields])
+        clash = {f.py_name for f in d.fields if f.py_name in type_names or f.py_name in spelled}
+        if not clash:
             continue
-        names = Namer(reserved={f.py_name for f in d.fields} | type_names)
-        d.fields = [replace(f, py_name=names.claim(f.py_name + "_")) if f.py_name in type_names else f for f in d.fields]
+        names = Namer(reserved={f.py_name for f in d.fields} | type_names | spelled)
+        fields = []
+        for f in d.fields:
+            if f.py_name in clash:
+                new = names.claim(f.py_name + "_")
+                file, pointer = cx.docs.split_where(f.pointer)
+                cx.diags.warning(
+                    "reserved-name",
+                    f"the property {f.name!r} is the attribute `{new}` in the client (its wire name stays {f.name!r}): `{f.py_name}` is a name its class needs",
+                    hint="nothing to do unless you prefer another name",
+                    file=file,
+                    pointer=pointer,
+                )
+                f = replace(f, py_name=new)
+            fields.append(f)
+        d.fields = fields
+
+
+_SPELLED = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "binary": "bytes"}
+
+
+def builtins_spelled(cx: Context, roots: list[ir.TypeExpr]) -> set[str]:
+    """The builtin type names a class's annotations use (`str` for strings, string enums and
+    maps' keys, `bytes` for binaries...): through lists, maps and inline unions, not into the
+    definitions named by reference (their own modules spell those)."""
+    out: set[str] = set()
+    stack = list(roots)
+    while stack:
+        t = stack.pop()
+        if t.kind in _SPELLED:
+            out.add(_SPELLED[t.kind])
+        elif t.kind == "map":
+            out.add("str")
+        elif t.kind == "enum" and t.ref in cx.enums:
+            e = cx.enums[t.ref]
+            out |= {"str"} if e.open or e.value_type in ("string", "mixed") else set()
+            out |= {"float"} if e.value_type in ("number", "mixed") else set()
+        elif t.kind == "literal":
+            out |= {"float"} if any(isinstance(v, float) for v in t.values) else set()
+        stack.extend(x for x in (t.item, *t.variants) if x is not None)
+    return out
 
 
 def servers(cx: Context) -> tuple[str, ...]:

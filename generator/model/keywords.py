@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from . import ir
-from .naming import ANNOTATION_NAMES, MODEL_RESERVED, PY_RESERVED, Namer, constant, pascal, safe_identifier, snake
+from .naming import ANNOTATION_NAMES, BUILTIN_TYPE_NAMES, MODEL_RESERVED, PY_RESERVED, Namer, constant, pascal, safe_identifier, snake
 
 _REPLACEMENT_PATTERNS = [
     re.compile(p, re.IGNORECASE)
@@ -176,9 +176,10 @@ def claim_arg(names: Namer, base: str, source: str) -> str:
 def field_py_name(name: str) -> str:
     """A property's attribute name: the wire name where it is a plain identifier that shadows
     nothing a model's class body or pydantic needs (`str`, `Optional`, `model_dump`)."""
-    if name.isidentifier() and name.isascii() and not name.startswith("_") and name not in PY_RESERVED and name not in MODEL_RESERVED and name not in ANNOTATION_NAMES:
+    shadows = name in ANNOTATION_NAMES and name not in BUILTIN_TYPE_NAMES  # builtins: see api.unshadow_fields
+    if name.isidentifier() and name.isascii() and not name.startswith("_") and name not in PY_RESERVED and name not in MODEL_RESERVED and not shadows:
         return name
-    if name in MODEL_RESERVED or name in ANNOTATION_NAMES:
+    if name in MODEL_RESERVED or shadows:
         return name + "_"
     return safe_identifier(snake(name, "field"), "field")
 

@@ -32,6 +32,9 @@ BUILTIN_NAMES = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 # names the annotations and defaults of generated classes use: a field or TypedDict key named
 # like one would shadow it inside the class body (`str: Optional[str]` breaks at import)
 ANNOTATION_NAMES = CLIENT_RUNTIME_NAMES | {"str", "int", "float", "bool", "bytes"}
+# the builtins among them: a field takes one of these names unless its own class spells a type
+# with it (`bytes: List[int]` is fine beside `token: str`; `str: Optional[str]` is not)
+BUILTIN_TYPE_NAMES = frozenset({"str", "int", "float", "bool", "bytes"})
 # names the body of a generated method uses: an argument named like one would shadow it
 # (`cast(...)`, `cast_to=str`, the page fetcher's `cursor: object`, the per-call options)
 METHOD_BODY_NAMES = ANNOTATION_NAMES | {

@@ -11,7 +11,7 @@ from ..diagnostics import join_pointer
 from . import ir
 from .context import At, Context, ModelDraft
 from .keywords import DOC_KEYS, deprecation_of, text_of, examples_of, constraints_of, field_py_name, required_alternatives, wrapped_parts, deprecation_in_parts, stability_of, sunset_of, unmodeled_keys, sdk_computed
-from .naming import ANNOTATION_NAMES, MODEL_RESERVED, PY_RESERVED, Namer, pascal
+from .naming import ANNOTATION_NAMES, BUILTIN_TYPE_NAMES, MODEL_RESERVED, PY_RESERVED, Namer, pascal
 
 
 def object_parts(cx: Context, node: dict[str, Any], file: str, pointer: str, depth: int = 0) -> tuple[list[tuple[str, Any, str, str]], set[str], tuple[Any, str, str] | None, dict[str, Any]]:
@@ -222,7 +222,7 @@ def field(cx: Context, pname: str, sub: Any, pfile: str, pptr: str, model: str, 
     # noted before the schema is converted: an inline schema's deprecation is the property's
     cx.note_deprecated("property", pname, pfile, pptr, dep)
     t = cx.schema(sub, At(pfile, pptr, model + pascal(pname, "Field")))
-    if pname.isidentifier() and pname in ANNOTATION_NAMES:
+    if pname.isidentifier() and pname in ANNOTATION_NAMES and pname not in BUILTIN_TYPE_NAMES:
         cx.diags.warning(
             "reserved-name",
             f"the property {pname!r} is the attribute `{py_name}` in the client (its wire name stays {pname!r}): `{pname}` is a name the generated models use",

@@ -25,10 +25,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from . import ir, media
+from . import api, ir, media
 from .context import Context
 from .keywords import claim_arg
-from .naming import CLIENT_ATTRS, METHOD_BODY_NAMES, MODEL_RESERVED, PY_RESERVED, RESOURCE_ATTRS, Namer, snake
+from .naming import BUILTIN_TYPE_NAMES, CLIENT_ATTRS, METHOD_BODY_NAMES, MODEL_RESERVED, PY_RESERVED, RESOURCE_ATTRS, Namer, snake
 
 # first words of a path leaf that make it an action (`cancel`, `submit_tool_outputs`)
 VERBS = frozenset(
@@ -226,14 +226,21 @@ def arguments(cx: Context, op: ir.Operation) -> tuple[ir.Argument, ...]:
     """The method's arguments: path parameters first (the last one positional, the others
     keyword-only, as the big SDKs do: `messages.retrieve(message_id, thread_id=...)`), then the
     required and optional query, header, cookie and body arguments, all keyword-only."""
-    names = Namer(reserved=METHOD_BODY_NAMES | PY_RESERVED)
+    # a builtin's name is free unless the method's body spells a type with it (`bytes=` is
+    # OpenAI's upload size; a method answering `str` reads it with `str`)
+    answers = [o.type for o in op.outcomes if o.type is not None] + ([op.stream_type] if op.stream_type is not None else [])
+    page = pagination(cx, op)
+    if page is not None:
+        answers.append(page.item_type)  # `SyncPage[<item>]`
+    reserved = (METHOD_BODY_NAMES - BUILTIN_TYPE_NAMES) | api.builtins_spelled(cx, answers)
+    names = Namer(reserved=reserved | PY_RESERVED)
     path_args: list[ir.Argument] = []
     required: list[ir.Argument] = []
     optional: list[ir.Argument] = []
     for p in op.parameters:
         base = snake(p.name, "param")
         py = claim_arg(names, base, p.location)
-        if base in METHOD_BODY_NAMES:
+        if base in reserved:
             _warn_renamed(cx, f"the {p.location} parameter {p.name!r}", py, base, p.pointer)
         arg = ir.Argument(py, p.name, p.location, p.type, p.required, p.description, p.deprecated, p.default, p.has_default)
         (path_args if p.location == "path" else required if p.required else optional).append(arg)
@@ -249,7 +256,7 @@ def arguments(cx: Context, op: ir.Operation) -> tuple[ir.Argument, ...]:
                 plain = f.py_name not in MODEL_RESERVED and not f.py_name[:1].isupper()
                 base = f.py_name if plain else snake(f.name, "field")
                 py = claim_arg(names, base, "body")
-                if base in METHOD_BODY_NAMES:
+                if base in reserved:
                     _warn_renamed(cx, f"the body field {f.name!r}", py, base, f.pointer)
                 arg = ir.Argument(py, f.name, "body", f.type, f.required, f.description, f.deprecated, f.default, f.has_default)
                 (required if f.required else optional).append(arg)

@@ -71,4 +71,6 @@ def link_event_streams(cx: Context, ops: list[ir.Operation]) -> None:
                 best = max(fits, key=lambda c: (len(_models_of(cx, c) or ()), c.ref or ""))
                 stream_type = replace(best, pointer=cx.unions[best.ref or ""].pointer)
         if event_named(cx, stream_type):
-            ops[i] = replace(op, stream_type=stream_type, stream_framing="event")
+            # the answer's event-stream outcome reads the same items
+            outcomes = tuple(replace(o, type=stream_type) if o.kind == "sse" else o for o in op.outcomes)
+            ops[i] = replace(op, stream_type=stream_type, stream_framing="event", outcomes=outcomes)

@@ -2,7 +2,7 @@
 """An MCP server for OpenAI Chat Completions (late 2023) (2.0.0), over stdio.
 
 Each tool calls the API through the generated client package `openai_chat_2023` beside this
-folder: the API key comes from $OPENAI_CHAT_2023_API_KEY, the base URL from the
+folder: the API key comes from $OPENAI_API_KEY, the base URL from the
 client's own default or `--base-url`. Results are the response as JSON text; an API error is a
 tool error (`isError`) carrying the status and the server's message.
 

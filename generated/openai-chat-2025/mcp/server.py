@@ -2,7 +2,7 @@
 """An MCP server for OpenAI Chat Completions (2025) (2.3.0), over stdio.
 
 Each tool calls the API through the generated client package `openai_chat_2025` beside this
-folder: the API key comes from $OPENAI_CHAT_2025_API_KEY, the base URL from the
+folder: the API key comes from $OPENAI_API_KEY, the base URL from the
 client's own default or `--base-url`. Results are the response as JSON text; an API error is a
 tool error (`isError`) carrying the status and the server's message.
 

@@ -8,11 +8,7 @@ operation declares (`_response.Outcome`)."""
 from __future__ import annotations
 
 import asyncio
-import base64
-import datetime
-import email.utils
 import os
-import random
 import time
 import urllib.parse
 import warnings
@@ -33,15 +29,16 @@ from typing import (
 import httpx
 import pydantic
 
+from ._auth import Applied, Auth
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
-    APIStatusError,
     APITimeoutError,
-    status_error_class,
+    ErrorShape,
+    make_status_error,
 )
 from . import _bodies, _files, _wire
-from ._models import validate_as
+from ._models import set_request_id, validate_as
 from ._response import (
     RAW_RESPONSE_HEADER,
     AsyncBinaryResponse,
@@ -51,10 +48,14 @@ from ._response import (
     Outcome,
     RawResponse,
 )
+from ._retry import idempotency_key, retry_delay, should_retry
+from ._streamed import STREAMED_RESPONSE_HEADER
 from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, Headers, NotGiven, Query, Timeout
 
 __all__ = [
+    "retry_delay",
+    "should_retry",
     "DEFAULT_TIMEOUT",
     "DEFAULT_MAX_RETRIES",
     "RequestOptions",
@@ -67,11 +68,9 @@ __all__ = [
 
 DEFAULT_TIMEOUT = httpx.Timeout(timeout=600.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
-INITIAL_RETRY_DELAY = 0.5
-MAX_RETRY_DELAY = 8.0
-MAX_RETRY_AFTER = 60.0
 
 _ClientT = TypeVar("_ClientT", bound="_BaseClient")
+_T = TypeVar("_T")
 
 
 class RequestOptions:
@@ -87,6 +86,10 @@ class RequestOptions:
     `fixed_query` is the query string the spec writes into the path itself
     (`/responses?beta=true`): sent with every call, before the call's own query parameters; a
     key the call sends itself (a parameter or `extra_query`) replaces the fixed value.
+    `security`: the operation's requirements (scheme names), None for the API's default.
+    `page`: set on the requests of a list (`{"query": {...}}` overrides query values, `{"url":
+    ...}` replaces the URL); the call then answers with a RawResponse for the page to read.
+    `framing`: `event` when a stream's items are read from `{"event": name, "data": payload}`.
     """
 
     def __init__(
@@ -108,7 +111,10 @@ class RequestOptions:
         outcomes: Sequence[Outcome] = (),
         stream: bool = False,
         stream_type: Any = None,
-        auth: bool = True,
+        framing: str = "data",
+        security: Optional[Sequence[Sequence[str]]] = None,
+        idempotency_header: Optional[str] = None,
+        page: Optional[Mapping[str, Any]] = None,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Mapping[str, object]] = None,
@@ -130,7 +136,10 @@ class RequestOptions:
         self.outcomes = list(outcomes) or [Outcome("json")]
         self.stream = stream
         self.stream_type = stream_type
-        self.auth = auth
+        self.framing = framing
+        self.security = security
+        self.idempotency_header = idempotency_header
+        self.page = page
         self.extra_headers = extra_headers or {}
         self.extra_query = extra_query or {}
         self.extra_body = extra_body
@@ -177,97 +186,36 @@ def _reads_files(media: Optional[_bodies.Media]) -> bool:
     return media is not None and media.kind in ("multipart", "binary", "text")
 
 
-def _parse_retry_after(headers: Optional[httpx.Headers]) -> Optional[float]:
-    if headers is None:
-        return None
-    ms = headers.get("retry-after-ms")
-    if ms is not None:
-        try:
-            return float(ms) / 1000.0
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
-    return max(
-        0.0, (when - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
-    )
-
-
-def retry_delay(retries_done: int, headers: Optional[httpx.Headers]) -> float:
-    """Seconds to wait: the server's Retry-After (capped), else exponential backoff with jitter."""
-    after = _parse_retry_after(headers)
-    if after is not None and after >= 0:
-        return min(after, MAX_RETRY_AFTER)
-    delay = min(INITIAL_RETRY_DELAY * (2.0**retries_done), MAX_RETRY_DELAY)
-    return delay * (1.0 - 0.25 * random.random())
-
-
-def should_retry(response: httpx.Response) -> bool:
-    """408, 409, 429 and 5xx are worth another try (unless the server says otherwise)."""
-    hint = response.headers.get("x-should-retry")
-    if hint == "true":
-        return True
-    if hint == "false":
-        return False
-    return response.status_code in (408, 409, 429) or response.status_code >= 500
-
-
 class _BaseClient:
     """What the sync and async clients share: configuration, request building, errors."""
 
-    # set by the generated Client from the spec's securitySchemes
-    _auth_kind: Optional[str] = None  # bearer | basic | apiKey
-    _auth_in: str = "header"  # header | query | cookie
-    _auth_name: str = "Authorization"
-    _error_type: Any = None  # the spec's error schema, when it declares one
     _user_agent: str = "specgen-client"
+    _error_shape: ErrorShape = ErrorShape()
 
     base_url: str
-    api_key: Optional[str]
     max_retries: int
     timeout: Timeout
+    strict_response_validation: bool
+    auth: Auth
 
     def __init__(
         self,
         *,
         base_url: Union[str, httpx.URL],
-        api_key: Optional[str],
+        auth: Auth,
         timeout: Timeout,
         max_retries: int,
         default_headers: Optional[Mapping[str, str]],
+        strict_response_validation: bool,
     ) -> None:
         self.base_url = str(base_url).rstrip("/")
-        self.api_key = api_key
+        self.auth = auth
         self.timeout = timeout
         self.max_retries = max_retries
+        self.strict_response_validation = strict_response_validation
         self._default_headers: Dict[str, str] = dict(default_headers or {})
 
     # -------------------------------------------------------------- requests
-
-    def _auth(self) -> Tuple[Dict[str, str], List[Tuple[str, str]]]:
-        if not self.api_key or self._auth_kind is None:
-            return {}, []
-        if self._auth_kind == "bearer":
-            return {"Authorization": f"Bearer {self.api_key}"}, []
-        if self._auth_kind == "basic":
-            token = base64.b64encode(self.api_key.encode("utf-8")).decode("ascii")
-            return {"Authorization": f"Basic {token}"}, []
-        if self._auth_in == "query":
-            return {}, [(self._auth_name, self.api_key)]
-        if self._auth_in == "cookie":
-            return {"Cookie": f"{self._auth_name}={self.api_key}"}, []
-        return {self._auth_name: self.api_key}, []
 
     def _build_request(
         self,
@@ -275,8 +223,22 @@ class _BaseClient:
         opts: RequestOptions,
         media: Optional[_bodies.Media],
         body: object,
+        applied: Applied,
+        idempotency: Optional[str] = None,
     ) -> httpx.Request:
         params = opts.params()
+        if opts.page is not None and opts.page.get("query"):
+            # a later page: the pagination parameter takes the value the page gave
+            page_query = dict(opts.page["query"])
+            params = [
+                (
+                    (p, page_query.pop(p.name))
+                    if p.location == "query" and p.name in page_query
+                    else (p, v)
+                )
+                for p, v in params
+            ]
+            params += [(_default_param(k, "query"), v) for k, v in page_query.items()]
         path = _wire.expand_path(opts.path, params)
         headers = httpx.Headers()
         accept = (
@@ -285,20 +247,32 @@ class _BaseClient:
         if accept:
             headers["Accept"] = accept
         headers["User-Agent"] = self._user_agent
-        auth_headers, auth_query = self._auth() if opts.auth else ({}, [])
-        headers.update(auth_headers)
+        headers.update(applied.headers)
         headers.update(self._default_headers)
+        if idempotency is not None and opts.idempotency_header is not None:
+            headers[opts.idempotency_header] = idempotency
         headers.update(_wire.header_values(params))
-        cookies = _wire.cookie_header(params)
+        cookies = "; ".join(
+            [f"{k}={v}" for k, v in applied.cookies.items()]
+            + ([_wire.cookie_header(params)] if _wire.cookie_header(params) else [])
+        )
         if cookies:
-            headers["Cookie"] = "; ".join(
-                ([headers["Cookie"]] if "Cookie" in headers else []) + [cookies]
-            )
+            headers["Cookie"] = cookies
         headers.update(opts.extra_headers)
-        if RAW_RESPONSE_HEADER in headers:
-            del headers[RAW_RESPONSE_HEADER]
+        for marker in (RAW_RESPONSE_HEADER, STREAMED_RESPONSE_HEADER):
+            if marker in headers:
+                del headers[marker]
+        timeout = self.timeout if isinstance(opts.timeout, NotGiven) else opts.timeout
+        if opts.page is not None and "url" in opts.page:
+            # the next page as the server linked it: its URL already holds the query
+            return http.build_request(
+                opts.method.upper(),
+                str(opts.page["url"]),
+                headers=headers,
+                timeout=timeout,
+            )
         pairs = _wire.param_query(params)
-        pairs.extend((_wire.pct(k), _wire.pct(v)) for k, v in auth_query)
+        pairs.extend((_wire.pct(k), _wire.pct(v)) for k, v in applied.query)
         pairs.extend(
             _wire.param_query(
                 [(_default_param(k, "query"), v) for k, v in opts.extra_query.items()]
@@ -337,7 +311,6 @@ class _BaseClient:
                 content, content_type = _bodies.binary_content(media, body)
         if content_type is not None and "Content-Type" not in headers:
             headers["Content-Type"] = content_type
-        timeout = self.timeout if isinstance(opts.timeout, NotGiven) else opts.timeout
         return http.build_request(
             opts.method.upper(),
             url,
@@ -348,32 +321,6 @@ class _BaseClient:
         )
 
     # -------------------------------------------------------------- responses
-
-    def _status_error(self, response: httpx.Response) -> APIStatusError:
-        body: object
-        try:
-            body = response.json()
-        except ValueError:
-            body = response.text or None
-        message = None
-        if isinstance(body, dict):
-            err = body.get("error", body)
-            if isinstance(err, dict):
-                message = err.get("message")
-            elif isinstance(err, str):
-                message = err
-            if self._error_type is not None:
-                try:
-                    body = validate_as(self._error_type, body)
-                except pydantic.ValidationError:
-                    pass
-        detail = message if message else (response.text[:500] or response.reason_phrase)
-        cls = status_error_class(response.status_code)
-        return cls(
-            f"Error code: {response.status_code} - {detail}",
-            response=response,
-            body=body,
-        )
 
     @staticmethod
     def _outcome(response: httpx.Response, opts: RequestOptions) -> Outcome:
@@ -395,16 +342,28 @@ class _BaseClient:
                     return o
         return opts.outcomes[0]
 
-    def _reads_body(self, response: httpx.Response, opts: RequestOptions) -> bool:
-        """Whether the body is read before the call returns (streams are read as iterated)."""
-        return self._outcome(response, opts).kind not in ("sse", "jsonl")
+    def _reads_body(
+        self, response: httpx.Response, opts: RequestOptions, mode: str
+    ) -> bool:
+        """Whether the body is read before the call returns (streams are read as iterated, and
+        `with_streaming_response` reads only as asked)."""
+        return mode != "streamed" and self._outcome(response, opts).kind not in (
+            "sse",
+            "jsonl",
+        )
 
     def _parse(self, response: httpx.Response, opts: RequestOptions) -> Any:
         outcome = self._outcome(response, opts)
         kind = outcome.kind
         if kind == "sse":
             item_type = outcome.type if outcome.type is not None else opts.stream_type
-            return self._stream_classes[0](response=response, item_type=item_type)
+            return self._stream_classes[0](
+                response=response,
+                item_type=item_type,
+                framing=opts.framing,
+                strict=self.strict_response_validation,
+                error_shape=self._error_shape,
+            )
         if kind == "jsonl":
             return self._stream_classes[1](response=response, item_type=outcome.type)
         if kind == "binary":
@@ -415,8 +374,7 @@ class _BaseClient:
             return None
         return self._parse_json(response, outcome.type)
 
-    @staticmethod
-    def _parse_json(response: httpx.Response, cast_to: Any) -> Any:
+    def _parse_json(self, response: httpx.Response, cast_to: Any) -> Any:
         if not response.content:
             return None
         try:
@@ -432,19 +390,21 @@ class _BaseClient:
         if cast_to is None:
             return data
         try:
-            return validate_as(cast_to, data)
+            value = validate_as(cast_to, data, strict=self.strict_response_validation)
         except pydantic.ValidationError as exc:
             raise APIResponseValidationError(
                 f"the response does not match the spec: {exc}",
                 response=response,
                 body=data,
             ) from exc
+        set_request_id(value, self._error_shape.request_id(response.headers))
+        return value
 
-    def _result(self, response: httpx.Response, opts: RequestOptions, raw: bool) -> Any:
+    def _result(self, response: httpx.Response, opts: RequestOptions, mode: str) -> Any:
         if self._outcome(response, opts).kind in ("sse", "jsonl"):
             stream = self._parse(response, opts)
-            return RawResponse(response, lambda: stream) if raw else stream
-        if raw:
+            return RawResponse(response, lambda: stream) if mode != "parsed" else stream
+        if mode != "parsed":
             return RawResponse(response, lambda: self._parse(response, opts))
         return self._parse(response, opts)
 
@@ -452,8 +412,27 @@ class _BaseClient:
     _stream_classes: Tuple[Any, Any, Any] = (Stream, JSONLStream, BinaryResponse)
 
     @staticmethod
-    def _wants_raw(opts: RequestOptions) -> bool:
-        return any(k.lower() == RAW_RESPONSE_HEADER.lower() for k in opts.extra_headers)
+    def _mode(opts: RequestOptions) -> str:
+        """`raw` (with_raw_response, pages), `streamed` (with_streaming_response) or `parsed`."""
+        keys = {k.lower() for k in opts.extra_headers}
+        if STREAMED_RESPONSE_HEADER.lower() in keys:
+            return "streamed"
+        if RAW_RESPONSE_HEADER.lower() in keys or opts.page is not None:
+            return "raw"
+        return "parsed"
+
+    def _idempotency(self, opts: RequestOptions) -> Optional[str]:
+        """One key per call, reused by its retries (where the operation declares the header)."""
+        if opts.idempotency_header is None or opts.method.lower() == "get":
+            return None
+        if any(
+            k.lower() == opts.idempotency_header.lower() for k in opts.extra_headers
+        ):
+            return None
+        given = opts.headers.get(opts.idempotency_header)
+        if given is not None and not isinstance(given, NotGiven):
+            return None
+        return idempotency_key()
 
 
 class SyncAPIClient(_BaseClient):
@@ -463,18 +442,20 @@ class SyncAPIClient(_BaseClient):
         self,
         *,
         base_url: Union[str, httpx.URL],
-        api_key: Optional[str],
+        auth: Auth,
         timeout: Timeout,
         max_retries: int,
         default_headers: Optional[Mapping[str, str]],
+        strict_response_validation: bool,
         http_client: Optional[httpx.Client],
     ) -> None:
         super().__init__(
             base_url=base_url,
-            api_key=api_key,
+            auth=auth,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
         )
         self._owns_http = http_client is None
         self._http = (
@@ -485,16 +466,22 @@ class SyncAPIClient(_BaseClient):
 
     def request(self, opts: RequestOptions) -> Any:
         """Send one call, retrying what is worth retrying; the parsed value (or a Stream)."""
-        raw = self._wants_raw(opts)
+        mode = self._mode(opts)
+        requirement = self.auth.choose(opts.security)
+        key = self._idempotency(opts)
         media, body = opts.prepared_body()
         if _reads_files(media):
             body = _files.read_files(body)
         retries_done = 0
+        auth_retried = False
         while True:
-            request = self._build_request(self._http, opts, media, body)
+            applied = self.auth.apply(
+                requirement, self._http, self.base_url, self._error_shape
+            )
+            request = self._build_request(self._http, opts, media, body, applied, key)
             try:
                 response = self._http.send(request, stream=True)
-                if response.is_error or self._reads_body(response, opts):
+                if response.is_error or self._reads_body(response, opts, mode):
                     response.read()
             except httpx.TimeoutException as exc:
                 if retries_done < self.max_retries:
@@ -512,12 +499,109 @@ class SyncAPIClient(_BaseClient):
                 ) from exc
             if response.is_error:
                 response.close()
+                if (
+                    response.status_code == 401
+                    and applied.token_schemes
+                    and not auth_retried
+                ):
+                    # a fetched OAuth2 token the server no longer takes: fetch a new one, once
+                    self.auth.forget_tokens(applied.token_schemes)
+                    auth_retried = True
+                    continue
                 if retries_done < self.max_retries and should_retry(response):
                     time.sleep(retry_delay(retries_done, response.headers))
                     retries_done += 1
                     continue
-                raise self._status_error(response)
-            return self._result(response, opts, raw)
+                raise make_status_error(response, self._error_shape)
+            return self._result(response, opts, mode)
+
+    # -------------------------------------------------------------- any endpoint
+
+    def get(
+        self,
+        path: str,
+        *,
+        cast_to: Type[_T],
+        query: Optional[Query] = None,
+        headers: Optional[Headers] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> _T:
+        """GET an endpoint the spec does not describe (with this client's auth, retries and
+        errors); the answer read as `cast_to` (`object` for plain decoded JSON)."""
+        return self._any("get", path, cast_to, None, query, headers, timeout)
+
+    def post(
+        self,
+        path: str,
+        *,
+        cast_to: Type[_T],
+        body: object = NOT_GIVEN,
+        query: Optional[Query] = None,
+        headers: Optional[Headers] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> _T:
+        """POST `body` (as JSON) to an endpoint the spec does not describe."""
+        return self._any("post", path, cast_to, body, query, headers, timeout)
+
+    def put(
+        self,
+        path: str,
+        *,
+        cast_to: Type[_T],
+        body: object = NOT_GIVEN,
+        query: Optional[Query] = None,
+        headers: Optional[Headers] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> _T:
+        """PUT `body` (as JSON) to an endpoint the spec does not describe."""
+        return self._any("put", path, cast_to, body, query, headers, timeout)
+
+    def patch(
+        self,
+        path: str,
+        *,
+        cast_to: Type[_T],
+        body: object = NOT_GIVEN,
+        query: Optional[Query] = None,
+        headers: Optional[Headers] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> _T:
+        """PATCH `body` (as JSON) to an endpoint the spec does not describe."""
+        return self._any("patch", path, cast_to, body, query, headers, timeout)
+
+    def delete(
+        self,
+        path: str,
+        *,
+        cast_to: Type[_T],
+        query: Optional[Query] = None,
+        headers: Optional[Headers] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> _T:
+        """DELETE an endpoint the spec does not describe."""
+        return self._any("delete", path, cast_to, None, query, headers, timeout)
+
+    def _any(
+        self,
+        method: str,
+        path: str,
+        cast_to: Type[_T],
+        body: object,
+        query: Optional[Query],
+        headers: Optional[Headers],
+        timeout: Union[Timeout, NotGiven],
+    ) -> _T:
+        opts = RequestOptions(
+            method=method,
+            path=path,
+            body=NOT_GIVEN if body is None else body,
+            outcomes=[Outcome("json", (), cast_to)],
+            extra_query=query,
+            extra_headers=headers,
+            timeout=timeout,
+        )
+        result: _T = self.request(opts)
+        return result
 
     def close(self) -> None:
         """Close the connection pool (when the client created it)."""
@@ -539,22 +623,26 @@ class SyncAPIClient(_BaseClient):
 class AsyncAPIClient(_BaseClient):
     """The asynchronous transport (httpx.AsyncClient)."""
 
+    _stream_classes = (AsyncStream, AsyncJSONLStream, AsyncBinaryResponse)
+
     def __init__(
         self,
         *,
         base_url: Union[str, httpx.URL],
-        api_key: Optional[str],
+        auth: Auth,
         timeout: Timeout,
         max_retries: int,
         default_headers: Optional[Mapping[str, str]],
+        strict_response_validation: bool,
         http_client: Optional[httpx.AsyncClient],
     ) -> None:
         super().__init__(
             base_url=base_url,
-            api_key=api_key,
+            auth=auth,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
         )
         self._owns_http = http_client is None
         self._http = (
@@ -565,16 +653,22 @@ class AsyncAPIClient(_BaseClient):
 
     async def request(self, opts: RequestOptions) -> Any:
         """Send one call, retrying what is worth retrying; the parsed value (or an AsyncStream)."""
-        raw = self._wants_raw(opts)
+        mode = self._mode(opts)
+        requirement = self.auth.choose(opts.security)
+        key = self._idempotency(opts)
         media, body = opts.prepared_body()
         if _reads_files(media):
             body = await _files.aread_files(body)
         retries_done = 0
+        auth_retried = False
         while True:
-            request = self._build_request(self._http, opts, media, body)
+            applied = await self.auth.aapply(
+                requirement, self._http, self.base_url, self._error_shape
+            )
+            request = self._build_request(self._http, opts, media, body, applied, key)
             try:
                 response = await self._http.send(request, stream=True)
-                if response.is_error or self._reads_body(response, opts):
+                if response.is_error or self._reads_body(response, opts, mode):
                     await response.aread()
             except httpx.TimeoutException as exc:
                 if retries_done < self.max_retries:
@@ -592,14 +686,108 @@ class AsyncAPIClient(_BaseClient):
                 ) from exc
             if response.is_error:
                 await response.aclose()
+                if (
+                    response.status_code == 401
+                    and applied.token_schemes
+                    and not auth_retried
+                ):
+                    self.auth.forget_tokens(applied.token_schemes)
+                    auth_retried = True
+                    continue
                 if retries_done < self.max_retries and should_retry(response):
                     await asyncio.sleep(retry_delay(retries_done, response.headers))
                     retries_done += 1
                     continue
-                raise self._status_error(response)
-            return self._result(response, opts, raw)
+                raise make_status_error(response, self._error_shape)
+            return self._result(response, opts, mode)
 
-    _stream_classes = (AsyncStream, AsyncJSONLStream, AsyncBinaryResponse)
+    # -------------------------------------------------------------- any endpoint
+
+    async def get(
+        self,
+        path: str,
+        *,
+        cast_to: Type[_T],
+        query: Optional[Query] = None,
+        headers: Optional[Headers] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> _T:
+        """GET an endpoint the spec does not describe (with this client's auth, retries and
+        errors); the answer read as `cast_to` (`object` for plain decoded JSON)."""
+        return await self._any("get", path, cast_to, None, query, headers, timeout)
+
+    async def post(
+        self,
+        path: str,
+        *,
+        cast_to: Type[_T],
+        body: object = NOT_GIVEN,
+        query: Optional[Query] = None,
+        headers: Optional[Headers] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> _T:
+        """POST `body` (as JSON) to an endpoint the spec does not describe."""
+        return await self._any("post", path, cast_to, body, query, headers, timeout)
+
+    async def put(
+        self,
+        path: str,
+        *,
+        cast_to: Type[_T],
+        body: object = NOT_GIVEN,
+        query: Optional[Query] = None,
+        headers: Optional[Headers] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> _T:
+        """PUT `body` (as JSON) to an endpoint the spec does not describe."""
+        return await self._any("put", path, cast_to, body, query, headers, timeout)
+
+    async def patch(
+        self,
+        path: str,
+        *,
+        cast_to: Type[_T],
+        body: object = NOT_GIVEN,
+        query: Optional[Query] = None,
+        headers: Optional[Headers] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> _T:
+        """PATCH `body` (as JSON) to an endpoint the spec does not describe."""
+        return await self._any("patch", path, cast_to, body, query, headers, timeout)
+
+    async def delete(
+        self,
+        path: str,
+        *,
+        cast_to: Type[_T],
+        query: Optional[Query] = None,
+        headers: Optional[Headers] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> _T:
+        """DELETE an endpoint the spec does not describe."""
+        return await self._any("delete", path, cast_to, None, query, headers, timeout)
+
+    async def _any(
+        self,
+        method: str,
+        path: str,
+        cast_to: Type[_T],
+        body: object,
+        query: Optional[Query],
+        headers: Optional[Headers],
+        timeout: Union[Timeout, NotGiven],
+    ) -> _T:
+        opts = RequestOptions(
+            method=method,
+            path=path,
+            body=NOT_GIVEN if body is None else body,
+            outcomes=[Outcome("json", (), cast_to)],
+            extra_query=query,
+            extra_headers=headers,
+            timeout=timeout,
+        )
+        result: _T = await self.request(opts)
+        return result
 
     async def close(self) -> None:
         """Close the connection pool (when the client created it)."""

@@ -60,7 +60,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "method": "GET",
         "path_template": "/chat/deferred-completion/{request_id}",
         "wrapped": True,
-        "path": ["request_id"],
+        "path": [["request_id", "request_id"]],
         "args": {"query": {}, "header": {}, "cookie": {}, "body": {}},
         "body_whole": None,
         "required_body": [],

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, cast, ov
 import httpx
 from typing_extensions import Literal, deprecated
 
-from .. import _base_client, _bodies, _response, _wire
+from .. import _base_client, _bodies, _pagination, _response, _streamed, _wire
 from .._pagination import AsyncPage, SyncPage
 from .._response import (
     AsyncBinaryResponse,
@@ -50,6 +50,11 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
     def with_raw_response(self) -> ChatCompletionsResourceWithRawResponse:
         """The same methods, returning the HTTP response alongside the parsed value."""
         return ChatCompletionsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ChatCompletionsResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return ChatCompletionsResourceWithStreamingResponse(self)
 
     @overload
     def create(
@@ -339,19 +344,42 @@ class ChatResource(_base_client.SyncAPIResource):
         """The same methods, returning the HTTP response alongside the parsed value."""
         return ChatResourceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ChatResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return ChatResourceWithStreamingResponse(self)
+
 
 class ChatCompletionsResourceWithRawResponse:
-    """`client.with_raw_response.chat.completions`: each method returns a RawResponse."""
+    """`client.chat.completions.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: ChatCompletionsResource) -> None:
         self.create = _response.to_raw_response_wrapper(resource.create)
 
 
 class ChatResourceWithRawResponse:
-    """`client.with_raw_response.chat`: each method returns a RawResponse."""
+    """`client.chat.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: ChatResource) -> None:
         self.completions = ChatCompletionsResourceWithRawResponse(resource.completions)
+
+
+class ChatCompletionsResourceWithStreamingResponse:
+    """`client.chat.completions.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: ChatCompletionsResource) -> None:
+        self.create = _streamed.to_streamed_response_wrapper(resource.create)
+
+
+class ChatResourceWithStreamingResponse:
+    """`client.chat.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: ChatResource) -> None:
+        self.completions = ChatCompletionsResourceWithStreamingResponse(
+            resource.completions
+        )
 
 
 class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
@@ -364,6 +392,13 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
     def with_raw_response(self) -> AsyncChatCompletionsResourceWithRawResponse:
         """The same methods, returning the HTTP response alongside the parsed value."""
         return AsyncChatCompletionsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncChatCompletionsResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return AsyncChatCompletionsResourceWithStreamingResponse(self)
 
     @overload
     async def create(
@@ -653,18 +688,41 @@ class AsyncChatResource(_base_client.AsyncAPIResource):
         """The same methods, returning the HTTP response alongside the parsed value."""
         return AsyncChatResourceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncChatResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return AsyncChatResourceWithStreamingResponse(self)
+
 
 class AsyncChatCompletionsResourceWithRawResponse:
-    """`client.with_raw_response.chat.completions`: each method returns a RawResponse."""
+    """`client.chat.completions.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: AsyncChatCompletionsResource) -> None:
         self.create = _response.async_to_raw_response_wrapper(resource.create)
 
 
 class AsyncChatResourceWithRawResponse:
-    """`client.with_raw_response.chat`: each method returns a RawResponse."""
+    """`client.chat.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: AsyncChatResource) -> None:
         self.completions = AsyncChatCompletionsResourceWithRawResponse(
+            resource.completions
+        )
+
+
+class AsyncChatCompletionsResourceWithStreamingResponse:
+    """`client.chat.completions.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: AsyncChatCompletionsResource) -> None:
+        self.create = _streamed.async_to_streamed_response_wrapper(resource.create)
+
+
+class AsyncChatResourceWithStreamingResponse:
+    """`client.chat.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: AsyncChatResource) -> None:
+        self.completions = AsyncChatCompletionsResourceWithStreamingResponse(
             resource.completions
         )

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, cast, ov
 import httpx
 from typing_extensions import Literal, deprecated
 
-from .. import _base_client, _bodies, _response, _wire
+from .. import _base_client, _bodies, _pagination, _response, _streamed, _wire
 from .._pagination import AsyncPage, SyncPage
 from .._response import (
     AsyncBinaryResponse,
@@ -65,6 +65,13 @@ class ChatCompletionsMessagesResource(_base_client.SyncAPIResource):
         """The same methods, returning the HTTP response alongside the parsed value."""
         return ChatCompletionsMessagesResourceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> ChatCompletionsMessagesResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return ChatCompletionsMessagesResourceWithStreamingResponse(self)
+
     def list(
         self,
         completion_id: str,
@@ -94,7 +101,7 @@ class ChatCompletionsMessagesResource(_base_client.SyncAPIResource):
                 for descending order. Defaults to `asc`.
         """
 
-        def _fetch(cursor: object) -> object:
+        def _fetch(next_page: _pagination.NextPage) -> Any:
             return self._client.request(
                 _base_client.RequestOptions(
                     method="get",
@@ -103,7 +110,7 @@ class ChatCompletionsMessagesResource(_base_client.SyncAPIResource):
                         "completion_id": completion_id,
                     },
                     query={
-                        "after": cursor,
+                        "after": after,
                         "limit": limit,
                         "order": order,
                     },
@@ -119,6 +126,7 @@ class ChatCompletionsMessagesResource(_base_client.SyncAPIResource):
                             "json", ("application/json",), ChatCompletionMessageList
                         ),
                     ],
+                    page=next_page,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -128,10 +136,14 @@ class ChatCompletionsMessagesResource(_base_client.SyncAPIResource):
 
         return SyncPage[ChatCompletionStoredMessage](
             _fetch,
-            cursor=after,
-            items_field="data",
-            has_more_field="has_more",
-            next_cursor_field="last_id",
+            style=_pagination.PageStyle(
+                style="cursor",
+                items_field="data",
+                cursor_param="after",
+                has_more_field="has_more",
+                next_cursor_field="last_id",
+                limit_param="limit",
+            ),
         )
 
 
@@ -148,6 +160,11 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
     def with_raw_response(self) -> ChatCompletionsResourceWithRawResponse:
         """The same methods, returning the HTTP response alongside the parsed value."""
         return ChatCompletionsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ChatCompletionsResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return ChatCompletionsResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -181,7 +198,7 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
                 `desc` for descending order. Defaults to `asc`.
         """
 
-        def _fetch(cursor: object) -> object:
+        def _fetch(next_page: _pagination.NextPage) -> Any:
             return self._client.request(
                 _base_client.RequestOptions(
                     method="get",
@@ -189,7 +206,7 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
                     query={
                         "model": model,
                         "metadata": metadata,
-                        "after": cursor,
+                        "after": after,
                         "limit": limit,
                         "order": order,
                     },
@@ -206,6 +223,7 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
                             "json", ("application/json",), ChatCompletionList
                         ),
                     ],
+                    page=next_page,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -215,10 +233,14 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
 
         return SyncPage[CreateChatCompletionResponse](
             _fetch,
-            cursor=after,
-            items_field="data",
-            has_more_field="has_more",
-            next_cursor_field="last_id",
+            style=_pagination.PageStyle(
+                style="cursor",
+                items_field="data",
+                cursor_param="after",
+                has_more_field="has_more",
+                next_cursor_field="last_id",
+                limit_param="limit",
+            ),
         )
 
     @overload
@@ -819,16 +841,21 @@ class ChatResource(_base_client.SyncAPIResource):
         """The same methods, returning the HTTP response alongside the parsed value."""
         return ChatResourceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ChatResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return ChatResourceWithStreamingResponse(self)
+
 
 class ChatCompletionsMessagesResourceWithRawResponse:
-    """`client.with_raw_response.chat.completions.messages`: each method returns a RawResponse."""
+    """`client.chat.completions.messages.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: ChatCompletionsMessagesResource) -> None:
         self.list = _response.to_raw_response_wrapper(resource.list)
 
 
 class ChatCompletionsResourceWithRawResponse:
-    """`client.with_raw_response.chat.completions`: each method returns a RawResponse."""
+    """`client.chat.completions.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: ChatCompletionsResource) -> None:
         self.messages = ChatCompletionsMessagesResourceWithRawResponse(
@@ -842,10 +869,43 @@ class ChatCompletionsResourceWithRawResponse:
 
 
 class ChatResourceWithRawResponse:
-    """`client.with_raw_response.chat`: each method returns a RawResponse."""
+    """`client.chat.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: ChatResource) -> None:
         self.completions = ChatCompletionsResourceWithRawResponse(resource.completions)
+
+
+class ChatCompletionsMessagesResourceWithStreamingResponse:
+    """`client.chat.completions.messages.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: ChatCompletionsMessagesResource) -> None:
+        self.list = _streamed.to_streamed_response_wrapper(resource.list)
+
+
+class ChatCompletionsResourceWithStreamingResponse:
+    """`client.chat.completions.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: ChatCompletionsResource) -> None:
+        self.messages = ChatCompletionsMessagesResourceWithStreamingResponse(
+            resource.messages
+        )
+        self.list = _streamed.to_streamed_response_wrapper(resource.list)
+        self.create = _streamed.to_streamed_response_wrapper(resource.create)
+        self.retrieve = _streamed.to_streamed_response_wrapper(resource.retrieve)
+        self.update = _streamed.to_streamed_response_wrapper(resource.update)
+        self.delete = _streamed.to_streamed_response_wrapper(resource.delete)
+
+
+class ChatResourceWithStreamingResponse:
+    """`client.chat.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: ChatResource) -> None:
+        self.completions = ChatCompletionsResourceWithStreamingResponse(
+            resource.completions
+        )
 
 
 class AsyncChatCompletionsMessagesResource(_base_client.AsyncAPIResource):
@@ -858,6 +918,13 @@ class AsyncChatCompletionsMessagesResource(_base_client.AsyncAPIResource):
     def with_raw_response(self) -> AsyncChatCompletionsMessagesResourceWithRawResponse:
         """The same methods, returning the HTTP response alongside the parsed value."""
         return AsyncChatCompletionsMessagesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncChatCompletionsMessagesResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return AsyncChatCompletionsMessagesResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -888,7 +955,7 @@ class AsyncChatCompletionsMessagesResource(_base_client.AsyncAPIResource):
                 for descending order. Defaults to `asc`.
         """
 
-        async def _fetch(cursor: object) -> object:
+        async def _fetch(next_page: _pagination.NextPage) -> Any:
             return await self._client.request(
                 _base_client.RequestOptions(
                     method="get",
@@ -897,7 +964,7 @@ class AsyncChatCompletionsMessagesResource(_base_client.AsyncAPIResource):
                         "completion_id": completion_id,
                     },
                     query={
-                        "after": cursor,
+                        "after": after,
                         "limit": limit,
                         "order": order,
                     },
@@ -913,6 +980,7 @@ class AsyncChatCompletionsMessagesResource(_base_client.AsyncAPIResource):
                             "json", ("application/json",), ChatCompletionMessageList
                         ),
                     ],
+                    page=next_page,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -922,10 +990,14 @@ class AsyncChatCompletionsMessagesResource(_base_client.AsyncAPIResource):
 
         return await AsyncPage[ChatCompletionStoredMessage].create(
             _fetch,
-            cursor=after,
-            items_field="data",
-            has_more_field="has_more",
-            next_cursor_field="last_id",
+            style=_pagination.PageStyle(
+                style="cursor",
+                items_field="data",
+                cursor_param="after",
+                has_more_field="has_more",
+                next_cursor_field="last_id",
+                limit_param="limit",
+            ),
         )
 
 
@@ -942,6 +1014,13 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
     def with_raw_response(self) -> AsyncChatCompletionsResourceWithRawResponse:
         """The same methods, returning the HTTP response alongside the parsed value."""
         return AsyncChatCompletionsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncChatCompletionsResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return AsyncChatCompletionsResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -975,7 +1054,7 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
                 `desc` for descending order. Defaults to `asc`.
         """
 
-        async def _fetch(cursor: object) -> object:
+        async def _fetch(next_page: _pagination.NextPage) -> Any:
             return await self._client.request(
                 _base_client.RequestOptions(
                     method="get",
@@ -983,7 +1062,7 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
                     query={
                         "model": model,
                         "metadata": metadata,
-                        "after": cursor,
+                        "after": after,
                         "limit": limit,
                         "order": order,
                     },
@@ -1000,6 +1079,7 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
                             "json", ("application/json",), ChatCompletionList
                         ),
                     ],
+                    page=next_page,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -1009,10 +1089,14 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
 
         return await AsyncPage[CreateChatCompletionResponse].create(
             _fetch,
-            cursor=after,
-            items_field="data",
-            has_more_field="has_more",
-            next_cursor_field="last_id",
+            style=_pagination.PageStyle(
+                style="cursor",
+                items_field="data",
+                cursor_param="after",
+                has_more_field="has_more",
+                next_cursor_field="last_id",
+                limit_param="limit",
+            ),
         )
 
     @overload
@@ -1613,16 +1697,21 @@ class AsyncChatResource(_base_client.AsyncAPIResource):
         """The same methods, returning the HTTP response alongside the parsed value."""
         return AsyncChatResourceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncChatResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return AsyncChatResourceWithStreamingResponse(self)
+
 
 class AsyncChatCompletionsMessagesResourceWithRawResponse:
-    """`client.with_raw_response.chat.completions.messages`: each method returns a RawResponse."""
+    """`client.chat.completions.messages.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: AsyncChatCompletionsMessagesResource) -> None:
         self.list = _response.async_to_raw_response_wrapper(resource.list)
 
 
 class AsyncChatCompletionsResourceWithRawResponse:
-    """`client.with_raw_response.chat.completions`: each method returns a RawResponse."""
+    """`client.chat.completions.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: AsyncChatCompletionsResource) -> None:
         self.messages = AsyncChatCompletionsMessagesResourceWithRawResponse(
@@ -1636,9 +1725,42 @@ class AsyncChatCompletionsResourceWithRawResponse:
 
 
 class AsyncChatResourceWithRawResponse:
-    """`client.with_raw_response.chat`: each method returns a RawResponse."""
+    """`client.chat.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: AsyncChatResource) -> None:
         self.completions = AsyncChatCompletionsResourceWithRawResponse(
+            resource.completions
+        )
+
+
+class AsyncChatCompletionsMessagesResourceWithStreamingResponse:
+    """`client.chat.completions.messages.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: AsyncChatCompletionsMessagesResource) -> None:
+        self.list = _streamed.async_to_streamed_response_wrapper(resource.list)
+
+
+class AsyncChatCompletionsResourceWithStreamingResponse:
+    """`client.chat.completions.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: AsyncChatCompletionsResource) -> None:
+        self.messages = AsyncChatCompletionsMessagesResourceWithStreamingResponse(
+            resource.messages
+        )
+        self.list = _streamed.async_to_streamed_response_wrapper(resource.list)
+        self.create = _streamed.async_to_streamed_response_wrapper(resource.create)
+        self.retrieve = _streamed.async_to_streamed_response_wrapper(resource.retrieve)
+        self.update = _streamed.async_to_streamed_response_wrapper(resource.update)
+        self.delete = _streamed.async_to_streamed_response_wrapper(resource.delete)
+
+
+class AsyncChatResourceWithStreamingResponse:
+    """`client.chat.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: AsyncChatResource) -> None:
+        self.completions = AsyncChatCompletionsResourceWithStreamingResponse(
             resource.completions
         )

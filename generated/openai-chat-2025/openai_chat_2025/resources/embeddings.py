@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, cast, ov
 import httpx
 from typing_extensions import Literal, deprecated
 
-from .. import _base_client, _bodies, _response, _wire
+from .. import _base_client, _bodies, _pagination, _response, _streamed, _wire
 from .._pagination import AsyncPage, SyncPage
 from .._response import (
     AsyncBinaryResponse,
@@ -42,6 +42,11 @@ class EmbeddingsResource(_base_client.SyncAPIResource):
     def with_raw_response(self) -> EmbeddingsResourceWithRawResponse:
         """The same methods, returning the HTTP response alongside the parsed value."""
         return EmbeddingsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> EmbeddingsResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return EmbeddingsResourceWithStreamingResponse(self)
 
     def create(
         self,
@@ -111,10 +116,18 @@ class EmbeddingsResource(_base_client.SyncAPIResource):
 
 
 class EmbeddingsResourceWithRawResponse:
-    """`client.with_raw_response.embeddings`: each method returns a RawResponse."""
+    """`client.embeddings.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: EmbeddingsResource) -> None:
         self.create = _response.to_raw_response_wrapper(resource.create)
+
+
+class EmbeddingsResourceWithStreamingResponse:
+    """`client.embeddings.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: EmbeddingsResource) -> None:
+        self.create = _streamed.to_streamed_response_wrapper(resource.create)
 
 
 class AsyncEmbeddingsResource(_base_client.AsyncAPIResource):
@@ -127,6 +140,11 @@ class AsyncEmbeddingsResource(_base_client.AsyncAPIResource):
     def with_raw_response(self) -> AsyncEmbeddingsResourceWithRawResponse:
         """The same methods, returning the HTTP response alongside the parsed value."""
         return AsyncEmbeddingsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncEmbeddingsResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return AsyncEmbeddingsResourceWithStreamingResponse(self)
 
     async def create(
         self,
@@ -196,7 +214,15 @@ class AsyncEmbeddingsResource(_base_client.AsyncAPIResource):
 
 
 class AsyncEmbeddingsResourceWithRawResponse:
-    """`client.with_raw_response.embeddings`: each method returns a RawResponse."""
+    """`client.embeddings.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: AsyncEmbeddingsResource) -> None:
         self.create = _response.async_to_raw_response_wrapper(resource.create)
+
+
+class AsyncEmbeddingsResourceWithStreamingResponse:
+    """`client.embeddings.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: AsyncEmbeddingsResource) -> None:
+        self.create = _streamed.async_to_streamed_response_wrapper(resource.create)

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, cast, ov
 import httpx
 from typing_extensions import Literal, deprecated
 
-from .. import _base_client, _bodies, _response, _wire
+from .. import _base_client, _bodies, _pagination, _response, _streamed, _wire
 from .._pagination import AsyncPage, SyncPage
 from .._response import (
     AsyncBinaryResponse,
@@ -41,6 +41,11 @@ class ModelsResource(_base_client.SyncAPIResource):
         """The same methods, returning the HTTP response alongside the parsed value."""
         return ModelsResourceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ModelsResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return ModelsResourceWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -48,17 +53,19 @@ class ModelsResource(_base_client.SyncAPIResource):
         extra_query: Optional[Mapping[str, object]] = None,
         extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
-    ) -> ListModelsResponse:
+    ) -> SyncPage[Model]:
         """GET /models
 
         List models
 
         Lists the currently available models, and provides basic information about each
         one such as the owner and availability.
+
+        Returns the first page; iterate it for every item (later pages are fetched as needed), or use `.iter_pages()`.
         """
-        return cast(
-            "ListModelsResponse",
-            self._client.request(
+
+        def _fetch(next_page: _pagination.NextPage) -> Any:
+            return self._client.request(
                 _base_client.RequestOptions(
                     method="get",
                     path="/models",
@@ -68,11 +75,19 @@ class ModelsResource(_base_client.SyncAPIResource):
                             "json", ("application/json",), ListModelsResponse
                         ),
                     ],
+                    page=next_page,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
                 )
+            )
+
+        return SyncPage[Model](
+            _fetch,
+            style=_pagination.PageStyle(
+                style="single",
+                items_field="data",
             ),
         )
 
@@ -121,11 +136,20 @@ class ModelsResource(_base_client.SyncAPIResource):
 
 
 class ModelsResourceWithRawResponse:
-    """`client.with_raw_response.models`: each method returns a RawResponse."""
+    """`client.models.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: ModelsResource) -> None:
         self.list = _response.to_raw_response_wrapper(resource.list)
         self.retrieve = _response.to_raw_response_wrapper(resource.retrieve)
+
+
+class ModelsResourceWithStreamingResponse:
+    """`client.models.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: ModelsResource) -> None:
+        self.list = _streamed.to_streamed_response_wrapper(resource.list)
+        self.retrieve = _streamed.to_streamed_response_wrapper(resource.retrieve)
 
 
 class AsyncModelsResource(_base_client.AsyncAPIResource):
@@ -139,6 +163,11 @@ class AsyncModelsResource(_base_client.AsyncAPIResource):
         """The same methods, returning the HTTP response alongside the parsed value."""
         return AsyncModelsResourceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncModelsResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return AsyncModelsResourceWithStreamingResponse(self)
+
     async def list(
         self,
         *,
@@ -146,17 +175,19 @@ class AsyncModelsResource(_base_client.AsyncAPIResource):
         extra_query: Optional[Mapping[str, object]] = None,
         extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
-    ) -> ListModelsResponse:
+    ) -> AsyncPage[Model]:
         """GET /models
 
         List models
 
         Lists the currently available models, and provides basic information about each
         one such as the owner and availability.
+
+        Returns the first page; iterate it for every item (later pages are fetched as needed), or use `.iter_pages()`.
         """
-        return cast(
-            "ListModelsResponse",
-            await self._client.request(
+
+        async def _fetch(next_page: _pagination.NextPage) -> Any:
+            return await self._client.request(
                 _base_client.RequestOptions(
                     method="get",
                     path="/models",
@@ -166,11 +197,19 @@ class AsyncModelsResource(_base_client.AsyncAPIResource):
                             "json", ("application/json",), ListModelsResponse
                         ),
                     ],
+                    page=next_page,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
                 )
+            )
+
+        return await AsyncPage[Model].create(
+            _fetch,
+            style=_pagination.PageStyle(
+                style="single",
+                items_field="data",
             ),
         )
 
@@ -219,8 +258,17 @@ class AsyncModelsResource(_base_client.AsyncAPIResource):
 
 
 class AsyncModelsResourceWithRawResponse:
-    """`client.with_raw_response.models`: each method returns a RawResponse."""
+    """`client.models.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: AsyncModelsResource) -> None:
         self.list = _response.async_to_raw_response_wrapper(resource.list)
         self.retrieve = _response.async_to_raw_response_wrapper(resource.retrieve)
+
+
+class AsyncModelsResourceWithStreamingResponse:
+    """`client.models.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: AsyncModelsResource) -> None:
+        self.list = _streamed.async_to_streamed_response_wrapper(resource.list)
+        self.retrieve = _streamed.async_to_streamed_response_wrapper(resource.retrieve)

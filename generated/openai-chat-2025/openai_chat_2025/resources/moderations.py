@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, cast, ov
 import httpx
 from typing_extensions import Literal, deprecated
 
-from .. import _base_client, _bodies, _response, _wire
+from .. import _base_client, _bodies, _pagination, _response, _streamed, _wire
 from .._pagination import AsyncPage, SyncPage
 from .._response import (
     AsyncBinaryResponse,
@@ -41,6 +41,11 @@ class ModerationsResource(_base_client.SyncAPIResource):
     def with_raw_response(self) -> ModerationsResourceWithRawResponse:
         """The same methods, returning the HTTP response alongside the parsed value."""
         return ModerationsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ModerationsResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return ModerationsResourceWithStreamingResponse(self)
 
     def create(
         self,
@@ -94,10 +99,18 @@ class ModerationsResource(_base_client.SyncAPIResource):
 
 
 class ModerationsResourceWithRawResponse:
-    """`client.with_raw_response.moderations`: each method returns a RawResponse."""
+    """`client.moderations.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: ModerationsResource) -> None:
         self.create = _response.to_raw_response_wrapper(resource.create)
+
+
+class ModerationsResourceWithStreamingResponse:
+    """`client.moderations.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: ModerationsResource) -> None:
+        self.create = _streamed.to_streamed_response_wrapper(resource.create)
 
 
 class AsyncModerationsResource(_base_client.AsyncAPIResource):
@@ -110,6 +123,11 @@ class AsyncModerationsResource(_base_client.AsyncAPIResource):
     def with_raw_response(self) -> AsyncModerationsResourceWithRawResponse:
         """The same methods, returning the HTTP response alongside the parsed value."""
         return AsyncModerationsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncModerationsResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return AsyncModerationsResourceWithStreamingResponse(self)
 
     async def create(
         self,
@@ -163,7 +181,15 @@ class AsyncModerationsResource(_base_client.AsyncAPIResource):
 
 
 class AsyncModerationsResourceWithRawResponse:
-    """`client.with_raw_response.moderations`: each method returns a RawResponse."""
+    """`client.moderations.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: AsyncModerationsResource) -> None:
         self.create = _response.async_to_raw_response_wrapper(resource.create)
+
+
+class AsyncModerationsResourceWithStreamingResponse:
+    """`client.moderations.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: AsyncModerationsResource) -> None:
+        self.create = _streamed.async_to_streamed_response_wrapper(resource.create)

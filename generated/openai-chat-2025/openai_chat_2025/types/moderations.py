@@ -15,7 +15,7 @@ from typing_extensions import (
     TypedDict,
 )
 
-from .._models import BaseModel
+from .._models import BaseModel, Unknown, UnknownVariant
 from .._types import FileTypes
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "CreateModerationResponseResultsItem",
     "ModerationCategories",
     "ModerationCategoryScores",
+    "UnknownCreateModerationRequestInputArrayItem",
     "ModerationImageInputParam",
     "ModerationImageInputImageUrlParam",
     "ModerationTextInputParam",
@@ -197,6 +198,14 @@ class ModerationCategoryScores(BaseModel):
     """The score for the category 'violence/graphic'."""
 
 
+class UnknownCreateModerationRequestInputArrayItem(UnknownVariant):
+    """A variant of `CreateModerationRequestInputArrayItem` this client does not know (the server is newer than its spec): the
+    tag it came with and everything the server sent are kept (`.raw`)."""
+
+    __tag_field__ = "type"
+    type: str
+
+
 class ModerationImageInputParam(TypedDict, total=False):
     """An object describing an image to classify."""
 
@@ -224,9 +233,18 @@ class ModerationTextInputParam(TypedDict, total=False):
     """A string of text to classify."""
 
 
-CreateModerationRequestInputArrayItem: TypeAlias = Annotated[
-    Union[ModerationImageInput, ModerationTextInput], Field(discriminator="type")
-]
+if TYPE_CHECKING:
+    CreateModerationRequestInputArrayItem: TypeAlias = Union[
+        ModerationImageInput,
+        ModerationTextInput,
+        UnknownCreateModerationRequestInputArrayItem,
+    ]
+else:  # validated by its tag; a tag the spec does not list is read into the Unknown model
+    CreateModerationRequestInputArrayItem = Annotated[
+        Union[ModerationImageInput, ModerationTextInput],
+        Field(discriminator="type"),
+        Unknown(UnknownCreateModerationRequestInputArrayItem),
+    ]
 
 CreateModerationRequestInputArrayItemParam: TypeAlias = Union[
     ModerationImageInputParam, ModerationTextInputParam

@@ -15,7 +15,7 @@ from typing_extensions import (
     TypedDict,
 )
 
-from .._models import BaseModel
+from .._models import BaseModel, Unknown, UnknownVariant
 from .._types import FileTypes
 
 __all__ = [

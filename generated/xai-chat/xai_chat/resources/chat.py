@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, cast, ov
 import httpx
 from typing_extensions import Literal, deprecated
 
-from .. import _base_client, _bodies, _response, _wire
+from .. import _base_client, _bodies, _pagination, _response, _streamed, _wire
 from .._pagination import AsyncPage, SyncPage
 from .._response import (
     AsyncBinaryResponse,
@@ -48,6 +48,11 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
     def with_raw_response(self) -> ChatCompletionsResourceWithRawResponse:
         """The same methods, returning the HTTP response alongside the parsed value."""
         return ChatCompletionsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ChatCompletionsResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return ChatCompletionsResourceWithStreamingResponse(self)
 
     def create(
         self,
@@ -178,6 +183,13 @@ class ChatDeferredCompletionResource(_base_client.SyncAPIResource):
         """The same methods, returning the HTTP response alongside the parsed value."""
         return ChatDeferredCompletionResourceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> ChatDeferredCompletionResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return ChatDeferredCompletionResourceWithStreamingResponse(self)
+
     def retrieve(
         self,
         request_id: str,
@@ -241,27 +253,61 @@ class ChatResource(_base_client.SyncAPIResource):
         """The same methods, returning the HTTP response alongside the parsed value."""
         return ChatResourceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ChatResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return ChatResourceWithStreamingResponse(self)
+
 
 class ChatCompletionsResourceWithRawResponse:
-    """`client.with_raw_response.chat.completions`: each method returns a RawResponse."""
+    """`client.chat.completions.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: ChatCompletionsResource) -> None:
         self.create = _response.to_raw_response_wrapper(resource.create)
 
 
 class ChatDeferredCompletionResourceWithRawResponse:
-    """`client.with_raw_response.chat.deferred_completion`: each method returns a RawResponse."""
+    """`client.chat.deferred_completion.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: ChatDeferredCompletionResource) -> None:
         self.retrieve = _response.to_raw_response_wrapper(resource.retrieve)
 
 
 class ChatResourceWithRawResponse:
-    """`client.with_raw_response.chat`: each method returns a RawResponse."""
+    """`client.chat.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: ChatResource) -> None:
         self.completions = ChatCompletionsResourceWithRawResponse(resource.completions)
         self.deferred_completion = ChatDeferredCompletionResourceWithRawResponse(
+            resource.deferred_completion
+        )
+
+
+class ChatCompletionsResourceWithStreamingResponse:
+    """`client.chat.completions.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: ChatCompletionsResource) -> None:
+        self.create = _streamed.to_streamed_response_wrapper(resource.create)
+
+
+class ChatDeferredCompletionResourceWithStreamingResponse:
+    """`client.chat.deferred_completion.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: ChatDeferredCompletionResource) -> None:
+        self.retrieve = _streamed.to_streamed_response_wrapper(resource.retrieve)
+
+
+class ChatResourceWithStreamingResponse:
+    """`client.chat.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: ChatResource) -> None:
+        self.completions = ChatCompletionsResourceWithStreamingResponse(
+            resource.completions
+        )
+        self.deferred_completion = ChatDeferredCompletionResourceWithStreamingResponse(
             resource.deferred_completion
         )
 
@@ -276,6 +322,13 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
     def with_raw_response(self) -> AsyncChatCompletionsResourceWithRawResponse:
         """The same methods, returning the HTTP response alongside the parsed value."""
         return AsyncChatCompletionsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncChatCompletionsResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return AsyncChatCompletionsResourceWithStreamingResponse(self)
 
     async def create(
         self,
@@ -406,6 +459,13 @@ class AsyncChatDeferredCompletionResource(_base_client.AsyncAPIResource):
         """The same methods, returning the HTTP response alongside the parsed value."""
         return AsyncChatDeferredCompletionResourceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncChatDeferredCompletionResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return AsyncChatDeferredCompletionResourceWithStreamingResponse(self)
+
     async def retrieve(
         self,
         request_id: str,
@@ -469,23 +529,28 @@ class AsyncChatResource(_base_client.AsyncAPIResource):
         """The same methods, returning the HTTP response alongside the parsed value."""
         return AsyncChatResourceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncChatResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return AsyncChatResourceWithStreamingResponse(self)
+
 
 class AsyncChatCompletionsResourceWithRawResponse:
-    """`client.with_raw_response.chat.completions`: each method returns a RawResponse."""
+    """`client.chat.completions.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: AsyncChatCompletionsResource) -> None:
         self.create = _response.async_to_raw_response_wrapper(resource.create)
 
 
 class AsyncChatDeferredCompletionResourceWithRawResponse:
-    """`client.with_raw_response.chat.deferred_completion`: each method returns a RawResponse."""
+    """`client.chat.deferred_completion.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: AsyncChatDeferredCompletionResource) -> None:
         self.retrieve = _response.async_to_raw_response_wrapper(resource.retrieve)
 
 
 class AsyncChatResourceWithRawResponse:
-    """`client.with_raw_response.chat`: each method returns a RawResponse."""
+    """`client.chat.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: AsyncChatResource) -> None:
         self.completions = AsyncChatCompletionsResourceWithRawResponse(
@@ -493,4 +558,35 @@ class AsyncChatResourceWithRawResponse:
         )
         self.deferred_completion = AsyncChatDeferredCompletionResourceWithRawResponse(
             resource.deferred_completion
+        )
+
+
+class AsyncChatCompletionsResourceWithStreamingResponse:
+    """`client.chat.completions.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: AsyncChatCompletionsResource) -> None:
+        self.create = _streamed.async_to_streamed_response_wrapper(resource.create)
+
+
+class AsyncChatDeferredCompletionResourceWithStreamingResponse:
+    """`client.chat.deferred_completion.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: AsyncChatDeferredCompletionResource) -> None:
+        self.retrieve = _streamed.async_to_streamed_response_wrapper(resource.retrieve)
+
+
+class AsyncChatResourceWithStreamingResponse:
+    """`client.chat.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: AsyncChatResource) -> None:
+        self.completions = AsyncChatCompletionsResourceWithStreamingResponse(
+            resource.completions
+        )
+        self.deferred_completion = (
+            AsyncChatDeferredCompletionResourceWithStreamingResponse(
+                resource.deferred_completion
+            )
         )

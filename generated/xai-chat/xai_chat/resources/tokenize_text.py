@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, cast, ov
 import httpx
 from typing_extensions import Literal, deprecated
 
-from .. import _base_client, _bodies, _response, _wire
+from .. import _base_client, _bodies, _pagination, _response, _streamed, _wire
 from .._pagination import AsyncPage, SyncPage
 from .._response import (
     AsyncBinaryResponse,
@@ -39,6 +39,11 @@ class TokenizeTextResource(_base_client.SyncAPIResource):
     def with_raw_response(self) -> TokenizeTextResourceWithRawResponse:
         """The same methods, returning the HTTP response alongside the parsed value."""
         return TokenizeTextResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TokenizeTextResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return TokenizeTextResourceWithStreamingResponse(self)
 
     def create(
         self,
@@ -87,10 +92,18 @@ class TokenizeTextResource(_base_client.SyncAPIResource):
 
 
 class TokenizeTextResourceWithRawResponse:
-    """`client.with_raw_response.tokenize_text`: each method returns a RawResponse."""
+    """`client.tokenize_text.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: TokenizeTextResource) -> None:
         self.create = _response.to_raw_response_wrapper(resource.create)
+
+
+class TokenizeTextResourceWithStreamingResponse:
+    """`client.tokenize_text.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: TokenizeTextResource) -> None:
+        self.create = _streamed.to_streamed_response_wrapper(resource.create)
 
 
 class AsyncTokenizeTextResource(_base_client.AsyncAPIResource):
@@ -103,6 +116,11 @@ class AsyncTokenizeTextResource(_base_client.AsyncAPIResource):
     def with_raw_response(self) -> AsyncTokenizeTextResourceWithRawResponse:
         """The same methods, returning the HTTP response alongside the parsed value."""
         return AsyncTokenizeTextResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTokenizeTextResourceWithStreamingResponse:
+        """The same methods, as context managers around the response, its body not yet read."""
+        return AsyncTokenizeTextResourceWithStreamingResponse(self)
 
     async def create(
         self,
@@ -151,7 +169,15 @@ class AsyncTokenizeTextResource(_base_client.AsyncAPIResource):
 
 
 class AsyncTokenizeTextResourceWithRawResponse:
-    """`client.with_raw_response.tokenize_text`: each method returns a RawResponse."""
+    """`client.tokenize_text.with_raw_response`: each method returns a RawResponse."""
 
     def __init__(self, resource: AsyncTokenizeTextResource) -> None:
         self.create = _response.async_to_raw_response_wrapper(resource.create)
+
+
+class AsyncTokenizeTextResourceWithStreamingResponse:
+    """`client.tokenize_text.with_streaming_response`: each method returns a context manager
+    around the response, its body read only as asked."""
+
+    def __init__(self, resource: AsyncTokenizeTextResource) -> None:
+        self.create = _streamed.async_to_streamed_response_wrapper(resource.create)
