@@ -171,6 +171,8 @@ class Caller:
                     ensure_ascii=False,
                 )
             )
+        except client_package.MissingCredentialsError as e:
+            return error(str(e))  # names the environment variable to set
         except client_package.APIError as e:
             return error(f"{type(e).__name__}: {e}")
         except (TypeError, ValueError, pydantic.ValidationError) as e:
