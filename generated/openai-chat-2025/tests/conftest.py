@@ -25,6 +25,7 @@ OUT = Path(__file__).resolve().parent.parent
 FIXTURES = OUT / "fixtures"
 PACKAGE = "openai_chat_2025"
 SPEC_LABEL = "specs/openai-chat-2025.yaml"
+CREDENTIALS: dict[str, str] = {"api_key": "test"}
 
 if str(OUT) not in sys.path:
     sys.path.insert(0, str(OUT))
@@ -78,7 +79,7 @@ class Harness:
         # plain HTTP to 127.0.0.1: no TLS context to build (that alone costs ~20 ms a client)
         with httpx.Client(verify=False) as http:
             with self.pkg.Client(
-                base_url=self.base_url, api_key="test", max_retries=0, http_client=http
+                base_url=self.base_url, **CREDENTIALS, max_retries=0, http_client=http
             ) as client:
                 yield client
 
@@ -86,7 +87,7 @@ class Harness:
     async def async_client(self) -> AsyncIterator[Any]:
         async with httpx.AsyncClient(verify=False) as http:
             async with self.pkg.AsyncClient(
-                base_url=self.base_url, api_key="test", max_retries=0, http_client=http
+                base_url=self.base_url, **CREDENTIALS, max_retries=0, http_client=http
             ) as client:
                 yield client
 
@@ -119,8 +120,9 @@ class Harness:
             else ({"body": payload} if payload is not None else {})
         )
         path = sections.get("path", {})
-        args = [path[name] for name in op["path"]]
-        kwargs: dict[str, Any] = {}
+        args: list[Any] = []
+        # path parameters by keyword: the last is positional-or-keyword, the others keyword-only
+        kwargs: dict[str, Any] = {py: path[wire] for wire, py in op["path"]}
         for loc in ("query", "header", "cookie"):
             for wire, value in sections.get(loc, {}).items():
                 kwargs[op["args"][loc][wire]] = value
