@@ -45,7 +45,9 @@ def finish(cx: Context, operations: list[ir.Operation]) -> ir.Api:
         )
     enums = [replace(e, group=groups.get(e.name, "shared")) for e in cx.enums.values()]
     unions = [replace(u, group=groups.get(u.name, "shared")) for u in cx.unions.values()]
-    unions = [replace(u, unknown_name=cx.types.claim("Unknown" + u.name)) if u.discriminator is not None else u for u in unions]
+    # claimed in an order of their own (not the document's): a collision has one winner
+    unknown = {name: cx.types.claim("Unknown" + name) for name in sorted(u.name for u in unions if u.discriminator is not None)}
+    unions = [replace(u, unknown_name=unknown[u.name]) if u.name in unknown else u for u in unions]
     info: dict[str, Any] = cx.root["info"] if isinstance(cx.root.get("info"), dict) else {}
     title = text_of(info.get("title")) or text_of(cx.root.get("title")) or cx.main.split(".")[0]
     default_security = tuple(tuple(str(k) for k in r) for r in cx.root.get("security", []) if isinstance(r, dict)) if isinstance(cx.root.get("security"), list) else ()

@@ -74,7 +74,7 @@ def security_schemes(cx: Context, default: tuple[tuple[str, ...], ...]) -> tuple
             found.append((str(name), s, kind, location, param))
     # the API's default schemes name their credentials first
     first = [n for req in default for n in req]
-    found.sort(key=lambda f: first.index(f[0]) if f[0] in first else len(first))
+    found.sort(key=lambda f: (first.index(f[0]) if f[0] in first else len(first), f[0]))  # not the document's order
     args = Namer(reserved=(CLIENT_ATTRS - {"api_key", "username", "password", "client_id", "client_secret", "access_token"}) | PY_RESERVED)
     taken_kinds: set[str] = set()
     out: dict[str, ir.SecurityScheme] = {}

@@ -15,7 +15,7 @@ from typing_extensions import (
     TypedDict,
 )
 
-from .._models import BaseModel
+from .._models import BaseModel, Unknown, UnknownVariant
 from .._types import FileTypes
 
 __all__ = [
@@ -64,6 +64,8 @@ __all__ = [
     "ChatCompletionStreamResponseDeltaFunctionCall",
     "ChatCompletionMessageToolCallChunk",
     "ChatCompletionMessageToolCallChunkFunction",
+    "UnknownUserMessageContentArrayOfContentPartsItem",
+    "UnknownCreateChatCompletionRequestMessagesItem",
     "CreateChatCompletionRequestFunctionCallObjectParam",
     "CreateChatCompletionRequestFunctionsItemParam",
     "SystemMessageParam",
@@ -672,6 +674,22 @@ class ChatCompletionMessageToolCallChunkFunction(BaseModel):
     """A fragment of the arguments to call the function with, in JSON format."""
 
 
+class UnknownUserMessageContentArrayOfContentPartsItem(UnknownVariant):
+    """A variant of `UserMessageContentArrayOfContentPartsItem` this client does not know (the server is newer than its spec): the
+    tag it came with and everything the server sent are kept (`.raw`)."""
+
+    __tag_field__ = "type"
+    type: str
+
+
+class UnknownCreateChatCompletionRequestMessagesItem(UnknownVariant):
+    """A variant of `CreateChatCompletionRequestMessagesItem` this client does not know (the server is newer than its spec): the
+    tag it came with and everything the server sent are kept (`.raw`)."""
+
+    __tag_field__ = "role"
+    role: str
+
+
 class CreateChatCompletionRequestFunctionCallObjectParam(TypedDict, total=False):
     """Specifying a particular function via `{"name": "my_function"}` forces the model to call that function."""
 
@@ -905,9 +923,18 @@ Specifying a particular function via `{"name": "my_function"}` forces the model 
 
 Deprecated: use `tool_choice` instead."""
 
-UserMessageContentArrayOfContentPartsItem: TypeAlias = Annotated[
-    Union[TextContentPart, ImageContentPart], Field(discriminator="type")
-]
+if TYPE_CHECKING:
+    UserMessageContentArrayOfContentPartsItem: TypeAlias = Union[
+        TextContentPart,
+        ImageContentPart,
+        UnknownUserMessageContentArrayOfContentPartsItem,
+    ]
+else:  # validated by its tag; a tag the spec does not list is read into the Unknown model
+    UserMessageContentArrayOfContentPartsItem = Annotated[
+        Union[TextContentPart, ImageContentPart],
+        Field(discriminator="type"),
+        Unknown(UnknownUserMessageContentArrayOfContentPartsItem),
+    ]
 
 UserMessageContentArrayOfContentPartsItemParam: TypeAlias = Union[
     TextContentPartParam, ImageContentPartParam
@@ -923,10 +950,23 @@ UserMessageContentParam: TypeAlias = Union[
 ]
 """The contents of the user message."""
 
-CreateChatCompletionRequestMessagesItem: TypeAlias = Annotated[
-    Union[SystemMessage, UserMessage, AssistantMessage, ToolMessage, FunctionMessage],
-    Field(discriminator="role"),
-]
+if TYPE_CHECKING:
+    CreateChatCompletionRequestMessagesItem: TypeAlias = Union[
+        SystemMessage,
+        UserMessage,
+        AssistantMessage,
+        ToolMessage,
+        FunctionMessage,
+        UnknownCreateChatCompletionRequestMessagesItem,
+    ]
+else:  # validated by its tag; a tag the spec does not list is read into the Unknown model
+    CreateChatCompletionRequestMessagesItem = Annotated[
+        Union[
+            SystemMessage, UserMessage, AssistantMessage, ToolMessage, FunctionMessage
+        ],
+        Field(discriminator="role"),
+        Unknown(UnknownCreateChatCompletionRequestMessagesItem),
+    ]
 
 CreateChatCompletionRequestMessagesItemParam: TypeAlias = Union[
     SystemMessageParam,

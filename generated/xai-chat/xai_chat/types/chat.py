@@ -15,7 +15,7 @@ from typing_extensions import (
     TypedDict,
 )
 
-from .._models import BaseModel
+from .._models import BaseModel, Unknown, UnknownVariant
 from .._types import FileTypes
 
 __all__ = [
@@ -45,6 +45,10 @@ __all__ = [
     "ToolUseContentBlock",
     "Usage",
     "StartDeferredChatCompletionResponse",
+    "UnknownUserMessageContentArrayOfContentPartsItem",
+    "UnknownMessage",
+    "UnknownChatCompletionRequestResponseFormat",
+    "UnknownContentBlock",
     "SystemMessageParam",
     "UserMessageParam",
     "TextContentPartParam",
@@ -404,6 +408,38 @@ class StartDeferredChatCompletionResponse(BaseModel):
     """The deferred request id, to poll with `getDeferredChatCompletion`."""
 
 
+class UnknownUserMessageContentArrayOfContentPartsItem(UnknownVariant):
+    """A variant of `UserMessageContentArrayOfContentPartsItem` this client does not know (the server is newer than its spec): the
+    tag it came with and everything the server sent are kept (`.raw`)."""
+
+    __tag_field__ = "type"
+    type: str
+
+
+class UnknownMessage(UnknownVariant):
+    """A variant of `Message` this client does not know (the server is newer than its spec): the
+    tag it came with and everything the server sent are kept (`.raw`)."""
+
+    __tag_field__ = "role"
+    role: str
+
+
+class UnknownChatCompletionRequestResponseFormat(UnknownVariant):
+    """A variant of `ChatCompletionRequestResponseFormat` this client does not know (the server is newer than its spec): the
+    tag it came with and everything the server sent are kept (`.raw`)."""
+
+    __tag_field__ = "type"
+    type: str
+
+
+class UnknownContentBlock(UnknownVariant):
+    """A variant of `ContentBlock` this client does not know (the server is newer than its spec): the
+    tag it came with and everything the server sent are kept (`.raw`)."""
+
+    __tag_field__ = "type"
+    type: str
+
+
 class SystemMessageParam(TypedDict, total=False):
     """Instructions that set the purpose or behaviour of the model for the conversation."""
 
@@ -562,9 +598,18 @@ class ToolFunctionParam(TypedDict, total=False):
     """The parameters the function accepts, described as a JSON Schema object."""
 
 
-UserMessageContentArrayOfContentPartsItem: TypeAlias = Annotated[
-    Union[TextContentPart, ImageContentPart], Field(discriminator="type")
-]
+if TYPE_CHECKING:
+    UserMessageContentArrayOfContentPartsItem: TypeAlias = Union[
+        TextContentPart,
+        ImageContentPart,
+        UnknownUserMessageContentArrayOfContentPartsItem,
+    ]
+else:  # validated by its tag; a tag the spec does not list is read into the Unknown model
+    UserMessageContentArrayOfContentPartsItem = Annotated[
+        Union[TextContentPart, ImageContentPart],
+        Field(discriminator="type"),
+        Unknown(UnknownUserMessageContentArrayOfContentPartsItem),
+    ]
 
 UserMessageContentArrayOfContentPartsItemParam: TypeAlias = Union[
     TextContentPartParam, ImageContentPartParam
@@ -580,10 +625,16 @@ UserMessageContentParam: TypeAlias = Union[
 ]
 """Prompt content, as plain text or a list of text/image content parts."""
 
-Message: TypeAlias = Annotated[
-    Union[SystemMessage, UserMessage, AssistantMessage, ToolMessage],
-    Field(discriminator="role"),
-]
+if TYPE_CHECKING:
+    Message: TypeAlias = Union[
+        SystemMessage, UserMessage, AssistantMessage, ToolMessage, UnknownMessage
+    ]
+else:  # validated by its tag; a tag the spec does not list is read into the Unknown model
+    Message = Annotated[
+        Union[SystemMessage, UserMessage, AssistantMessage, ToolMessage],
+        Field(discriminator="role"),
+        Unknown(UnknownMessage),
+    ]
 """A message of the chat conversation, told apart by its `role`."""
 
 MessageParam: TypeAlias = Union[
@@ -591,10 +642,19 @@ MessageParam: TypeAlias = Union[
 ]
 """A message of the chat conversation, told apart by its `role`."""
 
-ChatCompletionRequestResponseFormat: TypeAlias = Annotated[
-    Union[ResponseFormatText, ResponseFormatJsonObject, ResponseFormatJsonSchema],
-    Field(discriminator="type"),
-]
+if TYPE_CHECKING:
+    ChatCompletionRequestResponseFormat: TypeAlias = Union[
+        ResponseFormatText,
+        ResponseFormatJsonObject,
+        ResponseFormatJsonSchema,
+        UnknownChatCompletionRequestResponseFormat,
+    ]
+else:  # validated by its tag; a tag the spec does not list is read into the Unknown model
+    ChatCompletionRequestResponseFormat = Annotated[
+        Union[ResponseFormatText, ResponseFormatJsonObject, ResponseFormatJsonSchema],
+        Field(discriminator="type"),
+        Unknown(UnknownChatCompletionRequestResponseFormat),
+    ]
 """An object specifying the format that the model must output."""
 
 ChatCompletionRequestResponseFormatParam: TypeAlias = Union[
@@ -618,10 +678,16 @@ model can pick between generating a message or calling one or more tools. `none`
 means the model will not call any tool and instead generates a message. A named
 function object forces the model to call that function."""
 
-ContentBlock: TypeAlias = Annotated[
-    Union[TextContentBlock, ThinkingContentBlock, ToolUseContentBlock],
-    Field(discriminator="type"),
-]
+if TYPE_CHECKING:
+    ContentBlock: TypeAlias = Union[
+        TextContentBlock, ThinkingContentBlock, ToolUseContentBlock, UnknownContentBlock
+    ]
+else:  # validated by its tag; a tag the spec does not list is read into the Unknown model
+    ContentBlock = Annotated[
+        Union[TextContentBlock, ThinkingContentBlock, ToolUseContentBlock],
+        Field(discriminator="type"),
+        Unknown(UnknownContentBlock),
+    ]
 """One block of the response message content, told apart by its `type`."""
 
 CreateChatCompletionResponse: TypeAlias = Union[
