@@ -80,7 +80,7 @@ def test_hostile_spec_gives_its_expected_outcome(name: str, tmp_path: Path, prev
         before = _tree_hash(out)
     else:
         out = tmp_path / "out"
-    res = run_specgen("generate", str(HOSTILE / name), "-o", str(out), "--package", "hostile")
+    res = _run_within_budget(exp, "generate", str(HOSTILE / name), "-o", str(out), "--package", "hostile")
     err = res.stderr
     assert "Traceback" not in err and "internal error" not in err, err
     assert res.returncode == exp["exit"], err
@@ -100,6 +100,12 @@ def test_hostile_spec_gives_its_expected_outcome(name: str, tmp_path: Path, prev
     manifest = json.loads((out / "manifest.json").read_text())
     if "operations" in exp:
         assert len(manifest["operations"]) == exp["operations"] and manifest["skipped"] == []
+    if exp.get("degraded"):
+        assert manifest["degraded"], "the manifest lists no degradation"
+    if "not_written" in exp:
+        report = json.loads((out / "fixtures" / "report.json").read_text())
+        reasons = {s["fixture"]: s["reason"] for o in report["operations"] for s in o["skipped"]}
+        assert set(exp["not_written"]) <= set(reasons) and all(reasons[f] for f in exp["not_written"]), reasons
     # everything lands inside OUT, under names the sanitizer made
     for rel in manifest["files"]:
         assert ".." not in Path(rel).parts and not rel.startswith("/")
@@ -112,6 +118,23 @@ def test_hostile_spec_gives_its_expected_outcome(name: str, tmp_path: Path, prev
     assert probe.returncode == 0, probe.stderr[-3000:]
     assert int(probe.stdout.strip()) >= 1
     assert not sentinel.exists(), "importing the generated package ran spec-provided code"
+
+
+def _run_within_budget(exp: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
+    """`specgen ARGS` in a child limited to the case's CPU seconds and address space: a case
+    over its budget is killed (and fails here) instead of hanging or swapping the machine."""
+    import resource
+
+    seconds, memory = int(exp.get("seconds", 60)), int(exp.get("memory_mb", 2048)) << 20
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    env = {k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}
+    res = subprocess.run([sys.executable, "-m", "specgen", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=seconds * 4, preexec_fn=limit)
+    assert res.returncode >= 0, f"killed by signal {-res.returncode}: over its budget of {seconds}s CPU / {memory >> 20} MB"
+    return res
 
 
 def _imports_and_calls(out: Path) -> tuple[set[str], set[str]]:

@@ -6,10 +6,13 @@ client against specgen's mock server, over real HTTP.
   `generator.mock.MockServer` on 127.0.0.1, port 0, serving OUT/fixtures. The tests therefore
   need specgen installed (they run inside specgen's own suite) and skip, saying so, without it.
 - `test_<resource>.py`, one per resource root (`client.chat...` -> test_chat.py): every valid
-  request fixture (minimal, full, deprecated, each variant), sync and async, asserting the
-  result's model type; streaming operations with `stream=True`, iterated to the end; every
-  invalid fixture, expecting the client's error class (or a TypeError before sending, when a
-  required argument is missing).
+  request fixture (minimal, full, deprecated, examples, variants, coverage requests), sync and
+  async, asserting the result's model type; streaming operations with `stream=True`, iterated to
+  the end; every invalid fixture, expecting the client's error class (or a TypeError before
+  sending, when a required argument is missing).
+- Where the spec is unsatisfiable or ambiguous as written (a fixture the fixtures artifact could
+  not write, or the success response or stream the mock would answer with), no failing test is
+  emitted: the case is listed in `SKIPPED` with the reason and reported by pytest as skipped.
 
 All decisions are made here: each module gets a table of operations (how fixture keys map to
 method arguments, what the result must be) and the lists of cases; the templates only place it.
@@ -45,9 +48,21 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     stems = Namer(reserved={"conftest", "__init__"})
     for root, items in groups.items():
         operations = {op.id: _operation(api, op, fx) for op, fx in items}
-        valid = [(op.id, name) for op, fx in items for name in fx.requests]
+        valid: list[tuple[str, str]] = []
+        skipped: list[tuple[str, str, str]] = []
+        for op, fx in items:
+            answer = _unanswerable(api, op, fx)
+            for name in fx.requests:
+                if answer is None:
+                    valid.append((op.id, name))
+                else:
+                    skipped.append((op.id, f"request.{name}", answer))
+            skipped.extend((op.id, name, why) for name, why in fx.skipped if name.startswith("request."))
         invalid = [(op.id, case.name) for op, fx in items for case in fx.invalid]
-        streaming = [op.id for op, fx in items if fx.stream is not None and (op.stream_param is not None or operations[op.id]["result"]["kind"] == "stream")]
+        streaming = [
+            op.id for op, fx in items
+            if fx.stream is not None and "minimal" in fx.requests and (op.stream_param is not None or operations[op.id]["result"]["kind"] == "stream")
+        ]
         stem = stems.claim("test_" + file_stem(root, "default"))
         out[f"tests/{stem}.py"] = render_template(
             "tests/test_module.py.j2",
@@ -58,6 +73,7 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
             valid=valid,
             invalid=invalid,
             streaming=streaming,
+            skipped=skipped,
         )
     return out
 
@@ -70,6 +86,18 @@ def credentials(api: ir.Api) -> dict[str, str]:
         args = s.credentials if s.kind == "basic" else s.credentials[:1]
         out.update({a: "test" for a in args})
     return out
+
+
+def _unanswerable(api: ir.Api, op: ir.Operation, fx: Any) -> str | None:
+    """Why the mock cannot answer this operation with a valid response (its success response,
+    or the stream of an operation that only streams, could not be made), else None."""
+    ok = op.success
+    reasons = dict(fx.skipped)
+    if ok is not None and f"response.{ok.status}" in reasons:
+        return f"the mock has no valid response.{ok.status} to answer with: {reasons[f'response.{ok.status}']}"
+    if _result(api, op)["kind"] == "stream" and "stream.sse" in reasons:
+        return f"the mock has no valid stream to answer with: {reasons['stream.sse']}"
+    return None
 
 
 def _operation(api: ir.Api, op: ir.Operation, fx: Any) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from ..model import ir
 from . import reading
 from ..diagnostics import Diagnostics, UsageError, split_pointer
 from ..spec.load import Documents, load
+from .bounded import bounded, unusable_patterns
 
 HOST = "127.0.0.1"  # never anything else
 BASE_URI = "file:///specgen-spec/"
@@ -93,7 +94,8 @@ class SchemaValidator:
             else:
                 cls = osv.OAS31Validator
                 fmt = osv.oas31_format_checker
-            v = cls(schema, registry=self.registry, format_checker=fmt)
+            # patterns in bounded time: a request can never make the mock backtrack (bounded.py)
+            v = bounded(cls)(schema, registry=self.registry, format_checker=fmt)
             self._cache[key] = v
         return v
 
@@ -508,6 +510,8 @@ def run(args: argparse.Namespace) -> int:
     port = sock.getsockname()[1]
     sock.listen(128)  # before the line that tells a client to connect (uvicorn listens later)
     print(f"specgen mock: {len(app.api.operations)} operations of {app.api.title} on http://{HOST}:{port}{app.base_path} (Ctrl-C stops)", file=sys.stderr, flush=True)
+    for patrn, why in unusable_patterns(app.api):
+        print(f"specgen mock: warning: the pattern {patrn!r} cannot be evaluated ({why}); values it constrains are accepted", file=sys.stderr, flush=True)
     config = uvicorn.Config(app.app, host=HOST, port=port, log_level="warning", lifespan="off", ws="none")
     try:
         uvicorn.Server(config).run(sockets=[sock])

@@ -41,6 +41,8 @@ def finish(cx: Context, operations: list[ir.Operation]) -> ir.Api:
                 alternatives=d.alternatives,
                 alternatives_exclusive=d.alternatives_exclusive,
                 extra=d.extra,
+                allowed=d.allowed,
+                unsatisfiable=d.unsatisfiable,
             )
         )
     enums = [replace(e, group=groups.get(e.name, "shared")) for e in cx.enums.values()]

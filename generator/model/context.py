@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
+from ..budgets import INLINE_MAX_DEPTH, REF_CHAIN_MAX, SCHEMA_MAX_DEPTH
 from ..diagnostics import Diagnostics, join_pointer
 from ..spec.load import Documents
 from . import ir
@@ -48,6 +49,8 @@ class ModelDraft:
     alternatives: tuple[tuple[str, ...], ...] = ()
     alternatives_exclusive: bool = False
     extra: Extra = ()
+    allowed: tuple[str, ...] | None = None
+    unsatisfiable: str | None = None
 
 
 @dataclass
@@ -86,6 +89,8 @@ class Context:
         self._deprecated_seen: set[str] = set()
         self.degraded: list[dict[str, str]] = []
         self._ignored_headers: set[str] = set()
+        self.depth = 0  # schemas being converted inside one another (SCHEMA_MAX_DEPTH)
+        self.chain = 0  # `$ref`s followed in a row with no schema in between (REF_CHAIN_MAX)
         # turns one schema's keywords into a type (`schemas.convert`); handed in, so the modules
         # that recurse into `schema` need not import the module that dispatches to them
         self.convert = convert
@@ -155,6 +160,15 @@ class Context:
         """Follow `$ref` chains to a non-ref node; (node, file, pointer). Cycles are errors."""
         seen = seen if seen is not None else set()
         while isinstance(node, dict) and "$ref" in node:
+            if len(seen) >= REF_CHAIN_MAX:
+                self.diags.error(
+                    "ref-chain",
+                    f"a chain of more than {REF_CHAIN_MAX} $refs that only point at other $refs",
+                    hint="point the $ref straight at the object it means",
+                    file=file,
+                    pointer=pointer + "/$ref",
+                )
+                return None, file, pointer
             res = self.docs.resolve(node["$ref"], file, pointer)
             if res is None:
                 return None, file, pointer
@@ -255,7 +269,18 @@ class Context:
             # 3.1: keywords beside a $ref apply too; read it as allOf [$ref] with them
             parts = [{"$ref": node["$ref"]}] + (list(node["allOf"]) if isinstance(node.get("allOf"), list) else [])
             node = {**{k: v for k, v in node.items() if k != "$ref"}, "allOf": parts}
+        if self.depth >= SCHEMA_MAX_DEPTH:
+            return self.degrade(at, f"nested deeper than {SCHEMA_MAX_DEPTH} schemas (the budget SCHEMA_MAX_DEPTH)")
         if "$ref" in node:
+            if self.chain >= REF_CHAIN_MAX:
+                self.diags.error(
+                    "ref-chain",
+                    f"a chain of more than {REF_CHAIN_MAX} $refs that only point at other $refs",
+                    hint="point the $ref straight at the schema it means",
+                    file=at.file,
+                    pointer=at.pointer + "/$ref",
+                )
+                return self.degrade(at, "$ref chain too long")
             site = (at.file, at.pointer)
             if site in self.ref_stack:
                 self.diags.error(
@@ -267,20 +292,26 @@ class Context:
                 )
                 return self.degrade(at, "$ref cycle")
             self.ref_stack.add(site)
+            self.chain += 1
             try:
                 return self._ref(node, at)
             finally:
                 self.ref_stack.discard(site)
+                self.chain -= 1
         key = (at.file, at.pointer)
         if key in self.memo:
             return self.memo[key]
         if key in self.in_progress:
             return self.degrade(at, "recursive schema with no object in between")
         self.in_progress.add(key)
+        chain, self.chain = self.chain, 0
+        self.depth += 1
         try:
             t = self.convert(self, node, at)
         finally:
             self.in_progress.discard(key)
+            self.chain = chain
+            self.depth -= 1
         if t.kind != "model":  # a model's own keywords are the model's (`Model.extra`)
             kinds: list[str] = [v.kind for v in t.variants] if t.kind == "union" and t.ref is None else [t.kind]
             keys = unmodeled_keys(node, kinds, t.note is not None)
@@ -289,8 +320,20 @@ class Context:
             own = self.extra(node, keys, at.file, at.pointer)
             if own:  # beside what a part it was made of (`allOf: [$ref]`, `anyOf: [X, null]`) had
                 t = replace(t, extra=tuple(sorted({**dict(t.extra), **dict(own)}.items())))
+        if t.ref is None and inline_depth(t) >= INLINE_MAX_DEPTH:
+            t = self.alias(t, at)
         self.memo[key] = t
         return t
+
+    def alias(self, t: ir.TypeExpr, at: At) -> ir.TypeExpr:
+        """A name for a type nested too deep inline to be spelled where it is used (a one-variant
+        union marked `alias`): generated code then refers to it by name."""
+        where = self.where(at.file, at.pointer)
+        # `ItemItemItem...` hints of nested arrays collapse: Namer numbers the aliases apart
+        name = self.types.claim(re.sub(r"(Item|Value){2,}$", r"\1", pascal(at.hint, "Schema")) + "Nested")
+        inner = replace(t, nullable=False)
+        self.unions[name] = ir.Union(name=name, variants=(ir.Variant(name=name, type=inner, pointer=where),), keyword="anyOf", pointer=where, alias=True)
+        return ir.TypeExpr("union", ref=name, nullable=t.nullable, pointer=where)
 
     def extra(self, node: dict[str, Any], keys: list[str], file: str, pointer: str) -> Extra:
         """The keywords `keys` of `node` as canonical JSON: `$ref`s in schema positions inlined
@@ -416,3 +459,13 @@ class Context:
                 pointer=pointer,
             )
         return True
+
+
+def inline_depth(t: ir.TypeExpr) -> int:
+    """How deep a type nests inline (each container, inline union or `Optional` one level) before
+    a named definition: what its spelling in generated code nests."""
+    inner = [*t.variants, *t.prefix] + ([t.item] if t.item is not None else [])
+    own = 1 if t.nullable else 0
+    if t.ref is not None or not inner:
+        return own
+    return own + 1 + max(inline_depth(i) for i in inner)

@@ -61,6 +61,13 @@ class TypeExpr:
     # contentMediaType...), (keyword, canonical JSON with $refs inlined), sorted: artifacts ignore
     # them; the diff compares them, so no change to them goes unreported
     extra: tuple[tuple[str, str], ...] = ()
+    prefix: tuple[TypeExpr, ...] = ()  # array: the types of the first items (`prefixItems`); `item` types the rest
+    # why no value satisfies the schema as written (`allOf` of a string and an integer...); the
+    # type is still spelled from `kind` for the client, fixtures leave such values out
+    unsatisfiable: str | None = None
+    # False where `nullable` (or `type: null`) sits beside an `enum`/`const` that does not list
+    # null: the client accepts None, the schema as written does not
+    null_ok: bool = True
 
     def with_nullable(self, nullable: bool = True) -> TypeExpr:
         from dataclasses import replace
@@ -123,6 +130,10 @@ class Model:
     # object keywords the IR does not model (dependentRequired, patternProperties, minProperties,
     # not...), its allOf parts' included: as `TypeExpr.extra`
     extra: tuple[tuple[str, str], ...] = ()
+    # the only property names a value may hold, when `allOf` parts with `additionalProperties:
+    # false` each close the object to their own properties (None: no such restriction)
+    allowed: tuple[str, ...] | None = None
+    unsatisfiable: str | None = None  # why no object satisfies the schema as written
 
     @cached_property
     def field_map(self) -> dict[str, Field]:
@@ -160,6 +171,9 @@ class Variant:
     name: str  # a readable name: the model name, title, or the tag
     type: TypeExpr
     tag: Any = None  # discriminator value, when the union has a discriminator
+    # every value of an explicit `discriminator` that selects this variant as OpenAPI 3.0 reads
+    # the spec (its `mapping` keys, else its schema's name); () without an explicit one
+    wire_tags: tuple[Any, ...] = ()
     title: str | None = None
     deprecated: Deprecation | None = None
     pointer: str = ""
@@ -167,7 +181,8 @@ class Variant:
 
 @dataclass(frozen=True)
 class Union:
-    """oneOf / anyOf of two or more non-null alternatives."""
+    """oneOf / anyOf of two or more non-null alternatives; or, with `alias`, a name for one
+    type nested too deep inline to be spelled there (its only variant)."""
 
     name: str
     variants: tuple[Variant, ...]
@@ -181,6 +196,7 @@ class Union:
     # the model a response reads a variant into when its tag is one the spec does not list
     # (a server newer than the spec): `UnknownOutputItem`; set for tagged unions
     unknown_name: str | None = None
+    alias: bool = False
 
 
 @dataclass(frozen=True)

@@ -136,11 +136,16 @@ def constraints_of(node: dict[str, Any], version: str) -> ir.Constraints:
     if isinstance(exmin, bool):  # 3.0: a flag on minimum
         if exmin and minimum is not None:
             ex_min_v, minimum = minimum, None
+        if version == "3.1":
+            # a 3.1 validator reads the flag as the number 1 (true) or 0 (false): keep both readings
+            ex_min_v = max(ex_min_v if ex_min_v is not None else float(exmin), float(exmin))
     else:
         ex_min_v = number_or_none(exmin)
     if isinstance(exmax, bool):
         if exmax and maximum is not None:
             ex_max_v, maximum = maximum, None
+        if version == "3.1":
+            ex_max_v = min(ex_max_v if ex_max_v is not None else float(exmax), float(exmax))
     else:
         ex_max_v = number_or_none(exmax)
     pattern = node.get("pattern")

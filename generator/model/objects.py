@@ -66,9 +66,12 @@ def all_of(cx: Context, node: dict[str, Any], at: At, nullable: bool) -> ir.Type
         for r in resolved
     )
     if not objecty:
+        clash = _type_clash(resolved)
         for i, r in enumerate(resolved):
             if isinstance(r, dict) and (r.get("type") not in (None, "object") or "enum" in r):
                 t = cx.schema(parts[i], At(at.file, join_pointer(at.pointer, "allOf", i), at.hint))
+                if clash is not None:
+                    t = replace(t, unsatisfiable=clash)
                 return cx.note_partial(t, at, "allOf of non-object schemas: only the first typed part is used")
         for i, r in enumerate(resolved):
             if isinstance(r, dict) and any(k in r for k in ("oneOf", "anyOf")):
@@ -92,6 +95,23 @@ def _constrained(cx: Context, node: dict[str, Any], parts: list[Any], at: At, nu
     return t.with_nullable() if nullable and not t.nullable else t
 
 
+def _type_clash(resolved: list[Any]) -> str | None:
+    """Why `allOf` parts can never hold together: two of them allow no JSON type in common."""
+    seen: list[tuple[int, set[str]]] = []
+    for i, r in enumerate(resolved):
+        t = r.get("type") if isinstance(r, dict) else None
+        types = {t} if isinstance(t, str) else {x for x in t if isinstance(x, str)} if isinstance(t, list) else None
+        if types is None:
+            continue
+        if "number" in types:
+            types.add("integer")
+        for j, other in seen:
+            if not types & other:
+                return f"allOf parts {j} and {i} allow no type in common ({'/'.join(sorted(other))} and {'/'.join(sorted(types))})"
+        seen.append((i, types))
+    return None
+
+
 def object_type(cx: Context, node: dict[str, Any], at: At, nullable: bool) -> ir.TypeExpr:
     key = (at.file, at.pointer)
     where = cx.where(at.file, at.pointer)
@@ -107,7 +127,12 @@ def object_type(cx: Context, node: dict[str, Any], at: At, nullable: bool) -> ir
             return ir.TypeExpr("map", item=value, nullable=nullable, constraints=cons, pointer=where)
         else:
             value = cx.schema(additional[0], At(additional[1], additional[2], at.hint + "Value"))
-        return ir.TypeExpr("map", item=value, nullable=nullable, constraints=constraints_of(node, cx.version), pointer=where)
+        cons = constraints_of(node, cx.version)
+        if additional is not None and additional[0] is False and not isinstance(node.get("patternProperties"), dict):
+            # a closed object with no properties: only `{}` is valid
+            cons = replace(cons, max_properties=0)
+        unsat = f"{', '.join(sorted(required))} required, but no property may be present" if required and cons.max_properties == 0 else None
+        return ir.TypeExpr("map", item=value, nullable=nullable, constraints=cons, pointer=where, unsatisfiable=unsat)
     name = cx.name_for(key, node, at.hint)
     ref = ir.TypeExpr("model", ref=name, nullable=False, pointer=where)
     cx.register(key, ref)
@@ -144,7 +169,14 @@ def object_type(cx: Context, node: dict[str, Any], at: At, nullable: bool) -> ir
             by_name[f.name] = len(draft.fields)
             draft.fields.append(f)
     missing = sorted(required - set(by_name))
+    draft.allowed = closed_parts(cx, node, at.file, at.pointer)
+    if draft.allowed is not None:
+        draft.closed = True
+        shut = sorted(set(required) - set(draft.allowed))
+        if shut:
+            draft.unsatisfiable = f"{', '.join(repr(n) for n in shut)} required, but an allOf part with additionalProperties: false does not declare {'them' if len(shut) > 1 else 'it'}"
     if missing and additional is not None and additional[0] is False:
+        draft.unsatisfiable = f"{', '.join(repr(m) for m in missing)} required but not declared, and additionalProperties is false"
         cx.diags.warning(
             "unsatisfiable-required",
             f"{', '.join(repr(m) for m in missing)} required but not declared, and additionalProperties is false: no object can satisfy this schema",
@@ -210,6 +242,35 @@ def documentation(cx: Context, site: Any, file: str, pointer: str) -> dict[str, 
         else:
             break
     return out
+
+
+def closed_parts(cx: Context, node: dict[str, Any], file: str, pointer: str, depth: int = 0) -> tuple[str, ...] | None:
+    """The property names an object may hold when `allOf` parts close it: each part with
+    `additionalProperties: false` allows only its own properties (JSON Schema does not merge
+    `allOf` parts), so only names every closed part declares may appear. None when no part is
+    closed (the object's own `additionalProperties` is `Model.closed`)."""
+    parts: list[Any] = node["allOf"] if isinstance(node.get("allOf"), list) else []
+    allowed: set[str] | None = None
+    if depth > 32:
+        return None
+    for i, part in enumerate(parts):
+        target, pfile, pptr = cx.deref(part, file, join_pointer(pointer, "allOf", i))
+        if not isinstance(target, dict):
+            continue
+        names: set[str] | None = None
+        if target.get("additionalProperties") is False and not isinstance(target.get("patternProperties"), dict):
+            own = target.get("properties")
+            names = {str(n) for n in own} if isinstance(own, dict) else set()
+        inner = closed_parts(cx, target, pfile, pptr, depth + 1)
+        if inner is not None:
+            names = set(inner) if names is None else names & set(inner)
+        if names is not None:
+            allowed = names if allowed is None else allowed & names
+    if parts and node.get("additionalProperties") is False and not isinstance(node.get("patternProperties"), dict):
+        # closed beside its allOf: the parts' properties are "additional" to it
+        own = {str(n) for n in node["properties"]} if isinstance(node.get("properties"), dict) else set()
+        allowed = own if allowed is None else allowed & own
+    return tuple(sorted(allowed)) if allowed is not None else None
 
 
 def field(cx: Context, pname: str, sub: Any, pfile: str, pptr: str, model: str, required: bool, py_name: str) -> ir.Field:

@@ -3,6 +3,7 @@ objects and unions go to their own modules), and `nullable` in its 3.0 and 3.1 f
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..runtime._wire import kind_of
@@ -52,17 +53,19 @@ def convert(cx: Context, node: dict[str, Any], at: At) -> ir.TypeExpr:
             return unions.union(cx, node, kw, at, nullable)
 
     if "const" in node:
-        return ir.TypeExpr("literal", values=(node["const"],), nullable=nullable, pointer=where)
+        return ir.TypeExpr("literal", values=(node["const"],), nullable=nullable, pointer=where, null_ok=node["const"] is None or not nullable)
     if "enum" in node and isinstance(node["enum"], list):
-        values = list(node["enum"])
-        if None in values:
+        values = _typed_values(cx, list(node["enum"]), types, nullable, at)
+        listed_null = None in values
+        if listed_null:
             nullable = True
             values = [v for v in values if v is not None]
         if not values:
             return ir.TypeExpr("null", nullable=True, pointer=where)
         if len(values) == 1:
-            return ir.TypeExpr("literal", values=(values[0],), nullable=nullable, pointer=where)
-        return enums.enum_type(cx, node, values, at, nullable, is_open=False)
+            return ir.TypeExpr("literal", values=(values[0],), nullable=nullable, pointer=where, null_ok=listed_null or not nullable)
+        t = enums.enum_type(cx, node, values, at, nullable, is_open=False)
+        return t if listed_null or not nullable else replace(t, null_ok=False)
 
     if len(types) > 1:
         variants = tuple(convert(cx, {**node, "type": t, "nullable": False}, At(at.file, at.pointer, at.hint)) for t in types)
@@ -84,14 +87,7 @@ def convert(cx: Context, node: dict[str, Any], at: At) -> ir.TypeExpr:
     if kind == "object":
         return objects.object_type(cx, node, at, nullable)
     if kind == "array":
-        items = node.get("items")
-        if items is None and "prefixItems" in node:
-            item = cx.degrade(At(at.file, at.pointer + "/prefixItems", at.hint), "tuple (prefixItems) typed as a list of any")
-        elif isinstance(items, list):  # draft-4 tuple form
-            item = cx.degrade(At(at.file, at.pointer + "/items", at.hint), "tuple (items as a list) typed as a list of any")
-        else:
-            item = cx.schema(items, At(at.file, at.pointer + "/items", at.hint + "Item"))
-        return ir.TypeExpr("array", item=item, nullable=nullable, constraints=cons, pointer=where)
+        return _array(cx, node, at, nullable, cons)
     if kind == "string" and fmt in ("binary",):
         return ir.TypeExpr("binary", nullable=nullable, format=fmt, pointer=where)
     media_type = node.get("contentMediaType") if isinstance(node.get("contentMediaType"), str) else None
@@ -105,3 +101,55 @@ def convert(cx: Context, node: dict[str, Any], at: At) -> ir.TypeExpr:
     if kind in ("string", "integer", "number", "boolean"):
         return ir.TypeExpr(kind, nullable=nullable, format=fmt, constraints=cons, pointer=where)  # type: ignore[arg-type]
     return ir.TypeExpr("any", nullable=nullable, pointer=where)
+
+
+def _array(cx: Context, node: dict[str, Any], at: At, nullable: bool, cons: ir.Constraints) -> ir.TypeExpr:
+    """An array; a tuple (`prefixItems`, or draft 4's `items` as a list) keeps its positional
+    types in `prefix`, and `item` types the items after them."""
+    where = cx.where(at.file, at.pointer)
+    items = node.get("items")
+    prefix_kw, rest_kw = ("items", "additionalItems") if isinstance(items, list) else ("prefixItems", "items")
+    raw_prefix: list[Any] = node[prefix_kw] if isinstance(node.get(prefix_kw), list) else []
+    prefix = tuple(cx.schema(p, At(at.file, f"{at.pointer}/{prefix_kw}/{i}", f"{at.hint}Item{i + 1}")) for i, p in enumerate(raw_prefix))
+    rest = node.get(rest_kw)
+    if rest is False:
+        # nothing may follow the positional items
+        item: ir.TypeExpr = ir.TypeExpr("any", pointer=where)
+        if cons.max_items is None or cons.max_items > len(prefix):
+            cons = replace(cons, max_items=len(prefix))
+    elif rest is None or rest is True:
+        item = ir.TypeExpr("any", pointer=where)
+    else:
+        item = cx.schema(rest, At(at.file, f"{at.pointer}/{rest_kw}", at.hint + "Item"))
+    return ir.TypeExpr("array", item=item, nullable=nullable, constraints=cons, pointer=where, prefix=prefix)
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,), "array": (list,), "object": (dict,), "null": (type(None),)}
+
+
+def _typed_values(cx: Context, values: list[Any], types: list[str], nullable: bool, at: At) -> list[Any]:
+    """The values of an `enum` that its sibling `type` allows (a number enum listing `""` has a
+    value no instance can take): the others are left out, with a warning."""
+    if not types:
+        return values
+
+    def ok(v: Any) -> bool:
+        if v is None:
+            return nullable or "null" in types
+        if isinstance(v, bool):
+            return "boolean" in types
+        if isinstance(v, float) and "integer" in types and v.is_integer():
+            return True
+        return any(isinstance(v, _JSON_TYPES.get(t, ())) for t in types)
+
+    kept = [v for v in values if ok(v)]
+    dropped = [v for v in values if not ok(v)]
+    if dropped:
+        cx.diags.warning(
+            "enum-type-mismatch",
+            f"enum value{'s' if len(dropped) > 1 else ''} {', '.join(repr(v) for v in dropped[:5])} not of type {' or '.join(types)}: no value can take {'them' if len(dropped) > 1 else 'it'}, left out",
+            hint="remove the value from `enum`, or widen `type`",
+            file=at.file,
+            pointer=at.pointer + "/enum",
+        )
+    return kept

@@ -19,11 +19,14 @@ _DISCRIMINATOR_PREFERENCE = ("type", "role", "object", "kind", "event", "status"
 def union(cx: Context, node: dict[str, Any], kw: str, at: At, nullable: bool) -> ir.TypeExpr:
     where = cx.where(at.file, at.pointer)
     subs: list[tuple[Any, str, str, Any]] = []  # (site, file, pointer, resolved target)
+    loose: str | None = None  # why the schema as written accepts more than the type says
     for i, sub in enumerate(node[kw]):
         sptr = join_pointer(at.pointer, kw, i)
         target, tfile, tptr = cx.deref(sub, at.file, sptr)
         if is_null_schema(target):
             nullable = True
+            if isinstance(target, dict) and "type" not in target and "enum" not in target:
+                loose = "as written the branch `{nullable: true}` (no type) accepts any value"
             continue
         subs.append((sub, at.file, sptr, target))
     if not subs:
@@ -31,7 +34,7 @@ def union(cx: Context, node: dict[str, Any], kw: str, at: At, nullable: bool) ->
     # anyOf/oneOf [string, enum of strings] -> an open enum
     open_values = open_enum_values(node, [s[3] for s in subs])
     if open_values is not None:
-        return enums.enum_type(cx, node, open_values, at, nullable, is_open=True)
+        return _loosen(enums.enum_type(cx, node, open_values, at, nullable, is_open=True), loose)
     if len(subs) == 1:
         key = (at.file, at.pointer)
         sub_key = (subs[0][1], subs[0][2])
@@ -39,7 +42,7 @@ def union(cx: Context, node: dict[str, Any], kw: str, at: At, nullable: bool) ->
             # `Name: anyOf [{inline object}, null]`: the inline object is `Name`
             cx.component_names[sub_key] = cx.component_names[key]
         t = cx.schema(subs[0][0], At(subs[0][1], subs[0][2], at.hint))
-        return t.with_nullable() if nullable and not t.nullable else t
+        return _loosen(t.with_nullable() if nullable and not t.nullable else t, loose)
     key = (at.file, at.pointer)
     name = cx.name_for(key, node, at.hint)
     ref = ir.TypeExpr("union", ref=name, pointer=where)
@@ -64,13 +67,14 @@ def union(cx: Context, node: dict[str, Any], kw: str, at: At, nullable: bool) ->
             fdisc, finferred, ftags = discriminate(cx, node, flat, at)
             if fdisc is not None:
                 variants, disc, inferred, tags = flat, fdisc, finferred, ftags
+    wire = wire_tags(cx, node, variants, at) if disc is not None and not inferred else [()] * len(variants)
     final: list[ir.Variant] = []
     vnames = Namer()
-    for v, tag in zip(variants, tags):
+    for v, tag, accepted in zip(variants, tags, wire):
         vname = v.name
         if tag is not None and v.type.kind != "model":
             vname = str(tag)
-        v = replace(v, tag=tag, name=vnames.claim(vname))
+        v = replace(v, tag=tag, name=vnames.claim(vname), wire_tags=accepted)
         cx.note_deprecated("variant", v.name, *cx.docs.split_where(v.pointer), v.deprecated)
         final.append(v)
     dep = deprecation_of(node)
@@ -85,7 +89,40 @@ def union(cx: Context, node: dict[str, Any], kw: str, at: At, nullable: bool) ->
         deprecated=dep,
         pointer=where,
     )
-    return ref.with_nullable(nullable) if nullable else ref
+    return _loosen(ref.with_nullable(nullable) if nullable else ref, loose)
+
+
+def _loosen(t: ir.TypeExpr, loose: str | None) -> ir.TypeExpr:
+    return replace(t, note=loose) if loose is not None and t.note is None else t
+
+
+def wire_tags(cx: Context, node: dict[str, Any], variants: list[ir.Variant], at: At) -> list[tuple[Any, ...]]:
+    """Per variant, the discriminator values that select it as OpenAPI 3.0 reads an explicit
+    `discriminator` (and openapi-schema-validator checks it), most widely understood first: the
+    `mapping` keys whose target is a reference, the name of the component schema it is (the
+    implicit mapping), then `mapping` keys whose target is a bare schema name (which some
+    validators cannot resolve)."""
+    disc = node.get("discriminator")
+    mapping: dict[str, Any] = disc["mapping"] if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict) else {}
+    by_ref: dict[str, list[Any]] = {}
+    by_name: dict[str, list[Any]] = {}
+    for key, target in mapping.items():
+        if isinstance(target, str) and ("#" in target or "/" in target):
+            # `discriminate` resolved (and reported) it already: this lookup only finds it again
+            res = cx.docs.resolve(target, at.file, at.pointer + "/discriminator/mapping")
+            if res is not None:
+                by_ref.setdefault(cx.where(res.file, res.pointer), []).append(key)
+        elif isinstance(target, str):
+            by_name.setdefault(join_pointer("/components/schemas", target), []).append(key)
+    out: list[tuple[Any, ...]] = []
+    for v in variants:
+        keys = list(by_ref.get(v.type.pointer, []))
+        name = v.type.pointer.rsplit("/", 1)[-1] if v.type.pointer.startswith("/components/schemas/") and v.type.pointer.count("/") == 3 else None
+        if name is not None and name not in mapping:
+            keys.append(name.replace("~1", "/").replace("~0", "~"))  # a key of `mapping` names its own target
+        keys.extend(by_name.get(v.type.pointer, []))
+        out.append(tuple(keys))
+    return out
 
 
 def flatten(cx: Context, variants: list[ir.Variant]) -> list[ir.Variant] | None:

@@ -17,9 +17,10 @@ from urllib.parse import unquote
 import yaml
 
 from ..diagnostics import Diagnostics, SpecError, split_pointer
+from .bounds import shape_problem
 
 # Bump when the parsed form changes so stale cache entries are never reused.
-_CACHE_FORMAT = "specgen-parse-3"
+_CACHE_FORMAT = "specgen-parse-4"  # 4: documents over a budget (bounds.py) are never cached
 _CHUNKED_MIN = 256 * 1024  # below this a whole parse is as fast as splitting
 
 
@@ -284,6 +285,13 @@ def read_document(path: Path, name: str, diags: Diagnostics, use_cache: bool = T
             pass
     before = len(diags.items)
     data, is_yaml = _parse(name, text, diags)
+    over = shape_problem(data)  # budgets: aliases, depth, $ref chains (checked before anything walks it)
+    if over is not None:
+        message, hint, pointer = over
+        if pointer.count("/") > 12:  # the place it starts: a pointer thousands of levels long helps nobody
+            pointer = "/".join(pointer.split("/")[:13])
+            message += " (below this place)"
+        raise SpecError([diags.error("spec-too-large", message, hint=hint, file=name, pointer=pointer)])
     if use_cache:
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)

@@ -43,10 +43,13 @@ OPERATIONS: dict[str, dict[str, Any]] = {
 VALID: list[list[str]] = [
     ["createEmbedding", "minimal"],
     ["createEmbedding", "full"],
+    ["createEmbedding", "example"],
     ["createEmbedding", "variant-input_string"],
     ["createEmbedding", "variant-input_array"],
     ["createEmbedding", "variant-input_array2"],
     ["createEmbedding", "variant-input_array3"],
+    ["createEmbedding", "cover-1"],
+    ["createEmbedding", "cover-2"],
 ]
 
 INVALID: list[list[str]] = [
@@ -57,6 +60,9 @@ INVALID: list[list[str]] = [
 ]
 
 STREAMING: list[str] = []
+
+# fixtures not written, and why: the spec is unsatisfiable or ambiguous as written there
+SKIPPED: list[list[str]] = []
 
 
 def _id(case: Any) -> str:

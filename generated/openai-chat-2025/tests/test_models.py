@@ -56,6 +56,9 @@ INVALID: list[list[str]] = []
 
 STREAMING: list[str] = []
 
+# fixtures not written, and why: the spec is unsatisfiable or ambiguous as written there
+SKIPPED: list[list[str]] = []
+
 
 def _id(case: Any) -> str:
     return "-".join(case) if isinstance(case, (list, tuple)) else str(case)
