@@ -43,7 +43,7 @@ def param_value(p: ir.Parameter, api: ir.Api, path: dict[str, str], query: list[
     if p.location == "query":
         return _wire.parse_query(spec, shape, query, others)
     if p.location == "header":
-        raw = headers.get(p.name)
+        raw = headers.get(p.name.lower(), headers.get(p.name))
         return MISSING if raw is None else _wire.parse_header(spec, shape, raw)
     return _wire.parse_cookie(spec, shape, headers.get("cookie", ""))
 
