@@ -53,11 +53,16 @@ class MockApp:
         self.log = RequestLog(log) if log is not None else None
         self._param_where = {op.id: {p.name: param_schema_where(self.docs, p) for p in op.parameters} for op in self.api.operations}
         self.warnings = [f"the pattern {show(p)} is not a regular expression ({why}); values it constrains are accepted" for p, why in unusable_patterns(self.api)]
-        from starlette.applications import Starlette
-        from starlette.routing import Route as SRoute
 
-        methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]
-        self.app = Starlette(routes=[SRoute("/{path:path}", self.handle, methods=methods)])
+    async def app(self, scope: Any, receive: Any, send: Any) -> None:
+        """The ASGI entry: every HTTP request reaches `handle`, whatever its path holds (a
+        framework router would answer 404 itself for a path with a decoded newline)."""
+        from starlette.requests import Request
+
+        if scope.get("type") != "http":
+            return
+        response = await self.handle(Request(scope, receive))
+        await response(scope, receive, send)
 
     @property
     def base_path(self) -> str:
@@ -75,7 +80,11 @@ class MockApp:
             try:
                 raw = reading.param_value(p, self.api, path_params, query, headers, [n for n in names if n != p.name])
             except (ValueError, UnicodeDecodeError, RecursionError) as e:
-                errors.append({"in": p.location, "pointer": here, "reason": "style", "message": f"{p.location} parameter {p.name!r} cannot be read as {p.style}: {e}", "param": p.name})
+                raw, why = None, str(e)
+            else:
+                why = "a member without a name" if isinstance(raw, dict) and "" in raw else ""
+            if why:
+                errors.append({"in": p.location, "pointer": here, "reason": "style", "message": f"the {p.location} parameter {show(p.name)} cannot be read as {p.style}: {why}", "param": p.name})
                 continue
             if raw is reading.MISSING:
                 if p.required:

@@ -70,6 +70,12 @@ def form_body(m: ir.MediaType, api: ir.Api, content_type: str, raw: bytes) -> An
 def coerce(raw: Any, t: ir.TypeExpr, api: ir.Api) -> Any:
     """Query, path, header and form values arrive as strings: read them as the schema's type
     where they can be (a value that cannot stays a string, for the validator to report)."""
+    if t.kind == "union" and isinstance(raw, (list, dict)):
+        # anyOf [object, integer] (Stripe's `created[gt]`): read it as the variant of its shape
+        want = "array" if isinstance(raw, list) else "object"
+        variants = t.variants or (tuple(v.type for v in api.union_map[t.ref].variants) if t.ref in api.union_map else ())
+        fit = next((v for v in variants if shape_of(v, api) == want), None)
+        return coerce(raw, fit, api) if fit is not None else raw
     if isinstance(raw, list):
         item = t.item if t.kind == "array" and t.item is not None else t
         return [coerce(v, item, api) for v in raw]

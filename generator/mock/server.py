@@ -60,7 +60,7 @@ class MockServer:
         sock.bind((HOST, self.port))
         self.port = sock.getsockname()[1]
         self._sock = sock
-        config = uvicorn.Config(self.app.app, host=HOST, port=self.port, log_level="warning", access_log=False, lifespan="off", ws="none")
+        config = uvicorn.Config(self.app.app, host=HOST, port=self.port, log_level="warning", access_log=False, lifespan="off", ws="none", interface="asgi3")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, name="specgen-mock", daemon=True)
         self._thread.start()
@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     sock.listen(128)  # connections wait in the backlog from the moment the address is printed
     print_warnings(app)
     print(f"specgen mock: {len(app.api.operations)} operations of {app.api.title} on http://{HOST}:{port}{app.base_path} (Ctrl-C stops)", file=sys.stderr, flush=True)
-    config = uvicorn.Config(app.app, host=HOST, port=port, log_level="warning", lifespan="off", ws="none")
+    config = uvicorn.Config(app.app, host=HOST, port=port, log_level="warning", lifespan="off", ws="none", interface="asgi3")
     try:
         uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:
