@@ -171,9 +171,19 @@ def test_null_is_accepted_where_31_nullability_says_so(tmp_path: Path) -> None:
 
 
 def test_null_is_accepted_for_30_nullable_and_refused_otherwise(tmp_path: Path) -> None:
-    body = {"type": "object", "properties": {"a": {"type": "string", "nullable": True}, "e": {"type": "string", "enum": ["x", "y"], "nullable": True}, "d": {"type": "object"}}}
+    body = {
+        "type": "object",
+        "properties": {
+            "a": {"type": "string", "nullable": True},
+            "u": {"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": True},
+            "e": {"type": "string", "enum": ["x", "y"], "nullable": True},  # 3.0.3: null must be listed
+            "f": {"type": "string", "enum": ["x", None], "nullable": True},
+            "d": {"type": "object"},
+        },
+    }
     with MockServer(write_spec(tmp_path, openapi(paths={"/n": _post(body)}, version="3.0.3"))) as s:
-        assert httpx.post(s.base_url + "/n", json={"a": None, "e": None}).status_code == 200
+        assert httpx.post(s.base_url + "/n", json={"a": None, "u": None, "f": None}).status_code == 200
+        assert httpx.post(s.base_url + "/n", json={"e": None}).status_code == 422
         r = httpx.post(s.base_url + "/n", json={"d": None})
         assert r.status_code == 422
         # a human sentence and a pointer, never a Python repr

@@ -4,6 +4,7 @@ travels; then the strings a URL or form carries are read as the schema's types."
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..model import ir
@@ -64,6 +65,14 @@ def form_body(m: ir.MediaType, api: ir.Api, content_type: str, raw: bytes) -> An
     fields = api.model_map[m.type.ref].fields if m.type is not None and m.type.kind == "model" and m.type.ref in api.model_map else ()
     shapes = {f.name: shape_of(f.type, api) for f in fields}
     value = _bodies.decode_body(media_spec(m), content_type, raw, shapes)
+    if m.kind == "multipart" and isinstance(value, dict):
+        # a part that says it is JSON is JSON, whatever style the encoding gives its property
+        for name, filename, ctype, data in _bodies.decode_multipart(content_type, raw):
+            if filename is None and ctype is not None and _wire.is_json(ctype) and isinstance(value.get(name), str):
+                try:
+                    value[name] = json.loads(data)
+                except (ValueError, RecursionError):
+                    pass
     return coerce(value, m.type, api) if m.type is not None else value
 
 

@@ -8,7 +8,8 @@ documents. What the spec means beyond the validator's letter:
   when an `allOf` branch makes it required), a writeOnly one never in a response; a readOnly
   property a client sends anyway is ignored, not refused (OpenAPI: it SHOULD NOT be sent);
 - `nullable: true` admits null in 3.1 documents too (the normalizer reads it in every version),
-  and `type: "null"` is a type in 3.0 documents too;
+  also beside `anyOf` / `oneOf` / `allOf`; an `enum` admits null only when it lists it (OpenAPI
+  3.0.3); `type: "null"` is a type in 3.0 documents too;
 - a keyword the validator cannot apply (`maximum: "1e400"`, a pattern that is not a regular
   expression) constrains nothing, and `schema_warnings` names it at start-up.
 
@@ -132,8 +133,8 @@ def _tolerant(fn: Callable[..., Iterator[ValidationError]], keyword: str) -> Cal
     a pattern that does not compile) as no constraint instead of raising."""
 
     def run(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
-        if instance is None and isinstance(schema, dict) and schema.get("nullable") is True and keyword in ("type", "enum", "const", "format"):
-            return  # `nullable: true` admits null whatever the version says
+        if instance is None and isinstance(schema, dict) and schema.get("nullable") is True and keyword not in ("enum", "const"):
+            return  # `nullable: true` admits null (around anyOf too) whatever the version; an enum must list it (3.0.3)
         try:
             yield from fn(validator, value, instance, schema)
         except (TypeError, ValueError, OverflowError, re.error, LookupError):
@@ -158,6 +159,22 @@ def validator_class(openapi: str) -> Any:
     extend: Any = validators.extend
     checker = cls.TYPE_CHECKER.redefine("null", lambda c, i: i is None)
     return extend(cls, keywords, type_checker=checker)
+
+
+@functools.cache
+def format_checker(openapi: str) -> Any:
+    """openapi-schema-validator's formats for the version, plus `uri` and `uri-reference`
+    (RFC 3986), which it only checks when optional packages are present."""
+    import openapi_schema_validator as osv
+    from jsonschema import FormatChecker
+    from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
+
+    base = osv.oas30_format_checker if openapi == "3.0" else osv.oas31_format_checker
+    checker = FormatChecker(formats=())
+    checker.checkers = dict(base.checkers)
+    checker.checks("uri")(lambda v: not isinstance(v, str) or bool(validate_rfc3986(v, rule="URI")))
+    checker.checks("uri-reference")(lambda v: not isinstance(v, str) or bool(validate_rfc3986(v, rule="URI_reference")))
+    return checker
 
 
 class SchemaValidator:
@@ -223,8 +240,7 @@ class SchemaValidator:
 
             file, pointer = self.docs.split_where(where)
             schema = {"$ref": BASE_URI + file + "#" + _uri_pointer(pointer)}
-            fmt = osv.oas30_format_checker if self.openapi == "3.0" else osv.oas31_format_checker
-            v = validator_class(self.openapi)(schema, registry=self._registry(side), format_checker=fmt)
+            v = validator_class(self.openapi)(schema, registry=self._registry(side), format_checker=format_checker(self.openapi))
             self._cache[key] = v
         return v
 

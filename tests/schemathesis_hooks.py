@@ -1,0 +1,123 @@
+"""Schemathesis hooks for tests/test_schemathesis.py (loaded through SCHEMATHESIS_HOOKS): two of
+its checks, each narrowed where the spec and Schemathesis read the same words differently.
+
+`status_code_conformance_where_documentable` is Schemathesis' own `status_code_conformance`,
+except for one answer no server can give right: a refusal (400, 401, 404, 405, 406, 413, 415,
+422) of an operation whose spec documents neither that status nor a status that stands in for it
+(400 and 422 for each other; 415, 406 and 413 fall back on 400 or 422); 404 and 405 are a URL or
+method no operation has (a path parameter serialized into extra or missing segments). There Schemathesis' other checks
+demand the refusal (`negative_data_rejection` wants a 4xx for invalid data,
+`missing_required_header` wants 401 for a missing `Authorization`) while this one demands a
+documented status: the spec contradicts itself, and the mock answers the HTTP status. Every
+other undocumented status still fails.
+
+`response_schema_conformance_but_event_streams` is Schemathesis' `response_schema_conformance`
+except for `text/event-stream` answers: Schemathesis validates each event object (`{"data":
+"...", "event": "message"}`) against the media type's schema, while OpenAPI 3.0 / 3.1 specs (the
+OpenAI ones among them) give there the schema of the JSON each event's `data` holds, which is
+how their clients read it and how the mock's stream fixtures are built (and checked, in
+tests/test_fixtures.py).
+
+`content_type_conformance_but_asked_streams` is Schemathesis' `content_type_conformance` except
+for an event stream sent because the request's body asked for one (`"stream": true`) on an
+operation whose spec has that flag but declares no `text/event-stream` answer (OpenAI's runs and
+tool outputs): the flag means a stream, the IR says so, the clients read one.
+
+`negative_data_rejection_but_same_on_the_wire` is Schemathesis' `negative_data_rejection` except
+for "invalid" data whose bytes are also those of valid data, where only path parameters or a
+form / multipart body were made invalid: a path `array` sent as `.AAA` (label) or `;array=AAA`
+(matrix) is the one-item array `["AAA"]`, a multipart part `array` holding `{}` is the one-item
+array `["{}"]`, a part `filename` holding `{}` is the string `"{}"`. No server can tell these
+apart; Schemathesis exempts the same ambiguity for query parameters itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import schemathesis
+import json
+
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.specs.openapi.checks import content_type_conformance, negative_data_rejection, response_schema_conformance, status_code_conformance
+
+STAND_INS = {400: (422,), 401: (), 404: (), 405: (), 406: (400,), 413: (400, 422), 415: (400, 422), 422: (400,)}
+
+
+def _documented(codes: set[str], status: int) -> bool:
+    return bool({str(status), f"{status // 100}XX", "DEFAULT"} & codes)
+
+
+@schemathesis.check
+def status_code_conformance_where_documentable(ctx: Any, response: Any, case: Any) -> bool | None:
+    codes = {str(c).upper() for c in case.operation.responses.status_codes}
+    status = response.status_code
+    if status in STAND_INS and not _documented(codes, status) and not any(_documented(codes, s) for s in STAND_INS[status]):
+        return None  # the spec documents no status for this refusal: see the module docstring
+    return status_code_conformance(ctx, response, case)  # type: ignore[no-any-return]
+
+
+def _event_stream(response: Any) -> bool:
+    content_type = (response.headers.get("content-type") or [""])[0]
+    return bool(content_type.split(";")[0].strip().lower() == "text/event-stream")
+
+
+@schemathesis.check
+def content_type_conformance_but_asked_streams(ctx: Any, response: Any, case: Any) -> bool | None:
+    if _event_stream(response) and isinstance(case.body, dict) and case.body.get("stream") is True:
+        return None  # the body's stream flag asked for it: see the module docstring
+    return content_type_conformance(ctx, response, case)  # type: ignore[no-any-return]
+
+
+@schemathesis.check
+def response_schema_conformance_but_event_streams(ctx: Any, response: Any, case: Any) -> bool | None:
+    if _event_stream(response):
+        return None  # an event's data, not the event object: see the module docstring
+    return response_schema_conformance(ctx, response, case)  # type: ignore[no-any-return]
+
+
+_FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _wire_reading(value: Any, schema: Any) -> Any:
+    """What the bytes sent for `value` also say, read as `schema` asks (text carries no types)."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    if kind == "array" and not isinstance(value, list):
+        return [_text(value)]
+    if kind == "string" and not isinstance(value, str):
+        return _text(value)
+    return value
+
+
+def _reads_valid_on_the_wire(case: Any) -> bool:
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_negative:
+        return False
+    negative = [loc for loc in ParameterLocation if meta.is_negative_at(loc)]
+    if not negative:
+        return False
+    op = case.operation
+    for loc in negative:
+        if loc == ParameterLocation.PATH:
+            params = [p for p in op.path_parameters if p.name in (case.path_parameters or {})]
+            if not all(p.is_valid(_wire_reading(case.path_parameters[p.name], p.definition.get("schema"))) for p in params):
+                return False
+        elif loc == ParameterLocation.BODY and case.media_type in _FORMS and isinstance(case.body, dict):
+            body = next((b for b in op.body if b.media_type == case.media_type), None)
+            props = (body.definition.get("schema") or {}).get("properties") or {} if body is not None else {}
+            if body is None or not body.is_valid({k: _wire_reading(v, props.get(k)) for k, v in case.body.items()}):
+                return False
+        else:
+            return False
+    return True
+
+
+@schemathesis.check
+def negative_data_rejection_but_same_on_the_wire(ctx: Any, response: Any, case: Any) -> bool | None:
+    if _reads_valid_on_the_wire(case):
+        return None  # the bytes are valid data too: see the module docstring
+    return negative_data_rejection(ctx, response, case)  # type: ignore[no-any-return]
