@@ -5,6 +5,7 @@ travels; then the strings a URL or form carries are read as the schema's types."
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..model import ir
@@ -66,9 +67,15 @@ def form_body(m: ir.MediaType, api: ir.Api, content_type: str, raw: bytes) -> An
     shapes = {f.name: shape_of(f.type, api) for f in fields}
     value = _bodies.decode_body(media_spec(m), content_type, raw, shapes)
     if m.kind == "multipart" and isinstance(value, dict):
+        parts = _bodies.decode_multipart(content_type, raw)
+        boundary = re.search(r'boundary="?([^";]+)', content_type)
+        empty = b"--" + boundary.group(1).encode("latin-1", "replace") + b"--" if boundary else b""
+        if not parts and raw.strip() != empty:
+            raise ValueError("it holds no form-data parts")
         # a part that says it is JSON is JSON, whatever style the encoding gives its property
-        for name, filename, ctype, data in _bodies.decode_multipart(content_type, raw):
-            if filename is None and ctype is not None and _wire.is_json(ctype) and isinstance(value.get(name), str):
+        names = [name for name, _, _, _ in parts]
+        for name, filename, ctype, data in parts:
+            if filename is None and ctype is not None and _wire.is_json(ctype) and names.count(name) == 1:
                 try:
                     value[name] = json.loads(data)
                 except (ValueError, RecursionError):
