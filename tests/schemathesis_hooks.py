@@ -84,13 +84,27 @@ def _text(value: Any) -> str:
 
 
 def _wire_reading(value: Any, schema: Any) -> Any:
-    """What the bytes sent for `value` also say, read as `schema` asks (text carries no types)."""
-    kind = schema.get("type") if isinstance(schema, dict) else None
-    if kind == "array" and not isinstance(value, list):
-        return [_text(value)]
-    if kind == "string" and not isinstance(value, str):
-        return _text(value)
-    return value
+    """What the text sent for `value` also says, read as `schema` asks (text carries no types)."""
+    if isinstance(value, str) and type(value) is not str:
+        value = str(value)  # Schemathesis' own string types (an encoded path segment)
+    if not isinstance(value, (str, int, float, bool, list, dict, type(None))):
+        return ""  # a file's bytes: text as far as a schema can tell
+    schema = schema if isinstance(schema, dict) else {}
+    kind = schema.get("type")
+    if isinstance(value, (list, dict)) and kind in ("array", "object"):
+        return value
+    text = _text(value)
+    if schema.get("nullable") is True and text == "null":
+        return None
+    if kind == "array":
+        return [text]  # one item: the same bytes
+    if kind in ("integer", "number", "boolean"):
+        try:
+            read = json.loads(text)
+        except ValueError:
+            return text
+        return read if isinstance(read, (int, float, bool)) else text
+    return text if kind == "string" else value
 
 
 def _reads_valid_on_the_wire(case: Any) -> bool:
@@ -109,8 +123,11 @@ def _reads_valid_on_the_wire(case: Any) -> bool:
         elif loc == ParameterLocation.BODY and case.media_type in _FORMS and isinstance(case.body, dict):
             body = next((b for b in op.body if b.media_type == case.media_type), None)
             props = (body.definition.get("schema") or {}).get("properties") or {} if body is not None else {}
-            if body is None or not body.is_valid({k: _wire_reading(v, props.get(k)) for k, v in case.body.items()}):
-                return False
+            try:
+                if body is None or not body.is_valid({k: _wire_reading(v, props.get(k)) for k, v in case.body.items()}):
+                    return False
+            except ValueError:
+                return False  # a value the validator cannot take: judge it as Schemathesis does
         else:
             return False
     return True

@@ -70,7 +70,7 @@ def form_body(m: ir.MediaType, api: ir.Api, content_type: str, raw: bytes) -> An
         parts = _bodies.decode_multipart(content_type, raw)
         boundary = re.search(r'boundary="?([^";]+)', content_type)
         empty = b"--" + boundary.group(1).encode("latin-1", "replace") + b"--" if boundary else b""
-        if not parts and raw.strip() != empty:
+        if not parts and raw.strip() and raw.strip() != empty:
             raise ValueError("it holds no form-data parts")
         # a part that says it is JSON is JSON, whatever style the encoding gives its property
         names = [name for name, _, _, _ in parts]
@@ -86,6 +86,8 @@ def form_body(m: ir.MediaType, api: ir.Api, content_type: str, raw: bytes) -> An
 def coerce(raw: Any, t: ir.TypeExpr, api: ir.Api) -> Any:
     """Query, path, header and form values arrive as strings: read them as the schema's type
     where they can be (a value that cannot stays a string, for the validator to report)."""
+    if t.nullable and raw == ["null"] and t.kind == "array":
+        return None  # a nullable array sent as the word `null`
     if t.kind == "union" and isinstance(raw, (list, dict)):
         # anyOf [object, integer] (Stripe's `created[gt]`): read it as the variant of its shape
         want = "array" if isinstance(raw, list) else "object"

@@ -1,6 +1,7 @@
 """Which operation a request is for: method and path template, the servers' base path optional.
 
-Literal segments beat parameters (`/chat/completions/messages` before `/chat/completions/{id}`);
+Literal segments beat parameters (`/chat/completions/messages` before `/chat/completions/{id}`),
+also for a method only the less specific template has (that is 405, as the path names the first);
 a path key's own query (`/responses?beta=true`) must be present in the request; path keys that
 differ only by a `#fragment` (Box: `/files/{id}#get_shared_link`) are one URL on the wire, so
 the operation whose required query parameters the request carries wins (most of them first).
@@ -108,10 +109,12 @@ class Router:
             # the methods of the most specific template that matches: what `Allow` lists
             first = hits[0][0].regex.pattern
             allowed = tuple(dict.fromkeys(r.op.method.upper() for r, _ in hits if r.regex.pattern == first))
-            mine = [(r, m) for r, m in hits if r.op.method == method]
+            # the path names the most specific template: another method there is 405, never a
+            # less specific template's operation (`/services/usecases` is not `/services/{sid}`)
+            mine = [(r, m) for r, m in hits if r.op.method == method and r.regex.pattern == first]
             if not mine:
                 return Match(None, {}, allowed)
-            pattern = mine[0][0].regex.pattern
+            pattern = first
             same = [(r, m) for r, m in mine if r.regex.pattern == pattern]
             # Box: one URL, several keys; the one whose required query the request carries
             r, m = max(same, key=lambda h: (h[0].required_query <= given_names, len(h[0].required_query) if h[0].required_query <= given_names else -len(h[0].required_query)))
