@@ -27,8 +27,9 @@ tool outputs): the flag means a stream, the IR says so, the clients read one.
 for "invalid" data whose bytes are also those of valid data, where only path parameters or a
 form / multipart body were made invalid: a path `array` sent as `.AAA` (label) or `;array=AAA`
 (matrix) is the one-item array `["AAA"]`, a multipart part `array` holding `{}` is the one-item
-array `["{}"]`, a part `filename` holding `{}` is the string `"{}"`. No server can tell these
-apart; Schemathesis exempts the same ambiguity for query parameters itself.
+array `["{}"]`, a part `filename` holding `{}` is the string `"{}"`, a one-item list `[null]` for
+a nullable integer part is the part `null`, and any text in a label or matrix object parameter
+reads as name/value pairs. No server can tell these apart; Schemathesis exempts the same ambiguity for query parameters itself.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def _wire_reading(value: Any, schema: Any) -> Any:
+def _wire_reading(value: Any, schema: Any, path: bool = False) -> Any:
     """What the text sent for `value` also says, read as `schema` asks (text carries no types)."""
     if isinstance(value, str) and type(value) is not str:
         value = str(value)  # Schemathesis' own string types (an encoded path segment)
@@ -91,8 +92,12 @@ def _wire_reading(value: Any, schema: Any) -> Any:
         return ""  # a file's bytes: text as far as a schema can tell
     schema = schema if isinstance(schema, dict) else {}
     kind = schema.get("type")
-    if isinstance(value, (list, dict)) and kind in ("array", "object"):
+    if (isinstance(value, list) and kind == "array") or (isinstance(value, dict) and kind == "object"):
         return value
+    if isinstance(value, list) and len(value) == 1:
+        return _wire_reading(value[0], schema)  # one part or pair: the item's own bytes
+    if kind == "object" and path:
+        return {}  # any text reads as pairs in a path style: `.,null%2Cnull` is {"": "null,null"}
     text = _text(value)
     if schema.get("nullable") is True and text == "null":
         return None
@@ -118,7 +123,7 @@ def _reads_valid_on_the_wire(case: Any) -> bool:
     for loc in negative:
         if loc == ParameterLocation.PATH:
             params = [p for p in op.path_parameters if p.name in (case.path_parameters or {})]
-            if not all(p.is_valid(_wire_reading(case.path_parameters[p.name], p.definition.get("schema"))) for p in params):
+            if not all(p.is_valid(_wire_reading(case.path_parameters[p.name], p.definition.get("schema"), path=True)) for p in params):
                 return False
         elif loc == ParameterLocation.BODY and case.media_type in _FORMS and isinstance(case.body, dict):
             body = next((b for b in op.body if b.media_type == case.media_type), None)

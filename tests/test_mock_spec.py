@@ -306,3 +306,42 @@ def test_the_specs_own_request_examples_pass_the_mock_validation(name: str) -> N
                 checked += 1
                 assert app.validator.problems(example, m.pointer, "request") == [], (op.id, example)
     assert checked >= 2
+
+
+def test_a_literal_path_lacking_the_method_is_405_not_the_parameter_template(tmp_path: Path) -> None:
+    pid = {"name": "sid", "in": "path", "required": True, "schema": {"type": "string"}}
+    spec = openapi(paths={"/services/{sid}": {"get": {"operationId": "getService", "parameters": [pid], "responses": _ok()}}, "/services/usecases": {"post": {"operationId": "useCases", "responses": _ok()}}})
+    with MockServer(write_spec(tmp_path, spec)) as s:
+        r = httpx.get(s.base_url + "/services/usecases")
+        assert r.status_code == 405 and r.headers["allow"] == "POST"
+        assert httpx.get(s.base_url + "/services/abc").status_code == 200
+
+
+def test_form_and_multipart_bodies_are_read_as_sent(tmp_path: Path) -> None:
+    form = {"type": "object", "required": ["To"], "properties": {"To": {"type": "string"}, "Tags": {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}, "nullable": True}}}
+    multi = {"type": "object", "properties": {"meta": {"type": "object", "properties": {"k": {"type": "integer"}}}, "file": {"type": "string", "format": "binary"}}}
+    paths = {
+        "/form": {"post": {"operationId": "form", "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": form}}}, "responses": _ok()}},
+        "/multi": {"post": {"operationId": "multi", "requestBody": {"content": {"multipart/form-data": {"schema": multi, "encoding": {"meta": {"style": "deepObject"}}}}}, "responses": _ok()}},
+    }
+    with MockServer(write_spec(tmp_path, openapi(paths=paths, version="3.0.3"))) as s:
+        form_ct = {"content-type": "application/x-www-form-urlencoded"}
+        # an empty form sent as a form is an object missing `To`, not an absent body
+        assert httpx.post(s.base_url + "/form", content=b"", headers=form_ct).status_code == 422
+        assert httpx.post(s.base_url + "/form", content=b"To=x&Tags=a&Tags=b", headers=form_ct).status_code == 200
+        assert httpx.post(s.base_url + "/form", content=b"To=x&Tags=null", headers=form_ct).status_code == 200  # null for a nullable array
+        # a part that says it is JSON is read as JSON, whatever style its encoding names
+        files = {"meta": (None, b'{"k": 1}', "application/json"), "file": ("a.bin", b"\x00\x01", "application/octet-stream")}
+        assert httpx.post(s.base_url + "/multi", files=files).status_code == 200
+        bad = httpx.post(s.base_url + "/multi", files={"meta": (None, b'{"k": "x"}', "application/json")})
+        assert bad.status_code == 422 and bad.json()["errors"][0]["pointer"] == "/meta/k"
+        # bytes that are no multipart at all
+        junk = httpx.post(s.base_url + "/multi", content=b"--B\r\n892--B--\r\n", headers={"content-type": "multipart/form-data; boundary=B"})
+        assert junk.status_code == 400 and "no form-data parts" in junk.json()["error"]["message"]
+
+
+def test_an_operation_documenting_no_success_answers_what_it_documents(tmp_path: Path) -> None:
+    spec = openapi(paths={"/status/401": {"post": {"operationId": "s401", "responses": {"401": {"description": "always", "content": {"application/json": {"schema": ERROR}}}}}}})
+    with MockServer(write_spec(tmp_path, spec)) as s:
+        r = httpx.post(s.base_url + "/status/401")
+        assert r.status_code == 401 and set(r.json()["error"]) >= {"message", "code"}

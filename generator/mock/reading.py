@@ -66,6 +66,11 @@ def form_body(m: ir.MediaType, api: ir.Api, content_type: str, raw: bytes) -> An
     fields = api.model_map[m.type.ref].fields if m.type is not None and m.type.kind == "model" and m.type.ref in api.model_map else ()
     shapes = {f.name: shape_of(f.type, api) for f in fields}
     value = _bodies.decode_body(media_spec(m), content_type, raw, shapes)
+    if isinstance(value, dict):
+        # a form cannot carry an empty array: a required array that is absent was sent empty
+        for f in fields:
+            if f.required and shapes[f.name] == "array" and f.name not in value:
+                value[f.name] = []
     if m.kind == "multipart" and isinstance(value, dict):
         parts = _bodies.decode_multipart(content_type, raw)
         boundary = re.search(r'boundary="?([^";]+)', content_type)
