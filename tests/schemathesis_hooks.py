@@ -28,7 +28,8 @@ for "invalid" data whose bytes are also those of valid data, where only path par
 form / multipart body were made invalid: a path `array` sent as `.AAA` (label) or `;array=AAA`
 (matrix) is the one-item array `["AAA"]`, a multipart part `array` holding `{}` is the one-item
 array `["{}"]`, a part `filename` holding `{}` is the string `"{}"`, a one-item list `[null]` for
-a nullable integer part is the part `null`, and any text in a label or matrix object parameter
+a nullable integer part is the part `null` (of repeated parts the last counts, as Schemathesis
+says of repeated query keys), an absent array is an empty one (a form cannot send `[]`), and any text in a label or matrix object parameter
 reads as name/value pairs. No server can tell these apart; Schemathesis exempts the same ambiguity for query parameters itself.
 """
 
@@ -94,8 +95,8 @@ def _wire_reading(value: Any, schema: Any, path: bool = False) -> Any:
     kind = schema.get("type")
     if (isinstance(value, list) and kind == "array") or (isinstance(value, dict) and kind == "object"):
         return value
-    if isinstance(value, list) and len(value) == 1:
-        return _wire_reading(value[0], schema)  # one part or pair: the item's own bytes
+    if isinstance(value, list) and value and kind != "array":
+        return _wire_reading(value[-1], schema)  # repeated parts or pairs of one name: the last one counts
     if kind == "object" and path:
         return {}  # any text reads as pairs in a path style: `.,null%2Cnull` is {"": "null,null"}
     text = _text(value)
@@ -110,6 +111,14 @@ def _wire_reading(value: Any, schema: Any, path: bool = False) -> Any:
             return text
         return read if isinstance(read, (int, float, bool)) else text
     return text if kind == "string" else value
+
+
+def _bundled(schema: Any, root: dict[str, Any]) -> Any:
+    """A property schema, its `$ref` into Schemathesis' bundle followed."""
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    if isinstance(ref, str) and ref.startswith("#/x-bundled/"):
+        return (root.get("x-bundled") or {}).get(ref.rsplit("/", 1)[1], schema)
+    return schema
 
 
 def _reads_valid_on_the_wire(case: Any) -> bool:
@@ -127,9 +136,13 @@ def _reads_valid_on_the_wire(case: Any) -> bool:
                 return False
         elif loc == ParameterLocation.BODY and case.media_type in _FORMS and isinstance(case.body, dict):
             body = next((b for b in op.body if b.media_type == case.media_type), None)
-            props = (body.definition.get("schema") or {}).get("properties") or {} if body is not None else {}
+            root = body.resolved_schema if body is not None and isinstance(body.resolved_schema, dict) else {}
+            props = {k: _bundled(v, root) for k, v in (root.get("properties") or {}).items()}
+            reading = {k: _wire_reading(v, props.get(k)) for k, v in case.body.items()}
+            # a form has no way to send an empty array: absent is the same bytes
+            reading.update({k: [] for k, sub in props.items() if k not in reading and isinstance(sub, dict) and sub.get("type") == "array"})
             try:
-                if body is None or not body.is_valid({k: _wire_reading(v, props.get(k)) for k, v in case.body.items()}):
+                if body is None or not body.is_valid(reading):
                     return False
             except ValueError:
                 return False  # a value the validator cannot take: judge it as Schemathesis does
