@@ -340,8 +340,8 @@ def test_form_and_multipart_bodies_are_read_as_sent(tmp_path: Path) -> None:
         assert junk.status_code == 400 and "no form-data parts" in junk.json()["error"]["message"]
 
 
-def test_an_operation_documenting_no_success_answers_what_it_documents(tmp_path: Path) -> None:
-    spec = openapi(paths={"/status/401": {"post": {"operationId": "s401", "responses": {"401": {"description": "always", "content": {"application/json": {"schema": ERROR}}}}}}})
+def test_an_operation_documenting_no_success_still_succeeds(tmp_path: Path) -> None:
+    """Petstore's `updatePet` documents only 400, 404 and 405: a valid request gets 200."""
+    spec = openapi(paths={"/pet": {"put": {"operationId": "updatePet", "responses": {"400": {"description": "bad id"}, "404": {"description": "none"}}}}})
     with MockServer(write_spec(tmp_path, spec)) as s:
-        r = httpx.post(s.base_url + "/status/401")
-        assert r.status_code == 401 and set(r.json()["error"]) >= {"message", "code"}
+        assert httpx.put(s.base_url + "/pet").status_code == 200

@@ -69,10 +69,8 @@ def _types(api: ir.Api) -> Iterator[ir.TypeExpr]:
     stack: list[ir.TypeExpr] = [f.type for m in api.models for f in m.fields]
     stack += [v.type for u in api.unions for v in u.variants]
     stack += [p.type for op in api.operations for p in op.parameters]
-    seen = 0
-    while stack and seen < 1_000_000:  # a type tree is finite; the count only guards the loop
+    while stack:
         t = stack.pop()
-        seen += 1
         yield t
         stack.extend(t.variants)
         if t.item is not None:

@@ -72,7 +72,7 @@ def _how(s: ir.SecurityScheme) -> str:
         return "an `Authorization: Bearer <token>` header"
     if s.kind == "basic":
         return "an `Authorization: Basic <base64 of user:password>` header"
-    return f"the API key in the {s.location} {'parameter' if s.location == 'query' else s.location} `{s.param_name}`"
+    return f"the API key in the {'query parameter' if s.location == 'query' else s.location} `{s.param_name}`"
 
 
 def check(op: ir.Operation, api: ir.Api, headers: Mapping[str, str], query: list[tuple[str, str]]) -> Missing | None:
