@@ -108,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("spec", type=_spec_path)
     m.add_argument("--port", type=int, default=4010, help="port on 127.0.0.1 (0 picks a free one)")
     m.add_argument("--fixtures", type=Path, default=None, help="fixtures folder (default: generated in memory from the spec)")
+    m.add_argument("--log", type=Path, default=None, help="append one JSON line per request to this file: method, path, status, operation, problems")
     return p
 
 

@@ -4,6 +4,8 @@ travels; then the strings a URL or form carries are read as the schema's types."
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from ..model import ir
@@ -43,7 +45,7 @@ def param_value(p: ir.Parameter, api: ir.Api, path: dict[str, str], query: list[
     if p.location == "query":
         return _wire.parse_query(spec, shape, query, others)
     if p.location == "header":
-        raw = headers.get(p.name)
+        raw = headers.get(p.name.lower(), headers.get(p.name))
         return MISSING if raw is None else _wire.parse_header(spec, shape, raw)
     return _wire.parse_cookie(spec, shape, headers.get("cookie", ""))
 
@@ -64,12 +66,39 @@ def form_body(m: ir.MediaType, api: ir.Api, content_type: str, raw: bytes) -> An
     fields = api.model_map[m.type.ref].fields if m.type is not None and m.type.kind == "model" and m.type.ref in api.model_map else ()
     shapes = {f.name: shape_of(f.type, api) for f in fields}
     value = _bodies.decode_body(media_spec(m), content_type, raw, shapes)
+    if isinstance(value, dict):
+        # a form cannot carry an empty array: a required array that is absent was sent empty
+        for f in fields:
+            if f.required and shapes[f.name] == "array" and f.name not in value:
+                value[f.name] = []
+    if m.kind == "multipart" and isinstance(value, dict):
+        parts = _bodies.decode_multipart(content_type, raw)
+        boundary = re.search(r'boundary="?([^";]+)', content_type)
+        empty = b"--" + boundary.group(1).encode("latin-1", "replace") + b"--" if boundary else b""
+        if not parts and raw.strip() and raw.strip() != empty:
+            raise ValueError("it holds no form-data parts")
+        # a part that says it is JSON is JSON, whatever style the encoding gives its property
+        names = [name for name, _, _, _ in parts]
+        for name, filename, ctype, data in parts:
+            if filename is None and ctype is not None and _wire.is_json(ctype) and names.count(name) == 1:
+                try:
+                    value[name] = json.loads(data)
+                except (ValueError, RecursionError):
+                    pass
     return coerce(value, m.type, api) if m.type is not None else value
 
 
 def coerce(raw: Any, t: ir.TypeExpr, api: ir.Api) -> Any:
     """Query, path, header and form values arrive as strings: read them as the schema's type
     where they can be (a value that cannot stays a string, for the validator to report)."""
+    if t.nullable and raw == ["null"] and t.kind == "array":
+        return None  # a nullable array sent as the word `null`
+    if t.kind == "union" and isinstance(raw, (list, dict)):
+        # anyOf [object, integer] (Stripe's `created[gt]`): read it as the variant of its shape
+        want = "array" if isinstance(raw, list) else "object"
+        variants = t.variants or (tuple(v.type for v in api.union_map[t.ref].variants) if t.ref in api.union_map else ())
+        fit = next((v for v in variants if shape_of(v, api) == want), None)
+        return coerce(raw, fit, api) if fit is not None else raw
     if isinstance(raw, list):
         item = t.item if t.kind == "array" and t.item is not None else t
         return [coerce(v, item, api) for v in raw]

@@ -1,0 +1,347 @@
+"""`specgen mock` serves the spec, all of it (issue 15 item 1): credentials, answers chosen by
+Accept and the request, nullability, readOnly / writeOnly, `Allow`, error bodies in the spec's
+own error schema, anyOf coercion, `#fragment` path keys and the request log."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from support import corpus, openapi, write_spec
+
+from specgen.mock.server import MockServer
+
+
+def _ok(schema: dict[str, Any] | None = None, status: str = "200") -> dict[str, Any]:
+    return {status: {"description": "ok", "content": {"application/json": {"schema": schema or {"type": "object", "properties": {"ok": {"type": "boolean"}}}}}}}
+
+
+def _post(schema: dict[str, Any], **op: Any) -> dict[str, Any]:
+    return {"post": {"operationId": op.pop("operationId", "create"), "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}, "responses": op.pop("responses", _ok()), **op}}
+
+
+# ------------------------------------------------------------------ security
+
+
+SCHEMES = {
+    "bearer": {"type": "http", "scheme": "bearer"},
+    "basic": {"type": "http", "scheme": "basic"},
+    "header_key": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
+    "query_key": {"type": "apiKey", "in": "query", "name": "api_key"},
+    "cookie_key": {"type": "apiKey", "in": "cookie", "name": "session"},
+    "oauth": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://example.com/token", "scopes": {}}}},
+    "oidc": {"type": "openIdConnect", "openIdConnectUrl": "https://example.com/.well-known/openid-configuration"},
+}
+GOOD = {
+    "bearer": {"headers": {"Authorization": "Bearer anything"}},
+    "basic": {"headers": {"Authorization": "Basic " + base64.b64encode(b"user:pass").decode()}},
+    "header_key": {"headers": {"X-Api-Key": "k"}},
+    "query_key": {"params": {"api_key": "k"}},
+    "cookie_key": {"headers": {"Cookie": "session=abc"}},
+    "oauth": {"headers": {"Authorization": "Bearer token"}},
+    "oidc": {"headers": {"Authorization": "Bearer token"}},
+}
+WRONG_FORM = {
+    "bearer": {"headers": {"Authorization": "Token anything"}},
+    "basic": {"headers": {"Authorization": "Basic not base64!"}},
+    "header_key": {"headers": {"X-Other": "k"}},
+    "query_key": {"params": {"apikey": "k"}},
+    "cookie_key": {"headers": {"Cookie": "other=abc"}},
+    "oauth": {"headers": {"Authorization": "Basic dTpw"}},
+    "oidc": {"headers": {}},
+}
+ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["message", "code"], "properties": {"message": {"type": "string"}, "code": {"type": "string"}}}}}
+
+
+@pytest.fixture(scope="module")
+def secured(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    paths: dict[str, Any] = {
+        f"/{name}": {"get": {"operationId": f"get_{name}", "security": [{name: []}], "responses": {**_ok(), "401": {"description": "no", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}}
+        for name in SCHEMES
+    }
+    paths["/open"] = {"get": {"operationId": "open", "security": [{}], "responses": _ok()}}
+    paths["/both"] = {"get": {"operationId": "both", "security": [{"bearer": [], "header_key": []}], "responses": _ok()}}
+    paths["/either"] = {"get": {"operationId": "either", "security": [{"bearer": []}, {"query_key": []}], "responses": _ok()}}
+    paths["/default"] = {"get": {"operationId": "default", "responses": _ok()}}
+    doc = openapi(paths=paths, schemas={"Error": ERROR}, security=[{"basic": []}])
+    doc["components"]["securitySchemes"] = SCHEMES
+    with MockServer(write_spec(tmp_path_factory.mktemp("sec"), doc)) as s:
+        yield s
+
+
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+def test_any_credential_of_the_right_form_is_accepted(secured: MockServer, scheme: str) -> None:
+    assert httpx.get(secured.base_url + f"/{scheme}", **GOOD[scheme]).status_code == 200
+
+
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+def test_missing_or_misshapen_credentials_get_401_in_the_spec_error_shape(secured: MockServer, scheme: str) -> None:
+    for attempt in ({}, WRONG_FORM[scheme]):
+        r = httpx.get(secured.base_url + f"/{scheme}", **attempt)
+        assert r.status_code == 401
+        assert r.headers["www-authenticate"]
+        body = r.json()
+        # the spec's Error schema: {"error": {"message", "code"}}, filled with a sentence
+        assert set(body["error"]) >= {"message", "code"} and "credentials" in body["error"]["message"]
+
+
+def test_requirements_combine_as_openapi_says(secured: MockServer) -> None:
+    u = secured.base_url
+    assert httpx.get(u + "/open").status_code == 200  # `{}`: anonymous allowed
+    assert httpx.get(u + "/both", headers={"Authorization": "Bearer t"}).status_code == 401  # every scheme of a set
+    assert httpx.get(u + "/both", headers={"Authorization": "Bearer t", "X-Api-Key": "k"}).status_code == 200
+    assert httpx.get(u + "/either", params={"api_key": "k"}).status_code == 200  # any alternative
+    assert httpx.get(u + "/either").status_code == 401
+    assert httpx.get(u + "/default").status_code == 401  # the API's default requirement (basic)
+    assert httpx.get(u + "/default", **GOOD["basic"]).status_code == 200
+
+
+# ------------------------------------------------------------------ answers
+
+
+def _speech_spec(tmp_path: Path) -> Path:
+    body = {"type": "object", "required": ["input"], "properties": {"input": {"type": "string"}, "stream_format": {"type": "string", "enum": ["audio", "sse"]}}}
+    chat = {"type": "object", "required": ["q"], "properties": {"q": {"type": "string"}, "stream": {"type": "boolean"}}}
+    return write_spec(
+        tmp_path,
+        openapi(
+            paths={
+                "/speech": _post(body, operationId="speech", responses={"200": {"description": "audio or events", "content": {"audio/mpeg": {"schema": {"type": "string", "format": "binary"}}, "text/event-stream": {"schema": {"type": "string"}}}}}),
+                "/chat": _post(chat, operationId="chat", responses={"200": {"description": "json or events", "content": {"application/json": {"schema": {"type": "object", "properties": {"a": {"type": "string"}}}}, "text/event-stream": {"schema": {"type": "string"}}}}}),
+                "/image": {"get": {"operationId": "image", "responses": {"200": {"description": "img", "content": {"image/*": {"schema": {"type": "string", "format": "binary"}}}}}}},
+                "/report": {"get": {"operationId": "report", "responses": {"200": {"description": "two", "content": {"application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}}}}}},
+            }
+        ),
+    )
+
+
+def test_binary_or_events_answer_audio_unless_events_are_asked_for(tmp_path: Path) -> None:
+    with MockServer(_speech_spec(tmp_path)) as s:
+        r = httpx.post(s.base_url + "/speech", json={"input": "hi", "stream_format": "audio"})
+        assert r.status_code == 200 and r.headers["content-type"] == "audio/mpeg" and r.content
+        r = httpx.post(s.base_url + "/speech", json={"input": "hi"}, headers={"Accept": "audio/mpeg, text/event-stream"})
+        assert r.headers["content-type"] == "audio/mpeg"
+        r = httpx.post(s.base_url + "/speech", json={"input": "hi", "stream_format": "sse"})
+        assert r.headers["content-type"].startswith("text/event-stream")
+        r = httpx.post(s.base_url + "/speech", json={"input": "hi"}, headers={"Accept": "text/event-stream"})
+        assert r.headers["content-type"].startswith("text/event-stream")
+
+
+def test_json_or_events_stream_only_when_the_body_asks(tmp_path: Path) -> None:
+    with MockServer(_speech_spec(tmp_path)) as s:
+        assert httpx.post(s.base_url + "/chat", json={"q": "x"}).headers["content-type"].startswith("application/json")
+        assert httpx.post(s.base_url + "/chat", json={"q": "x", "stream": False}).headers["content-type"].startswith("application/json")
+        assert httpx.post(s.base_url + "/chat", json={"q": "x", "stream": True}).headers["content-type"].startswith("text/event-stream")
+
+
+def test_accept_chooses_among_declared_media_types_and_406_when_none_fits(tmp_path: Path) -> None:
+    with MockServer(_speech_spec(tmp_path)) as s:
+        img = httpx.get(s.base_url + "/image")
+        assert img.status_code == 200 and img.headers["content-type"] == "image/png" and img.content
+        assert httpx.get(s.base_url + "/report").headers["content-type"].startswith("application/json")
+        csv = httpx.get(s.base_url + "/report", headers={"Accept": "text/csv"})
+        assert csv.headers["content-type"].startswith("text/csv") and csv.text
+        assert httpx.get(s.base_url + "/report", headers={"Accept": "application/json;q=0.5, text/csv"}).headers["content-type"].startswith("text/csv")
+        r = httpx.get(s.base_url + "/report", headers={"Accept": "application/xml"})
+        assert r.status_code == 406 and "text/csv" in r.json()["error"]["message"]
+
+
+# ------------------------------------------------------------------ meaning of schemas
+
+
+def test_null_is_accepted_where_31_nullability_says_so(tmp_path: Path) -> None:
+    body = {
+        "type": "object",
+        "properties": {
+            "a": {"type": ["string", "null"]},
+            "b": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+            "c": {"type": "string", "nullable": True},  # 3.0 spelling inside a 3.1 document
+            "d": {"type": "string"},
+        },
+    }
+    with MockServer(write_spec(tmp_path, openapi(paths={"/n": _post(body)}))) as s:
+        assert httpx.post(s.base_url + "/n", json={"a": None, "b": None, "c": None}).status_code == 200
+        r = httpx.post(s.base_url + "/n", json={"d": None})
+        assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "/d"
+        assert "null" in r.json()["errors"][0]["message"] and "None" not in r.text
+
+
+def test_null_is_accepted_for_30_nullable_and_refused_otherwise(tmp_path: Path) -> None:
+    body = {
+        "type": "object",
+        "properties": {
+            "a": {"type": "string", "nullable": True},
+            "u": {"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": True},
+            "e": {"type": "string", "enum": ["x", "y"], "nullable": True},  # 3.0.3: null must be listed
+            "f": {"type": "string", "enum": ["x", None], "nullable": True},
+            "d": {"type": "object"},
+        },
+    }
+    with MockServer(write_spec(tmp_path, openapi(paths={"/n": _post(body)}, version="3.0.3"))) as s:
+        assert httpx.post(s.base_url + "/n", json={"a": None, "u": None, "f": None}).status_code == 200
+        assert httpx.post(s.base_url + "/n", json={"e": None}).status_code == 422
+        r = httpx.post(s.base_url + "/n", json={"d": None})
+        assert r.status_code == 422
+        # a human sentence and a pointer, never a Python repr
+        assert r.json()["errors"][0] == {"in": "body", "pointer": "/d", "reason": "type", "message": "/d: expected object, got null", "param": "d"}
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_readonly_required_through_allof_is_not_required_in_requests(tmp_path: Path, version: str) -> None:
+    schemas = {
+        "Base": {"type": "object", "properties": {"id": {"type": "string", "readOnly": True}, "name": {"type": "string"}, "secret": {"type": "string", "writeOnly": True}}},
+        "Pet": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "required": ["id", "name", "secret"]}]},
+    }
+    spec = openapi(paths={"/pets": _post({"$ref": "#/components/schemas/Pet"}, responses=_ok({"$ref": "#/components/schemas/Pet"}))}, schemas=schemas, version=version)
+    with MockServer(write_spec(tmp_path, spec)) as s:
+        assert httpx.post(s.base_url + "/pets", json={"name": "rex", "secret": "s"}).status_code == 200
+        # a readOnly property sent anyway (the spec's own examples do) is ignored, not refused
+        assert httpx.post(s.base_url + "/pets", json={"id": "1", "name": "rex", "secret": "s"}).status_code == 200
+        r = httpx.post(s.base_url + "/pets", json={"id": "1", "secret": "s"})
+        assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "/name"
+        r = httpx.post(s.base_url + "/pets", json={"name": "rex"})
+        assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "/secret"
+        assert s.app is not None
+        where = "/components/schemas/Pet"
+        # and the other way round: writeOnly is not required in a response
+        assert s.app.validator.problems({"id": "1", "name": "rex"}, where, "response") == []
+        assert [p.pointer for p in s.app.validator.problems({"id": "1"}, where, "response")] == ["/name"]
+
+
+def test_query_strings_are_coerced_for_anyof_integer_or_object(tmp_path: Path) -> None:
+    """Stripe's `created`: an integer, or an object of bounds in deepObject style."""
+    created = {"name": "created", "in": "query", "style": "deepObject", "explode": True, "schema": {"anyOf": [{"type": "object", "properties": {"gt": {"type": "integer"}, "lte": {"type": "integer"}}, "additionalProperties": False}, {"type": "integer"}]}}
+    spec = openapi(paths={"/charges": {"get": {"operationId": "list", "parameters": [created], "responses": _ok()}}})
+    with MockServer(write_spec(tmp_path, spec)) as s:
+        u = s.base_url + "/charges"
+        assert httpx.get(u, params={"created": "1700000000"}).status_code == 200
+        assert httpx.get(u, params={"created[gt]": "5", "created[lte]": "9"}).status_code == 200
+        bad = httpx.get(u, params={"created[gt]": "soon"})
+        assert bad.status_code == 400 and bad.json()["errors"][0]["pointer"].startswith("/query/created")
+
+
+def test_path_keys_differing_by_a_fragment_keep_their_own_operations(tmp_path: Path) -> None:
+    """Box: `/files/{id}` and `/files/{id}#get_shared_link` are one URL; the required query of
+    the second tells them apart."""
+    pid = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    fields = {"name": "fields", "in": "query", "required": True, "schema": {"type": "string"}}
+
+    def get(op_id: str, params: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"get": {"operationId": op_id, "parameters": params, "responses": _ok({"type": "object", "required": ["op"], "properties": {"op": {"type": "string", "enum": [op_id]}}})}}
+
+    spec = openapi(paths={"/files/{id}": get("getFile", [pid]), "/files/{id}#get_shared_link": get("getSharedLink", [pid, fields])})
+    with MockServer(write_spec(tmp_path, spec)) as s:
+        assert httpx.get(s.base_url + "/files/1").json() == {"op": "getFile"}
+        assert httpx.get(s.base_url + "/files/1", params={"fields": "shared_link"}).json() == {"op": "getSharedLink"}
+
+
+def test_405_lists_the_allowed_methods_and_options_answers_them(tmp_path: Path) -> None:
+    spec = openapi(paths={"/t": {"get": {"operationId": "g", "responses": _ok()}, "delete": {"operationId": "d", "responses": _ok()}}})
+    with MockServer(write_spec(tmp_path, spec)) as s:
+        r = httpx.put(s.base_url + "/t")
+        assert r.status_code == 405 and set(r.headers["allow"].split(", ")) == {"GET", "DELETE"}
+        o = httpx.options(s.base_url + "/t")
+        assert o.status_code == 204 and {"GET", "DELETE"} <= set(o.headers["allow"].split(", "))
+        h = httpx.head(s.base_url + "/t")
+        assert h.status_code == 200 and h.content == b""
+
+
+def test_error_status_and_body_follow_what_the_spec_documents(tmp_path: Path) -> None:
+    problem = {"type": "object", "required": ["title", "status", "detail"], "properties": {"title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"}}, "additionalProperties": False}
+    body = {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer", "maximum": 3}}}
+    doc = openapi(
+        paths={
+            "/only400": _post(body, operationId="a", responses={**_ok(), "400": {"description": "bad", "content": {"application/problem+json": {"schema": problem}}}}),
+            "/with422": _post(body, operationId="b", responses={**_ok(), "400": {"description": "bad"}, "422": {"description": "invalid", "content": {"application/json": {"schema": {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}}}}}),
+            "/none": _post(body, operationId="c"),
+        }
+    )
+    with MockServer(write_spec(tmp_path, doc)) as s:
+        r = httpx.post(s.base_url + "/only400", json={"n": 9})
+        assert r.status_code == 400 and r.headers["content-type"].startswith("application/problem+json")
+        got = r.json()
+        assert set(got) == {"title", "status", "detail"} and got["status"] == 400 and "at most 3" in got["detail"]
+        r = httpx.post(s.base_url + "/with422", json={"n": 9})
+        assert r.status_code == 422 and "at most 3" in r.json()["message"] and r.json()["errors"][0]["pointer"] == "/n"
+        r = httpx.post(s.base_url + "/none", json={"n": "x"})
+        assert r.status_code == 422 and r.json()["errors"][0]["message"] == '/n: expected integer, got string "x"'
+
+
+# ------------------------------------------------------------------ the log
+
+
+def test_request_log_has_one_json_line_per_request(tmp_path: Path) -> None:
+    body = {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}}
+    log = tmp_path / "requests.jsonl"
+    with MockServer(write_spec(tmp_path, openapi(paths={"/t": _post(body, operationId="makeT")})), log=log) as s:
+        httpx.post(s.base_url + "/t", json={"n": 1})
+        httpx.post(s.base_url + "/t", json={"n": "x"})
+        httpx.get(s.base_url + "/nowhere")
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(x["method"], x["path"], x["status"], x["operation"]) for x in lines] == [("POST", "/t", 200, "makeT"), ("POST", "/t", 422, "makeT"), ("GET", "/nowhere", 404, None)]
+    assert lines[0]["problems"] == [] and lines[1]["problems"][0]["pointer"] == "/n"
+
+
+def test_cli_log_option_writes_the_log(tmp_path: Path) -> None:
+    from support import run_specgen
+
+    r = run_specgen("mock", str(tmp_path / "nope.yaml"), "--log", str(tmp_path / "x" / "log.jsonl"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("name", ["real/twilio-messaging-v1.yaml", "real/readme-3.1/train-travel.yaml", "real/readme-3.0/readme-extensions.yaml"])
+def test_the_specs_own_request_examples_pass_the_mock_validation(name: str) -> None:
+    """Form and JSON examples, 3.0 and 3.1 (nullability, readOnly, formats) are accepted."""
+    from specgen.mock.app import MockApp
+
+    app = MockApp(corpus(name))
+    checked = 0
+    for op in app.api.operations:
+        for m in op.body.media if op.body is not None else ():
+            for example in m.examples if m.kind in ("json", "form", "multipart") else ():
+                checked += 1
+                assert app.validator.problems(example, m.pointer, "request") == [], (op.id, example)
+    assert checked >= 2
+
+
+def test_a_literal_path_lacking_the_method_is_405_not_the_parameter_template(tmp_path: Path) -> None:
+    pid = {"name": "sid", "in": "path", "required": True, "schema": {"type": "string"}}
+    spec = openapi(paths={"/services/{sid}": {"get": {"operationId": "getService", "parameters": [pid], "responses": _ok()}}, "/services/usecases": {"post": {"operationId": "useCases", "responses": _ok()}}})
+    with MockServer(write_spec(tmp_path, spec)) as s:
+        r = httpx.get(s.base_url + "/services/usecases")
+        assert r.status_code == 405 and r.headers["allow"] == "POST"
+        assert httpx.get(s.base_url + "/services/abc").status_code == 200
+
+
+def test_form_and_multipart_bodies_are_read_as_sent(tmp_path: Path) -> None:
+    form = {"type": "object", "required": ["To"], "properties": {"To": {"type": "string"}, "Tags": {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}, "nullable": True}}}
+    multi = {"type": "object", "properties": {"meta": {"type": "object", "properties": {"k": {"type": "integer"}}}, "file": {"type": "string", "format": "binary"}}}
+    paths = {
+        "/form": {"post": {"operationId": "form", "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": form}}}, "responses": _ok()}},
+        "/multi": {"post": {"operationId": "multi", "requestBody": {"content": {"multipart/form-data": {"schema": multi, "encoding": {"meta": {"style": "deepObject"}}}}}, "responses": _ok()}},
+    }
+    with MockServer(write_spec(tmp_path, openapi(paths=paths, version="3.0.3"))) as s:
+        form_ct = {"content-type": "application/x-www-form-urlencoded"}
+        # an empty form sent as a form is an object missing `To`, not an absent body
+        assert httpx.post(s.base_url + "/form", content=b"", headers=form_ct).status_code == 422
+        assert httpx.post(s.base_url + "/form", content=b"To=x&Tags=a&Tags=b", headers=form_ct).status_code == 200
+        assert httpx.post(s.base_url + "/form", content=b"To=x&Tags=null", headers=form_ct).status_code == 200  # null for a nullable array
+        # a part that says it is JSON is read as JSON, whatever style its encoding names
+        files = {"meta": (None, b'{"k": 1}', "application/json"), "file": ("a.bin", b"\x00\x01", "application/octet-stream")}
+        assert httpx.post(s.base_url + "/multi", files=files).status_code == 200
+        bad = httpx.post(s.base_url + "/multi", files={"meta": (None, b'{"k": "x"}', "application/json")})
+        assert bad.status_code == 422 and bad.json()["errors"][0]["pointer"] == "/meta/k"
+        # bytes that are no multipart at all
+        junk = httpx.post(s.base_url + "/multi", content=b"--B\r\n892--B--\r\n", headers={"content-type": "multipart/form-data; boundary=B"})
+        assert junk.status_code == 400 and "no form-data parts" in junk.json()["error"]["message"]
+
+
+def test_an_operation_documenting_no_success_still_succeeds(tmp_path: Path) -> None:
+    """Petstore's `updatePet` documents only 400, 404 and 405: a valid request gets 200."""
+    spec = openapi(paths={"/pet": {"put": {"operationId": "updatePet", "responses": {"400": {"description": "bad id"}, "404": {"description": "none"}}}}})
+    with MockServer(write_spec(tmp_path, spec)) as s:
+        assert httpx.put(s.base_url + "/pet").status_code == 200
