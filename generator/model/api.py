@@ -87,12 +87,15 @@ def webhooks(cx: Context) -> tuple[tuple[str, str], ...]:
 
 
 def unshadow_fields(cx: Context, type_names: set[str]) -> None:
-    """A field named like a generated type (`Bar: Optional[Bar]`), or like a builtin its class
-    spells a type with (`str: Optional[str]`), would shadow it in its class body: it takes a
-    trailing underscore (the wire name stays its alias), with a warning."""
+    """A field named like a generated type its class spells (`Bar: Optional[Bar]`), or like a
+    builtin its class spells a type with (`str: Optional[str]`), would shadow it in its class
+    body: it takes a trailing underscore (the wire name stays its alias), with a warning. A type
+    of the same name that the class does not spell takes nothing from it: the field keeps its
+    name (so a field's name does not follow how other types happen to be named)."""
     for d in cx.models.values():
-        spelled = builtins_spelled(cx, [f.type for f in d.fields])
-        clash = {f.py_name for f in d.fields if f.py_name in type_names or f.py_name in spelled}
+        roots = [f.type for f in d.fields]
+        spelled = builtins_spelled(cx, roots) | (named_spelled(roots) & type_names)
+        clash = {f.py_name for f in d.fields if f.py_name in spelled}
         if not clash:
             continue
         names = Namer(reserved={f.py_name for f in d.fields} | type_names | spelled)
@@ -114,6 +117,19 @@ def unshadow_fields(cx: Context, type_names: set[str]) -> None:
 
 
 _SPELLED = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "binary": "bytes"}
+
+
+def named_spelled(roots: list[ir.TypeExpr]) -> set[str]:
+    """The generated type names a class's annotations use: through lists, maps and inline unions,
+    not into the definitions named by reference."""
+    out: set[str] = set()
+    stack = list(roots)
+    while stack:
+        t = stack.pop()
+        if t.ref is not None:
+            out.add(t.ref)
+        stack.extend(x for x in (t.item, *t.variants) if x is not None)
+    return out
 
 
 def builtins_spelled(cx: Context, roots: list[ir.TypeExpr]) -> set[str]:

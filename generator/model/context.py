@@ -388,7 +388,7 @@ class Context:
             if keyword in _SCHEMA_LIST_KW and isinstance(v, list):
                 return [self._canonical(x, file, join_pointer(pointer, i), None, stack, budget) for i, x in enumerate(v)]
             if keyword in _SCHEMA_MAP_KW and isinstance(v, dict):
-                return {str(n): self._canonical(x, file, join_pointer(pointer, n), None, stack, budget) for n, x in v.items()}
+                return {str(n): self._canonical(v[n], file, join_pointer(pointer, n), None, stack, budget) for n in sorted(v, key=str)}
             return v
         if not isinstance(v, dict):
             return v
@@ -401,9 +401,10 @@ class Context:
             if key in stack or budget[0] <= 0 or not isinstance(res.node, dict):
                 return {"$ref": self.where(res.file, res.pointer)}
             return self._canonical(res.node, res.file, res.pointer, None, stack | {key}, budget)
+        # in key order, not the document's: where the inlining budget runs out must not depend on it
         return {
-            str(k): self._canonical(x, file, join_pointer(pointer, k), str(k), stack, budget)
-            for k, x in v.items()
+            str(k): self._canonical(v[k], file, join_pointer(pointer, k), str(k), stack, budget)
+            for k in sorted(v, key=str)
             if str(k) not in _ANNOTATION_KW and not str(k).startswith("x-")
         }
 

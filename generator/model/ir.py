@@ -405,8 +405,9 @@ class Operation:
 
     @property
     def success(self) -> Response | None:
-        """The first 2xx response with a body, else the first 2xx, else `default`."""
-        ok = [r for r in self.responses if r.status.startswith("2") or r.status.upper() == "2XX"]
+        """The lowest 2xx response with a body, else the lowest 2xx, else `default` (by status,
+        not by the document's order: reordering a spec's keys changes nothing)."""
+        ok = sorted((r for r in self.responses if r.status.startswith("2") or r.status.upper() == "2XX"), key=lambda r: r.status.upper())
         for r in ok:
             if r.type is not None and r.encoding == "json":
                 return r
