@@ -143,6 +143,32 @@ def _tolerant(fn: Callable[..., Iterator[ValidationError]], keyword: str) -> Cal
     return run
 
 
+def _by_discriminator(fn: Callable[..., Iterator[ValidationError]]) -> Callable[..., Iterator[ValidationError]]:
+    """`oneOf` / `anyOf` for OpenAPI 3.1, which reads an explicit `discriminator` as 3.0 does:
+    the tag's `mapping` entry, else the component schema it names (`{"kind": "Dog"}` is checked
+    against `Dog` alone); a tag that names no schema falls back to the keyword's own letter."""
+
+    def run(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+        disc = schema.get("discriminator") if isinstance(schema, dict) else None
+        tag = instance.get(disc["propertyName"]) if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str) and isinstance(instance, dict) else None
+        if isinstance(tag, str) and tag:
+            mapping = disc.get("mapping") if isinstance(disc, dict) else None
+            target = mapping.get(tag) if isinstance(mapping, dict) else None
+            ref = target if isinstance(target, str) and ("#" in target or "/" in target) else join_pointer("#/components/schemas", target if isinstance(target, str) else tag)
+            from referencing.exceptions import Unresolvable
+
+            try:
+                validator._validate_reference(ref=ref, instance=instance)
+            except Unresolvable:
+                pass  # no such schema: the tag selects nothing, the keyword's letter decides
+            else:
+                yield from validator.descend(instance, {"$ref": ref})
+                return
+        yield from fn(validator, value, instance, schema)
+
+    return run
+
+
 def _ignore(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
     return iter(())
 
@@ -155,6 +181,8 @@ def validator_class(openapi: str) -> Any:
     base: Any = osv.OAS30Validator if openapi == "3.0" else osv.OAS31Validator
     cls = bounded(base)
     keywords = {k: _tolerant(fn, k) for k, fn in cls.VALIDATORS.items()}
+    if openapi != "3.0":
+        keywords.update({k: _tolerant(_by_discriminator(cls.VALIDATORS[k]), k) for k in ("oneOf", "anyOf")})
     keywords["readOnly"] = keywords["writeOnly"] = _ignore  # sent anyway: ignored, as OpenAPI allows
     extend: Any = validators.extend
     checker = cls.TYPE_CHECKER.redefine("null", lambda c, i: i is None)

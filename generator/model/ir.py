@@ -105,6 +105,11 @@ class Field:
     # computed by the API vendor's own SDKs, never sent by the server (`x-oaiSupportedSDKs`)
     sdk_computed: bool = False
 
+    def required_in(self, side: str) -> bool:
+        """Required on this side of the wire ("request" | "response"): OpenAPI lets a request
+        leave out a readOnly property and a response a writeOnly one, even when listed required."""
+        return self.required and not (self.read_only if side == "request" else self.write_only)
+
 
 @dataclass(frozen=True)
 class Model:
@@ -197,6 +202,19 @@ class Union:
     # (a server newer than the spec): `UnknownOutputItem`; set for tagged unions
     unknown_name: str | None = None
     alias: bool = False
+
+    def dispatch(self) -> dict[str, int]:
+        """For an explicit `discriminator`: each string value of the tag property and the variant
+        (by position) it selects; the variant's own tag first, then the `mapping` keys and schema
+        name OpenAPI reads (`{"kind": "Dog"}` selects `Dog` without a mapping). Empty otherwise."""
+        if self.discriminator is None or self.inferred:
+            return {}
+        out: dict[str, int] = {}
+        for i, v in enumerate(self.variants):
+            for tag in (v.tag, *v.wire_tags):
+                if isinstance(tag, str):
+                    out.setdefault(tag, i)  # a value two variants claim selects the first
+        return out
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Operations: every path item and method, operationIds made unique, and parameters (path-item
-and operation level merged, undeclared path parameters added, unsendable names left out)."""
+and operation level merged, undeclared path parameters added, unsendable names left out); a path
+template with dot segments (`/files/../admin`) is used as a client sends it, with a warning."""
 
 from __future__ import annotations
 
@@ -38,6 +39,16 @@ def operations(cx: Context) -> list[ir.Operation]:
         if not isinstance(path, str) or not path.startswith("/"):
             cx.diags.warning("bad-path", f"path {path!r} does not start with '/'", hint="write paths as /segment/{param}", file=cx.main, pointer=ppath)
             path = "/" + str(path)
+        clean = dot_free(path)
+        if clean != path:
+            cx.diags.warning(
+                "dot-segments",
+                f"path {path!r} has `.` or `..` segments, which every client resolves before sending (outside the path as written): it is generated as {clean!r}",
+                hint="write the path without `.` and `..` segments",
+                file=cx.main,
+                pointer=ppath,
+            )
+            path = clean
         item, ifile, iptr = cx.deref(item, cx.main, ppath)
         if not isinstance(item, dict):
             if item is not None:
@@ -80,6 +91,25 @@ def operations(cx: Context) -> list[ir.Operation]:
     ordered = [op for _, op in sorted(ops, key=lambda e: e[0])]  # stable: methods stay in METHODS order
     resources.assign_resources(cx, ordered)
     return ordered
+
+
+_DOT_SEGMENT = re.compile(r"(?:\.|%2e){1,2}", re.IGNORECASE)
+
+
+def dot_free(path: str) -> str:
+    """RFC 3986 dot-segment removal on a path template (`%2e` is `.`), never above its root, the
+    key's own `?query` / `#fragment` kept: `/files/../../admin/{id}` -> `/admin/{id}`."""
+    cut = min((i for i in (path.find("?"), path.find("#")) if i >= 0), default=len(path))
+    head, rest = path[:cut], path[cut:]
+    out: list[str] = []
+    segments = head.split("/")[1:]
+    for seg in segments:
+        if _DOT_SEGMENT.fullmatch(seg) is None:
+            out.append(seg)
+        elif len(seg.replace("%2e", ".").replace("%2E", ".")) == 2 and out:
+            out.pop()
+    trailing = "/" if segments and (segments[-1] == "" or _DOT_SEGMENT.fullmatch(segments[-1])) and out and out[-1] != "" else ""
+    return "/" + "/".join(out) + trailing + rest
 
 
 # the styles each location allows (OAS 3.1 "Style Values"); the first is the default

@@ -23,6 +23,7 @@ __all__ = [
     "BaseModel",
     "UnknownVariant",
     "Unknown",
+    "by_tag",
     "validate_as",
     "construct_as",
     "set_request_id",
@@ -103,6 +104,46 @@ class Unknown:
 
     def __repr__(self) -> str:
         return f"Unknown({self.model.__name__})"
+
+
+class _TagTable:
+    """Reads which member of a union a value is from its tag property, by the table of tag values
+    the spec gives (OpenAPI's `discriminator`: its `mapping`, else the schema names); None for a
+    value without a tag this table lists."""
+
+    def __init__(self, field: str, members: Mapping[str, str]) -> None:
+        self.field = field
+        self.members = dict(members)
+        self.__name__ = (
+            "by_tag"  # pydantic names the union's validator after its callable
+        )
+
+    def __call__(self, value: Any) -> Optional[str]:
+        if isinstance(value, dict):
+            tag = value.get(self.field)
+        elif isinstance(value, pydantic.BaseModel):
+            names = [
+                n
+                for n, f in type(value).model_fields.items()
+                if (f.alias or n) == self.field
+            ]
+            tag = (
+                getattr(value, names[0], None)
+                if names
+                else (value.model_extra or {}).get(self.field)
+            )
+        else:
+            tag = None
+        return self.members.get(tag) if isinstance(tag, str) else None
+
+    def __repr__(self) -> str:
+        return f"by_tag({self.field!r}, {self.members!r})"
+
+
+def by_tag(field: str, members: Mapping[str, str]) -> Any:
+    """`Annotated` metadata of a union whose members are `Annotated[Model, Tag(name)]`: the value
+    of `field` picks the member `members[value]`."""
+    return pydantic.Discriminator(_TagTable(field, members))
 
 
 def set_request_id(value: object, request_id: Optional[str]) -> None:
@@ -246,9 +287,12 @@ def validate_as(type_: Any, data: object, *, strict: bool = False) -> Any:
 _NONE = type(None)
 
 
-def _unwrap(type_: Any) -> Tuple[Any, Optional[str], Optional[Type[UnknownVariant]]]:
-    """(the type without Annotated or aliases, its discriminator, its Unknown model)."""
-    disc: Optional[str] = None
+def _unwrap(
+    type_: Any,
+) -> Tuple[Any, "Optional[str | _TagTable]", Optional[Type[UnknownVariant]]]:
+    """(the type without Annotated or aliases, its discriminator: a property or a table of tags,
+    its Unknown model)."""
+    disc: "Optional[str | _TagTable]" = None
     unknown: Optional[Type[UnknownVariant]] = None
     for _ in range(64):
         if isinstance(type_, typing.ForwardRef):
@@ -261,7 +305,7 @@ def _unwrap(type_: Any) -> Tuple[Any, Optional[str], Optional[Type[UnknownVarian
             for meta in args[1:]:
                 if isinstance(meta, Unknown):
                     unknown = meta.model
-                elif isinstance(getattr(meta, "discriminator", None), str):
+                elif isinstance(getattr(meta, "discriminator", None), (str, _TagTable)):
                     disc = meta.discriminator
             type_ = args[0]
             continue
@@ -274,6 +318,8 @@ def _field_type(info: Any) -> Any:
     metadata = list(info.metadata)
     if isinstance(info.discriminator, str):
         metadata.append(pydantic.Field(discriminator=info.discriminator))
+    elif isinstance(getattr(info.discriminator, "discriminator", None), _TagTable):
+        metadata.append(info.discriminator)
     if not metadata:
         return info.annotation
     return typing_extensions.Annotated[(info.annotation, *metadata)]
@@ -371,16 +417,31 @@ def _tags(type_: Any, disc: str) -> FrozenSet[object]:
     return result
 
 
+def _member_tag(member: Any) -> Optional[str]:
+    """The `Tag` a member of a union is annotated with."""
+    if typing_extensions.get_origin(member) is typing_extensions.Annotated:
+        for meta in typing_extensions.get_args(member)[1:]:
+            if isinstance(meta, pydantic.Tag):
+                return meta.tag
+    return None
+
+
 def _construct_union(
     args: Tuple[Any, ...],
     value: object,
-    disc: Optional[str],
+    disc: "Optional[str | _TagTable]",
     unknown: Optional[Type[UnknownVariant]],
 ) -> Any:
     members = [a for a in args if a is not _NONE]
     if len(members) == 1:  # Optional[X]
         return construct_as(members[0], value)
-    if disc is not None and isinstance(value, dict):
+    if isinstance(disc, _TagTable) and isinstance(value, dict):
+        chosen = disc(value)
+        for member in members:
+            if chosen is not None and _member_tag(member) == chosen:
+                return construct_as(member, value)
+        return unknown.model_construct(**value) if unknown is not None else value
+    if isinstance(disc, str) and isinstance(value, dict):
         tag = value.get(disc)
         for member in members:
             if tag in _tags(member, disc):

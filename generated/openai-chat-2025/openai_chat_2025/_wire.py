@@ -356,7 +356,13 @@ def expand_path(template: str, params: Sequence[Tuple[Param, Any]]) -> str:
             return _pct(_as_content(p, value))
         return _simple(p.style, p.explode, p.name, value, _pct)
 
-    return re.sub(r"\{([^{}/]+)\}", fill, template)
+    path = re.sub(r"\{([^{}/]+)\}", fill, template)
+    if any(seg in (".", "..") for seg in path.split("/")):
+        # every HTTP client resolves these before sending: the request would leave its path
+        raise ValueError(
+            f"a path parameter of {template!r} is '.' or '..', which would send the request to another path"
+        )
+    return path
 
 
 def _given(value: Any) -> bool:

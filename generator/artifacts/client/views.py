@@ -104,6 +104,7 @@ class TypeModuleView:
     unions: list[AliasView]
     names: list[str]  # every name defined here, in order
     unknowns: list[UnknownView]
+    tagged: bool = False  # a union here is told apart by a table of tags (imports `_Tag`, `_by_tag`)
 
 
 @dataclass
@@ -239,7 +240,7 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
             fields = []
             for f in m.fields:
                 ann = types.spell(f.type, "response")
-                optional = not f.required
+                optional = not f.required_in("response")  # a writeOnly property may be left out
                 if optional and not ann.startswith("Optional[") and ann not in ("Any", "None"):
                     ann = f"Optional[{ann}]"
                 doc = _field_doc(f.description, f.deprecated)
@@ -254,7 +255,7 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
                 if f.read_only:
                     continue
                 ann = types.spell(f.type, "request")
-                if f.required:
+                if f.required_in("request"):
                     ann = f"Required[{ann}]"
                 if not (f.name.isidentifier() and f.name.isascii()) or f.name in _NOT_KEYS or f.name in type_names:
                     # a key named like a type the class body uses (`str`, a model) would shadow it
@@ -289,6 +290,7 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
             if unknown is not None:
                 modules[stem].unknowns.append(unknown)
             modules[stem].unions.append(AliasView(name, hint, _field_doc(u.description, u.deprecated), name in recursive, runtime))
+            modules[stem].tagged = modules[stem].tagged or (runtime is not None and "_by_tag(" in runtime)
             defined.add(name)
     for stem, tm in modules.items():
         own = [a.name for a in tm.enums] + [c.name for c in tm.models] + [u.name for u in tm.unknowns] + [c.name for c in tm.params] + [a.name for a in tm.unions]
@@ -320,14 +322,47 @@ def _union_expr(u: ir.Union, side: Side, types: Types, quote: frozenset[str]) ->
         return parts[0], None, None
     expr = "Union[" + ", ".join(parts) + "]"
     disc = _discriminator(u, types) if side == "response" else None
-    if disc is None:
+    tagged = _tag_table(u, types, quote) if side == "response" and disc is None else None
+    if tagged is not None:
+        # tag values are not Literal fields (a discriminator without `mapping`, string tags):
+        # the IR's table of tag values picks the variant
+        validated, disc = tagged, u.discriminator
+    elif disc is None:
         return expr, None, None
-    validated = f"Annotated[{expr}, Field(discriminator={py_string(disc)})"
+    else:
+        validated = f"Annotated[{expr}, Field(discriminator={py_string(disc)})"
+    assert disc is not None
+    if tagged is not None and not all(types.api.model(v.type.ref or "").field_map.get(disc, _NO_FIELD).py_name == disc for v in u.variants):
+        return expr, validated + "]", None  # no attribute for the tag: an unknown tag stays raw data
     if u.unknown_name is None:
-        return validated + "]", None, None
+        return (expr, validated + "]", None) if tagged is not None else (validated + "]", None, None)
     unknown = UnknownView(u.unknown_name, u.name, disc)
     hint = "Union[" + ", ".join(parts + [unknown.name]) + "]"
     return hint, f"{validated}, Unknown({unknown.name})]", unknown
+
+
+_NO_FIELD = ir.Field("", "", ir.TypeExpr("any"), False)
+
+
+def _tag_table(u: ir.Union, types: Types, quote: frozenset[str]) -> str | None:
+    """`Annotated[Union[Annotated[Cat, _Tag(..)], ...], _by_tag(property, {value: Tag})` (without its
+    closing bracket) for an explicit discriminator whose every variant is a model the IR's
+    dispatch table selects; None otherwise."""
+    table = u.dispatch()
+    if u.discriminator is None or not table or set(table.values()) != set(range(len(u.variants))):
+        return None
+    members: list[str] = []
+    tag_of: dict[int, str] = {}
+    for i, v in enumerate(u.variants):
+        if v.type.kind != "model" or v.type.nullable or v.type.ref not in types.api.model_map:
+            return None
+        spelled = types.spell(v.type, "response", quote=quote)
+        tag_of[i] = v.type.ref or ""
+        member = f"Annotated[{spelled}, _Tag({py_string(tag_of[i])})]"
+        if member not in members:
+            members.append(member)
+    values = "{" + ", ".join(f"{py_string(k)}: {py_string(tag_of[i])}" for k, i in table.items()) + "}"
+    return f"Annotated[Union[{', '.join(members)}], _by_tag({py_string(u.discriminator)}, {values})"
 
 
 def _discriminator(u: ir.Union, types: Types) -> str | None:
