@@ -160,21 +160,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RecursionError:
         print("specgen: error: the spec nests too deeply to process (recursion limit); simplify the deepest schemas", file=sys.stderr)
         return EXIT_SPEC
+    except (MemoryError, ImportError) as e:
+        if isinstance(e, ImportError) and "failed to map segment" not in str(e):
+            return _internal_error(e)
+        # a limit of the machine (or of `ulimit -v`: a library that cannot be mapped), not a bug
+        print("specgen: error: out of memory; existing output was left as it was (raise the memory limit, or shrink the largest schemas)", file=sys.stderr)
+        return EXIT_SPEC
     except OSError as e:  # the machine said no (permissions, a full disk, a read-only folder)
         print(f"specgen: {os_error(e)}", file=sys.stderr)
         return EXIT_SPEC
     except Exception as e:  # a bug in specgen, not in the spec: still no traceback for the user
-        where = ""
-        tb = e.__traceback__
-        while tb is not None and tb.tb_next is not None:
-            tb = tb.tb_next
-        if tb is not None:
-            where = f" ({Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno})"
-        print(f"specgen: internal error{where}: {type(e).__name__}: {e}", file=sys.stderr)
-        print("specgen: this is a bug in specgen, not in your spec; please report it with the spec. Existing output was left as it was.", file=sys.stderr)
-        if os.environ.get("SPECGEN_DEBUG"):
-            raise
-        return EXIT_SPEC
+        return _internal_error(e)
+
+
+def _internal_error(e: Exception) -> int:
+    """A bug in specgen, not in the spec: where it happened, in one line, and no traceback."""
+    where = ""
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        where = f" ({Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno})"
+    print(f"specgen: internal error{where}: {type(e).__name__}: {e}", file=sys.stderr)
+    print("specgen: this is a bug in specgen, not in your spec; please report it with the spec. Existing output was left as it was.", file=sys.stderr)
+    if os.environ.get("SPECGEN_DEBUG"):
+        raise e
+    return EXIT_SPEC
 
 
 _OS_HINTS = {

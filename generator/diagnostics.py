@@ -27,6 +27,14 @@ def join_pointer(pointer: str, *tokens: object) -> str:
     return pointer + "".join("/" + escape_pointer_token(str(t)) for t in tokens)
 
 
+def pointer_ref(pointer: str) -> str:
+    """`#pointer` as a `$ref` writes it: a URI fragment, percent-encoded (`%` in a path key
+    such as `/%2e%2e/x` stays that text, it is not read as an escape)."""
+    from urllib.parse import quote
+
+    return "#" + quote(pointer, safe="/~!$&'()*+,;=:@")
+
+
 def split_pointer(pointer: str) -> list[str]:
     """Split a JSON pointer (with or without a leading '#') into its tokens."""
     if pointer.startswith("#"):

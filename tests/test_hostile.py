@@ -67,23 +67,43 @@ def test_every_hostile_spec_has_an_expected_outcome() -> None:
     assert specs == set(EXPECTED)
 
 
+def _files(root: Path) -> dict[str, str]:
+    """Every path under `root` (symlinks not followed) and what it is: a file's hash, a link's
+    target, or a folder."""
+    out: dict[str, str] = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root).as_posix()
+        out[rel] = f"-> {os.readlink(p)}" if p.is_symlink() else "dir" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+SPECS_BEFORE = _files(HOSTILE)
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_hostile_spec_gives_its_expected_outcome(name: str, tmp_path: Path, previous_output: Path) -> None:
+    """In a sandbox (its own cwd, HOME, TMPDIR and cache): the expected exit and diagnostics,
+    within the case's budget, and nothing touched outside OUT and the cache."""
     exp = EXPECTED[name]
     sentinel = Path("/tmp/specgen-pwned")
     sentinel.unlink(missing_ok=True)
+    out = tmp_path / "out"
     if exp["exit"] != 0:
-        out = tmp_path / "out"
         import shutil
 
         shutil.copytree(previous_output, out)
         before = _tree_hash(out)
-    else:
-        out = tmp_path / "out"
-    res = _run_within_budget(exp, "generate", str(HOSTILE / name), "-o", str(out), "--package", "hostile")
+    for place in ("cwd", "home", "tmp", "cache"):
+        (tmp_path / place).mkdir()
+    around = {k: v for k, v in _files(tmp_path).items() if not k.startswith("out/") and k != "out"}
+    res = _run_within_budget(name, exp, tmp_path, "generate", str(HOSTILE / name), "-o", str(out), "--package", "hostile")
     err = res.stderr
     assert "Traceback" not in err and "internal error" not in err, err
     assert res.returncode == exp["exit"], err
+    # nothing written outside OUT and the cache: not beside OUT, not in cwd, HOME or TMPDIR, not the spec's folder
+    after = {k: v for k, v in _files(tmp_path).items() if not (k.startswith(("out/", "cache/")) or k == "out")}
+    assert after == around, sorted(set(after.items()) ^ set(around.items()))[:10]
+    assert _files(HOSTILE) == SPECS_BEFORE, "the run changed the spec folder"
     for code in exp["codes"]:
         assert f"[{code}]" in err, err
         if "line" in exp:
@@ -95,7 +115,6 @@ def test_hostile_spec_gives_its_expected_outcome(name: str, tmp_path: Path, prev
         assert exp["says"] in err
     if exp["exit"] != 0:
         assert _tree_hash(out) == before, "a failed run changed the existing output"
-        assert not any(p.name.startswith(".out.specgen-") for p in tmp_path.iterdir())
         return
     manifest = json.loads((out / "manifest.json").read_text())
     if "operations" in exp:
@@ -120,21 +139,43 @@ def test_hostile_spec_gives_its_expected_outcome(name: str, tmp_path: Path, prev
     assert not sentinel.exists(), "importing the generated package ran spec-provided code"
 
 
-def _run_within_budget(exp: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
-    """`specgen ARGS` in a child limited to the case's CPU seconds and address space: a case
-    over its budget is killed (and fails here) instead of hanging or swapping the machine."""
+def _run_within_budget(name: str, exp: dict[str, Any], sandbox: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`specgen ARGS` in a child limited by `resource.setrlimit` to the case's CPU seconds
+    (RLIMIT_CPU: the kernel kills it) and address space (RLIMIT_AS: allocations fail), with its
+    own cwd, HOME, TMPDIR and cache under `sandbox`: a case over its budget fails, by name."""
     import resource
 
-    seconds, memory = int(exp.get("seconds", 60)), int(exp.get("memory_mb", 2048)) << 20
+    seconds, memory = int(exp.get("seconds", 30)), int(exp.get("memory_mb", 1024)) << 20
+    budget = f"{name} is over its budget of {seconds}s CPU / {memory >> 20} MB address space"
+    wall = seconds * 4 + 120  # a backstop for a child that blocks instead of computing (a busy machine is slow to start one)
 
     def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))  # SIGXCPU, then SIGKILL
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
-    env = {k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}
-    res = subprocess.run([sys.executable, "-m", "specgen", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=seconds * 4, preexec_fn=limit)
-    assert res.returncode >= 0, f"killed by signal {-res.returncode}: over its budget of {seconds}s CPU / {memory >> 20} MB"
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "XDG_CACHE_HOME")}
+    env.update(HOME=str(sandbox / "home"), TMPDIR=str(sandbox / "tmp"), SPECGEN_CACHE_DIR=str(sandbox / "cache"))
+    try:
+        res = subprocess.run([sys.executable, "-m", "specgen", *args], cwd=sandbox / "cwd", env=env, capture_output=True, text=True, timeout=wall, preexec_fn=limit)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{budget}: still running after {wall}s of wall time")
+    if res.returncode < 0:
+        pytest.fail(f"{budget}: killed by {signal.Signals(-res.returncode).name}")
+    if "out of memory" in res.stderr or "MemoryError" in res.stderr:
+        pytest.fail(f"{budget}: it ran out of memory\n{res.stderr[-1000:]}")
     return res
+
+
+@pytest.mark.parametrize(("seconds", "memory_mb", "says"), [(1, 4096, "killed by SIG"), (60, 100, "out of memory")])
+def test_a_case_over_its_budget_fails_by_name(seconds: int, memory_mb: int, says: str, tmp_path: Path) -> None:
+    """The limits are real: the 600-deep case (about 12 s of CPU) under 1 s, then under an
+    address space too small for it (the kernel refuses the allocations)."""
+    for place in ("cwd", "home", "tmp", "cache"):
+        (tmp_path / place).mkdir()
+    name = "budget-objects-600.json"
+    with pytest.raises(pytest.fail.Exception) as failed:
+        _run_within_budget(name, {"seconds": seconds, "memory_mb": memory_mb}, tmp_path, "generate", str(HOSTILE / name), "-o", str(tmp_path / "out"), "--package", "hostile")
+    assert f"{name} is over its budget of {seconds}s CPU / {memory_mb} MB" in str(failed.value) and says in str(failed.value), str(failed.value)
 
 
 def _imports_and_calls(out: Path) -> tuple[set[str], set[str]]:

@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterator
 from jsonschema import validators
 from jsonschema.exceptions import ValidationError, best_match
 
-from ..diagnostics import join_pointer, split_pointer
+from ..diagnostics import join_pointer, pointer_ref, split_pointer
 from ..spec.load import Documents
 from .bounded import bounded
 
@@ -267,7 +267,7 @@ class SchemaValidator:
             import openapi_schema_validator as osv
 
             file, pointer = self.docs.split_where(where)
-            schema = {"$ref": BASE_URI + file + "#" + _uri_pointer(pointer)}
+            schema = {"$ref": BASE_URI + file + pointer_ref(pointer)}
             v = validator_class(self.openapi)(schema, registry=self._registry(side), format_checker=format_checker(self.openapi))
             self._cache[key] = v
         return v
@@ -295,12 +295,6 @@ def _at(data: Any, pointer: str) -> Any:
         else:
             return None
     return node
-
-
-def _uri_pointer(pointer: str) -> str:
-    from urllib.parse import quote
-
-    return quote(pointer, safe="/~!$&'()*+,;=:@")
 
 
 # ------------------------------------------------------------------ problems in words

@@ -19,7 +19,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from ..diagnostics import join_pointer
+from ..diagnostics import join_pointer, pointer_ref
 from ..runtime._wire import kind_of
 from . import ir
 from .context import At, Context
@@ -258,7 +258,7 @@ def streaming(cx: Context, body_model: str | None, responses: list[ir.Response],
             sse_type = r.type
             break
         if at is not None:
-            node, f2, p2 = cx.deref({"$ref": "#" + at.pointer}, at.file, "")
+            node, f2, p2 = cx.deref({"$ref": pointer_ref(at.pointer)}, at.file, "")
             if isinstance(node, dict):
                 sse_type = cx.schema(node, At(f2, p2, at.hint))
                 break
@@ -277,7 +277,7 @@ def guess_chunk(cx: Context, responses: list[ir.Response]) -> ir.TypeExpr | None
     for cand in (f"{stem}StreamResponse", f"{base}Chunk", f"{stem}Chunk", f"{stem}StreamEvent"):
         key = next((k for k, v in cx.component_names.items() if v == cand), None)
         if key is not None:
-            node, f2, p2 = cx.deref({"$ref": "#" + key[1]}, key[0], "")
+            node, f2, p2 = cx.deref({"$ref": pointer_ref(key[1])}, key[0], "")
             if isinstance(node, dict):
                 return cx.schema(node, At(f2, p2, cand))
     return None

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..diagnostics import Diagnostics
+from ..diagnostics import Diagnostics, pointer_ref
 from ..spec.load import Documents
 from . import api, ir, operations, schemas, streams
 from .context import At, Context
@@ -42,7 +42,7 @@ def normalize(docs: Documents, diags: Diagnostics) -> ir.Api:
     if cx.version == "jsonschema":
         cx.schema(cx.root, At(cx.main, "", cx.component_names[(cx.main, "")]))
     for (file, pointer), name in list(cx.component_names.items()):
-        node, _, _ = cx.deref({"$ref": "#" + pointer}, file, "") if pointer else (cx.root, file, pointer)
+        node, _, _ = cx.deref({"$ref": pointer_ref(pointer)}, file, "") if pointer else (cx.root, file, pointer)
         if (file, pointer) not in cx.memo and node is not None:
             cx.schema(node, At(file, pointer, name))
     streams.link_event_streams(cx, ops)
