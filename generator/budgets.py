@@ -29,6 +29,10 @@ REF_CHAIN_MAX = 64
 # Real specs nest about 20 deep; the generated client builds models innermost first, so this
 # can be generous.
 SCHEMA_MAX_DEPTH = 500
+# Python frames allowed to the recursive walkers (load, normalize, fixtures) of a document
+# nested up to the budgets above, about ten frames per level: raised by every entry point (the
+# CLI, and the mock a generated test suite starts in its own process), never lowered.
+RECURSION_LIMIT = 20_000
 # Containers (arrays, maps) nested inline with no named definition in between: at this depth
 # the inner type gets a name (an alias), so no generated type expression nests deeper than
 # this (Python's parser stops at 200 nested brackets).
@@ -58,3 +62,10 @@ PATTERN_MAX_LENGTH = 2_000
 PATTERN_FALLBACK_SECONDS = 0.05
 # Characters of a value matched against a pattern by the fallback engine.
 PATTERN_MAX_SUBJECT = 100_000
+
+
+def allow_deep_recursion() -> None:
+    """Raise the interpreter's recursion limit to RECURSION_LIMIT (where it is lower)."""
+    import sys
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import __version__
+from .budgets import allow_deep_recursion
 from .children import install
 from .diagnostics import Diagnostics, SpecError, UsageError
 from .spec.sources import refuse_url
@@ -131,8 +132,7 @@ def _spec_path(text: str) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # deeply nested specs recurse as deep as they nest; the default limit of 1000 is too low
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+    allow_deep_recursion()  # deeply nested specs recurse as deep as they nest
     parser = _parser()
     try:
         args = parser.parse_args(argv)

@@ -80,7 +80,11 @@ def _files(root: Path) -> dict[str, str]:
 SPECS_BEFORE = _files(HOSTILE)
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+# the cases that also run their generated suite take half a minute or more each
+CASES = [pytest.param(n, marks=pytest.mark.slow) if EXPECTED[n].get("suite") else n for n in sorted(EXPECTED)]
+
+
+@pytest.mark.parametrize("name", CASES)
 def test_hostile_spec_gives_its_expected_outcome(name: str, tmp_path: Path, previous_output: Path) -> None:
     """In a sandbox (its own cwd, HOME, TMPDIR and cache): the expected exit and diagnostics,
     within the case's budget, and nothing touched outside OUT and the cache."""
@@ -137,12 +141,17 @@ def test_hostile_spec_gives_its_expected_outcome(name: str, tmp_path: Path, prev
     assert probe.returncode == 0, probe.stderr[-3000:]
     assert int(probe.stdout.strip()) >= 1
     assert not sentinel.exists(), "importing the generated package ran spec-provided code"
+    if exp.get("suite"):
+        # the generated tests send every fixture through the client to the mock (in their own process)
+        suite = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
+        res = _run_within_budget(name, exp, tmp_path, command=suite, cwd=out, env={"SPECGEN_MOCK_SPEC": str(HOSTILE / name)})
+        assert res.returncode == 0 and " passed" in res.stdout and "skipped" not in res.stdout, res.stdout[-3000:]
 
 
-def _run_within_budget(name: str, exp: dict[str, Any], sandbox: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`specgen ARGS` in a child limited by `resource.setrlimit` to the case's CPU seconds
-    (RLIMIT_CPU: the kernel kills it) and address space (RLIMIT_AS: allocations fail), with its
-    own cwd, HOME, TMPDIR and cache under `sandbox`: a case over its budget fails, by name."""
+def _run_within_budget(name: str, exp: dict[str, Any], sandbox: Path, *args: str, command: list[str] | None = None, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`specgen ARGS` (or `command`) in a child limited by `resource.setrlimit` to the case's CPU
+    seconds (RLIMIT_CPU: the kernel kills it) and address space (RLIMIT_AS: allocations fail),
+    with its own cwd, HOME, TMPDIR and cache under `sandbox`: a case over its budget fails, by name."""
     import resource
 
     seconds, memory = int(exp.get("seconds", 30)), int(exp.get("memory_mb", 1024)) << 20
@@ -153,10 +162,10 @@ def _run_within_budget(name: str, exp: dict[str, Any], sandbox: Path, *args: str
         resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))  # SIGXCPU, then SIGKILL
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "XDG_CACHE_HOME")}
-    env.update(HOME=str(sandbox / "home"), TMPDIR=str(sandbox / "tmp"), SPECGEN_CACHE_DIR=str(sandbox / "cache"))
+    full_env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "XDG_CACHE_HOME")}
+    full_env.update(HOME=str(sandbox / "home"), TMPDIR=str(sandbox / "tmp"), SPECGEN_CACHE_DIR=str(sandbox / "cache"), **(env or {}))
     try:
-        res = subprocess.run([sys.executable, "-m", "specgen", *args], cwd=sandbox / "cwd", env=env, capture_output=True, text=True, timeout=wall, preexec_fn=limit)
+        res = subprocess.run(command or [sys.executable, "-m", "specgen", *args], cwd=cwd or sandbox / "cwd", env=full_env, capture_output=True, text=True, timeout=wall, preexec_fn=limit)
     except subprocess.TimeoutExpired:
         pytest.fail(f"{budget}: still running after {wall}s of wall time")
     if res.returncode < 0:

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..budgets import allow_deep_recursion
 from ..diagnostics import UsageError
 from .app import MockApp, print_warnings
 
@@ -52,6 +53,7 @@ class MockServer:
     def start(self) -> MockServer:
         import uvicorn
 
+        allow_deep_recursion()  # also when a generated test suite starts the mock in its own process
         self.app = MockApp(self.spec, self.fixtures_dir, self.log)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
