@@ -34,12 +34,13 @@ def generated(tmp_path: Path) -> Path:
     return out
 
 
-def test_a_forged_manifest_does_not_hand_over_a_folder_of_user_files(tmp_path: Path) -> None:
+@pytest.mark.parametrize("forged", [{"generator": "specgen"}, {"generator": "specgen", "files": {"notes.txt": "0" * 64}}], ids=["bare", "hashes"])
+def test_a_forged_manifest_does_not_hand_over_a_folder_of_user_files(tmp_path: Path, forged: dict[str, object]) -> None:
     out = tmp_path / "mine"
     (out / "src").mkdir(parents=True)
     (out / "src" / "app.py").write_text("print('mine')\n")
     (out / "notes.txt").write_text("precious")
-    (out / "manifest.json").write_text(json.dumps({"generator": "specgen", "files": {"notes.txt": "0" * 64}}))
+    (out / "manifest.json").write_text(json.dumps(forged))
     before = _snapshot(tmp_path)
     res = _generate(XAI, out)
     assert res.returncode == 2, res.stderr
