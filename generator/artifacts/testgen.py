@@ -135,6 +135,7 @@ def _operation(api: ir.Api, op: ir.Operation, fx: Any) -> dict[str, Any]:
         "stream_param": op.stream_param,
         "stream_types": _class_names(api, op.stream_type) if op.stream_type is not None else [],
         "stream_events": len(fx.stream_events),
+        "items": len(fx.items),
     }
 
 
@@ -145,6 +146,8 @@ def _result(api: ir.Api, op: ir.Operation) -> dict[str, Any]:
         return {"kind": "stream", "types": _class_names(api, op.stream_type) if op.stream_type is not None else []}
     if op.pagination is not None:
         return {"kind": "page", "types": _class_names(api, op.pagination.item_type)}
+    if op.outcomes and op.outcomes[0].kind == "jsonl":
+        return {"kind": "items", "types": _class_names(api, op.outcomes[0].type)}
     if ok is None or ok.type is None or ok.encoding != "json":
         return {"kind": "other", "types": []}
     t = ok.type

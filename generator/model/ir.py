@@ -250,6 +250,11 @@ class MediaType:
     pointer: str = ""
     examples: tuple[Any, ...] = ()
     structured: bool = False  # a non-JSON media type whose schema describes a structure (XML...)
+    itemwise: bool = False  # OpenAPI 3.2 `itemSchema`: `type` is one item of the stream, not the whole
+    # an event stream's items: `data` (the event's data is the item), `event` (the item is the
+    # event object, `{"event", "data", "id", "retry"}`, its JSON data decoded), `event-text` (the
+    # same, its data kept as text)
+    framing: Literal["data", "event", "event-text"] = "data"
 
 
 @dataclass(frozen=True)
@@ -368,9 +373,10 @@ class Operation:
     streaming: bool = False  # can answer with server-sent events
     stream_param: str | None = None  # the body field that asks for a stream (`stream`)
     stream_type: TypeExpr | None = None  # one event's payload
-    # `event`: the spec names its events (`event: thread.created`), so an item is read from
-    # `{"event": <name>, "data": <payload>}`; `data`: an item is the event's data
-    stream_framing: Literal["data", "event"] = "data"
+    # `event`: the spec names its events (`event: thread.created`) or a 3.2 `itemSchema` describes
+    # the event object, so an item is read from `{"event": <name>, "data": <payload>, "id", "retry"}`;
+    # `event-text`: the same with the data kept as text; `data`: an item is the event's data
+    stream_framing: Literal["data", "event", "event-text"] = "data"
     idempotency_header: str | None = None  # a declared header the client fills once per call
     security: tuple[tuple[str, ...], ...] | None = None  # None: the API's default
     # the same requirements with the scopes each asks for: ((scheme, (scope, ...)), ...) per requirement

@@ -255,7 +255,7 @@ def operation(cx: Context, op_id: str, method: str, path: str, op: dict[str, Any
     body_model = media.body_model(body)
     if body is not None:
         body = replace(body, media=media.offered_media(cx, body, body_model is not None))
-    streaming, stream_param, stream_type = media.streaming(cx, body_model, responses, sse_schemas)
+    streaming, stream_param, stream_type, framing = media.streaming(cx, body_model, responses, sse_schemas)
     sec = op.get("security")
     security = None
     scopes = None
@@ -280,6 +280,7 @@ def operation(cx: Context, op_id: str, method: str, path: str, op: dict[str, Any
         streaming=streaming,
         stream_param=stream_param,
         stream_type=stream_type,
+        stream_framing=framing,  # type: ignore[arg-type]
         security=security,
         security_scopes=scopes,
         stability=stability_of(op),

@@ -79,11 +79,12 @@ def operation_page(site: Site, op: ir.Operation, examples: dict[str, Any]) -> di
             body_table = table(site, b.type, "request", page, here, "Request body fields", "")
     responses = []
     for r in op.responses:
+        itemwise = any(m.itemwise and m.type is r.type for m in r.media)  # 3.2 `itemSchema`: one item's type
         responses.append(
             Row(
                 code(r.status),
                 code(r.content_type) if r.content_type else "—",
-                phrase(site, r.type, here) if r.type is not None else "—",
+                ("each item: " if itemwise else "") + phrase(site, r.type, here) if r.type is not None else "—",
                 "",
                 cell(r.description) or "—",
             )
@@ -97,12 +98,21 @@ def operation_page(site: Site, op: ir.Operation, examples: dict[str, Any]) -> di
     if op.streaming:
         ev = phrase(site, op.stream_type, here) if op.stream_type is not None else "an event"
         how = f"Set {code(op.stream_param)} to {code('true')} and the" if op.stream_param else "The"
-        stream_line = (
-            f"{how} response is a stream of server-sent events ({code('text/event-stream')}); "
-            f"the {code('data:')} of each event is a {ev}."
-        )
+        each = {
+            "data": f"the {code('data:')} of each event is a {ev}.",
+            "event": f"each event is a {ev}: its {code('event')}, {code('id')} and {code('retry')} lines beside its {code('data')}, decoded from JSON.",
+            "event-text": f"each event is a {ev}: its {code('event')}, {code('id')} and {code('retry')} lines beside its {code('data')}, kept as text.",
+        }[op.stream_framing]
+        stream_line = f"{how} response is a stream of server-sent events ({code('text/event-stream')}); {each}"
         if op.stream_type is not None and fields_of(op.stream_type, site.api) is not None:
             stream_table = table(site, op.stream_type, "response", page, here, "Stream event fields", "")
+    lines = next((o for o in op.outcomes if o.kind == "jsonl"), None)
+    if lines is not None:
+        item = phrase(site, lines.type, here) if lines.type is not None else "JSON value"
+        kinds = ", ".join(code(c) for c in lines.content_types)
+        stream_line = (stream_line + "\n\n" if stream_line else "") + f"The response is a stream of JSON items ({kinds}: one a line, or after a record separator for {code('application/json-seq')}); each item is a {item}."
+        if stream_table is None and lines.type is not None and fields_of(lines.type, site.api) is not None:
+            stream_table = table(site, lines.type, "response", page, here, "Stream item fields", "")
     values = dict(
         title=title,
         facts=" · ".join(facts),
