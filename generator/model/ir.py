@@ -456,6 +456,31 @@ class DeprecatedItem:
 
 
 @dataclass(frozen=True)
+class Webhook:
+    """A request the API sends to its users: a 3.1 `webhooks` entry, or an operation's callback.
+    `payload` types its JSON body (None: it sends none, or none in JSON)."""
+
+    name: str  # as the spec names it: `newPet`; a callback: its name (`onData`)
+    kind: Literal["webhook", "callback"]
+    method: str  # lower-case HTTP method
+    py_name: str  # unique snake-case name: docs pages, fixtures, `--send-webhook`
+    payload: TypeExpr | None
+    content_type: str | None = None
+    summary: str = ""
+    description: str = ""
+    # callbacks: the operation that registers it and the URL expression (`{$request.query.url}/data`)
+    operation: str | None = None
+    expression: str = ""
+    # the value of the API's webhook discriminator (`Api.webhook_discriminator`) selecting it
+    tag: Any = None
+    # headers the request always carries with one value (`X-Event: pet.created`): they name it
+    headers: tuple[tuple[str, str], ...] = ()
+    deprecated: Deprecation | None = None
+    examples: tuple[Any, ...] = ()
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
 class Api:
     """The whole normalized API."""
 
@@ -481,6 +506,12 @@ class Api:
     security_scopes: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = ()  # `security` with scopes
     # `webhooks` (3.1), not modeled: (name, the path item as canonical JSON), sorted, for the diff
     webhooks: tuple[tuple[str, str], ...] = ()
+    # every webhook and callback with its payload type, in order of py_name
+    hooks: tuple[Webhook, ...] = ()
+    # the payload property whose value tells the webhooks apart (a required single-value
+    # `const`/`enum`, distinct per webhook), when there is one
+    webhook_discriminator: str | None = None
+    webhooks_attr: str = "webhooks"  # `client.webhooks`, unless a resource takes the name
 
     @cached_property
     def model_map(self) -> dict[str, Model]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ...model import ir
 from ...model.naming import ANNOTATION_NAMES
+from .hooks import webhooks_view
 from .methods import ResourceModuleView, ResourceView, resources
 from .pytypes import Side, Types
 from ...output.render import RenderContext, py_string, render_template
@@ -46,6 +47,9 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     out[f"{pkg}/resources/__init__.py"] = render_template("client/resources_init.py.j2", **base)
     for rm in view.resource_modules:
         out[f"{pkg}/resources/{rm.stem}.py"] = render_template("client/resource_module.py.j2", module=rm, **base)
+    if api.hooks:
+        out[f"{pkg}/_webhooks.py"] = render_template("client/runtime/_webhooks.py.j2", **base)
+        out[f"{pkg}/webhooks.py"] = render_template("client/webhooks.py.j2", hooks=webhooks_view(api, view.types), **base)
     out[f"{pkg}/py.typed"] = ""
     return out
 
@@ -138,6 +142,7 @@ class ClientView:
     require_credentials: bool  # every operation needs some: the client refuses to start without
     auth_doc: str
     error_shape: dict[str, Any]
+    types: Types
 
 
 def env_names(api: ir.Api, ctx: RenderContext) -> tuple[str, dict[str, str]]:
@@ -191,6 +196,7 @@ def build_view(api: ir.Api, ctx: RenderContext) -> ClientView:
             "type": shape.type,
             "request_id_headers": list(api.request_id_headers),
         },
+        types=types,
     )
 
 

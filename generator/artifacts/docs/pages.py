@@ -7,6 +7,7 @@ templates in templates/docs/ only loop and place.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ...model import ir
@@ -176,6 +177,52 @@ def _move_sections(page: Page, tables: list[Table], excess: int) -> list[tuple[T
     return moved
 
 
+def webhook_page(site: Site, h: ir.Webhook, example: Any) -> str:
+    """A webhook's or callback's page: what it sends, how it is told apart, and how to parse it."""
+    here = "webhooks"
+    page = Page(OP_DEPTH, sections=True)
+    page.file = site.hook_files[h.py_name].rpartition("/")[2]
+    attr = site.api.webhooks_attr
+    facts = [code(f"{h.method.upper()} {h.expression}") if h.expression else code(h.method.upper()), "webhook" if h.kind == "webhook" else "callback"]
+    if h.operation is not None:
+        op = next((o for o in site.api.operations if o.id == h.operation), None)
+        if op is not None:
+            facts.append(f"registered by [{code(op.call)}](../{site.op_files[op.id]})")
+    if h.deprecated:
+        facts.append("**deprecated**")
+    told = []
+    if site.api.webhook_discriminator is not None and h.tag is not None:
+        told.append(f"its {code(site.api.webhook_discriminator)} is {literal(h.tag)}")
+    told.extend(f"the header {code(name)} is {code(value)}" for name, value in h.headers)
+    payload_table = None
+    if h.payload is None:
+        payload_line = f"No JSON body{f' ({code(h.content_type)})' if h.content_type else ''}: {code('unwrap')} keeps what it is given as an {code('UnknownWebhookEvent')}."
+    else:
+        payload_line = f"Content type: {code(h.content_type or 'application/json')}. Schema: {phrase(site, h.payload, here)}."
+        if told:
+            payload_line += " Told apart from the other webhooks when " + " and ".join(told) + "."
+        if fields_of(h.payload, site.api) is not None or union_of(h.payload, site.api) is not None:
+            payload_table = table(site, h.payload, "response", page, here, "Payload fields", "")
+    python = (
+        f"from {site.ctx.package} import Client\n\n"
+        f"client = Client()\n"
+        f"event = client.{attr}.unwrap(request_body, request_headers, event={h.name!r})"
+        f"  # or without event=: found by {'its ' + site.api.webhook_discriminator if site.api.webhook_discriminator else 'the headers or the payload'}"
+    )
+    text = render_template(
+        "docs/webhook.md.j2",
+        title=cell(h.summary or h.name, 200),
+        facts=" · ".join(facts),
+        deprecation=deprecation(h.deprecated) if h.deprecated else "",
+        description=block(h.description) if h.description and h.description != h.summary else "",
+        payload_line=payload_line,
+        payload=payload_table,
+        python=python.replace("```", "` ` `"),
+        example=json.dumps(example, indent=2, ensure_ascii=False).replace("```", "` ` `") if example is not None else "",
+    )
+    return link_sections(text, page)
+
+
 def model_page(site: Site, m: ir.Model, used: list[str]) -> str:
     here = "models"
     page = Page(MODEL_DEPTH, sections=False, home=True)
@@ -300,7 +347,13 @@ def index_page(site: Site) -> dict[str, str]:
     deprecated = []
     for item in api.deprecated:
         deprecated.append(Row(code(item.name), item.kind, code(item.replacement) if item.replacement else "—", "", code(item.where, 120)))
+    hooks = [
+        Row(f"[{code(h.name)}]({site.hook_files[h.py_name]})", h.kind, code(h.method.upper()), phrase(site, h.payload, "") if h.payload is not None else "—", cell(h.summary or first_sentence(h.description), 200) or "—")
+        for h in api.hooks
+    ]
     values = dict(
+        hooks=hooks,
+        hooks_attr=code(f"client.{api.webhooks_attr}.unwrap(body, headers)"),
         title=cell(api.title, 200),
         version=code(api.version),
         spec=code(ctx.spec_label),

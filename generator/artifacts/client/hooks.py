@@ -1,0 +1,45 @@
+"""The view of the API's webhooks for the client's `webhooks.py`: each webhook's payload type
+spelled, the discriminator value and headers that select it, and the types to import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...model import ir
+from .pytypes import Types
+
+
+@dataclass
+class HookView:
+    name: str  # as the spec names it (a string literal in the template)
+    type: str  # the payload's Python type, "None" without a JSON body
+    tag: object  # the discriminator value selecting it (a literal), or None
+    headers: tuple[tuple[str, str], ...]
+    doc: str  # one line: kind, method, summary
+
+
+@dataclass
+class WebhooksView:
+    hooks: list[HookView]
+    discriminator: str | None
+    event: str  # `Union[...]` of every payload type and UnknownWebhookEvent
+    imports: list[tuple[str, list[str]]]  # (types module stem, names)
+
+
+def webhooks_view(api: ir.Api, types: Types) -> WebhooksView:
+    refs: set[str] = set()
+    hooks = []
+    members: list[str] = []
+    for h in api.hooks:
+        spelled = types.spell(h.payload, "response", refs) if h.payload is not None else "None"
+        if h.payload is not None and spelled not in members:
+            members.append(spelled)
+        where = f"callback of {h.operation}" if h.kind == "callback" and h.operation else h.kind
+        hooks.append(HookView(h.name, spelled, h.tag, h.headers, f"{where}, {h.method.upper()}: {h.summary or h.description.split(chr(10))[0]}".rstrip(": ")))
+    by_module: dict[str, set[str]] = {}
+    for name in refs:
+        home = types.module_of.get(name)
+        if home is not None:
+            by_module.setdefault(home, set()).add(name)
+    event = f"Union[{', '.join(members + ['UnknownWebhookEvent'])}]"
+    return WebhooksView(hooks, api.webhook_discriminator, event, [(m, sorted(ns)) for m, ns in sorted(by_module.items())])
