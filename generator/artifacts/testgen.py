@@ -24,6 +24,7 @@ from typing import Any
 
 from ..model import ir
 from .fixtures import all_fixtures
+from .fixtures.hooks import webhook_examples
 from ..model.naming import Namer, file_stem
 from ..output.render import RenderContext, render_template
 
@@ -34,9 +35,9 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     for op, fx in all_fixtures(api):
         root = op.resource[0] if op.resource else "default"
         groups.setdefault(root, []).append((op, fx))
+    out: dict[str, str] = _webhook_tests(api, ctx)
     if not groups:
-        return {}
-    out: dict[str, str] = {}
+        return out
     out["tests/conftest.py"] = render_template(
         "tests/conftest.py.j2",
         ctx=ctx,
@@ -76,6 +77,22 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
             skipped=skipped,
         )
     return out
+
+
+def _webhook_tests(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
+    """tests/test_webhooks.py: every webhook sample unwrapped into its model (no mock needed)."""
+    samples = webhook_examples(api)
+    typed = [h for h in api.hooks if h.payload is not None]
+    hooks = []
+    for h in typed:
+        if h.py_name not in samples:
+            continue
+        # without its name where the discriminator, the headers or its being alone tell it apart
+        by_name = not ((api.webhook_discriminator is not None and h.tag is not None) or h.headers or len(typed) == 1)
+        hooks.append([h.name, h.py_name, [list(x) for x in h.headers], by_name, _class_names(api, h.payload)])
+    if not hooks:
+        return {}
+    return {"tests/test_webhooks.py": render_template("tests/test_webhooks.py.j2", ctx=ctx, api=api, package=ctx.package, credentials=credentials(api), hooks=hooks)}
 
 
 def credentials(api: ir.Api) -> dict[str, str]:

@@ -230,7 +230,7 @@ _TABLE += (
     ("server-removed", "warning", "both", "A server URL was removed: clients configured with it must move."),
     ("webhook-added", "info", "both", "The API may call a new webhook."),
     ("webhook-removed", "breaking", "both", "A webhook is gone: receivers stop getting its events."),
-    ("webhook-changed", "warning", "both", "A webhook's operation changed; specgen does not model webhooks' contents, so read the change."),
+    ("webhook-changed", "warning", "both", "A webhook's operation changed beyond its payload (whose changes are judged like an answer's, under webhooks.<name>.payload): read the change."),
     # what it does to the generated client (the client section) ------------------------------
     ("client-symbol-removed", "breaking", "both", "A generated method, argument, model, field, enum or member is gone: code that uses it stops working."),
     ("client-symbol-renamed", "breaking", "both", "A generated symbol has a new name: code that names it must change."),

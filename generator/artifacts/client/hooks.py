@@ -14,7 +14,7 @@ class HookView:
     name: str  # as the spec names it (a string literal in the template)
     type: str  # the payload's Python type, "None" without a JSON body
     tag: object  # the discriminator value selecting it (a literal), or None
-    headers: tuple[tuple[str, str], ...]
+    headers: dict[str, str] | None
     doc: str  # one line: kind, method, summary
 
 
@@ -35,7 +35,7 @@ def webhooks_view(api: ir.Api, types: Types) -> WebhooksView:
         if h.payload is not None and spelled not in members:
             members.append(spelled)
         where = f"callback of {h.operation}" if h.kind == "callback" and h.operation else h.kind
-        hooks.append(HookView(h.name, spelled, h.tag, h.headers, f"{where}, {h.method.upper()}: {h.summary or h.description.split(chr(10))[0]}".rstrip(": ")))
+        hooks.append(HookView(h.name, spelled, h.tag, dict(h.headers) or None, f"{where}, {h.method.upper()}: {h.summary or h.description.split(chr(10))[0]}".rstrip(": ")))
     by_module: dict[str, set[str]] = {}
     for name in refs:
         home = types.module_of.get(name)
