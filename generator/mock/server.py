@@ -109,8 +109,8 @@ def run(args: argparse.Namespace) -> int:
     hook, to = getattr(args, "send_webhook", None), getattr(args, "to", None)
     if (hook is None) != (to is None):
         raise UsageError("--send-webhook NAME and --to URL go together")
-    if hook is not None:
-        return send_webhook(spec, hook, to, fixtures)
+    if hook is not None and to is not None:
+        return send_webhook(spec, str(hook), str(to), fixtures)
     app = MockApp(spec, fixtures, log)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -12,6 +12,7 @@ operation's `callbacks`), with their payloads typed like any request body.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -23,6 +24,7 @@ from .keywords import deprecation_of, examples_of, text_of
 from .naming import Namer, pascal, snake
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _PREFERENCE = ("type", "event", "event_type", "kind", "object", "action")
 
 
@@ -39,6 +41,8 @@ def _path_item_hooks(cx: Context, name: str, kind: str, item: Any, file: str, pt
             continue
         wanted = name if len(methods) == 1 else f"{name} {method}"
         payload, content_type, examples, where = _payload(cx, op, ofile, optr, pascal(wanted, "Webhook") + "Payload")
+        if payload is None and content_type is not None:
+            cx.degraded.append({"where": cx.where(ofile, optr), "reason": f"{kind} {name!r} sends {content_type}: unwrap reads JSON only, so it keeps this body as an UnknownWebhookEvent"})
         dep = deprecation_of(op)
         cx.note_deprecated("operation", wanted, ofile, optr, dep)
         hook = ir.Webhook(
@@ -89,7 +93,8 @@ def _naming_headers(cx: Context, op: dict[str, Any], item: dict[str, Any], file:
                 continue
             schema, _, _ = cx.deref(p.get("schema"), pfile, pptr + "/schema")
             value = _single_value(schema)
-            if isinstance(value, str):
+            # only what an HTTP request can carry: a token name, a value without control characters
+            if isinstance(value, str) and _TOKEN.fullmatch(p["name"]) and not any(ord(c) < 32 or ord(c) == 127 for c in value):
                 out.append((p["name"].lower(), value))
     return tuple(sorted(set(out)))
 
