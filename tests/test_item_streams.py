@@ -160,7 +160,7 @@ def test_the_mock_frames_json_seq_with_record_separators_and_jsonl_by_lines() ->
 
 def test_docs_show_the_item_types(out: Path) -> None:
     completion = (out / "docs" / "operations" / "create_completion.md").read_text()
-    assert "each event is a [ChunkEvent](../models/ChunkEvent.md) object: its `event`, `id` and `retry` lines beside its `data`, decoded from JSON" in completion
+    assert "each event is a [ChunkEvent](../models/ChunkEvent.md) object: the whole event (`event`, `id` and `retry` where the server sends them), its `data` decoded from JSON" in completion
     assert "each item: [ChunkEvent]" in completion
     exports = (out / "docs" / "operations" / "list_exports.md").read_text()
     assert "each item is a [Record](../models/Record.md) object" in exports and "| `name` | string | Yes |" in exports

@@ -101,8 +101,8 @@ def operation_page(site: Site, op: ir.Operation, examples: dict[str, Any]) -> di
         how = f"Set {code(op.stream_param)} to {code('true')} and the" if op.stream_param else "The"
         each = {
             "data": f"the {code('data:')} of each event is a {ev}.",
-            "event": f"each event is a {ev}: its {code('event')}, {code('id')} and {code('retry')} lines beside its {code('data')}, decoded from JSON.",
-            "event-text": f"each event is a {ev}: its {code('event')}, {code('id')} and {code('retry')} lines beside its {code('data')}, kept as text.",
+            "event": f"each event is a {ev}: the whole event ({code('event')}, {code('id')} and {code('retry')} where the server sends them), its {code('data')} decoded from JSON.",
+            "event-text": f"each event is a {ev}: the whole event ({code('event')}, {code('id')} and {code('retry')} where the server sends them), its {code('data')} kept as text.",
         }[op.stream_framing]
         stream_line = f"{how} response is a stream of server-sent events ({code('text/event-stream')}); {each}"
         if op.stream_type is not None and fields_of(op.stream_type, site.api) is not None:
