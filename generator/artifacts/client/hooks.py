@@ -23,6 +23,7 @@ class WebhooksView:
     hooks: list[HookView]
     discriminator: str | None
     event: str  # `Union[...]` of every payload type and UnknownWebhookEvent
+    named: list[tuple[str, str]]  # (webhook name, what `unwrap(..., event=name)` returns)
     imports: list[tuple[str, list[str]]]  # (types module stem, names)
 
 
@@ -42,4 +43,9 @@ def webhooks_view(api: ir.Api, types: Types) -> WebhooksView:
         if home is not None:
             by_module.setdefault(home, set()).add(name)
     event = f"Union[{', '.join(members + ['UnknownWebhookEvent'])}]"
-    return WebhooksView(hooks, api.webhook_discriminator, event, [(m, sorted(ns)) for m, ns in sorted(by_module.items())])
+    by_name: dict[str, list[str]] = {}
+    for hv in hooks:
+        by_name.setdefault(hv.name, []).append(hv.type)
+    # a name with one payload type parses into it (several methods, or none: the union as a whole)
+    named = [(n, ts[0]) for n, ts in sorted(by_name.items()) if len(ts) == 1 and ts[0] != "None"]
+    return WebhooksView(hooks, api.webhook_discriminator, event, named, [(m, sorted(ns)) for m, ns in sorted(by_module.items())])
