@@ -133,6 +133,11 @@ def test_item_stream_package_passes_mypy_strict_and_black(out: Path) -> None:
     assert black.returncode == 0, black.stderr[-2000:]
 
 
+def test_the_streams_spec_validates_without_errors() -> None:
+    res = run_specgen("validate", str(SPEC), "--format", "json")
+    assert res.returncode == 0 and not [d for d in json.loads(res.stdout) if d["severity"] == "error"], res.stdout[-2000:]
+
+
 def test_generated_tests_stream_every_item_fixture_from_the_mock(out: Path) -> None:
     fixtures = out / "fixtures"
     sse = (fixtures / "create_completion" / "stream.sse").read_text()

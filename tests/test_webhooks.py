@@ -237,3 +237,12 @@ def test_readme_webhook_of_train_travel_and_callback_spec_are_typed(normalized: 
     assert (on_data.name, on_data.kind, on_data.expression) == ("onData", "callback", "{$request.query.callbackUrl}/data")
     assert on_data.operation == callbacks.operations[0].id
     assert {f.name for f in callbacks.model(on_data.payload.ref).fields} == {"timestamp", "userData"}
+
+
+@pytest.mark.corpus
+def test_readme_callback_payload_unwraps_in_the_generated_client(tmp_path: Path) -> None:
+    mod = _generate(tmp_path / "out", corpus("real/readme-3.0/callbacks.yaml"), "readme_callbacks", "--formatter", "none")
+    data = mod.Client(base_url="http://h").webhooks.unwrap({"timestamp": "2026-01-01T00:00:00Z", "userData": "x"})
+    assert type(data).__name__ == "OnDataPayload" and data.userData == "x"
+    page = (tmp_path / "out" / "docs" / "webhooks" / "on_data.md").read_text()
+    assert "`POST {$request.query.callbackUrl}/data` · callback · registered by [`client.streams.create`]" in page
