@@ -246,3 +246,27 @@ def test_readme_callback_payload_unwraps_in_the_generated_client(tmp_path: Path)
     assert type(data).__name__ == "OnDataPayload" and data.userData == "x"
     page = (tmp_path / "out" / "docs" / "webhooks" / "on_data.md").read_text()
     assert "`POST {$request.query.callbackUrl}/data` · callback · registered by [`client.streams.create`]" in page
+
+
+@pytest.mark.corpus
+def test_openai_webhooks_match_the_official_sdk(normalized: Callable[[Path], Any]) -> None:
+    """The official `openai` package's `UnwrapWebhookEvent` as the oracle: every webhook of the
+    OpenAI spec is told apart by the same `type` values, and every sample payload specgen makes
+    parses there into the event class of that type."""
+    import typing
+
+    from pydantic import TypeAdapter
+    from openai.types.webhooks import UnwrapWebhookEvent
+
+    from specgen.artifacts.fixtures.hooks import webhook_fixtures
+
+    api = normalized(corpus("openai-2026-08-21.yaml"))
+    assert api.webhook_discriminator == "type" and len(api.hooks) >= 16
+    sdk_types = {a.model_fields["type"].annotation.__args__[0]: a for a in typing.get_args(typing.get_args(UnwrapWebhookEvent)[0])}
+    assert {h.tag for h in api.hooks} <= set(sdk_types)
+    samples, skipped = webhook_fixtures(api)
+    assert not skipped and len(samples) == len(api.hooks)
+    adapter = TypeAdapter(UnwrapWebhookEvent)
+    for h in api.hooks:
+        event = adapter.validate_python(samples[h.py_name])
+        assert type(event) is sdk_types[h.tag] and event.type == h.tag, h.name
