@@ -20,6 +20,7 @@ method arguments, what the result must be) and the lists of cases; the templates
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
 from ..model import ir
@@ -46,7 +47,7 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
         spec_label=ctx.spec_label,
         credentials=credentials(api),
     )
-    stems = Namer(reserved={"conftest", "__init__"})
+    stems = Namer(reserved={"conftest", "__init__"} | {PurePosixPath(p).stem for p in out})  # test_webhooks: a resource's gets test_webhooks2
     for root, items in groups.items():
         operations = {op.id: _operation(api, op, fx) for op, fx in items}
         valid: list[tuple[str, str]] = []
