@@ -84,5 +84,6 @@ def inspect_api(api: ir.Api, diagnostics: list[Any] | None = None) -> dict[str, 
         ],
         "deprecated": [{"where": d.where, "kind": d.kind, "name": d.name, "replacement": d.replacement} for d in api.deprecated],
         "degraded": list(api.degraded),
+        "skipped": list(api.skipped),
         "diagnostics": [d.as_dict() for d in diagnostics or []],
     }

@@ -472,6 +472,8 @@ class Api:
     spec_name: str = ""
     spec_sha256: str = ""
     degraded: tuple[dict[str, str], ...] = field(default_factory=tuple)
+    # operations not generated: {method, path, where, reason}
+    skipped: tuple[dict[str, str], ...] = field(default_factory=tuple)
     security_scopes: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = ()  # `security` with scopes
     # `webhooks` (3.1), not modeled: (name, the path item as canonical JSON), sorted, for the diff
     webhooks: tuple[tuple[str, str], ...] = ()

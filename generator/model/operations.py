@@ -15,7 +15,40 @@ from .keywords import deprecation_of, text_of, examples_of, stability_of
 from .naming import Namer, pascal, snake
 
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# the Path Item Object's method fields (`query`: 3.2), in the order operations are kept
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
+# the Path Item Object's other fields: not operations
+ITEM_FIELDS = frozenset({"$ref", "summary", "description", "servers", "parameters", "additionalOperations"})
+# an `additionalOperations` key the client can send as written: an upper-case HTTP token (RFC 9110)
+_EXTRA_METHOD = re.compile(r"^[A-Z0-9!#$%&'*+.^_`|~-]{1,32}$")
+
+
+def methods_of(cx: Context, item: dict[str, Any], path: str, file: str, iptr: str) -> list[tuple[str, Any, str]]:
+    """(lower-case method, operation, pointer) for every operation of a path item: its method
+    fields, then `additionalOperations` (3.2) by key; any other key that is not an extension is
+    listed as skipped, with the reason, so nothing a path item holds is dropped without a word."""
+    out: list[tuple[str, Any, str]] = [(m, item[m], join_pointer(iptr, m)) for m in METHODS if item.get(m) is not None]
+    for key in sorted(str(k) for k in item):
+        if key in METHODS or key in ITEM_FIELDS or key.startswith("x-"):
+            continue
+        why = f"`{key}` is not a field of a Path Item Object" + (f"; methods are lower-case (`{key.lower()}`)" if key.lower() in METHODS else "")
+        cx.skip(key, path, why, "write the method in lower case, or move it under additionalOperations (OpenAPI 3.2)", file, join_pointer(iptr, key))
+    extra = item.get("additionalOperations")
+    if extra is None:
+        return out
+    aptr = join_pointer(iptr, "additionalOperations")
+    if not isinstance(extra, dict):
+        cx.skip("additionalOperations", path, "`additionalOperations` must map HTTP methods to operations", "write additionalOperations: {LINK: {...}}", file, aptr)
+        return out
+    for key in sorted(extra, key=str):
+        name, optr = str(key), join_pointer(aptr, key)
+        if name.lower() in METHODS:
+            cx.skip(name, path, f"`{name}` has a field of its own in a Path Item Object, which additionalOperations must not repeat", f"move it to the path item's `{name.lower()}` field", file, optr)
+        elif not _EXTRA_METHOD.match(name):
+            cx.skip(name, path, f"`{name[:40]}` is not an upper-case HTTP method name; the client sends methods in upper case", "name the method in upper case, as servers expect it (LINK, PURGE, COPY...)", file, optr)
+        elif extra[key] is not None:
+            out.append((name.lower(), extra[key], optr))
+    return out
 
 
 def operations(cx: Context) -> list[ir.Operation]:
@@ -43,11 +76,7 @@ def operations(cx: Context) -> list[ir.Operation]:
             if item is not None:
                 cx.diags.error("bad-path-item", f"path item {path!r} must be a mapping", hint="write methods (get, post...) under the path", file=cx.main, pointer=ppath)
             continue
-        for method in METHODS:
-            op = item.get(method)
-            if op is None:
-                continue
-            optr = join_pointer(iptr, method)
+        for method, op, optr in methods_of(cx, item, path, ifile, iptr):
             ofile = ifile
             if isinstance(op, dict) and "$ref" in op:
                 # not allowed by OpenAPI, but whole specs do it (DigitalOcean): follow, and say so once
@@ -55,6 +84,7 @@ def operations(cx: Context) -> list[ir.Operation]:
                 op, ofile, optr = cx.deref(op, ifile, optr)
             if not isinstance(op, dict):
                 cx.diags.error("bad-operation", f"{method.upper()} {path} must be a mapping", hint="describe the operation with responses, parameters...", file=ifile, pointer=optr)
+                cx.skip(method, path, "the operation is not a mapping", "", ofile, optr, warn=False)
                 continue
             raw_id = op.get("operationId")
             base_id = raw_id if isinstance(raw_id, str) and raw_id.strip() else snake(f"{method} {path}", "operation")

@@ -136,6 +136,8 @@ def _plan(op: ir.Operation, at: _Paths) -> _Plan:
         return _Plan(tuple(names), "update")
     if op.method == "delete":
         return _Plan(tuple(names), "delete")
+    if op.method == "query":  # 3.2: a safe read that takes its query as a body
+        return _Plan(tuple(names), "query")
     return _Plan(tuple(names), snake(op.id, "call"))
 
 

@@ -29,7 +29,7 @@ Finding = dict[str, Any]
 Locate = Callable[[list[Any], Any], "str | None"]
 
 MAX_FINDINGS = 200
-_ROOT_KEYS = {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs", "webhooks", "jsonSchemaDialect"}
+_ROOT_KEYS = {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs", "webhooks", "jsonSchemaDialect", "$self"}
 # formats the port does not check as the reference does (found by comparing both on every format)
 _UNPORTED_FORMATS = ("idn-hostname",)
 _BACKEND_VAR = "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"
@@ -55,8 +55,11 @@ def _finding(error: Any, locate: Locate) -> Finding:
     return {"message": short(getattr(error, "message", str(error))), "pointer": pointer}
 
 
-def _is_31(data: dict[str, Any]) -> bool:
-    return str(data.get("openapi", "")).startswith("3.1")
+def version_of(data: dict[str, Any]) -> Literal["3.0", "3.1", "3.2"]:
+    """Which meta-schema the document is checked against: its own minor version (3.0 for an
+    unknown one, as 3.0 is the strictest about what it accepts)."""
+    minor = str(data.get("openapi", "")).strip()[:4]
+    return "3.2" if minor.startswith("3.2") else "3.1" if minor.startswith("3.1") else "3.0"
 
 
 @contextmanager
@@ -85,9 +88,9 @@ def reference(data: dict[str, Any], docs: Documents, locate: Locate = _no_place)
             out.append({"message": e.message, "pointer": join_pointer("", *e.absolute_path)})
         return out
     from jsonschema_path.handlers import default_handlers
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    import openapi_spec_validator as osv
 
-    base = OpenAPIV31SpecValidator if _is_31(data) else OpenAPIV30SpecValidator
+    base = {"3.0": osv.OpenAPIV30SpecValidator, "3.1": osv.OpenAPIV31SpecValidator, "3.2": osv.OpenAPIV32SpecValidator}[version_of(data)]
     cls = type(base.__name__, (base,), {"resolver_handlers": _LocalOnly(file=default_handlers["file"])})
     # a base_uri lets the validator follow relative-file $refs
     base_uri = docs.main.path.resolve().as_uri()
@@ -141,7 +144,7 @@ def fast(data: dict[str, Any], docs: Documents, locate: Locate = _no_place) -> l
     from openapi_spec_validator_rs import handlers
 
     handlers.retrieve = _refuse_remote  # read at every validation; specgen never downloads
-    cls = rs.OpenAPIV31SpecValidator if _is_31(data) else rs.OpenAPIV30SpecValidator
+    cls = {"3.0": rs.OpenAPIV30SpecValidator, "3.1": rs.OpenAPIV31SpecValidator, "3.2": rs.OpenAPIV32SpecValidator}[version_of(data)]
     try:
         errors = cls(data, base_uri=docs.main.path.resolve().as_uri()).iter_errors()
         found = [_finding(e, locate) for e in errors]
