@@ -82,7 +82,7 @@ def expected_operations(spec: Path) -> list[tuple[str, str]]:
 
 
 def _every_spec() -> list[Path]:
-    found = sorted(SPECS.rglob("*.yaml")) + sorted(SPECS32.glob("*.yaml"))
+    found = sorted(SPECS.rglob("*.yaml")) + sorted(SPECS32.rglob("*.yaml"))
     if CORPUS.is_dir():
         found += sorted(CORPUS.glob("*.yaml")) + sorted(p for p in (CORPUS / "real").rglob("*") if p.suffix in (".yaml", ".json"))
     return [p for p in found if isinstance(_read(p), dict) and "openapi" in _read(p)]

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Callable, Iterator, Literal
 
 from ..diagnostics import join_pointer
+from . import base_uri
 from .load import Documents
 
 Engine = Literal["fast", "reference"]
@@ -91,7 +93,7 @@ def reference(data: dict[str, Any], docs: Documents, locate: Locate = _no_place)
     import openapi_spec_validator as osv
 
     base = {"3.0": osv.OpenAPIV30SpecValidator, "3.1": osv.OpenAPIV31SpecValidator, "3.2": osv.OpenAPIV32SpecValidator}[version_of(data)]
-    cls = type(base.__name__, (base,), {"resolver_handlers": _LocalOnly(file=default_handlers["file"])})
+    cls = type(base.__name__, (base,), {"resolver_handlers": _LocalOnly(docs, file=default_handlers["file"])})
     # a base_uri lets the validator follow relative-file $refs
     base_uri = docs.main.path.resolve().as_uri()
     try:
@@ -111,15 +113,48 @@ def _refuse_remote(url: str) -> bytes:
     raise OSError(f"specgen never fetches a remote $ref ({url})")
 
 
+def _spec_file(docs: Documents, url: str) -> Path | None:
+    """The file of the spec's folder a URL names through a document's `$self` (3.2), if any."""
+    selves = {n: s for n, d in docs.files.items() if (s := base_uri.self_of(d.data)) is not None}
+    if docs.main.name not in selves:
+        return None
+    name, _ = base_uri.target_of(url, docs.main.name, docs.main.name, selves)
+    path = (docs.root_dir / name).resolve() if name is not None else None
+    return path if path is not None and path.is_file() and path.is_relative_to(docs.root_dir.resolve()) else None
+
+
+def _reader(docs: Documents) -> Callable[[str], bytes]:
+    """Reads what a `$self`-relative URL names in the spec's folder; refuses anything else."""
+
+    def read(url: str) -> bytes:
+        path = _spec_file(docs, url)
+        if path is None:
+            return _refuse_remote(url)
+        return path.read_bytes()
+
+    return read
+
+
 class _LocalOnly(dict[str, Any]):
     """The reference's $ref handlers: files only. It downloads with urllib for any scheme it
-    has no handler for, so every scheme has one here and all but `file` refuse."""
+    has no handler for, so every scheme has one here: `file` reads, a URL under the main
+    document's `$self` reads the spec folder's file it names, all else refuses."""
+
+    def __init__(self, docs: Documents, **handlers: Any):
+        super().__init__(**handlers)
+        self.docs = docs
 
     def __contains__(self, scheme: object) -> bool:
         return True
 
     def __missing__(self, scheme: str) -> Any:
-        return _refuse_remote
+        file_handler = self["file"]
+
+        def handle(url: str) -> Any:
+            path = _spec_file(self.docs, url)
+            return file_handler(path.as_uri()) if path is not None else _refuse_remote(url)
+
+        return handle
 
 
 def declines(data: dict[str, Any], docs: Documents) -> str | None:
@@ -143,7 +178,7 @@ def fast(data: dict[str, Any], docs: Documents, locate: Locate = _no_place) -> l
     import openapi_spec_validator_rs as rs
     from openapi_spec_validator_rs import handlers
 
-    handlers.retrieve = _refuse_remote  # read at every validation; specgen never downloads
+    handlers.retrieve = _reader(docs)  # read at every validation; specgen never downloads
     cls = {"3.0": rs.OpenAPIV30SpecValidator, "3.1": rs.OpenAPIV31SpecValidator, "3.2": rs.OpenAPIV32SpecValidator}[version_of(data)]
     try:
         errors = cls(data, base_uri=docs.main.path.resolve().as_uri()).iter_errors()

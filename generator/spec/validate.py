@@ -19,7 +19,7 @@ from . import engines
 from .load import Documents, cache_dir
 
 _MAX_REPORTED = engines.MAX_FINDINGS
-_CACHE_FORMAT = "specgen-validate-6"
+_CACHE_FORMAT = "specgen-validate-7"
 _PARTS_FORMAT = "specgen-validate-parts-3"
 
 
