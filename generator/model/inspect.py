@@ -69,6 +69,7 @@ def inspect_api(api: ir.Api, diagnostics: list[Any] | None = None) -> dict[str, 
                 "keyword": u.keyword,
                 "discriminator": u.discriminator,
                 "inferred": u.inferred,
+                **({"default_variant": u.default_variant} if u.default_variant else {}),
                 "variants": [{"name": v.name, "tag": v.tag, "deprecated": v.deprecated is not None, "type": _type(v.type)} for v in u.variants],
             }
             for u in api.unions

@@ -197,6 +197,9 @@ class Union:
     # (a server newer than the spec): `UnknownOutputItem`; set for tagged unions
     unknown_name: str | None = None
     alias: bool = False
+    # 3.2 `defaultMapping`: the variant a value reads as when its tag is not one the
+    # discriminator lists (or it has none), instead of the Unknown model
+    default_variant: str | None = None
 
 
 @dataclass(frozen=True)
