@@ -204,6 +204,8 @@ def union_page(site: Site, u: ir.Union, used: list[str]) -> str:
             )
         )
     how = f"Chosen by the {code(u.discriminator)} property" + (" (inferred: every variant fixes it to one value)" if u.inferred else "") if u.discriminator else "Tried in order; the first variant that matches wins" if u.keyword == "oneOf" else "Any variant that matches"
+    if u.discriminator and u.default_variant is not None:
+        how += f"; a value whose {code(u.discriminator)} is not listed is {code(u.default_variant)}"
     return render_template(
         "docs/union.md.j2",
         title=cell(u.name, 200),
