@@ -214,6 +214,7 @@ _TABLE += (
     ("union-discriminator-added", "info", "both", "A union names the property that tells its variants apart (nothing changes on the wire)."),
     ("union-discriminator-removed", "info", "both", "A union no longer names a discriminator property (variants are told apart by shape)."),
     ("union-variant-tag-changed", "breaking", "both", "A union variant's discriminator value changed."),
+    ("union-default-variant-changed", "warning", "both", "A union reads a value whose tag it does not list as another variant (3.2 defaultMapping), or no longer as any."),
     # security ------------------------------------------------------------------------
     ("security-added", "breaking", "request", "An operation that needed no credentials now needs them."),
     ("security-removed", "info", "request", "An operation no longer needs credentials."),
