@@ -229,6 +229,7 @@ _TABLE += (
     # the API as a whole ---------------------------------------------------------------
     ("server-added", "info", "both", "A new server URL."),
     ("server-removed", "warning", "both", "A server URL was removed: clients configured with it must move."),
+    ("tag-changed", "info", "both", "A declared tag's parent, kind or summary changed (3.2): docs sections (and, where a path names no resource, client nesting) follow."),
     ("webhook-added", "info", "both", "The API may call a new webhook."),
     ("webhook-removed", "breaking", "both", "A webhook is gone: receivers stop getting its events."),
     ("webhook-changed", "warning", "both", "A webhook's operation changed; specgen does not model webhooks' contents, so read the change."),

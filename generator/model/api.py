@@ -77,6 +77,7 @@ def finish(cx: Context, operations: list[ir.Operation]) -> ir.Api:
         spec_sha256=cx.docs.main.sha256,
         degraded=tuple(cx.degraded),
         skipped=tuple(cx.skipped),
+        tags=cx.tags,
     )
 
 

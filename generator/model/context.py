@@ -89,6 +89,7 @@ class Context:
         self._deprecated_seen: set[str] = set()
         self.degraded: list[dict[str, str]] = []
         self.skipped: list[dict[str, str]] = []  # operations not generated, with the reason
+        self.tags: tuple[ir.Tag, ...] = ()  # the declared tags (model/tags.py), read before operations
         self._ignored_headers: set[str] = set()
         self.depth = 0  # schemas being converted inside one another (SCHEMA_MAX_DEPTH)
         self.chain = 0  # `$ref`s followed in a row with no schema in between (REF_CHAIN_MAX)
