@@ -42,6 +42,11 @@ def param_value(p: ir.Parameter, api: ir.Api, path: dict[str, str], query: list[
     if p.location == "path":
         raw = path.get(p.name)
         return MISSING if raw is None else _wire.parse_path(spec, shape, raw)
+    if p.location == "query" and p.style == "querystring":
+        whole = _wire.parse_query(spec, shape, query, others)
+        fields = api.model_map[p.type.ref].field_map if p.type.kind == "model" and p.type.ref in api.model_map else {}
+        # a form carries a one-item array as one pair: the schema says which keys are arrays
+        return {k: [v] if isinstance(v, str) and k in fields and shape_of(fields[k].type, api) == "array" else v for k, v in whole.items()} if isinstance(whole, dict) else whole
     if p.location == "query":
         return _wire.parse_query(spec, shape, query, others)
     if p.location == "header":

@@ -98,7 +98,12 @@ def operations(cx: Context) -> list[ir.Operation]:
                     pointer=optr + "/operationId",
                 )
             seen_ids.setdefault(base_id, f"{method.upper()} {path}")
-            ops.append((place, operation(cx, op_id, method, path, op, item, ofile, optr, iptr, ifile)))
+            built = operation(cx, op_id, method, path, op, item, ofile, optr, iptr, ifile)
+            why = unsendable_querystring(built)
+            if why is not None:
+                cx.skip(method, path, why, "write the query string as application/x-www-form-urlencoded content", ofile, optr)
+                continue
+            ops.append((place, built))
     if referenced:
         cx.diags.warning(
             "operation-ref",
@@ -133,9 +138,9 @@ def parameters(cx: Context, op: dict[str, Any], item: dict[str, Any], path: str,
             continue
         for i, p in enumerate(src):
             target, pfile, pptr = cx.deref(p, sfile, join_pointer(sptr, i))
-            if not isinstance(target, dict) or not isinstance(target.get("name"), str) or target.get("in") not in ("path", "query", "header", "cookie"):
+            if not isinstance(target, dict) or not isinstance(target.get("name"), str) or target.get("in") not in ("path", "query", "header", "cookie", "querystring"):
                 if target is not None:
-                    cx.diags.warning("bad-parameter", "a parameter needs a string `name` and `in` of path, query, header or cookie", hint="fix or remove this parameter", file=pfile, pointer=pptr)
+                    cx.diags.warning("bad-parameter", "a parameter needs a string `name` and `in` of path, query, querystring, header or cookie", hint="fix or remove this parameter", file=pfile, pointer=pptr)
                 continue
             if target["in"] == "header" and target["name"].lower() in _IGNORED_HEADERS:
                 cx.note_ignored_header(target["name"], pfile, pptr)
@@ -186,6 +191,9 @@ def parameter(cx: Context, p: dict[str, Any], name: str, loc: str, pfile: str, p
     cx.note_deprecated("parameter", name, pfile, pptr, dep)
     # a default written inside a wrapper (`anyOf: [{..., default: x}, {type: null}]`) counts
     doc = objects.documentation(cx, schema, pfile, sptr) if isinstance(schema, dict) else {}
+    if loc == "querystring":
+        # 3.2: the whole query string is this one value, written as its `content` media type
+        return _querystring(cx, p, name, t, content_type, pfile, pptr)
     allowed = _STYLES[loc]
     style = p.get("style", allowed[0])
     if loc == "cookie" and style == "cookie":
@@ -217,6 +225,38 @@ def parameter(cx: Context, p: dict[str, Any], name: str, loc: str, pfile: str, p
         pointer=cx.where(pfile, pptr),
         stability=stability_of(p),
     )
+
+
+# the media types an `in: querystring` parameter can be written as, so far
+QUERYSTRING_MEDIA = ("application/x-www-form-urlencoded",)
+
+
+def _querystring(cx: Context, p: dict[str, Any], name: str, t: ir.TypeExpr, content_type: str | None, pfile: str, pptr: str) -> ir.Parameter:
+    """A 3.2 `in: querystring` parameter: in the IR, the query's parameter of style
+    `querystring` (its value is every pair of the query string), its media type kept; a media
+    type the wire rules cannot write yet makes `operations` skip the operation."""
+    return ir.Parameter(
+        name=name,
+        location="query",
+        type=t,
+        required=p.get("required") is True,
+        description=text_of(p.get("description")),
+        deprecated=deprecation_of(p),
+        style="querystring",
+        explode=True,
+        content_type=content_type or "(none)",
+        examples=examples_of(p),
+        pointer=cx.where(pfile, pptr),
+        stability=stability_of(p),
+    )
+
+
+def unsendable_querystring(op: ir.Operation) -> str | None:
+    """Why an operation's `in: querystring` parameter cannot be sent, or None."""
+    for p in op.parameters:
+        if p.style == "querystring" and (p.content_type or "").split(";")[0].strip().lower() not in QUERYSTRING_MEDIA:
+            return f"its `in: querystring` parameter {p.name!r} is {str(p.content_type)[:60]}; only {', '.join(QUERYSTRING_MEDIA)} is written and read so far"
+    return None
 
 
 def unmodeled(cx: Context, op: dict[str, Any], item: dict[str, Any], file: str, optr: str) -> tuple[tuple[str, str], ...]:
