@@ -178,7 +178,7 @@ def fast(data: dict[str, Any], docs: Documents, locate: Locate = _no_place) -> l
     import openapi_spec_validator_rs as rs
     from openapi_spec_validator_rs import handlers
 
-    handlers.retrieve = _reader(docs)  # read at every validation; specgen never downloads
+    handlers.retrieve = _reader(docs)  # type: ignore[assignment]  # read at every validation; specgen never downloads
     cls = {"3.0": rs.OpenAPIV30SpecValidator, "3.1": rs.OpenAPIV31SpecValidator, "3.2": rs.OpenAPIV32SpecValidator}[version_of(data)]
     try:
         errors = cls(data, base_uri=docs.main.path.resolve().as_uri()).iter_errors()
