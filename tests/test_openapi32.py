@@ -88,6 +88,7 @@ def _every_spec() -> list[Path]:
     return [p for p in found if isinstance(_read(p), dict) and "openapi" in _read(p)]
 
 
+@pytest.mark.corpus
 def test_every_path_item_key_of_every_spec_is_generated_or_skipped(normalized: Callable[[Path], Any]) -> None:
     specs = _every_spec()
     if not CORPUS.is_dir():
@@ -149,3 +150,7 @@ def test_query_method_sends_its_body_with_the_query_method(tmp_path: Path) -> No
     assert json.loads(seen[0].content) == {"text": "lamp", "limit": 5}
     assert seen[0].headers["content-type"] == "application/json"
     assert [p.name for p in found] == ["lamp"]
+    tools = json.loads((out / "mcp" / "operations.json").read_text())["operations"]
+    hints = {t["method"]: t["annotations"]["readOnlyHint"] for t in tools}
+    assert hints == {"GET": True, "QUERY": True, "LINK": False, "PURGE": False}
+    assert "`QUERY /products` · `client.products.query`" in (out / "docs" / "operations" / "search_products.md").read_text()

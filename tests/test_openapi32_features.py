@@ -131,6 +131,7 @@ def test_query_string_parameter_is_the_whole_query_on_the_wire_and_in_the_mock(t
         client = mod.Client(base_url="https://api.example.com/v1", http_client=httpx.Client(transport=httpx.MockTransport(record)))
         assert client.search.list(filter={"q": "a b", "page": 2, "tags": ["x", "y"]}) == ["hit"]
     assert seen[0].url.path == "/v1/search" and seen[0].url.query == b"q=a%20b&page=2&tags=x&tags=y"
+    assert "| `filter` (the whole query string) |" in (tmp_path / "out" / "docs" / "operations" / "search.md").read_text()
     mock = MockApp(FEATURES["querystring"][0])
     assert mock.respond("GET", "/v1/search", seen[0].url.query.decode(), {}, b"")[0].status == 200
     refused = mock.respond("GET", "/v1/search", "page=zero&q=a", {}, b"")[0]

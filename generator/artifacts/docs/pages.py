@@ -30,7 +30,7 @@ def params(site: Site, op: ir.Operation, here: str, with_body: bool = False) -> 
         default = literal(p.default) if p.has_default else "—"
         rows.append(
             Row(
-                f"{code(p.name)} ({p.location})",
+                f"{code(p.name)} ({'the whole query string' if p.style == 'querystring' else p.location})",
                 phrase(site, p.type, here),
                 "Yes" if p.required else "No",
                 default,
