@@ -244,7 +244,7 @@ def _querystring(cx: Context, p: dict[str, Any], name: str, t: ir.TypeExpr, cont
         deprecated=deprecation_of(p),
         style="querystring",
         explode=True,
-        content_type=content_type or "(none)",
+        content_type=content_type,
         examples=examples_of(p),
         pointer=cx.where(pfile, pptr),
         stability=stability_of(p),
@@ -255,7 +255,8 @@ def unsendable_querystring(op: ir.Operation) -> str | None:
     """Why an operation's `in: querystring` parameter cannot be sent, or None."""
     for p in op.parameters:
         if p.style == "querystring" and (p.content_type or "").split(";")[0].strip().lower() not in QUERYSTRING_MEDIA:
-            return f"its `in: querystring` parameter {p.name!r} is {str(p.content_type)[:60]}; only {', '.join(QUERYSTRING_MEDIA)} is written and read so far"
+            written = f"is {p.content_type[:60]}" if p.content_type else "names no `content` media type"
+            return f"its `in: querystring` parameter {p.name!r} {written}; only {', '.join(QUERYSTRING_MEDIA)} is written and read so far"
     return None
 
 
