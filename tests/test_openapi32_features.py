@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import quote, unquote
 
 import httpx
 import pytest
@@ -138,11 +139,31 @@ def test_query_string_parameter_is_the_whole_query_on_the_wire_and_in_the_mock(t
     assert refused.status == 400 and b"filter/page" in refused.body
 
 
+def test_query_string_in_json_is_the_whole_percent_encoded_query(tmp_path: Path) -> None:
+    from specgen.mock.app import MockApp
+
+    seen: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=["lamp"])
+
+    with generated_package(FEATURES["querystring"][0], tmp_path / "out", "m32_qs_json") as mod:
+        client = mod.Client(base_url="https://api.example.com/v1", http_client=httpx.Client(transport=httpx.MockTransport(record)))
+        assert client.find.list(selector={"name": "a&b=c", "max": 2}) == ["lamp"]
+    sent = seen[0].url.query.decode()
+    assert "&" not in sent and "=" not in sent and json.loads(unquote(sent)) == {"name": "a&b=c", "max": 2}
+    mock = MockApp(FEATURES["querystring"][0])
+    assert mock.respond("GET", "/v1/find", sent, {}, b"")[0].status == 200
+    refused = mock.respond("GET", "/v1/find", quote(json.dumps({"max": 0})), {}, b"")[0]
+    assert refused.status == 400 and b"selector" in refused.body
+
+
 def test_query_string_in_another_media_type_is_skipped_with_the_reason(tmp_path: Path) -> None:
-    param = {"name": "f", "in": "querystring", "content": {"application/json": {"schema": {"type": "object"}}}}
+    param = {"name": "f", "in": "querystring", "content": {"application/xml": {"schema": {"type": "object"}}}}
     api = normalize_dict(tmp_path, openapi({"/s": {"get": {"parameters": [param], "responses": {"204": {"description": "ok"}}}}}, version="3.2.0"))
     assert api.operations == () and [s["method"] for s in api.skipped] == ["GET"]
-    assert "application/json" in api.skipped[0]["reason"]
+    assert "application/xml" in api.skipped[0]["reason"]
 
 
 def test_default_mapping_reads_an_unlisted_tag_as_the_default_variant(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from ..diagnostics import join_pointer
+from ..runtime._wire import kind_of
 from . import ir, media, objects, resources
 from .context import At, Context
 from .keywords import deprecation_of, text_of, examples_of, stability_of
@@ -227,14 +228,16 @@ def parameter(cx: Context, p: dict[str, Any], name: str, loc: str, pfile: str, p
     )
 
 
-# the media types an `in: querystring` parameter can be written as, so far
-QUERYSTRING_MEDIA = ("application/x-www-form-urlencoded",)
+# what an `in: querystring` parameter's media type may carry (runtime/_wire.py `kind_of`):
+# form pairs, or JSON or plain text as the whole (percent-encoded) query
+QUERYSTRING_KINDS = ("form", "json", "text")
 
 
 def _querystring(cx: Context, p: dict[str, Any], name: str, t: ir.TypeExpr, content_type: str | None, pfile: str, pptr: str) -> ir.Parameter:
     """A 3.2 `in: querystring` parameter: in the IR, the query's parameter of style
-    `querystring` (its value is every pair of the query string), its media type kept; a media
-    type the wire rules cannot write yet makes `operations` skip the operation."""
+    `querystring` (its value is the whole query string: every pair of a form, or one JSON or
+    text value), its media type kept; a media type the wire rules cannot write yet makes
+    `operations` skip the operation."""
     return ir.Parameter(
         name=name,
         location="query",
@@ -254,9 +257,9 @@ def _querystring(cx: Context, p: dict[str, Any], name: str, t: ir.TypeExpr, cont
 def unsendable_querystring(op: ir.Operation) -> str | None:
     """Why an operation's `in: querystring` parameter cannot be sent, or None."""
     for p in op.parameters:
-        if p.style == "querystring" and (p.content_type or "").split(";")[0].strip().lower() not in QUERYSTRING_MEDIA:
+        if p.style == "querystring" and (p.content_type is None or kind_of(p.content_type) not in QUERYSTRING_KINDS or kind_of(p.content_type) == "text" and not p.content_type.startswith("text/plain")):
             written = f"is {p.content_type[:60]}" if p.content_type else "names no `content` media type"
-            return f"its `in: querystring` parameter {p.name!r} {written}; only {', '.join(QUERYSTRING_MEDIA)} is written and read so far"
+            return f"its `in: querystring` parameter {p.name!r} {written}; only application/x-www-form-urlencoded, JSON and text/plain query strings are written and read so far"
     return None
 
 
