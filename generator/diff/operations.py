@@ -85,6 +85,19 @@ def _operation_pair(pairs: Pairs, po: ir.Operation | None, pn: ir.Operation | No
     return acc
 
 
+def compare_tags(old: ir.Api, new: ir.Api, acc: Acc) -> None:
+    """Tags declared in both: where each sits in the tree (3.2 `parent`), its `kind` and `summary`."""
+    otags, ntags = {t.name: t for t in old.tags}, {t.name: t for t in new.tags}
+    # a tag declared or dropped changes nothing a client or its docs tree shows unless the
+    # operations' tags change too, and those are compared per operation
+    for name in sorted(set(otags) & set(ntags)):
+        o, n = otags[name], ntags[name]
+        for what in ("parent", "kind", "summary"):
+            before, after = getattr(o, what), getattr(n, what)
+            if before != after:
+                acc.add("tag-changed", "tags" + seg(name), f"{what} {{0}} → {{1}}", Code(before or "none"), Code(after or "none"), old=before, new=after)
+
+
 def _api_level(pairs: Pairs, old: ir.Api, new: ir.Api) -> Acc:
     acc = Acc()
     for url in old.servers:
@@ -94,6 +107,7 @@ def _api_level(pairs: Pairs, old: ir.Api, new: ir.Api) -> Acc:
         if url not in old.servers:
             acc.add("server-added", "servers", "server {0} added", url, new=url)
     compare_schemes(old, new, acc)
+    compare_tags(old, new, acc)
     ohooks, nhooks = dict(old.webhooks), dict(new.webhooks)
     for name, item in ohooks.items():
         if name not in nhooks:

@@ -80,6 +80,8 @@ def finish(cx: Context, operations: list[ir.Operation], hooks: tuple[tuple[ir.We
         spec_name=cx.main,
         spec_sha256=cx.docs.main.sha256,
         degraded=tuple(cx.degraded),
+        skipped=tuple(cx.skipped),
+        tags=cx.tags,
     )
 
 

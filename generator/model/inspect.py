@@ -70,6 +70,7 @@ def inspect_api(api: ir.Api, diagnostics: list[Any] | None = None) -> dict[str, 
                 "keyword": u.keyword,
                 "discriminator": u.discriminator,
                 "inferred": u.inferred,
+                **({"default_variant": u.default_variant} if u.default_variant else {}),
                 "variants": [{"name": v.name, "tag": v.tag, "deprecated": v.deprecated is not None, "type": _type(v.type)} for v in u.variants],
             }
             for u in api.unions
@@ -90,5 +91,6 @@ def inspect_api(api: ir.Api, diagnostics: list[Any] | None = None) -> dict[str, 
         "webhook_discriminator": api.webhook_discriminator,
         "deprecated": [{"where": d.where, "kind": d.kind, "name": d.name, "replacement": d.replacement} for d in api.deprecated],
         "degraded": list(api.degraded),
+        "skipped": list(api.skipped),
         "diagnostics": [d.as_dict() for d in diagnostics or []],
     }

@@ -197,6 +197,9 @@ class Union:
     # (a server newer than the spec): `UnknownOutputItem`; set for tagged unions
     unknown_name: str | None = None
     alias: bool = False
+    # 3.2 `defaultMapping`: the variant a value reads as when its tag is not one the
+    # discriminator lists (or it has none), instead of the Unknown model
+    default_variant: str | None = None
 
 
 @dataclass(frozen=True)
@@ -353,6 +356,19 @@ class ErrorShape:
 
 
 @dataclass(frozen=True)
+class Tag:
+    """A declared tag: 3.2's `parent` makes the tags a tree, `kind` says what it is for (`nav`,
+    `badge`, `audience`...), `summary` is its short title."""
+
+    name: str
+    summary: str = ""
+    description: str = ""
+    parent: str | None = None  # a declared tag, never an ancestor of itself
+    kind: str | None = None
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
 class Operation:
     """One HTTP operation, with where it lives in the client."""
 
@@ -503,6 +519,9 @@ class Api:
     spec_name: str = ""
     spec_sha256: str = ""
     degraded: tuple[dict[str, str], ...] = field(default_factory=tuple)
+    tags: tuple[Tag, ...] = ()  # declared tags, in document order
+    # operations not generated: {method, path, where, reason}
+    skipped: tuple[dict[str, str], ...] = field(default_factory=tuple)
     security_scopes: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = ()  # `security` with scopes
     # `webhooks` (3.1), not modeled: (name, the path item as canonical JSON), sorted, for the diff
     webhooks: tuple[tuple[str, str], ...] = ()

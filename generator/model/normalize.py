@@ -26,7 +26,7 @@ from typing import Iterable
 
 from ..diagnostics import Diagnostics
 from ..spec.load import Documents
-from . import api, ir, operations, schemas, streams, webhooks
+from . import api, ir, operations, schemas, streams, tags, webhooks
 from .context import At, Context
 from .keywords import parse_replacement
 
@@ -37,6 +37,7 @@ def normalize(docs: Documents, diags: Diagnostics) -> ir.Api:
     """Spec -> IR. Problems are recorded in `diags`; errors raise SpecError."""
     cx = Context(docs, diags, schemas.convert)
     cx.claim_component_names()
+    cx.tags = tags.tags(cx) if cx.version != "jsonschema" else ()
     ops = operations.operations(cx) if cx.version != "jsonschema" else []
     hooks = webhooks.webhooks(cx, ops) if cx.version != "jsonschema" else ((), None)
     # every component becomes a definition even when no operation reaches it

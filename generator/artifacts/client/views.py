@@ -18,7 +18,7 @@ from ...model.naming import ANNOTATION_NAMES
 from .hooks import webhooks_view
 from .methods import ResourceModuleView, ResourceView, resources
 from .pytypes import Side, Types
-from ...output.render import RenderContext, py_string, render_template
+from ...output.render import RenderContext, py_literal, py_string, render_template
 
 # the runtime modules rendered into every package, as they are
 RUNTIME = (
@@ -108,6 +108,7 @@ class TypeModuleView:
     unions: list[AliasView]
     names: list[str]  # every name defined here, in order
     unknowns: list[UnknownView]
+    default_mapped: bool = False  # a union here reads unlisted tags as its default variant (3.2)
 
 
 @dataclass
@@ -292,6 +293,7 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
             u, side = by_name[name]
             quote = frozenset(local - defined)
             hint, runtime, unknown = _union_expr(u, side, types, quote)
+            modules[stem].default_mapped |= runtime is not None and u.default_variant is not None and unknown is None
             if unknown is not None:
                 modules[stem].unknowns.append(unknown)
             modules[stem].unions.append(AliasView(name, hint, _field_doc(u.description, u.deprecated), name in recursive, runtime))
@@ -325,6 +327,8 @@ def _union_expr(u: ir.Union, side: Side, types: Types, quote: frozenset[str]) ->
     if len(parts) == 1:
         return parts[0], None, None
     expr = "Union[" + ", ".join(parts) + "]"
+    if side == "response" and u.discriminator is not None and u.default_variant is not None:
+        return expr, _default_mapped(u, side, types, quote), None
     disc = _discriminator(u, types) if side == "response" else None
     if disc is None:
         return expr, None, None
@@ -334,6 +338,22 @@ def _union_expr(u: ir.Union, side: Side, types: Types, quote: frozenset[str]) ->
     unknown = UnknownView(u.unknown_name, u.name, disc)
     hint = "Union[" + ", ".join(parts + [unknown.name]) + "]"
     return hint, f"{validated}, Unknown({unknown.name})]", unknown
+
+
+def _default_mapped(u: ir.Union, side: Side, types: Types, quote: frozenset[str]) -> str:
+    """What pydantic validates for a union with a default variant (3.2 `defaultMapping`): each
+    variant tagged by its name, and a discriminator reading any tag it does not list as the default."""
+    members: list[str] = []
+    tags: dict[Any, str] = {}
+    for v in u.variants:
+        members.append(f"Annotated[{types.spell(v.type, side, quote=quote)}, Tag({py_string(v.name)})]")
+        if v.name != u.default_variant:
+            for t in (v.tag, *v.wire_tags):
+                if isinstance(t, (str, int)) and not isinstance(t, bool):
+                    tags.setdefault(t, v.name)
+    mapping = "{" + ", ".join(f"{py_literal(t)}: {py_string(n)}" for t, n in tags.items()) + "}"
+    pick = f"by_tag({py_string(u.discriminator)}, {mapping}, {py_string(u.default_variant)})"
+    return f"Annotated[Union[{', '.join(members)}], Discriminator({pick})]"
 
 
 def _discriminator(u: ir.Union, types: Types) -> str | None:

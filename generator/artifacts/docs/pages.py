@@ -31,7 +31,7 @@ def params(site: Site, op: ir.Operation, here: str, with_body: bool = False) -> 
         default = literal(p.default) if p.has_default else "—"
         rows.append(
             Row(
-                f"{code(p.name)} ({p.location})",
+                f"{code(p.name)} ({'the whole query string' if p.style == 'querystring' else p.location})",
                 phrase(site, p.type, here),
                 "Yes" if p.required else "No",
                 default,
@@ -261,6 +261,8 @@ def union_page(site: Site, u: ir.Union, used: list[str]) -> str:
             )
         )
     how = f"Chosen by the {code(u.discriminator)} property" + (" (inferred: every variant fixes it to one value)" if u.inferred else "") if u.discriminator else "Tried in order; the first variant that matches wins" if u.keyword == "oneOf" else "Any variant that matches"
+    if u.discriminator and u.default_variant is not None:
+        how += f"; a value whose {code(u.discriminator)} is not listed is {code(u.default_variant)}"
     return render_template(
         "docs/union.md.j2",
         title=cell(u.name, 200),
@@ -317,6 +319,29 @@ def used_by(site: Site) -> dict[str, list[str]]:
     return {k: list(dict.fromkeys(v)) for k, v in users.items()}
 
 
+def tag_tree(site: Site) -> list[str]:
+    """The index's "Operations by tag" lines: the declared tags as nested bullets, each with its
+    summary, its kind when it has one, and links to its operations. Only for a tree (some tag
+    names a `parent`, OpenAPI 3.2): flat tags add nothing the resource index does not show."""
+    declared = site.api.tags
+    if not any(t.parent is not None for t in declared):
+        return []
+    children: dict[str | None, list[ir.Tag]] = {}
+    for t in declared:
+        children.setdefault(t.parent, []).append(t)
+    lines: list[str] = []
+    stack = [(t, 0) for t in reversed(children.get(None, []))]
+    while stack:
+        t, depth = stack.pop()
+        title = f"**{cell(t.summary, 200)}** ({code(t.name)})" if t.summary else f"**{cell(t.name, 200)}**"
+        kind = f" · {cell(t.kind, 40)}" if t.kind else ""
+        ops = [f"[{code(op.call)}]({site.op_files[op.id]})" for op in site.api.operations if t.name in op.tags]
+        about = cell(first_sentence(t.description), 200)
+        lines.append("  " * depth + f"- {title}{kind}" + (f": {about}" if about else "") + (" — " + ", ".join(ops) if ops else ""))
+        stack.extend((c, depth + 1) for c in reversed(children.get(t.name, [])))
+    return lines
+
+
 def index_page(site: Site) -> dict[str, str]:
     """docs/README.md, and the model index's own pages when it would pass PAGE_BYTES."""
     api, ctx = site.api, site.ctx
@@ -367,6 +392,7 @@ def index_page(site: Site) -> dict[str, str]:
         defs=defs,
         def_pages=[],
         operations=len(api.operations),
+        tag_tree=tag_tree(site),
     )
     text = render_template("docs/index.md.j2", **values)
     if len(text.encode()) <= PAGE_BYTES:
