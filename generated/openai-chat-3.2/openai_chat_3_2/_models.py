@@ -23,6 +23,7 @@ __all__ = [
     "BaseModel",
     "UnknownVariant",
     "Unknown",
+    "by_tag",
     "validate_as",
     "construct_as",
     "set_request_id",
@@ -103,6 +104,24 @@ class Unknown:
 
     def __repr__(self) -> str:
         return f"Unknown({self.model.__name__})"
+
+
+def by_tag(
+    prop: str, tags: Mapping[object, str], default: str
+) -> typing.Callable[[Any], str]:
+    """The discriminator of a union with a default variant: the variant a value's tag selects,
+    the default one for a tag the spec does not list (or none)."""
+
+    def pick(value: Any) -> str:
+        tag = value.get(prop) if isinstance(value, dict) else getattr(value, prop, None)
+        try:
+            return tags.get(tag, default)
+        except (
+            TypeError
+        ):  # an unhashable tag (a list, an object) selects nothing listed
+            return default
+
+    return pick
 
 
 def set_request_id(value: object, request_id: Optional[str]) -> None:
