@@ -110,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--port", type=int, default=4010, help="port on 127.0.0.1 (0 picks a free one)")
     m.add_argument("--fixtures", type=Path, default=None, help="fixtures folder (default: generated in memory from the spec)")
     m.add_argument("--log", type=Path, default=None, help="append one JSON line per request to this file: method, path, status, operation, problems")
+    m.add_argument("--send-webhook", metavar="NAME", default=None, help="send this webhook's (or callback's) sample payload to --to and exit, instead of serving")
+    m.add_argument("--to", metavar="URL", default=None, help="where --send-webhook sends: an http URL on 127.0.0.1, ::1 or localhost")
     return p
 
 

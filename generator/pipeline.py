@@ -238,7 +238,7 @@ def finish(built: Built, out: Path, opts: Options) -> tuple[dict[str, str], dict
         "inputs": inputs,
         "options": recorded,
         "operations": [{"id": op.id, "method": op.method.upper(), "path": op.path, "call": op.call} for op in api.operations],
-        "skipped": [],
+        "skipped": list(api.skipped),
         "degraded": list(api.degraded),
         "files": {p: sha256_text(files[p]) for p in sorted(files)},
     }

@@ -25,7 +25,7 @@ from .tools import tool_arguments, tools_for
 from .tools.profiles import input_schema, tool_name
 
 SEARCH_MODE_FROM = 64  # selected tools past which `auto` serves search_operations + call_operation
-_READ_ONLY = ("get", "head", "options")
+_READ_ONLY = ("get", "head", "options", "query")  # QUERY is safe and idempotent (httpbis-safe-method-w-body)
 
 
 def tool_annotations(op: ir.Operation) -> dict[str, Any]:

@@ -20,10 +20,12 @@ method arguments, what the result must be) and the lists of cases; the templates
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
 from ..model import ir
 from .fixtures import all_fixtures
+from .fixtures.hooks import webhook_examples
 from ..model.naming import Namer, file_stem
 from ..output.render import RenderContext, render_template
 
@@ -34,9 +36,9 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     for op, fx in all_fixtures(api):
         root = op.resource[0] if op.resource else "default"
         groups.setdefault(root, []).append((op, fx))
+    out: dict[str, str] = _webhook_tests(api, ctx)
     if not groups:
-        return {}
-    out: dict[str, str] = {}
+        return out
     out["tests/conftest.py"] = render_template(
         "tests/conftest.py.j2",
         ctx=ctx,
@@ -45,7 +47,7 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
         spec_label=ctx.spec_label,
         credentials=credentials(api),
     )
-    stems = Namer(reserved={"conftest", "__init__"})
+    stems = Namer(reserved={"conftest", "__init__"} | {PurePosixPath(p).stem for p in out})  # test_webhooks: a resource's gets test_webhooks2
     for root, items in groups.items():
         operations = {op.id: _operation(api, op, fx) for op, fx in items}
         valid: list[tuple[str, str]] = []
@@ -76,6 +78,22 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
             skipped=skipped,
         )
     return out
+
+
+def _webhook_tests(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
+    """tests/test_webhooks.py: every webhook sample unwrapped into its model (no mock needed)."""
+    samples = webhook_examples(api)
+    typed = [h for h in api.hooks if h.payload is not None]
+    hooks = []
+    for h in typed:
+        if h.py_name not in samples:
+            continue
+        # without its name where the discriminator, the headers or its being alone tell it apart
+        by_name = not ((api.webhook_discriminator is not None and h.tag is not None) or h.headers or len(typed) == 1)
+        hooks.append([h.name, h.py_name, [list(x) for x in h.headers], by_name, _class_names(api, h.payload)])
+    if not hooks:
+        return {}
+    return {"tests/test_webhooks.py": render_template("tests/test_webhooks.py.j2", ctx=ctx, api=api, package=ctx.package, credentials=credentials(api), hooks=hooks)}
 
 
 def credentials(api: ir.Api) -> dict[str, str]:
@@ -135,6 +153,7 @@ def _operation(api: ir.Api, op: ir.Operation, fx: Any) -> dict[str, Any]:
         "stream_param": op.stream_param,
         "stream_types": _class_names(api, op.stream_type) if op.stream_type is not None else [],
         "stream_events": len(fx.stream_events),
+        "items": len(fx.items),
     }
 
 
@@ -145,6 +164,8 @@ def _result(api: ir.Api, op: ir.Operation) -> dict[str, Any]:
         return {"kind": "stream", "types": _class_names(api, op.stream_type) if op.stream_type is not None else []}
     if op.pagination is not None:
         return {"kind": "page", "types": _class_names(api, op.pagination.item_type)}
+    if op.outcomes and op.outcomes[0].kind == "jsonl":
+        return {"kind": "items", "types": _class_names(api, op.outcomes[0].type)}
     if ok is None or ok.type is None or ok.encoding != "json":
         return {"kind": "other", "types": []}
     t = ok.type

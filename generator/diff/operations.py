@@ -35,7 +35,7 @@ def compare_apis(old: ir.Api, new: ir.Api, today: dt.date | None = None) -> Comp
     """Compare two IRs: the API level, each matched operation, then every named pair reached.
     `today` decides whether a deprecated item's x-sunset date has passed."""
     pairs = Pairs(old, new, today or dt.date.today())
-    api_changes = _api_level(old, new)
+    api_changes = _api_level(pairs, old, new)
     op_results = [(po, pn, _operation_pair(pairs, po, pn)) for po, pn in match_operations(old.operations, new.operations)]
     pairs.drain()
     return Comparison(pairs, api_changes, op_results)
@@ -85,7 +85,20 @@ def _operation_pair(pairs: Pairs, po: ir.Operation | None, pn: ir.Operation | No
     return acc
 
 
-def _api_level(old: ir.Api, new: ir.Api) -> Acc:
+def compare_tags(old: ir.Api, new: ir.Api, acc: Acc) -> None:
+    """Tags declared in both: where each sits in the tree (3.2 `parent`), its `kind` and `summary`."""
+    otags, ntags = {t.name: t for t in old.tags}, {t.name: t for t in new.tags}
+    # a tag declared or dropped changes nothing a client or its docs tree shows unless the
+    # operations' tags change too, and those are compared per operation
+    for name in sorted(set(otags) & set(ntags)):
+        o, n = otags[name], ntags[name]
+        for what in ("parent", "kind", "summary"):
+            before, after = getattr(o, what), getattr(n, what)
+            if before != after:
+                acc.add("tag-changed", "tags" + seg(name), f"{what} {{0}} → {{1}}", Code(before or "none"), Code(after or "none"), old=before, new=after)
+
+
+def _api_level(pairs: Pairs, old: ir.Api, new: ir.Api) -> Acc:
     acc = Acc()
     for url in old.servers:
         if url not in new.servers:
@@ -94,16 +107,31 @@ def _api_level(old: ir.Api, new: ir.Api) -> Acc:
         if url not in old.servers:
             acc.add("server-added", "servers", "server {0} added", url, new=url)
     compare_schemes(old, new, acc)
+    compare_tags(old, new, acc)
     ohooks, nhooks = dict(old.webhooks), dict(new.webhooks)
     for name, item in ohooks.items():
         if name not in nhooks:
             acc.add("webhook-removed", "webhooks" + seg(name), "webhook removed", old=name)
-        elif nhooks[name] != item:
+        elif nhooks[name] != item and not _payloads(pairs, old, new, name, acc):
             acc.add("webhook-changed", "webhooks" + seg(name), "what the webhook sends or expects changed (not modeled: read it)", old=name, new=name)
     for name in nhooks:
         if name not in ohooks:
             acc.add("webhook-added", "webhooks" + seg(name), "webhook added", new=name)
     return acc
+
+
+def _payloads(pairs: Pairs, old: ir.Api, new: ir.Api, name: str, acc: Acc) -> bool:
+    """Compare what webhook `name` sends, method by method, as an answer its receiver reads
+    (a wider payload breaks a receiver); whether any change was found."""
+    found = Acc()
+    ohooks = {h.method: h for h in old.hooks if h.kind == "webhook" and h.name == name}
+    for h in new.hooks:
+        o = ohooks.get(h.method)
+        if h.kind == "webhook" and h.name == name and o is not None and o.payload is not None and h.payload is not None:
+            compare_type(pairs, o.payload, h.payload, "webhooks" + seg(name) + ".payload", "response", found)
+    acc.changes.extend(found.changes)
+    acc.children.extend(found.children)
+    return bool(found.changes) or any(not pairs.identical(key) for _, key in found.children)
 
 
 def _operation(pairs: Pairs, o: ir.Operation, n: ir.Operation, acc: Acc) -> None:

@@ -138,10 +138,12 @@ def compare(old: ir.Api, new: ir.Api, old_label: str = "old", new_label: str = "
     `today` (default: the date today) decides whether an x-sunset date has passed."""
     found = compare_apis(old, new, today)
     groups: list[Group] = []
-    if found.api_changes.changes:
-        groups.append(Group("api", "api", changes=list(found.api_changes.changes)))
-    op_groups, reach, parents = _operation_groups(found)
-    shared = _place(found.pairs.found, op_groups, reach, parents)
+    # the API level first: what webhooks send reaches named pairs as operations do
+    every, reach, parents = _operation_groups(found)
+    shared = _place(found.pairs.found, every, reach, parents)
+    api_group, op_groups = every[0], every[1:]
+    if api_group.changes:
+        groups.append(api_group)
     for g, (o, n, _) in zip(op_groups, found.op_results):
         op = o if o is not None else n
         was = op.stability if op is not None else None
@@ -172,15 +174,18 @@ def compare(old: ir.Api, new: ir.Api, old_label: str = "old", new_label: str = "
 
 
 def _operation_groups(found: Comparison) -> tuple[list[Group], Reach, Parents]:
-    """One group per operation (its own changes), and every named pair each one reaches: the
-    first path to it per operation, and the (parent pair, relative path) it is reached by."""
+    """The API-level group, then one group per operation (its own changes), and every named pair
+    each one reaches: the first path to it per group, and the (parent pair, relative path) it is
+    reached by."""
     op_groups: list[Group] = []
     reach: Reach = {}
     parents: Parents = {}
+    sources: list[tuple[Group, Acc]] = [(Group("api", "api", changes=list(found.api_changes.changes)), found.api_changes)]
     for o, n, acc in found.op_results:
         op = n or o
         assert op is not None
-        g = Group("operation", _op_label(op), op.method.upper(), op.path, op.call, changes=list(acc.changes))
+        sources.append((Group("operation", _op_label(op), op.method.upper(), op.path, op.call, changes=list(acc.changes)), acc))
+    for g, acc in sources:
         idx = len(op_groups)
         op_groups.append(g)
         # breadth first, so each pair is placed at the shortest path that reaches it

@@ -214,6 +214,7 @@ _TABLE += (
     ("union-discriminator-added", "info", "both", "A union names the property that tells its variants apart (nothing changes on the wire)."),
     ("union-discriminator-removed", "info", "both", "A union no longer names a discriminator property (variants are told apart by shape)."),
     ("union-variant-tag-changed", "breaking", "both", "A union variant's discriminator value changed."),
+    ("union-default-variant-changed", "warning", "both", "A union reads a value whose tag it does not list as another variant (3.2 defaultMapping), or no longer as any."),
     # security ------------------------------------------------------------------------
     ("security-added", "breaking", "request", "An operation that needed no credentials now needs them."),
     ("security-removed", "info", "request", "An operation no longer needs credentials."),
@@ -228,9 +229,10 @@ _TABLE += (
     # the API as a whole ---------------------------------------------------------------
     ("server-added", "info", "both", "A new server URL."),
     ("server-removed", "warning", "both", "A server URL was removed: clients configured with it must move."),
+    ("tag-changed", "info", "both", "A declared tag's parent, kind or summary changed (3.2): docs sections (and, where a path names no resource, client nesting) follow."),
     ("webhook-added", "info", "both", "The API may call a new webhook."),
     ("webhook-removed", "breaking", "both", "A webhook is gone: receivers stop getting its events."),
-    ("webhook-changed", "warning", "both", "A webhook's operation changed; specgen does not model webhooks' contents, so read the change."),
+    ("webhook-changed", "warning", "both", "A webhook's operation changed beyond its payload (whose changes are judged like an answer's, under webhooks.<name>.payload): read the change."),
     # what it does to the generated client (the client section) ------------------------------
     ("client-symbol-removed", "breaking", "both", "A generated method, argument, model, field, enum or member is gone: code that uses it stops working."),
     ("client-symbol-renamed", "breaking", "both", "A generated symbol has a new name: code that names it must change."),

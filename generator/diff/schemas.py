@@ -167,6 +167,9 @@ def _union(pairs: Pairs, oname: str, nname: str, d: str, acc: Acc) -> None:
             acc.add("union-discriminator-added", "", "discriminator {0} written", nu.discriminator, new=nu.discriminator, direction=d)
         else:
             acc.add("union-discriminator-removed", "", "discriminator {0} no longer written", ou.discriminator, old=ou.discriminator, direction=d)
+    if ou.default_variant != nu.default_variant:
+        shown = [Code(v) if v is not None else "none" for v in (ou.default_variant, nu.default_variant)]
+        acc.add("union-default-variant-changed", "", "default variant {0} → {1}", *shown, old=ou.default_variant, new=nu.default_variant, direction=d)
     _variants(pairs, vars_of(ou), vars_of(nu), "", d, acc, ou.discriminator, nu.discriminator)
 
 

@@ -109,6 +109,25 @@ class Answers:
                 return p.read_text(encoding="utf-8")
         return self._fixtures(op).stream or "data: [DONE]\n\n"
 
+    def items_body(self, op: ir.Operation, status: str, content_type: str) -> bytes:
+        """A JSON Lines answer from the item fixtures (a json-seq one with each item after a
+        record separator, RFC 7464); without item fixtures, the response fixture as one item."""
+        items: list[Any] | None = None
+        if self.fixtures_dir is not None:
+            p = self.fixtures_dir / self.stems[op.id] / "items.jsonl"
+            if p.is_file():
+                try:
+                    items = [json.loads(ln) for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip()]
+                except ValueError:
+                    items = None
+        if items is None:
+            items = self._fixtures(op).items
+        if not items:
+            found, payload = self.response_fixture(op, status)
+            items = [payload if found else {}]
+        sep = b"\x1e" if _wire.essence(content_type) == "application/json-seq" else b""
+        return b"".join(sep + _json_bytes(i) + b"\n" for i in items)
+
     # -- success
 
     def success(self, op: ir.Operation, body: Any, accept: str) -> Answer:
@@ -133,8 +152,7 @@ class Answers:
                 return Answer(status)
             return Answer(status, _json_bytes(payload), content_type)
         if chosen.kind == "jsonl":
-            found, payload = self.response_fixture(op, ok.status)
-            return Answer(status, (_json_bytes(payload) if found else b"{}") + b"\n", content_type)
+            return Answer(status, self.items_body(op, ok.status, content_type), content_type)
         if chosen.kind == "text" or content_type.startswith("text/"):
             return Answer(status, b"specgen mock\n", content_type)
         return Answer(status, bytes(range(16)), content_type)

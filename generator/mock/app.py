@@ -70,7 +70,7 @@ class MockApp:
 
     # -- the checks, each data in and a Failure (or the value read) out
 
-    def check_params(self, op: ir.Operation, path_params: dict[str, str], query: list[tuple[str, str]], headers: Any) -> list[dict[str, Any]]:
+    def check_params(self, op: ir.Operation, path_params: dict[str, str], query: list[tuple[str, str]], headers: Any, raw_query: str = "") -> list[dict[str, Any]]:
         """Each parameter read by its style (the client's own wire rules), then validated
         against its schema; a missing required one is an error."""
         errors: list[dict[str, Any]] = []
@@ -78,7 +78,7 @@ class MockApp:
         for p in op.parameters:
             here = f"/{p.location}/{_esc(p.name)}"
             try:
-                raw = reading.param_value(p, self.api, path_params, query, headers, [n for n in names if n != p.name])
+                raw = reading.param_value(p, self.api, path_params, query, headers, [n for n in names if n != p.name], raw_query)
             except (ValueError, UnicodeDecodeError, RecursionError) as e:
                 errors.append({"in": p.location, "pointer": here, "reason": "style", "message": f"the {p.location} parameter {show(p.name)} cannot be read as {p.style}: {e}", "param": p.name})
                 continue
@@ -155,7 +155,7 @@ class MockApp:
         missing = security.check(op, self.api, headers, query)
         if missing is not None:
             return self.answers.error(op, Failure(401, missing.message, "unauthorized", [{"in": "header", "pointer": "/header/Authorization", "reason": "security", "message": missing.message}], {"www-authenticate": missing.challenge})), op
-        errors = self.check_params(op, match.path_params, query, headers)
+        errors = self.check_params(op, match.path_params, query, headers, query_string)
         if errors:
             return self.answers.error(op, Failure(400, errors[0]["message"], "invalid_request_error", errors)), op
         if len(raw_body) > MAX_BODY:

@@ -35,13 +35,21 @@ def media_spec(m: ir.MediaType) -> _bodies.Media:
     return _bodies.Media(m.content_type, m.kind, tuple(_bodies.Part(p.name, p.content_type, p.style, p.explode, p.allow_reserved) for p in m.parts))
 
 
-def param_value(p: ir.Parameter, api: ir.Api, path: dict[str, str], query: list[tuple[str, str]], headers: Any, others: list[str]) -> Any:
+def param_value(p: ir.Parameter, api: ir.Api, path: dict[str, str], query: list[tuple[str, str]], headers: Any, others: list[str], raw_query: str = "") -> Any:
     """A parameter's raw value (strings, lists and dicts of strings) as the request carries it;
-    MISSING when it does not."""
+    MISSING when it does not. `raw_query`: the query string as sent (a 3.2 `querystring`
+    parameter in JSON or text is all of it)."""
     spec, shape = param_spec(p), shape_of(p.type, api)
+    if p.style == "querystring" and p.content_type is not None and _wire.kind_of(p.content_type) != "form":
+        return _wire.parse_whole_query(spec, raw_query)
     if p.location == "path":
         raw = path.get(p.name)
         return MISSING if raw is None else _wire.parse_path(spec, shape, raw)
+    if p.location == "query" and p.style == "querystring":
+        whole = _wire.parse_query(spec, shape, query, others)
+        fields = api.model_map[p.type.ref].field_map if p.type.kind == "model" and p.type.ref in api.model_map else {}
+        # a form carries a one-item array as one pair: the schema says which keys are arrays
+        return {k: [v] if isinstance(v, str) and k in fields and shape_of(fields[k].type, api) == "array" else v for k, v in whole.items()} if isinstance(whole, dict) else whole
     if p.location == "query":
         return _wire.parse_query(spec, shape, query, others)
     if p.location == "header":

@@ -60,7 +60,7 @@ def route_of(op: ir.Operation) -> Route:
                 rx += re.escape(piece) if quoted == piece else f"(?:{re.escape(piece)}|{re.escape(quoted)})"
         literal += 0 if has_param else 1
         parts.append(rx)
-    required = frozenset(p.name for p in op.parameters if p.location == "query" and p.required)
+    required = frozenset(p.name for p in op.parameters if p.location == "query" and p.required and p.style != "querystring")
     return Route(op, re.compile("^/" + "/".join(parts) + "/?$"), tuple(names), literal, tuple(op.fixed_query), required)
 
 

@@ -1,5 +1,6 @@
 """`specgen mock SPEC [--port N] [--fixtures DIR] [--log FILE]`: a local HTTP server that
-answers like the API, on 127.0.0.1 only.
+answers like the API, on 127.0.0.1 only; `--send-webhook NAME --to URL` sends one sample webhook
+to a receiver on 127.0.0.1 instead (`webhooks.py`).
 
 The application is `app.MockApp` (routing, credentials, parameters, bodies, answers: see there);
 this module runs it: `MockServer` in a background thread for tests, `run` for the CLI. Fixtures
@@ -107,6 +108,11 @@ def run(args: argparse.Namespace) -> int:
     log = getattr(args, "log", None)
     if log is not None and not Path(log).parent.is_dir():
         raise UsageError(f"--log {log}: its folder does not exist")
+    hook, to = getattr(args, "send_webhook", None), getattr(args, "to", None)
+    if (hook is None) != (to is None):
+        raise UsageError("--send-webhook NAME and --to URL go together")
+    if hook is not None and to is not None:
+        return send_webhook(spec, str(hook), str(to), fixtures)
     app = MockApp(spec, fixtures, log)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -129,6 +135,17 @@ def run(args: argparse.Namespace) -> int:
         if app.log is not None:
             app.log.close()
     return 0
+
+
+def send_webhook(spec: Path, name: str, to: str, fixtures: Path | None) -> int:
+    """`--send-webhook NAME --to URL`: 0 when the receiver answered 2xx, 1 otherwise."""
+    from .webhooks import loopback_url, send
+
+    loopback_url(to)  # refused before the spec is even read
+    app = MockApp(spec, fixtures, None)
+    status, text = send(app.api, name, to, fixtures)
+    print(f"specgen mock: sent the {name!r} webhook to {to}: {status}{(' ' + text) if status >= 300 and text else ''}", file=sys.stderr, flush=True)
+    return 0 if 200 <= status < 300 else 1
 
 
 def iter_sse(text: str) -> Iterator[str]:

@@ -10,13 +10,14 @@ from typing import Any
 from ..diagnostics import join_pointer
 from . import ir, security
 from .operations import security_scopes
+from .webhooks import attribute
 from .context import Context
 from .keywords import text_of
 from .naming import Namer, snake
 
 
-def finish(cx: Context, operations: list[ir.Operation]) -> ir.Api:
-    req, resp, groups = usage(cx, operations)
+def finish(cx: Context, operations: list[ir.Operation], hooks: tuple[tuple[ir.Webhook, ...], str | None] = ((), None)) -> ir.Api:
+    req, resp, groups = usage(cx, operations, hooks[0])
     param_names = Namer(reserved=cx.types.taken)
     params = {name: param_names.claim(cx.models[name].name + "Param") for name in cx.model_order}
     unshadow_fields(cx, param_names.taken)
@@ -73,9 +74,14 @@ def finish(cx: Context, operations: list[ir.Operation]) -> ir.Api:
         env_prefix=security.api_env_prefix(title),
         security_scopes=security_scopes(cx.root["security"]) if isinstance(cx.root.get("security"), list) else (),
         webhooks=webhooks(cx),
+        hooks=hooks[0],
+        webhook_discriminator=hooks[1],
+        webhooks_attr=attribute(operations),
         spec_name=cx.main,
         spec_sha256=cx.docs.main.sha256,
         degraded=tuple(cx.degraded),
+        skipped=tuple(cx.skipped),
+        tags=cx.tags,
     )
 
 
@@ -220,7 +226,7 @@ def request_id_headers(operations: list[ir.Operation]) -> tuple[str, ...]:
     return tuple(found) or ("x-request-id",)
 
 
-def usage(cx: Context, operations: list[ir.Operation]) -> tuple[set[str], set[str], dict[str, str]]:
+def usage(cx: Context, operations: list[ir.Operation], hooks: tuple[ir.Webhook, ...] = ()) -> tuple[set[str], set[str], dict[str, str]]:
     """Which definitions requests and responses reach, and the module each belongs in."""
     req: set[str] = set()
     resp: set[str] = set()
@@ -259,6 +265,9 @@ def usage(cx: Context, operations: list[ir.Operation]) -> tuple[set[str], set[st
             walk(r.type, seen_resp, root)
         walk(op.stream_type, seen_resp, root)
         resp |= seen_resp
+    for h in hooks:
+        # a payload is parsed like an answer (`unwrap`), and lives with the other webhooks'
+        walk(h.payload, resp, "webhooks")
     groups = {name: snake(next(iter(rs)), "shared") for name, rs in roots.items() if len(rs) == 1}
     return req, resp, groups
 

@@ -88,6 +88,8 @@ class Context:
         self.deprecated: list[ir.DeprecatedItem] = []
         self._deprecated_seen: set[str] = set()
         self.degraded: list[dict[str, str]] = []
+        self.skipped: list[dict[str, str]] = []  # operations not generated, with the reason
+        self.tags: tuple[ir.Tag, ...] = ()  # the declared tags (model/tags.py), read before operations
         self._ignored_headers: set[str] = set()
         self.depth = 0  # schemas being converted inside one another (SCHEMA_MAX_DEPTH)
         self.chain = 0  # `$ref`s followed in a row with no schema in between (REF_CHAIN_MAX)
@@ -100,7 +102,7 @@ class Context:
         if "swagger" in root:
             self.diags.error(
                 "swagger-2",
-                f"this is a Swagger {root.get('swagger')} document; specgen reads OpenAPI 3.0 and 3.1",
+                f"this is a Swagger {root.get('swagger')} document; specgen reads OpenAPI 3.0, 3.1 and 3.2",
                 hint="convert it to OpenAPI 3 first (for example with the swagger2openapi tool or the Swagger Editor's 'convert to OpenAPI 3'), then run specgen on the result",
                 file=self.main,
                 pointer="/swagger",
@@ -122,11 +124,11 @@ class Context:
         if sv.startswith("3.0"):
             return "3.0"
         if sv.startswith("3.1") or sv.startswith("3.2"):
-            return "3.1"
+            return "3.1"  # the schema dialect: 3.2 keeps 3.1's JSON Schema 2020-12
         self.diags.error(
             "openapi-version",
             f"unsupported openapi version {sv!r}",
-            hint="specgen reads OpenAPI 3.0.x and 3.1.x documents",
+            hint="specgen reads OpenAPI 3.0.x, 3.1.x and 3.2.x documents",
             file=self.main,
             pointer="/openapi",
         )
@@ -136,6 +138,13 @@ class Context:
     def where(self, file: str, pointer: str) -> str:
         """The `where` of an item: a JSON pointer, prefixed by `file#` outside the main spec."""
         return self.docs.where(file, pointer)
+
+    def skip(self, method: str, path: str, reason: str, hint: str, file: str, pointer: str, warn: bool = True) -> None:
+        """An operation (or what may be one) left out of every artifact: listed in the manifest's
+        `skipped` with the reason, and a warning unless one was already given."""
+        self.skipped.append({"method": method.upper(), "path": path, "where": self.where(file, pointer), "reason": reason})
+        if warn:
+            self.diags.warning("skipped-operation", f"{method.upper()[:40]} {path}: {reason}; it is not generated", hint=hint or "see the reason", file=file, pointer=pointer)
 
     def degrade(self, at: At, reason: str) -> ir.TypeExpr:
         """A construct we can't express exactly: `any`, with a note, listed in the manifest."""

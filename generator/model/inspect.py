@@ -53,6 +53,7 @@ def inspect_api(api: ir.Api, diagnostics: list[Any] | None = None) -> dict[str, 
                 "deprecated": op.deprecated is not None,
                 "replacement": op.deprecated.replacement if op.deprecated else None,
                 "streaming": op.streaming,
+                "stream_framing": op.stream_framing,
                 "arguments": [{"name": a.py_name, "source": a.source, "required": a.required, "deprecated": a.deprecated is not None} for a in op.arguments],
                 "parameters": [_parameter(p) for p in op.parameters],
                 "body": [_media(m) for m in op.body.media] if op.body is not None else None,
@@ -69,6 +70,7 @@ def inspect_api(api: ir.Api, diagnostics: list[Any] | None = None) -> dict[str, 
                 "keyword": u.keyword,
                 "discriminator": u.discriminator,
                 "inferred": u.inferred,
+                **({"default_variant": u.default_variant} if u.default_variant else {}),
                 "variants": [{"name": v.name, "tag": v.tag, "deprecated": v.deprecated is not None, "type": _type(v.type)} for v in u.variants],
             }
             for u in api.unions
@@ -82,7 +84,13 @@ def inspect_api(api: ir.Api, diagnostics: list[Any] | None = None) -> dict[str, 
             }
             for m in api.models
         ],
+        "webhooks": [
+            {"name": h.name, "kind": h.kind, "method": h.method, "py_name": h.py_name, "payload": _type(h.payload), "tag": h.tag, "headers": dict(h.headers), "operation": h.operation, "expression": h.expression}
+            for h in api.hooks
+        ],
+        "webhook_discriminator": api.webhook_discriminator,
         "deprecated": [{"where": d.where, "kind": d.kind, "name": d.name, "replacement": d.replacement} for d in api.deprecated],
         "degraded": list(api.degraded),
+        "skipped": list(api.skipped),
         "diagnostics": [d.as_dict() for d in diagnostics or []],
     }

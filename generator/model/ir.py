@@ -202,6 +202,9 @@ class Union:
     # (a server newer than the spec): `UnknownOutputItem`; set for tagged unions
     unknown_name: str | None = None
     alias: bool = False
+    # 3.2 `defaultMapping`: the variant a value reads as when its tag is not one the
+    # discriminator lists (or it has none), instead of the Unknown model
+    default_variant: str | None = None
 
     def dispatch(self) -> dict[str, int]:
         """For an explicit `discriminator`: each string value of the tag property and the variant
@@ -268,6 +271,11 @@ class MediaType:
     pointer: str = ""
     examples: tuple[Any, ...] = ()
     structured: bool = False  # a non-JSON media type whose schema describes a structure (XML...)
+    itemwise: bool = False  # OpenAPI 3.2 `itemSchema`: `type` is one item of the stream, not the whole
+    # an event stream's items: `data` (the event's data is the item), `event` (the item is the
+    # event object, `{"event", "data", "id", "retry"}`, its JSON data decoded), `event-text` (the
+    # same, its data kept as text)
+    framing: Literal["data", "event", "event-text"] = "data"
 
 
 @dataclass(frozen=True)
@@ -366,6 +374,19 @@ class ErrorShape:
 
 
 @dataclass(frozen=True)
+class Tag:
+    """A declared tag: 3.2's `parent` makes the tags a tree, `kind` says what it is for (`nav`,
+    `badge`, `audience`...), `summary` is its short title."""
+
+    name: str
+    summary: str = ""
+    description: str = ""
+    parent: str | None = None  # a declared tag, never an ancestor of itself
+    kind: str | None = None
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
 class Operation:
     """One HTTP operation, with where it lives in the client."""
 
@@ -386,9 +407,10 @@ class Operation:
     streaming: bool = False  # can answer with server-sent events
     stream_param: str | None = None  # the body field that asks for a stream (`stream`)
     stream_type: TypeExpr | None = None  # one event's payload
-    # `event`: the spec names its events (`event: thread.created`), so an item is read from
-    # `{"event": <name>, "data": <payload>}`; `data`: an item is the event's data
-    stream_framing: Literal["data", "event"] = "data"
+    # `event`: the spec names its events (`event: thread.created`) or a 3.2 `itemSchema` describes
+    # the event object, so an item is read from `{"event": <name>, "data": <payload>, "id", "retry"}`;
+    # `event-text`: the same with the data kept as text; `data`: an item is the event's data
+    stream_framing: Literal["data", "event", "event-text"] = "data"
     idempotency_header: str | None = None  # a declared header the client fills once per call
     security: tuple[tuple[str, ...], ...] | None = None  # None: the API's default
     # the same requirements with the scopes each asks for: ((scheme, (scope, ...)), ...) per requirement
@@ -468,6 +490,31 @@ class DeprecatedItem:
 
 
 @dataclass(frozen=True)
+class Webhook:
+    """A request the API sends to its users: a 3.1 `webhooks` entry, or an operation's callback.
+    `payload` types its JSON body (None: it sends none, or none in JSON)."""
+
+    name: str  # as the spec names it: `newPet`; a callback: its name (`onData`)
+    kind: Literal["webhook", "callback"]
+    method: str  # lower-case HTTP method
+    py_name: str  # unique snake-case name: docs pages, fixtures, `--send-webhook`
+    payload: TypeExpr | None
+    content_type: str | None = None
+    summary: str = ""
+    description: str = ""
+    # callbacks: the operation that registers it and the URL expression (`{$request.query.url}/data`)
+    operation: str | None = None
+    expression: str = ""
+    # the value of the API's webhook discriminator (`Api.webhook_discriminator`) selecting it
+    tag: Any = None
+    # headers the request always carries with one value (`X-Event: pet.created`): they name it
+    headers: tuple[tuple[str, str], ...] = ()
+    deprecated: Deprecation | None = None
+    examples: tuple[Any, ...] = ()
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
 class Api:
     """The whole normalized API."""
 
@@ -490,9 +537,18 @@ class Api:
     spec_name: str = ""
     spec_sha256: str = ""
     degraded: tuple[dict[str, str], ...] = field(default_factory=tuple)
+    tags: tuple[Tag, ...] = ()  # declared tags, in document order
+    # operations not generated: {method, path, where, reason}
+    skipped: tuple[dict[str, str], ...] = field(default_factory=tuple)
     security_scopes: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = ()  # `security` with scopes
     # `webhooks` (3.1), not modeled: (name, the path item as canonical JSON), sorted, for the diff
     webhooks: tuple[tuple[str, str], ...] = ()
+    # every webhook and callback with its payload type, in order of py_name
+    hooks: tuple[Webhook, ...] = ()
+    # the payload property whose value tells the webhooks apart (a required single-value
+    # `const`/`enum`, distinct per webhook), when there is one
+    webhook_discriminator: str | None = None
+    webhooks_attr: str = "webhooks"  # `client.webhooks`, unless a resource takes the name
 
     @cached_property
     def model_map(self) -> dict[str, Model]:

@@ -26,6 +26,7 @@ from .context import At, Context
 from .encoding import part_encodings
 from .keywords import deprecation_of, examples_of, stability_of, text_of
 from .naming import pascal
+from .streams import sse_item_type
 
 # type "/" subtype, optional parameters: tokens only (RFC 9110 8.3.1), ranges allowed
 _MEDIA_TYPE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+/[!#$%&'*+\-.^_`|~0-9A-Za-z]+(\s*;\s*[!#$%&'*+\-.^_`|~0-9A-Za-z]+=(\"[^\"\x00-\x1f\x7f]*\"|[!#$%&'*+\-.^_`|~0-9A-Za-z]+))*")
@@ -176,19 +177,19 @@ def response(cx: Context, status: str, resp: dict[str, Any], file: str, ptr: str
         return ir.Response(status, text_of(resp.get("description")), None, None, "none", pointer=cx.where(file, ptr), headers=headers, header_params=header_params), None
     kinds = [(ct, mt, _response_kind(ct)) for ct, mt in declared]
     ct, mt, kind = min(kinds, key=lambda m: (_RESPONSE_RANK[m[2]], m[0]))  # ties by name, not document order
-    # OpenAPI 3.2: a stream's `itemSchema` describes one event, as `schema` does the whole
-    key = "itemSchema" if "schema" not in mt and "itemSchema" in mt else "schema"
+    key = _schema_key(mt)
     sptr = join_pointer(ptr, "content", ct, key)
     schema = mt.get(key)
-    t = cx.schema(schema, At(file, sptr, base + suffix)) if schema is not None else None
+    t, framing = _item_or_whole(cx, kind, key, schema, At(file, sptr, base + suffix)) if schema is not None else (None, "data")
     media: list[ir.MediaType] = []
     for c, m, k in kinds:
-        mptr = join_pointer(ptr, "content", c, "schema")
-        mtype = t if c == ct else None
-        if mtype is None and k == "jsonl" and isinstance(m.get("schema"), dict):
-            mtype = cx.schema(m["schema"], At(file, mptr, base + suffix + "Item"))
-        structured = k in ("binary", "text") and _structured(m.get("schema"))
-        media.append(ir.MediaType(c, k, mtype, (), cx.where(file, mptr), examples_of(m), structured))
+        mkey = _schema_key(m)
+        mptr = join_pointer(ptr, "content", c, mkey)
+        mtype, mframing = (t, framing) if c == ct else (None, "data")
+        if mtype is None and k == "jsonl" and isinstance(m.get(mkey), dict):
+            mtype = cx.schema(m[mkey], At(file, mptr, base + suffix + "Item"))
+        structured = k in ("binary", "text") and _structured(m.get(mkey))
+        media.append(ir.MediaType(c, k, mtype, (), cx.where(file, mptr), examples_of(m), structured, mkey == "itemSchema", mframing))  # type: ignore[arg-type]
     response = ir.Response(
         status, text_of(resp.get("description")), ct, t, kind, tuple(c for c, _ in declared),  # type: ignore[arg-type]
         pointer=cx.where(file, sptr), examples=examples_of(mt), headers=headers, media=tuple(media), header_params=header_params,
@@ -199,6 +200,19 @@ def response(cx: Context, status: str, resp: dict[str, Any], file: str, ptr: str
         return response, None
     event_base = t.ref if t is not None and t.ref else "Stream"
     return response, At(file, join_pointer(ptr, "content", sse[0], sse_key), event_base + "Event")
+
+
+def _schema_key(mt: dict[str, Any]) -> str:
+    """OpenAPI 3.2: a stream's `itemSchema` describes one item, as `schema` does the whole."""
+    return "itemSchema" if "schema" not in mt and "itemSchema" in mt else "schema"
+
+
+def _item_or_whole(cx: Context, kind: str, key: str, schema: Any, at: At) -> tuple[ir.TypeExpr, str]:
+    """A media type's type and, for a 3.2 event stream's `itemSchema`, how its events are framed."""
+    if kind == "sse" and key == "itemSchema":
+        t, json_data = sse_item_type(cx, schema, at)
+        return t, "data" if json_data is None else "event" if json_data else "event-text"
+    return cx.schema(schema, at), "data"
 
 
 def _structured(schema: Any) -> bool:
@@ -242,7 +256,8 @@ def response_headers(cx: Context, headers: Any, file: str, ptr: str, base: str) 
     return tuple(out)
 
 
-def streaming(cx: Context, body_model: str | None, responses: list[ir.Response], sse_schemas: list[At | None]) -> tuple[bool, str | None, ir.TypeExpr | None]:
+def streaming(cx: Context, body_model: str | None, responses: list[ir.Response], sse_schemas: list[At | None]) -> tuple[bool, str | None, ir.TypeExpr | None, str]:
+    """(streams at all, the body field that asks for it, one item's type, how items are framed)."""
     stream_param = None
     if body_model is not None:
         m = cx.models[body_model]
@@ -251,20 +266,23 @@ def streaming(cx: Context, body_model: str | None, responses: list[ir.Response],
             stream_param = "stream"
     has_sse = any(kind_of(ct) == "sse" for r in responses for ct in r.content_types)
     if stream_param is None and not has_sse:
-        return False, None, None
+        return False, None, None, "data"
     sse_type: ir.TypeExpr | None = None
+    framing = "data"
     for r, at in zip(responses, sse_schemas):
         if r.encoding == "sse":
             sse_type = r.type
+            framing = next((m.framing for m in r.media if m.kind == "sse" and m.type is r.type), "data")
             break
         if at is not None:
             node, f2, p2 = cx.deref({"$ref": pointer_ref(at.pointer)}, at.file, "")
             if isinstance(node, dict):
-                sse_type = cx.schema(node, At(f2, p2, at.hint))
+                key = "itemSchema" if at.pointer.endswith("/itemSchema") else "schema"
+                sse_type, framing = _item_or_whole(cx, "sse", key, node, At(f2, p2, at.hint))
                 break
     if sse_type is None:
         sse_type = guess_chunk(cx, responses)
-    return True, stream_param, sse_type or ir.TypeExpr("any", note="the spec does not say what a stream event holds")
+    return True, stream_param, sse_type or ir.TypeExpr("any", note="the spec does not say what a stream event holds"), framing
 
 
 def guess_chunk(cx: Context, responses: list[ir.Response]) -> ir.TypeExpr | None:
@@ -328,8 +346,10 @@ def outcomes(success: ir.Response | None, stream_type: ir.TypeExpr | None) -> tu
     if json_media and not fold:
         out.append(ir.Outcome("json", tuple(m.content_type for m in json_media), json_type))
     if "jsonl" in by_kind:
-        item = by_kind["jsonl"][0].type
-        out.append(ir.Outcome("jsonl", tuple(m.content_type for m in by_kind["jsonl"]), item.item if item is not None and item.kind == "array" else item))
+        first = by_kind["jsonl"][0]
+        item = first.type
+        whole = item is not None and item.kind == "array" and not first.itemwise  # `schema` of the whole: its items
+        out.append(ir.Outcome("jsonl", tuple(m.content_type for m in by_kind["jsonl"]), item.item if whole and item is not None else item))
     if "binary" in by_kind:
         extra = tuple(m.content_type for m in json_media) if fold else ()
         out.append(ir.Outcome("binary", tuple(m.content_type for m in by_kind["binary"]) + extra))

@@ -26,7 +26,7 @@ from typing import Iterable
 
 from ..diagnostics import Diagnostics, pointer_ref
 from ..spec.load import Documents
-from . import api, ir, operations, schemas, streams
+from . import api, ir, operations, schemas, streams, tags, webhooks
 from .context import At, Context
 from .keywords import parse_replacement
 
@@ -37,7 +37,9 @@ def normalize(docs: Documents, diags: Diagnostics) -> ir.Api:
     """Spec -> IR. Problems are recorded in `diags`; errors raise SpecError."""
     cx = Context(docs, diags, schemas.convert)
     cx.claim_component_names()
+    cx.tags = tags.tags(cx) if cx.version != "jsonschema" else ()
     ops = operations.operations(cx) if cx.version != "jsonschema" else []
+    hooks = webhooks.webhooks(cx, ops) if cx.version != "jsonschema" else ((), None)
     # every component becomes a definition even when no operation reaches it
     if cx.version == "jsonschema":
         cx.schema(cx.root, At(cx.main, "", cx.component_names[(cx.main, "")]))
@@ -46,7 +48,7 @@ def normalize(docs: Documents, diags: Diagnostics) -> ir.Api:
         if (file, pointer) not in cx.memo and node is not None:
             cx.schema(node, At(file, pointer, name))
     streams.link_event_streams(cx, ops)
-    result = api.finish(cx, ops)
+    result = api.finish(cx, ops, hooks)
     diags.raise_if_errors()
     return result
 

@@ -10,13 +10,47 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from ..diagnostics import join_pointer
+from ..runtime._wire import kind_of
 from . import ir, media, objects, resources
 from .context import At, Context
 from .keywords import deprecation_of, text_of, examples_of, stability_of
 from .naming import Namer, pascal, snake
 
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# the Path Item Object's method fields (`query`: 3.2), in the order operations are kept
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
+# the Path Item Object's other fields: not operations
+ITEM_FIELDS = frozenset({"$ref", "summary", "description", "servers", "parameters", "additionalOperations"})
+# an `additionalOperations` key the client can send as written: an upper-case HTTP token (RFC 9110)
+_EXTRA_METHOD = re.compile(r"^[A-Z0-9!#$%&'*+.^_`|~-]{1,32}$")
+
+
+def methods_of(cx: Context, item: dict[str, Any], path: str, file: str, iptr: str) -> list[tuple[str, Any, str]]:
+    """(lower-case method, operation, pointer) for every operation of a path item: its method
+    fields, then `additionalOperations` (3.2) by key; any other key that is not an extension is
+    listed as skipped, with the reason, so nothing a path item holds is dropped without a word."""
+    out: list[tuple[str, Any, str]] = [(m, item[m], join_pointer(iptr, m)) for m in METHODS if item.get(m) is not None]
+    for key in sorted(str(k) for k in item):
+        if key in METHODS or key in ITEM_FIELDS or key.startswith("x-"):
+            continue
+        why = f"`{key}` is not a field of a Path Item Object" + (f"; methods are lower-case (`{key.lower()}`)" if key.lower() in METHODS else "")
+        cx.skip(key, path, why, "write the method in lower case, or move it under additionalOperations (OpenAPI 3.2)", file, join_pointer(iptr, key))
+    extra = item.get("additionalOperations")
+    if extra is None:
+        return out
+    aptr = join_pointer(iptr, "additionalOperations")
+    if not isinstance(extra, dict):
+        cx.skip("additionalOperations", path, "`additionalOperations` must map HTTP methods to operations", "write additionalOperations: {LINK: {...}}", file, aptr)
+        return out
+    for key in sorted(extra, key=str):
+        name, optr = str(key), join_pointer(aptr, key)
+        if name.lower() in METHODS:
+            cx.skip(name, path, f"`{name}` has a field of its own in a Path Item Object, which additionalOperations must not repeat", f"move it to the path item's `{name.lower()}` field", file, optr)
+        elif not _EXTRA_METHOD.match(name):
+            cx.skip(name, path, f"`{name[:40]}` is not an upper-case HTTP method name; the client sends methods in upper case", "name the method in upper case, as servers expect it (LINK, PURGE, COPY...)", file, optr)
+        elif extra[key] is not None:
+            out.append((name.lower(), extra[key], optr))
+    return out
 
 
 def operations(cx: Context) -> list[ir.Operation]:
@@ -54,11 +88,7 @@ def operations(cx: Context) -> list[ir.Operation]:
             if item is not None:
                 cx.diags.error("bad-path-item", f"path item {path!r} must be a mapping", hint="write methods (get, post...) under the path", file=cx.main, pointer=ppath)
             continue
-        for method in METHODS:
-            op = item.get(method)
-            if op is None:
-                continue
-            optr = join_pointer(iptr, method)
+        for method, op, optr in methods_of(cx, item, path, ifile, iptr):
             ofile = ifile
             if isinstance(op, dict) and "$ref" in op:
                 # not allowed by OpenAPI, but whole specs do it (DigitalOcean): follow, and say so once
@@ -66,6 +96,7 @@ def operations(cx: Context) -> list[ir.Operation]:
                 op, ofile, optr = cx.deref(op, ifile, optr)
             if not isinstance(op, dict):
                 cx.diags.error("bad-operation", f"{method.upper()} {path} must be a mapping", hint="describe the operation with responses, parameters...", file=ifile, pointer=optr)
+                cx.skip(method, path, "the operation is not a mapping", "", ofile, optr, warn=False)
                 continue
             raw_id = op.get("operationId")
             base_id = raw_id if isinstance(raw_id, str) and raw_id.strip() else snake(f"{method} {path}", "operation")
@@ -79,7 +110,12 @@ def operations(cx: Context) -> list[ir.Operation]:
                     pointer=optr + "/operationId",
                 )
             seen_ids.setdefault(base_id, f"{method.upper()} {path}")
-            ops.append((place, operation(cx, op_id, method, path, op, item, ofile, optr, iptr, ifile)))
+            built = operation(cx, op_id, method, path, op, item, ofile, optr, iptr, ifile)
+            why = unsendable_querystring(built)
+            if why is not None:
+                cx.skip(method, path, why, "write the query string as application/x-www-form-urlencoded content", ofile, optr)
+                continue
+            ops.append((place, built))
     if referenced:
         cx.diags.warning(
             "operation-ref",
@@ -133,9 +169,9 @@ def parameters(cx: Context, op: dict[str, Any], item: dict[str, Any], path: str,
             continue
         for i, p in enumerate(src):
             target, pfile, pptr = cx.deref(p, sfile, join_pointer(sptr, i))
-            if not isinstance(target, dict) or not isinstance(target.get("name"), str) or target.get("in") not in ("path", "query", "header", "cookie"):
+            if not isinstance(target, dict) or not isinstance(target.get("name"), str) or target.get("in") not in ("path", "query", "header", "cookie", "querystring"):
                 if target is not None:
-                    cx.diags.warning("bad-parameter", "a parameter needs a string `name` and `in` of path, query, header or cookie", hint="fix or remove this parameter", file=pfile, pointer=pptr)
+                    cx.diags.warning("bad-parameter", "a parameter needs a string `name` and `in` of path, query, querystring, header or cookie", hint="fix or remove this parameter", file=pfile, pointer=pptr)
                 continue
             if target["in"] == "header" and target["name"].lower() in _IGNORED_HEADERS:
                 cx.note_ignored_header(target["name"], pfile, pptr)
@@ -186,6 +222,9 @@ def parameter(cx: Context, p: dict[str, Any], name: str, loc: str, pfile: str, p
     cx.note_deprecated("parameter", name, pfile, pptr, dep)
     # a default written inside a wrapper (`anyOf: [{..., default: x}, {type: null}]`) counts
     doc = objects.documentation(cx, schema, pfile, sptr) if isinstance(schema, dict) else {}
+    if loc == "querystring":
+        # 3.2: the whole query string is this one value, written as its `content` media type
+        return _querystring(cx, p, name, t, content_type, pfile, pptr)
     allowed = _STYLES[loc]
     style = p.get("style", allowed[0])
     if loc == "cookie" and style == "cookie":
@@ -217,6 +256,41 @@ def parameter(cx: Context, p: dict[str, Any], name: str, loc: str, pfile: str, p
         pointer=cx.where(pfile, pptr),
         stability=stability_of(p),
     )
+
+
+# what an `in: querystring` parameter's media type may carry (runtime/_wire.py `kind_of`):
+# form pairs, or JSON or plain text as the whole (percent-encoded) query
+QUERYSTRING_KINDS = ("form", "json", "text")
+
+
+def _querystring(cx: Context, p: dict[str, Any], name: str, t: ir.TypeExpr, content_type: str | None, pfile: str, pptr: str) -> ir.Parameter:
+    """A 3.2 `in: querystring` parameter: in the IR, the query's parameter of style
+    `querystring` (its value is the whole query string: every pair of a form, or one JSON or
+    text value), its media type kept; a media type the wire rules cannot write yet makes
+    `operations` skip the operation."""
+    return ir.Parameter(
+        name=name,
+        location="query",
+        type=t,
+        required=p.get("required") is True,
+        description=text_of(p.get("description")),
+        deprecated=deprecation_of(p),
+        style="querystring",
+        explode=True,
+        content_type=content_type,
+        examples=examples_of(p),
+        pointer=cx.where(pfile, pptr),
+        stability=stability_of(p),
+    )
+
+
+def unsendable_querystring(op: ir.Operation) -> str | None:
+    """Why an operation's `in: querystring` parameter cannot be sent, or None."""
+    for p in op.parameters:
+        if p.style == "querystring" and (p.content_type is None or kind_of(p.content_type) not in QUERYSTRING_KINDS or kind_of(p.content_type) == "text" and not p.content_type.startswith("text/plain")):
+            written = f"is {p.content_type[:60]}" if p.content_type else "names no `content` media type"
+            return f"its `in: querystring` parameter {p.name!r} {written}; only application/x-www-form-urlencoded, JSON and text/plain query strings are written and read so far"
+    return None
 
 
 def unmodeled(cx: Context, op: dict[str, Any], item: dict[str, Any], file: str, optr: str) -> tuple[tuple[str, str], ...]:
@@ -285,7 +359,7 @@ def operation(cx: Context, op_id: str, method: str, path: str, op: dict[str, Any
     body_model = media.body_model(body)
     if body is not None:
         body = replace(body, media=media.offered_media(cx, body, body_model is not None))
-    streaming, stream_param, stream_type = media.streaming(cx, body_model, responses, sse_schemas)
+    streaming, stream_param, stream_type, framing = media.streaming(cx, body_model, responses, sse_schemas)
     sec = op.get("security")
     security = None
     scopes = None
@@ -310,6 +384,7 @@ def operation(cx: Context, op_id: str, method: str, path: str, op: dict[str, Any
         streaming=streaming,
         stream_param=stream_param,
         stream_type=stream_type,
+        stream_framing=framing,  # type: ignore[arg-type]
         security=security,
         security_scopes=scopes,
         stability=stability_of(op),

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from . import api, ir, media
+from . import api, ir, media, tags
 from .context import Context
 from .keywords import claim_arg
 from .naming import BUILTIN_TYPE_NAMES, CLIENT_ATTRS, METHOD_BODY_NAMES, MODEL_RESERVED, PY_RESERVED, RESOURCE_ATTRS, Namer, snake
@@ -136,6 +136,8 @@ def _plan(op: ir.Operation, at: _Paths) -> _Plan:
         return _Plan(tuple(names), "update")
     if op.method == "delete":
         return _Plan(tuple(names), "delete")
+    if op.method == "query":  # 3.2: a safe read that takes its query as a body
+        return _Plan(tuple(names), "query")
     return _Plan(tuple(names), snake(op.id, "call"))
 
 
@@ -169,9 +171,12 @@ def assign_resources(cx: Context, ops: list[ir.Operation]) -> None:
     # resources follow the path without a key's fixed query (`/responses?beta=true`)
     at = _paths(cx, ops)
     plans = [_plan(op, at) for op in ops]
+    declared = cx.tags
     for plan, op in zip(plans, ops):
         if not plan.resource:
-            plan.resource = (snake(op.tags[0], "default"),) if op.tags else ("default",)
+            # the path names no resource: the operation's tag does, nested under its parents (3.2)
+            tag = tags.grouping_tag(declared, op.tags)
+            plan.resource = tuple(snake(t, "default") for t in tags.chain(declared, tag)) if tag is not None else ("default",)
     _resolve_collisions(ops, plans)
     _final_names(cx, ops, plans)
 

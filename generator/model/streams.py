@@ -12,9 +12,13 @@ name. Where an operation that streams declares no event schema at all, the event
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
+from ..diagnostics import join_pointer
+from ..runtime._wire import is_json
 from . import ir
-from .context import Context
+from .context import At, Context
+from .naming import pascal
 
 
 def _models_of(cx: Context, t: ir.TypeExpr | None, depth: int = 0) -> list[str] | None:
@@ -59,8 +63,8 @@ def link_event_streams(cx: Context, ops: list[ir.Operation]) -> None:
     """Type the streams of operations by their event names (see the module's docstring)."""
     candidates = [ir.TypeExpr("union", ref=name) for name in cx.unions if event_named(cx, ir.TypeExpr("union", ref=name))]
     for i, op in enumerate(ops):
-        if not op.streaming:
-            continue
+        if not op.streaming or op.stream_framing != "data":
+            continue  # a 3.2 `itemSchema` said how its events are framed
         stream_type = op.stream_type
         if stream_type is None or stream_type.kind == "any":
             ok = op.success
@@ -74,3 +78,61 @@ def link_event_streams(cx: Context, ops: list[ir.Operation]) -> None:
             # the answer's event-stream outcome reads the same items
             outcomes = tuple(replace(o, type=stream_type) if o.kind == "sse" else o for o in op.outcomes)
             ops[i] = replace(op, stream_type=stream_type, stream_framing="event", outcomes=outcomes)
+
+
+# ---- OpenAPI 3.2 `itemSchema` of `text/event-stream`: one event, `data` decoded by its content keywords
+
+
+def _data_node(cx: Context, data: Any, file: str, ptr: str) -> tuple[Any, bool]:
+    """What an event's `data` holds once read, and whether it is JSON: `contentSchema` (JSON
+    inside the text), any JSON for `contentMediaType: application/json` alone, the schema itself
+    where it describes JSON (an object, array, number...), else the text."""
+    node, _, _ = cx.deref(data, file, ptr)
+    if not isinstance(node, dict):
+        return data, True
+    media = node.get("contentMediaType")
+    if "contentSchema" in node and (media is None or (isinstance(media, str) and is_json(media))):
+        return node["contentSchema"], True
+    if isinstance(media, str) and is_json(media):
+        return {}, True
+    kind = node.get("type")
+    text = kind == "string" or (isinstance(kind, list) and "string" in kind and len([k for k in kind if k != "null"]) == 1)
+    return data, not text
+
+
+def _event_node(cx: Context, node: Any, file: str, ptr: str) -> tuple[Any, bool | None]:
+    """An event object with its `data` replaced by what it holds once read; (node, None) when it
+    has no `data` property (then it is not an SSE event object, and is read as before)."""
+    target, _, tptr = cx.deref(node, file, ptr)
+    props = target.get("properties") if isinstance(target, dict) else None
+    if not isinstance(props, dict) or "data" not in props:
+        return node, None
+    data, is_json_data = _data_node(cx, props["data"], file, join_pointer(tptr, "properties", "data"))
+    return {**target, "properties": {**props, "data": data}}, is_json_data
+
+
+def sse_item_type(cx: Context, node: Any, at: At) -> tuple[ir.TypeExpr, bool | None]:
+    """The type of one event a 3.2 `itemSchema` describes, and whether its `data` is JSON (None:
+    the schema describes no event object, only what `data` holds). Events named by a `oneOf` /
+    `anyOf` keep their components' names: each is converted with its `data` decoded first."""
+    target, tfile, tptr = cx.deref(node, at.file, at.pointer)
+    if not isinstance(target, dict):
+        return cx.schema(node, at), None
+    for kw in ("oneOf", "anyOf"):
+        variants = target.get(kw)
+        if isinstance(variants, list) and variants:
+            found: list[bool] = []
+            for i, v in enumerate(variants):
+                vptr = join_pointer(tptr, kw, i)
+                vtarget, vfile, vptr2 = cx.deref(v, tfile, vptr)
+                fixed, is_json_data = _event_node(cx, vtarget, vfile, vptr2)
+                if is_json_data is None:
+                    return cx.schema(node, at), None
+                found.append(is_json_data)
+                # converted first under its own place, so `$ref`s to it read the decoded event
+                cx.schema(fixed, At(vfile, vptr2, cx.component_names.get((vfile, vptr2), at.hint + pascal(str(i), "Variant"))))
+            return cx.schema(node, at), all(found)
+    fixed, is_json_data = _event_node(cx, target, tfile, tptr)
+    if is_json_data is None:
+        return cx.schema(node, at), None
+    return cx.schema(fixed, At(tfile, tptr, cx.component_names.get((tfile, tptr), at.hint))), is_json_data

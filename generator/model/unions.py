@@ -79,6 +79,7 @@ def union(cx: Context, node: dict[str, Any], kw: str, at: At, nullable: bool) ->
         final.append(v)
     dep = deprecation_of(node)
     cx.note_deprecated("schema", name, at.file, at.pointer, dep)
+    default = default_variant(cx, node, final, at) if disc is not None and not inferred else None
     cx.unions[name] = ir.Union(
         name=name,
         variants=tuple(final),
@@ -88,8 +89,36 @@ def union(cx: Context, node: dict[str, Any], kw: str, at: At, nullable: bool) ->
         description=text_of(node.get("description")),
         deprecated=dep,
         pointer=where,
+        default_variant=default,
     )
     return _loosen(ref.with_nullable(nullable) if nullable else ref, loose)
+
+
+def default_variant(cx: Context, node: dict[str, Any], variants: list[ir.Variant], at: At) -> str | None:
+    """The variant `discriminator.defaultMapping` (3.2) names: a schema name or a reference, read
+    as `mapping` values are; a target that is not one of the variants is reported and ignored."""
+    disc = node.get("discriminator")
+    target = disc.get("defaultMapping") if isinstance(disc, dict) else None
+    if target is None:
+        return None
+    dptr = at.pointer + "/discriminator/defaultMapping"
+    where: str | None = None
+    if isinstance(target, str) and ("#" in target or "/" in target):
+        res = cx.docs.resolve(target, at.file, dptr)
+        where = cx.where(res.file, res.pointer) if res is not None else None
+    elif isinstance(target, str):
+        where = join_pointer("/components/schemas", target)
+    for v in variants:
+        if where is not None and v.type.pointer == where:
+            return v.name
+    cx.diags.warning(
+        "bad-default-mapping",
+        f"defaultMapping {str(target)[:80]!r} is not one of the union's variants; a value with an unlisted tag reads as an unknown variant",
+        hint="name one of the oneOf/anyOf schemas (by name or $ref) in defaultMapping",
+        file=at.file,
+        pointer=dptr,
+    )
+    return None
 
 
 def _loosen(t: ir.TypeExpr, loose: str | None) -> ir.TypeExpr:

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Callable, Iterator, Literal
 
 from ..diagnostics import join_pointer
+from . import base_uri
 from .load import Documents
 
 Engine = Literal["fast", "reference"]
@@ -29,7 +31,7 @@ Finding = dict[str, Any]
 Locate = Callable[[list[Any], Any], "str | None"]
 
 MAX_FINDINGS = 200
-_ROOT_KEYS = {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs", "webhooks", "jsonSchemaDialect"}
+_ROOT_KEYS = {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs", "webhooks", "jsonSchemaDialect", "$self"}
 # formats the port does not check as the reference does (found by comparing both on every format)
 _UNPORTED_FORMATS = ("idn-hostname",)
 _BACKEND_VAR = "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"
@@ -55,8 +57,11 @@ def _finding(error: Any, locate: Locate) -> Finding:
     return {"message": short(getattr(error, "message", str(error))), "pointer": pointer}
 
 
-def _is_31(data: dict[str, Any]) -> bool:
-    return str(data.get("openapi", "")).startswith("3.1")
+def version_of(data: dict[str, Any]) -> Literal["3.0", "3.1", "3.2"]:
+    """Which meta-schema the document is checked against: its own minor version (3.0 for an
+    unknown one, as 3.0 is the strictest about what it accepts)."""
+    minor = str(data.get("openapi", "")).strip()[:4]
+    return "3.2" if minor.startswith("3.2") else "3.1" if minor.startswith("3.1") else "3.0"
 
 
 @contextmanager
@@ -85,10 +90,10 @@ def reference(data: dict[str, Any], docs: Documents, locate: Locate = _no_place)
             out.append({"message": e.message, "pointer": join_pointer("", *e.absolute_path)})
         return out
     from jsonschema_path.handlers import default_handlers
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    import openapi_spec_validator as osv
 
-    base = OpenAPIV31SpecValidator if _is_31(data) else OpenAPIV30SpecValidator
-    cls = type(base.__name__, (base,), {"resolver_handlers": _LocalOnly(file=default_handlers["file"])})
+    base = {"3.0": osv.OpenAPIV30SpecValidator, "3.1": osv.OpenAPIV31SpecValidator, "3.2": osv.OpenAPIV32SpecValidator}[version_of(data)]
+    cls = type(base.__name__, (base,), {"resolver_handlers": _LocalOnly(docs, file=default_handlers["file"])})
     # a base_uri lets the validator follow relative-file $refs
     base_uri = docs.main.path.resolve().as_uri()
     try:
@@ -108,15 +113,48 @@ def _refuse_remote(url: str) -> bytes:
     raise OSError(f"specgen never fetches a remote $ref ({url})")
 
 
+def _spec_file(docs: Documents, url: str) -> Path | None:
+    """The file of the spec's folder a URL names through a document's `$self` (3.2), if any."""
+    selves = {n: s for n, d in docs.files.items() if (s := base_uri.self_of(d.data)) is not None}
+    if docs.main.name not in selves:
+        return None
+    name, _ = base_uri.target_of(url, docs.main.name, docs.main.name, selves)
+    path = (docs.root_dir / name).resolve() if name is not None else None
+    return path if path is not None and path.is_file() and path.is_relative_to(docs.root_dir.resolve()) else None
+
+
+def _reader(docs: Documents) -> Callable[[str], bytes]:
+    """Reads what a `$self`-relative URL names in the spec's folder; refuses anything else."""
+
+    def read(url: str) -> bytes:
+        path = _spec_file(docs, url)
+        if path is None:
+            return _refuse_remote(url)
+        return path.read_bytes()
+
+    return read
+
+
 class _LocalOnly(dict[str, Any]):
     """The reference's $ref handlers: files only. It downloads with urllib for any scheme it
-    has no handler for, so every scheme has one here and all but `file` refuse."""
+    has no handler for, so every scheme has one here: `file` reads, a URL under the main
+    document's `$self` reads the spec folder's file it names, all else refuses."""
+
+    def __init__(self, docs: Documents, **handlers: Any):
+        super().__init__(**handlers)
+        self.docs = docs
 
     def __contains__(self, scheme: object) -> bool:
         return True
 
     def __missing__(self, scheme: str) -> Any:
-        return _refuse_remote
+        file_handler = self["file"]
+
+        def handle(url: str) -> Any:
+            path = _spec_file(self.docs, url)
+            return file_handler(path.as_uri()) if path is not None else _refuse_remote(url)
+
+        return handle
 
 
 def declines(data: dict[str, Any], docs: Documents) -> str | None:
@@ -140,8 +178,8 @@ def fast(data: dict[str, Any], docs: Documents, locate: Locate = _no_place) -> l
     import openapi_spec_validator_rs as rs
     from openapi_spec_validator_rs import handlers
 
-    handlers.retrieve = _refuse_remote  # read at every validation; specgen never downloads
-    cls = rs.OpenAPIV31SpecValidator if _is_31(data) else rs.OpenAPIV30SpecValidator
+    handlers.retrieve = _reader(docs)  # type: ignore[assignment]  # read at every validation; specgen never downloads
+    cls = {"3.0": rs.OpenAPIV30SpecValidator, "3.1": rs.OpenAPIV31SpecValidator, "3.2": rs.OpenAPIV32SpecValidator}[version_of(data)]
     try:
         errors = cls(data, base_uri=docs.main.path.resolve().as_uri()).iter_errors()
         found = [_finding(e, locate) for e in errors]

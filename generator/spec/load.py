@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import yaml
 
 from ..diagnostics import Diagnostics, SpecError, split_pointer
+from . import base_uri
 from .bounds import shape_problem
 
 # Bump when the parsed form changes so stale cache entries are never reused.
@@ -369,7 +370,22 @@ class Documents:
         if not isinstance(ref, str):
             self.diags.error("bad-ref", f"$ref must be a string, not {type(ref).__name__}", hint="write $ref: '#/components/schemas/Name'", **where)
             return None
-        if _REMOTE.match(ref):
+        selves = {n: s for n, d in self.files.items() if (s := base_uri.self_of(d.data)) is not None}
+        target_file, _, frag = ref.partition("#")
+        name, base_dir = file, PurePosixPath(file).parent
+        if target_file and (file in selves or self.main.name in selves):
+            # 3.2: read against `$self`; a URI that lands on a document or beside the main one is a file here
+            local, uri = base_uri.target_of(target_file, file, self.main.name, selves)
+            if local is None:
+                self.diags.error(
+                    "remote-ref",
+                    f"$ref {ref!r} resolves against $self to {uri[:200]!r}, outside the spec's folder: specgen never fetches from the network",
+                    hint="download the referenced document next to the spec, under the folder its $self names",
+                    **where,
+                )
+                return None
+            base_dir, target_file = PurePosixPath(""), ("" if local == file else quote(local))
+        elif _REMOTE.match(ref):
             self.diags.error(
                 "remote-ref",
                 f"remote $ref {ref!r} refused: specgen never fetches from the network",
@@ -377,10 +393,8 @@ class Documents:
                 **where,
             )
             return None
-        target_file, _, frag = ref.partition("#")
-        name = file
         if target_file:
-            joined = PurePosixPath(file).parent / unquote(target_file)
+            joined = base_dir / unquote(target_file)
             norm = os.path.normpath(str(joined)).replace(os.sep, "/")
             if norm.startswith("../") or norm == ".." or os.path.isabs(norm):
                 self.diags.error(

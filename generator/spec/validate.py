@@ -19,8 +19,8 @@ from . import engines
 from .load import Documents, cache_dir
 
 _MAX_REPORTED = engines.MAX_FINDINGS
-_CACHE_FORMAT = "specgen-validate-5"
-_PARTS_FORMAT = "specgen-validate-parts-2"
+_CACHE_FORMAT = "specgen-validate-7"
+_PARTS_FORMAT = "specgen-validate-parts-3"
 
 
 def _findings(docs: Documents, strict: bool = False) -> list[dict[str, Any]]:

@@ -285,7 +285,11 @@ class _BaseClient:
                 for k, v in opts.fixed_query
                 if k not in given
             ]
-        url = self.base_url + path + ("?" + _wire.query_string(pairs) if pairs else "")
+        # a 3.2 `in: querystring` value written as JSON or text is the query string's start
+        query = "&".join(
+            q for q in (_wire.whole_query(params), _wire.query_string(pairs)) if q
+        )
+        url = self.base_url + path + ("?" + query if query else "")
         content: Optional[bytes] = None
         files: Optional[List[Any]] = None
         content_type: Optional[str] = None

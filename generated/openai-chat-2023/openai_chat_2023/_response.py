@@ -5,7 +5,8 @@
   hold), as the normalizer decided; the transport picks one by the response's Content-Type.
 - `BinaryResponse` / `AsyncBinaryResponse`: a download (`.read()`, `.iter_bytes()`,
   `.write_to_file(path)`, `.content_type`), read lazily when the call streams.
-- `JSONLStream` / `AsyncJSONLStream`: JSON Lines (NDJSON) answers, one typed item per line.
+- `JSONLStream` / `AsyncJSONLStream`: JSON Lines (NDJSON) answers, one typed item per line, and
+  JSON text sequences (`application/json-seq`, RFC 7464: each item after a record separator).
 - `RawResponse`: the httpx response alongside the parsed value (`client.with_raw_response`).
 """
 
@@ -183,18 +184,46 @@ def _jsonl_item(line: str, item_type: Any, response: httpx.Response) -> Any:
     return data if item_type is None else validate_as(item_type, data)
 
 
+class _Records:
+    """Bytes in, records out: lines, or for `application/json-seq` the texts between record
+    separators (0x1E), which may span lines."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        ctype = response.headers.get("content-type", "")
+        self._sep = (
+            b"\x1e"
+            if ctype.split(";", 1)[0].strip().lower() == "application/json-seq"
+            else b"\n"
+        )
+        self._buffer = b""
+
+    def feed(self, chunk: bytes, final: bool = False) -> Iterator[str]:
+        self._buffer += chunk
+        *records, self._buffer = self._buffer.split(self._sep)
+        if final:
+            records.append(self._buffer)
+            self._buffer = b""
+        for record in records:
+            text = record.decode("utf-8", errors="replace").strip()
+            if text:
+                yield text
+
+
 class JSONLStream(Generic[T]):
-    """A JSON Lines (NDJSON) answer: iterate it for one typed item per line."""
+    """A JSON Lines (NDJSON) or JSON text sequence answer: iterate it for one typed item each."""
 
     def __init__(self, *, response: httpx.Response, item_type: Any) -> None:
         self.response = response
         self._item_type = item_type
 
     def __iter__(self) -> Iterator[T]:
+        records = _Records(self.response)
         try:
-            for line in self.response.iter_lines():
-                if line.strip():
-                    yield cast(T, _jsonl_item(line, self._item_type, self.response))
+            for chunk in self.response.iter_bytes():
+                for text in records.feed(chunk):
+                    yield cast(T, _jsonl_item(text, self._item_type, self.response))
+            for text in records.feed(b"", final=True):
+                yield cast(T, _jsonl_item(text, self._item_type, self.response))
         finally:
             self.response.close()
 
@@ -214,17 +243,20 @@ class JSONLStream(Generic[T]):
 
 
 class AsyncJSONLStream(Generic[T]):
-    """A JSON Lines (NDJSON) answer of the async client: `async for` one typed item per line."""
+    """A JSON Lines or JSON text sequence answer of the async client: `async for` one typed item each."""
 
     def __init__(self, *, response: httpx.Response, item_type: Any) -> None:
         self.response = response
         self._item_type = item_type
 
     async def __aiter__(self) -> AsyncIterator[T]:
+        records = _Records(self.response)
         try:
-            async for line in self.response.aiter_lines():
-                if line.strip():
-                    yield cast(T, _jsonl_item(line, self._item_type, self.response))
+            async for chunk in self.response.aiter_bytes():
+                for text in records.feed(chunk):
+                    yield cast(T, _jsonl_item(text, self._item_type, self.response))
+            for text in records.feed(b"", final=True):
+                yield cast(T, _jsonl_item(text, self._item_type, self.response))
         finally:
             await self.response.aclose()
 

@@ -163,6 +163,17 @@ class Harness:
             assert items, "the page holds the fixture's items"
             if names:
                 assert all(isinstance(item, self._classes(names)) for item in items)
+        elif kind == "items":
+            self.check_items(op, list(result))
+
+    def check_items(self, op: dict[str, Any], items: list[Any]) -> None:
+        """A JSON Lines / json-seq answer: every item of the fixture, each of its type."""
+        assert len(items) == max(
+            op["items"], 1
+        ), f"{len(items)} items, the fixture has {op['items']}"
+        names = op["result"]["types"]
+        if names:
+            assert all(isinstance(item, self._classes(names)) for item in items)
 
     async def check_result_async(self, op: dict[str, Any], result: Any) -> None:
         if op["result"]["kind"] == "page":
@@ -171,6 +182,8 @@ class Harness:
             names = op["result"]["types"]
             if names:
                 assert all(isinstance(item, self._classes(names)) for item in items)
+        elif op["result"]["kind"] == "items":
+            self.check_items(op, [item async for item in result])
         else:
             self.check_result(op, result)
 

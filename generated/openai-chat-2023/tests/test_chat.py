@@ -51,6 +51,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "stream_param": "stream",
         "stream_types": ["CreateChatCompletionStreamResponse"],
         "stream_events": 3,
+        "items": 0,
     }
 }
 

@@ -108,12 +108,16 @@ class Unknown:
 
 class _TagTable:
     """Reads which member of a union a value is from its tag property, by the table of tag values
-    the spec gives (OpenAPI's `discriminator`: its `mapping`, else the schema names); None for a
-    value without a tag this table lists."""
+    the spec gives (OpenAPI's `discriminator`: its `mapping`, else the schema names); for a value
+    without a tag this table lists, the default member (3.2 `defaultMapping`), else None.
+    """
 
-    def __init__(self, field: str, members: Mapping[str, str]) -> None:
+    def __init__(
+        self, field: str, members: Mapping[str, str], default: Optional[str]
+    ) -> None:
         self.field = field
         self.members = dict(members)
+        self.default = default
         self.__name__ = (
             "by_tag"  # pydantic names the union's validator after its callable
         )
@@ -134,16 +138,19 @@ class _TagTable:
             )
         else:
             tag = None
-        return self.members.get(tag) if isinstance(tag, str) else None
+        member = self.members.get(tag) if isinstance(tag, str) else None
+        return self.default if member is None else member
 
     def __repr__(self) -> str:
-        return f"by_tag({self.field!r}, {self.members!r})"
+        return f"by_tag({self.field!r}, {self.members!r}, {self.default!r})"
 
 
-def by_tag(field: str, members: Mapping[str, str]) -> Any:
+def by_tag(
+    field: str, members: Mapping[str, str], default: Optional[str] = None
+) -> Any:
     """`Annotated` metadata of a union whose members are `Annotated[Model, Tag(name)]`: the value
-    of `field` picks the member `members[value]`."""
-    return pydantic.Discriminator(_TagTable(field, members))
+    of `field` picks the member `members[value]`, else `default`."""
+    return pydantic.Discriminator(_TagTable(field, members, default))
 
 
 def set_request_id(value: object, request_id: Optional[str]) -> None:

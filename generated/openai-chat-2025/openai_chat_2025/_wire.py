@@ -48,6 +48,8 @@ __all__ = [
     "query_string",
     "pct",
     "param_query",
+    "whole_query",
+    "parse_whole_query",
     "header_values",
     "cookie_header",
     "parse_path",
@@ -62,7 +64,7 @@ class Param(NamedTuple):
 
     name: str
     location: str  # path | query | header | cookie
-    style: str
+    style: str  # `querystring`: a query parameter that is the whole query string (3.2)
     explode: bool
     allow_reserved: bool = False
     content_type: Optional[str] = None  # `content`: written as this media type instead
@@ -384,10 +386,46 @@ def param_query(params: Sequence[Tuple[Param, Any]]) -> _Pairs:
         if p.location != "query" or not _given(value):
             continue
         enc = pct_reserved if p.allow_reserved else _pct
-        if p.content_type is not None:
+        if p.style == "querystring":
+            if p.content_type is None or kind_of(p.content_type) == "form":
+                out.extend(querystring_pairs(value, enc))
+        elif p.content_type is not None:
             out.append((enc(p.name), enc(_as_content(p, value))))
         else:
             out.extend(query_pairs(p.style, p.explode, p.name, value, enc))
+    return out
+
+
+def whole_query(params: Sequence[Tuple[Param, Any]]) -> Optional[str]:
+    """A 3.2 `in: querystring` value written as JSON or text: the whole query string,
+    percent-encoded (a form is written as pairs by `param_query`); None without one."""
+    for p, value in params:
+        if (
+            p.style == "querystring"
+            and p.content_type is not None
+            and kind_of(p.content_type) != "form"
+            and _given(value)
+        ):
+            return _pct(_as_content(p, value))
+    return None
+
+
+def parse_whole_query(p: Param, raw: str) -> Any:
+    """The mock's side of `whole_query`: the raw query string read as the parameter's media type."""
+    return _parse_content(p, _unpct(raw)) if raw else MISSING
+
+
+def querystring_pairs(value: Any, enc: _Encode = _pct) -> _Pairs:
+    """A 3.2 `in: querystring` value as application/x-www-form-urlencoded: one pair per
+    property, one per item of an array property."""
+    out: _Pairs = []
+    value = plain(value)
+    if not isinstance(value, dict):
+        return [(enc(text(value)), "")] if value is not None else []
+    for k, v in value.items():
+        for item in v if isinstance(v, list) else [v]:
+            if item is not None:
+                out.append((enc(str(k)), enc(text(item))))
     return out
 
 
@@ -534,6 +572,25 @@ def parse_query(
     when the request does not carry it. `others` are the names of the operation's other
     parameters (an exploded `form` object owns every key that is not one of them)."""
     name = p.name
+    if (
+        p.style == "querystring"
+        and p.content_type is not None
+        and kind_of(p.content_type) != "form"
+    ):
+        return MISSING  # written whole, not as pairs: `parse_whole_query` reads it
+    if p.style == "querystring":
+        # the whole query string is the value: every key not another parameter's, repeated keys a list
+        whole: Dict[str, Any] = {}
+        for k, v in pairs:
+            if k in others:
+                continue
+            if k in whole:
+                whole[k] = (whole[k] if isinstance(whole[k], list) else [whole[k]]) + [
+                    v
+                ]
+            else:
+                whole[k] = v
+        return whole if whole else MISSING
     if p.content_type is not None:
         found = [v for k, v in pairs if k == name]
         return _parse_content(p, found[-1]) if found else MISSING

@@ -37,6 +37,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "stream_param": None,
         "stream_types": [],
         "stream_events": 0,
+        "items": 0,
     },
     "createChatCompletion": {
         "stem": "create_chat_completion",
@@ -90,6 +91,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "stream_param": "stream",
         "stream_types": ["CreateChatCompletionStreamResponse"],
         "stream_events": 3,
+        "items": 0,
     },
     "getChatCompletion": {
         "stem": "get_chat_completion",
@@ -106,6 +108,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "stream_param": None,
         "stream_types": [],
         "stream_events": 0,
+        "items": 0,
     },
     "updateChatCompletion": {
         "stem": "update_chat_completion",
@@ -127,6 +130,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "stream_param": None,
         "stream_types": [],
         "stream_events": 0,
+        "items": 0,
     },
     "deleteChatCompletion": {
         "stem": "delete_chat_completion",
@@ -143,6 +147,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "stream_param": None,
         "stream_types": [],
         "stream_events": 0,
+        "items": 0,
     },
     "getChatCompletionMessages": {
         "stem": "get_chat_completion_messages",
@@ -164,6 +169,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "stream_param": None,
         "stream_types": [],
         "stream_events": 0,
+        "items": 0,
     },
 }
 

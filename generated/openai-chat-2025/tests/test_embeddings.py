@@ -37,6 +37,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "stream_param": None,
         "stream_types": [],
         "stream_events": 0,
+        "items": 0,
     }
 }
 

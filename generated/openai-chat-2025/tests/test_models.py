@@ -26,6 +26,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "stream_param": None,
         "stream_types": [],
         "stream_events": 0,
+        "items": 0,
     },
     "retrieveModel": {
         "stem": "retrieve_model",
@@ -42,6 +43,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "stream_param": None,
         "stream_types": [],
         "stream_events": 0,
+        "items": 0,
     },
 }
 

@@ -53,6 +53,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "stream_param": None,
         "stream_types": [],
         "stream_events": 0,
+        "items": 0,
     },
     "getDeferredChatCompletion": {
         "stem": "get_deferred_chat_completion",
@@ -69,6 +70,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "stream_param": None,
         "stream_types": [],
         "stream_events": 0,
+        "items": 0,
     },
 }
 

@@ -5,8 +5,12 @@ multi-line data, CR / LF / CRLF line ends, a leading BOM), decoded into items as
 - `data: [DONE]` ends the stream;
 - an `error` event, or a payload holding `{"error": ...}`, raises `APIError` with the server's
   message;
-- where the spec names events (`event: thread.run.created`), each item is read from
-  `{"event": <name>, "data": <payload>}`, so it is typed by its name;
+- where the spec names events (`event: thread.run.created`) or an OpenAPI 3.2 `itemSchema`
+  describes the event object, each item is read from `{"event": <name>, "data": <payload>}` (with
+  `id` and `retry` where the event has them), so it is typed by its name; the data is JSON, or
+  kept as text where the item schema says so (framing `event-text`);
+- `stream.last_event_id` and `stream.retry` are the last `id` and `retry` the server sent (what a
+  reconnection would send back as `Last-Event-ID` and wait);
 - an event this client does not know passes through (as the union's `Unknown...` model, or as
   the `ServerSentEvent` itself when its data is not JSON), unless the client is strict.
 """
@@ -185,13 +189,20 @@ class _Decoder:
         self.strict = strict
         self.error_shape = error_shape
         self.request_id = error_shape.request_id(response.headers)
+        self.last_event_id: Optional[str] = None
+        self.retry: Optional[int] = None
 
     def done(self, sse: ServerSentEvent) -> bool:
         return sse.data.strip() == "[DONE]"
 
     def item(self, sse: ServerSentEvent) -> Any:
+        self.last_event_id, self.retry = sse.id, sse.retry
         try:
-            data: object = sse.json()
+            data: object = (
+                sse.data
+                if self.framing == "event-text" and sse.event != "error"
+                else sse.json()
+            )
         except ValueError as exc:
             if sse.event == "error":
                 raise api_error_from_payload(
@@ -208,8 +219,13 @@ class _Decoder:
             raise api_error_from_payload(
                 data, self.response.request, self.error_shape, self.request_id
             )
-        if self.framing == "event":
-            data = {"event": sse.event, "data": data}
+        if self.framing != "data":
+            event = {"event": sse.event, "data": data}
+            if sse.id is not None:
+                event["id"] = sse.id
+            if sse.retry is not None:
+                event["retry"] = sse.retry
+            data = event
         try:
             item = validate_as(self.item_type, data, strict=self.strict)
         except pydantic.ValidationError as exc:
@@ -248,6 +264,16 @@ class Stream(Generic[T]):
             error_shape=error_shape or ErrorShape(),
         )
         self._iterator = self._stream()
+
+    @property
+    def last_event_id(self) -> Optional[str]:
+        """The last event id the server sent (what a reconnection sends as `Last-Event-ID`)."""
+        return self._decoder.last_event_id
+
+    @property
+    def retry(self) -> Optional[int]:
+        """The reconnection time the server last asked for, in milliseconds."""
+        return self._decoder.retry
 
     def _stream(self) -> Iterator[T]:
         try:
@@ -305,6 +331,16 @@ class AsyncStream(Generic[T]):
             error_shape=error_shape or ErrorShape(),
         )
         self._iterator = self._stream()
+
+    @property
+    def last_event_id(self) -> Optional[str]:
+        """The last event id the server sent (what a reconnection sends as `Last-Event-ID`)."""
+        return self._decoder.last_event_id
+
+    @property
+    def retry(self) -> Optional[int]:
+        """The reconnection time the server last asked for, in milliseconds."""
+        return self._decoder.retry
 
     async def _lines(self) -> AsyncIterator[str]:
         splitter = _LineSplitter()

@@ -75,6 +75,7 @@ class Types:
             req_roots.extend(a.type for a in op.arguments)
             resp_roots.extend(r.type for r in op.responses)
             resp_roots.append(op.stream_type)
+        resp_roots.extend(h.payload for h in api.hooks)  # `unwrap` parses them as answers
         self._walk(req_roots, self.request_models, self.request_unions)
         # response side: what answers reach, plus every definition no request reaches
         resp_roots.extend(ir.TypeExpr("model", ref=m.name) for m in api.models if m.used_in_response or m.name not in self.request_models)

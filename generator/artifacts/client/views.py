@@ -15,9 +15,10 @@ from typing import Any
 
 from ...model import ir
 from ...model.naming import ANNOTATION_NAMES
+from .hooks import webhooks_view
 from .methods import ResourceModuleView, ResourceView, resources
 from .pytypes import Side, Types
-from ...output.render import RenderContext, py_string, render_template
+from ...output.render import RenderContext, py_literal, py_string, render_template
 
 # the runtime modules rendered into every package, as they are
 RUNTIME = (
@@ -46,6 +47,9 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     out[f"{pkg}/resources/__init__.py"] = render_template("client/resources_init.py.j2", **base)
     for rm in view.resource_modules:
         out[f"{pkg}/resources/{rm.stem}.py"] = render_template("client/resource_module.py.j2", module=rm, **base)
+    if api.hooks:
+        out[f"{pkg}/_webhooks.py"] = render_template("client/runtime/_webhooks.py.j2", **base)
+        out[f"{pkg}/webhooks.py"] = render_template("client/webhooks.py.j2", hooks=webhooks_view(api, view.types), **base)
     out[f"{pkg}/py.typed"] = ""
     return out
 
@@ -139,6 +143,7 @@ class ClientView:
     require_credentials: bool  # every operation needs some: the client refuses to start without
     auth_doc: str
     error_shape: dict[str, Any]
+    types: Types
 
 
 def env_names(api: ir.Api, ctx: RenderContext) -> tuple[str, dict[str, str]]:
@@ -192,6 +197,7 @@ def build_view(api: ir.Api, ctx: RenderContext) -> ClientView:
             "type": shape.type,
             "request_id_headers": list(api.request_id_headers),
         },
+        types=types,
     )
 
 
@@ -321,6 +327,11 @@ def _union_expr(u: ir.Union, side: Side, types: Types, quote: frozenset[str]) ->
     if len(parts) == 1:
         return parts[0], None, None
     expr = "Union[" + ", ".join(parts) + "]"
+    if side == "response" and u.discriminator is not None and u.default_variant is not None:
+        # 3.2 `defaultMapping`: a tag the table does not list reads as the default variant
+        table = _tag_table(u, types, quote)
+        if table is not None:
+            return expr, table + "]", None
     disc = _discriminator(u, types) if side == "response" else None
     tagged = _tag_table(u, types, quote) if side == "response" and disc is None else None
     if tagged is not None:
@@ -345,24 +356,25 @@ _NO_FIELD = ir.Field("", "", ir.TypeExpr("any"), False)
 
 
 def _tag_table(u: ir.Union, types: Types, quote: frozenset[str]) -> str | None:
-    """`Annotated[Union[Annotated[Cat, _Tag(..)], ...], _by_tag(property, {value: Tag})` (without its
-    closing bracket) for an explicit discriminator whose every variant is a model the IR's
-    dispatch table selects; None otherwise."""
+    """`Annotated[Union[Annotated[Cat, _Tag(..)], ...], _by_tag(property, {value: Tag}[, default])`
+    (without its closing bracket) for an explicit discriminator whose every variant the IR's
+    dispatch table selects (or is the default variant, 3.2 `defaultMapping`, which takes every
+    tag the table does not list); None otherwise. Without a default, every variant is a model
+    (an unknown tag is then read into `Unknown<Name>`)."""
     table = u.dispatch()
-    if u.discriminator is None or not table or set(table.values()) != set(range(len(u.variants))):
+    default = u.default_variant
+    names = [v.name for v in u.variants]
+    reached = set(table.values()) | ({names.index(default)} if default in names else set())
+    if u.discriminator is None or reached != set(range(len(u.variants))):
         return None
     members: list[str] = []
-    tag_of: dict[int, str] = {}
-    for i, v in enumerate(u.variants):
-        if v.type.kind != "model" or v.type.nullable or v.type.ref not in types.api.model_map:
+    for v in u.variants:
+        if default is None and (v.type.kind != "model" or v.type.nullable or v.type.ref not in types.api.model_map):
             return None
-        spelled = types.spell(v.type, "response", quote=quote)
-        tag_of[i] = v.type.ref or ""
-        member = f"Annotated[{spelled}, _Tag({py_string(tag_of[i])})]"
-        if member not in members:
-            members.append(member)
-    values = "{" + ", ".join(f"{py_string(k)}: {py_string(tag_of[i])}" for k, i in table.items()) + "}"
-    return f"Annotated[Union[{', '.join(members)}], _by_tag({py_string(u.discriminator)}, {values})"
+        members.append(f"Annotated[{types.spell(v.type, 'response', quote=quote)}, _Tag({py_string(v.name)})]")
+    values = "{" + ", ".join(f"{py_string(k)}: {py_string(names[i])}" for k, i in table.items()) + "}"
+    fallback = f", {py_string(default)}" if default is not None else ""
+    return f"Annotated[Union[{', '.join(members)}], _by_tag({py_string(u.discriminator)}, {values}{fallback})"
 
 
 def _discriminator(u: ir.Union, types: Types) -> str | None:

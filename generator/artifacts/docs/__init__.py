@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from ...model import ir
 from ...output.render import RenderContext
+from ..fixtures.hooks import webhook_examples
 from .examples import fixture_examples
-from .pages import enum_page, index_page, model_page, operation_page, union_page, used_by
+from .pages import enum_page, index_page, model_page, operation_page, union_page, used_by, webhook_page
 from .site import Site
 
 
@@ -34,6 +35,9 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     for op in api.operations:
         for path, text in operation_page(site, op, examples.get(op.id) or {}).items():
             files["docs/" + path] = text
+    hook_examples = webhook_examples(api)
+    for h in api.hooks:
+        files["docs/" + site.hook_files[h.py_name]] = webhook_page(site, h, hook_examples.get(h.py_name))
     used = used_by(site)
     for m in api.models:
         files["docs/" + site.def_files[m.name]] = model_page(site, m, used.get(m.name, []))

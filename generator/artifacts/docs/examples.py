@@ -75,8 +75,11 @@ def python_examples(site: Site, op: ir.Operation, params: dict[str, Any], body: 
     env = comment_safe(site.ctx.api_key_env)
     sync_head = [f"from {site.ctx.package} import Client", "", f"client = Client()  # the API key from ${env}; base_url=... for another server"]
     paginated = op.pagination is not None and stream_arg is None
-    if paginated:
-        sync = sync_head + _call_lines("for item in ", op.call, args, ":") + ["    print(item)  # every item of every page, fetched as needed"]
+    # an answer that is only a stream (events, JSON Lines): its items iterated as they arrive
+    streamed = stream_arg is None and not paginated and bool(op.outcomes) and op.outcomes[0].kind in ("sse", "jsonl")
+    if paginated or streamed:
+        note = "every item of every page, fetched as needed" if paginated else "one item as it arrives"
+        sync = sync_head + _call_lines("for item in ", op.call, args, ":") + [f"    print(item)  # {note}"]
     else:
         sync = sync_head + _call_lines("result = ", op.call, args) + ["print(result)"]
     out = [("Python", "\n".join(sync))]
@@ -85,7 +88,7 @@ def python_examples(site: Site, op: ir.Operation, params: dict[str, Any], body: 
         stream = sync_head + _call_lines("for event in ", op.call, sargs, ":") + ["    print(event)  # one event as it arrives"]
         out.append(("Python, streaming", "\n".join(stream)))
         out.append(("Python, async streaming", "\n".join(_async_main(site, _call_lines("async for event in await ", op.call, sargs, ":", 4) + ["        print(event)"]))))
-    elif paginated:
+    elif paginated or streamed:
         out.append(("Python, async", "\n".join(_async_main(site, _call_lines("async for item in await ", op.call, args, ":", 4) + ["        print(item)"]))))
     return out
 

@@ -7,6 +7,7 @@ templates in templates/docs/ only loop and place.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ...model import ir
@@ -30,7 +31,7 @@ def params(site: Site, op: ir.Operation, here: str, with_body: bool = False) -> 
         default = literal(p.default) if p.has_default else "—"
         rows.append(
             Row(
-                f"{code(p.name)} ({p.location})",
+                f"{code(p.name)} ({'the whole query string' if p.style == 'querystring' else p.location})",
                 phrase(site, p.type, here),
                 "Yes" if p.required else "No",
                 default,
@@ -79,11 +80,12 @@ def operation_page(site: Site, op: ir.Operation, examples: dict[str, Any]) -> di
             body_table = table(site, b.type, "request", page, here, "Request body fields", "")
     responses = []
     for r in op.responses:
+        itemwise = any(m.itemwise and m.type is r.type for m in r.media)  # 3.2 `itemSchema`: one item's type
         responses.append(
             Row(
                 code(r.status),
                 code(r.content_type) if r.content_type else "—",
-                phrase(site, r.type, here) if r.type is not None else "—",
+                ("each item: " if itemwise else "") + phrase(site, r.type, here) if r.type is not None else "—",
                 "",
                 cell(r.description) or "—",
             )
@@ -97,12 +99,21 @@ def operation_page(site: Site, op: ir.Operation, examples: dict[str, Any]) -> di
     if op.streaming:
         ev = phrase(site, op.stream_type, here) if op.stream_type is not None else "an event"
         how = f"Set {code(op.stream_param)} to {code('true')} and the" if op.stream_param else "The"
-        stream_line = (
-            f"{how} response is a stream of server-sent events ({code('text/event-stream')}); "
-            f"the {code('data:')} of each event is a {ev}."
-        )
+        each = {
+            "data": f"the {code('data:')} of each event is a {ev}.",
+            "event": f"each event is a {ev}: the whole event ({code('event')}, {code('id')} and {code('retry')} where the server sends them), its {code('data')} decoded from JSON.",
+            "event-text": f"each event is a {ev}: the whole event ({code('event')}, {code('id')} and {code('retry')} where the server sends them), its {code('data')} kept as text.",
+        }[op.stream_framing]
+        stream_line = f"{how} response is a stream of server-sent events ({code('text/event-stream')}); {each}"
         if op.stream_type is not None and fields_of(op.stream_type, site.api) is not None:
             stream_table = table(site, op.stream_type, "response", page, here, "Stream event fields", "")
+    lines = next((o for o in op.outcomes if o.kind == "jsonl"), None)
+    if lines is not None:
+        item = phrase(site, lines.type, here) if lines.type is not None else "JSON value"
+        kinds = ", ".join(code(c) for c in lines.content_types)
+        stream_line = (stream_line + "\n\n" if stream_line else "") + f"The response is a stream of JSON items ({kinds}: one a line, or after a record separator for {code('application/json-seq')}); each item is a {item}."
+        if stream_table is None and lines.type is not None and fields_of(lines.type, site.api) is not None:
+            stream_table = table(site, lines.type, "response", page, here, "Stream item fields", "")
     values = dict(
         title=title,
         facts=" · ".join(facts),
@@ -166,6 +177,52 @@ def _move_sections(page: Page, tables: list[Table], excess: int) -> list[tuple[T
     return moved
 
 
+def webhook_page(site: Site, h: ir.Webhook, example: Any) -> str:
+    """A webhook's or callback's page: what it sends, how it is told apart, and how to parse it."""
+    here = "webhooks"
+    page = Page(OP_DEPTH, sections=True)
+    page.file = site.hook_files[h.py_name].rpartition("/")[2]
+    attr = site.api.webhooks_attr
+    facts = [code(f"{h.method.upper()} {h.expression}") if h.expression else code(h.method.upper()), "webhook" if h.kind == "webhook" else "callback"]
+    if h.operation is not None:
+        op = next((o for o in site.api.operations if o.id == h.operation), None)
+        if op is not None:
+            facts.append(f"registered by [{code(op.call)}](../{site.op_files[op.id]})")
+    if h.deprecated:
+        facts.append("**deprecated**")
+    told = []
+    if site.api.webhook_discriminator is not None and h.tag is not None:
+        told.append(f"its {code(site.api.webhook_discriminator)} is {literal(h.tag)}")
+    told.extend(f"the header {code(name)} is {code(value)}" for name, value in h.headers)
+    payload_table = None
+    if h.payload is None:
+        payload_line = f"No JSON body{f' ({code(h.content_type)})' if h.content_type else ''}: {code('unwrap')} keeps what it is given as an {code('UnknownWebhookEvent')}."
+    else:
+        payload_line = f"Content type: {code(h.content_type or 'application/json')}. Schema: {phrase(site, h.payload, here)}."
+        if told:
+            payload_line += " Told apart from the other webhooks when " + " and ".join(told) + "."
+        if fields_of(h.payload, site.api) is not None or union_of(h.payload, site.api) is not None:
+            payload_table = table(site, h.payload, "response", page, here, "Payload fields", "")
+    python = (
+        f"from {site.ctx.package} import Client\n\n"
+        f"client = Client()\n"
+        f"event = client.{attr}.unwrap(request_body, request_headers, event={h.name!r})"
+        f"  # or without event=: found by {'its ' + site.api.webhook_discriminator if site.api.webhook_discriminator else 'the headers or the payload'}"
+    )
+    text = render_template(
+        "docs/webhook.md.j2",
+        title=cell(h.summary or h.name, 200),
+        facts=" · ".join(facts),
+        deprecation=deprecation(h.deprecated) if h.deprecated else "",
+        description=block(h.description) if h.description and h.description != h.summary else "",
+        payload_line=payload_line,
+        payload=payload_table,
+        python=python.replace("```", "` ` `"),
+        example=json.dumps(example, indent=2, ensure_ascii=False).replace("```", "` ` `") if example is not None else "",
+    )
+    return link_sections(text, page)
+
+
 def model_page(site: Site, m: ir.Model, used: list[str]) -> str:
     here = "models"
     page = Page(MODEL_DEPTH, sections=False, home=True)
@@ -204,6 +261,8 @@ def union_page(site: Site, u: ir.Union, used: list[str]) -> str:
             )
         )
     how = f"Chosen by the {code(u.discriminator)} property" + (" (inferred: every variant fixes it to one value)" if u.inferred else "") if u.discriminator else "Tried in order; the first variant that matches wins" if u.keyword == "oneOf" else "Any variant that matches"
+    if u.discriminator and u.default_variant is not None:
+        how += f"; a value whose {code(u.discriminator)} is not listed is {code(u.default_variant)}"
     return render_template(
         "docs/union.md.j2",
         title=cell(u.name, 200),
@@ -260,6 +319,29 @@ def used_by(site: Site) -> dict[str, list[str]]:
     return {k: list(dict.fromkeys(v)) for k, v in users.items()}
 
 
+def tag_tree(site: Site) -> list[str]:
+    """The index's "Operations by tag" lines: the declared tags as nested bullets, each with its
+    summary, its kind when it has one, and links to its operations. Only for a tree (some tag
+    names a `parent`, OpenAPI 3.2): flat tags add nothing the resource index does not show."""
+    declared = site.api.tags
+    if not any(t.parent is not None for t in declared):
+        return []
+    children: dict[str | None, list[ir.Tag]] = {}
+    for t in declared:
+        children.setdefault(t.parent, []).append(t)
+    lines: list[str] = []
+    stack = [(t, 0) for t in reversed(children.get(None, []))]
+    while stack:
+        t, depth = stack.pop()
+        title = f"**{cell(t.summary, 200)}** ({code(t.name)})" if t.summary else f"**{cell(t.name, 200)}**"
+        kind = f" · {cell(t.kind, 40)}" if t.kind else ""
+        ops = [f"[{code(op.call)}]({site.op_files[op.id]})" for op in site.api.operations if t.name in op.tags]
+        about = cell(first_sentence(t.description), 200)
+        lines.append("  " * depth + f"- {title}{kind}" + (f": {about}" if about else "") + (" — " + ", ".join(ops) if ops else ""))
+        stack.extend((c, depth + 1) for c in reversed(children.get(t.name, [])))
+    return lines
+
+
 def index_page(site: Site) -> dict[str, str]:
     """docs/README.md, and the model index's own pages when it would pass PAGE_BYTES."""
     api, ctx = site.api, site.ctx
@@ -290,7 +372,13 @@ def index_page(site: Site) -> dict[str, str]:
     deprecated = []
     for item in api.deprecated:
         deprecated.append(Row(code(item.name), item.kind, code(item.replacement) if item.replacement else "—", "", code(item.where, 120)))
+    hooks = [
+        Row(f"[{code(h.name)}]({site.hook_files[h.py_name]})", h.kind, code(h.method.upper()), phrase(site, h.payload, "") if h.payload is not None else "—", cell(h.summary or first_sentence(h.description), 200) or "—")
+        for h in api.hooks
+    ]
     values = dict(
+        hooks=hooks,
+        hooks_attr=code(f"client.{api.webhooks_attr}.unwrap(body, headers)"),
         title=cell(api.title, 200),
         version=code(api.version),
         spec=code(ctx.spec_label),
@@ -304,6 +392,7 @@ def index_page(site: Site) -> dict[str, str]:
         defs=defs,
         def_pages=[],
         operations=len(api.operations),
+        tag_tree=tag_tree(site),
     )
     text = render_template("docs/index.md.j2", **values)
     if len(text.encode()) <= PAGE_BYTES:

@@ -28,6 +28,7 @@ class Site:
         for op in api.operations:
             stem = names.claim(file_stem(op.id, "operation"))
             self.op_files[op.id] = f"operations/{stem}.md"
+        self.hook_files = {h.py_name: f"webhooks/{file_stem(h.py_name, 'webhook')}.md" for h in api.hooks}
         self.def_files: dict[str, str] = {}
         lower = Namer(sep="_")
         for name in [m.name for m in api.models] + [u.name for u in api.unions] + [e.name for e in api.enums]:
