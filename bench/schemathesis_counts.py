@@ -5,11 +5,12 @@ The mock under test is the one of a checkout given by its Python (`--python
 user would (`python -m specgen mock SPEC --port 0`). Schemathesis runs from this checkout with the
 settings of tests/test_schemathesis.py (same specs, examples per operation, deterministic
 generation, one worker, phases), minus `--max-failures` so that every failing (check, operation)
-pair is counted. Every check runs, Schemathesis' own and the narrowed ones of
-tests/schemathesis_hooks.py, except the three that need a real backend (stateful ones and
-`ignored_auth`). Usage:
+pair is counted. Two modes: `raw`, Schemathesis' own checks, all of them except the three that
+need a real backend (the stateful ones and `ignored_auth`); `test`, the checks of
+tests/test_schemathesis.py (its EXCLUDED left out, the narrowed ones of tests/schemathesis_hooks.py
+in their place). Failures are counted per failure type (one per check) and operation. Usage:
 
-    .venv/bin/python bench/schemathesis_counts.py [--python PY] [--json OUT] [--specs NAME ...]
+    .venv/bin/python bench/schemathesis_counts.py [--python PY] [--mode raw|test] [--json OUT] [--specs NAME ...]
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_schemathesis import PHASES, SPECS  # noqa: E402
+from test_schemathesis import EXCLUDED, PHASES, SPECS  # noqa: E402
 
 BACKEND_ONLY = ("use_after_free", "ensure_resource_availability", "ignored_auth")
 
@@ -49,7 +50,7 @@ def start_mock(python: str, spec: Path) -> tuple[subprocess.Popen[str], str]:
     raise RuntimeError(f"the mock of {python} did not start for {spec}")
 
 
-def run_one(python: str, name: str, spec: Path, examples: int) -> dict[str, Any]:
+def run_one(python: str, name: str, spec: Path, examples: int, mode: str = "raw") -> dict[str, Any]:
     """Failing operations per check for one spec."""
     proc, url = start_mock(python, spec)
     try:
@@ -58,10 +59,12 @@ def run_one(python: str, name: str, spec: Path, examples: int) -> dict[str, Any]
             cmd = [
                 str(Path(sys.executable).parent / "schemathesis"), "--no-color", "run", str(spec), "--url", url,
                 "--max-examples", str(examples), "--generation-deterministic", "--workers", "1",
-                "--phases", PHASES, "--checks", "all", "--exclude-checks", ",".join(BACKEND_ONLY),
+                "--phases", PHASES, "--checks", "all", "--exclude-checks", ",".join(BACKEND_ONLY if mode == "raw" else EXCLUDED),
                 "--request-timeout", "30", "--report", "json", "--report-json-path", str(report),
             ]  # fmt: skip
-            env = {**os.environ, "SCHEMATHESIS_HOOKS": "schemathesis_hooks", "PYTHONPATH": str(ROOT / "tests")}
+            env = {k: v for k, v in os.environ.items() if k != "SCHEMATHESIS_HOOKS"}
+            if mode == "test":
+                env.update(SCHEMATHESIS_HOOKS="schemathesis_hooks", PYTHONPATH=str(ROOT / "tests"))
             res = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, cwd=tmp, env=env)
             if not report.is_file():
                 return {"spec": name, "error": (res.stdout + res.stderr)[-2000:]}
@@ -75,13 +78,15 @@ def run_one(python: str, name: str, spec: Path, examples: int) -> dict[str, Any]
             proc.wait()
     by_check: dict[str, int] = {}
     for f in data.get("failures", []):
-        by_check[f["code"]] = by_check.get(f["code"], 0) + len(f["operations"])
+        key = f"{f['code']} {f['type']}"
+        by_check[key] = by_check.get(key, 0) + len(f["operations"])
     return {"spec": name, "tested": data["operations"]["tested"], "errors": len(data.get("errors", [])), "by_check": by_check, "failures": data.get("failures", [])}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--python", default=sys.executable, help="the Python whose `specgen mock` is measured")
+    parser.add_argument("--mode", choices=("raw", "test"), default="raw")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--specs", nargs="*", help="names from tests/test_schemathesis.py SPECS (default: all)")
     args = parser.parse_args()
@@ -91,7 +96,7 @@ def main() -> int:
         if not spec.is_file():
             print(f"{name}: {spec} absent, skipped")
             continue
-        row = run_one(args.python, name, spec, examples)
+        row = run_one(args.python, name, spec, examples, args.mode)
         rows.append(row)
         print(name, row.get("tested"), row.get("errors"), row.get("by_check", row.get("error")), flush=True)
     if args.json:
