@@ -8,7 +8,8 @@ generation, one worker, phases), minus `--max-failures` so that every failing (c
 pair is counted. Two modes: `raw`, Schemathesis' own checks, all of them except the three that
 need a real backend (the stateful ones and `ignored_auth`); `test`, the checks of
 tests/test_schemathesis.py (its EXCLUDED left out, the narrowed ones of tests/schemathesis_hooks.py
-in their place). Failures are counted per failure type (one per check) and operation. Usage:
+in their place). Credentials of the right form for every security scheme are given as in the
+test (`auth_config`; `--no-auth` leaves them out). Failures are counted per failure type (one per check) and operation. Usage:
 
     .venv/bin/python bench/schemathesis_counts.py [--python PY] [--mode raw|test] [--json OUT] [--specs NAME ...]
 """
@@ -29,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_schemathesis import EXCLUDED, PHASES, SPECS  # noqa: E402
+from test_schemathesis import EXCLUDED, PHASES, SPECS, auth_config  # noqa: E402
 
 BACKEND_ONLY = ("use_after_free", "ensure_resource_availability", "ignored_auth")
 
@@ -50,14 +51,16 @@ def start_mock(python: str, spec: Path) -> tuple[subprocess.Popen[str], str]:
     raise RuntimeError(f"the mock of {python} did not start for {spec}")
 
 
-def run_one(python: str, name: str, spec: Path, examples: int, mode: str = "raw") -> dict[str, Any]:
+def run_one(python: str, name: str, spec: Path, examples: int, mode: str = "raw", auth: bool = True) -> dict[str, Any]:
     """Failing operations per check for one spec."""
     proc, url = start_mock(python, spec)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             report = Path(tmp) / "report.json"
+            config = Path(tmp) / "schemathesis.toml"
+            config.write_text(auth_config(spec) if auth else "")
             cmd = [
-                str(Path(sys.executable).parent / "schemathesis"), "--no-color", "run", str(spec), "--url", url,
+                str(Path(sys.executable).parent / "schemathesis"), "--no-color", "--config-file", str(config), "run", str(spec), "--url", url,
                 "--max-examples", str(examples), "--generation-deterministic", "--workers", "1",
                 "--phases", PHASES, "--checks", "all", "--exclude-checks", ",".join(BACKEND_ONLY if mode == "raw" else EXCLUDED),
                 "--request-timeout", "30", "--report", "json", "--report-json-path", str(report),
@@ -87,6 +90,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--python", default=sys.executable, help="the Python whose `specgen mock` is measured")
     parser.add_argument("--mode", choices=("raw", "test"), default="raw")
+    parser.add_argument("--no-auth", action="store_true", help="send no credentials (as tests/test_schemathesis.py did before it gave them)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--specs", nargs="*", help="names from tests/test_schemathesis.py SPECS (default: all)")
     args = parser.parse_args()
@@ -96,7 +100,7 @@ def main() -> int:
         if not spec.is_file():
             print(f"{name}: {spec} absent, skipped")
             continue
-        row = run_one(args.python, name, spec, examples, args.mode)
+        row = run_one(args.python, name, spec, examples, args.mode, not args.no_auth)
         rows.append(row)
         print(name, row.get("tested"), row.get("errors"), row.get("by_check", row.get("error")), flush=True)
     if args.json:
