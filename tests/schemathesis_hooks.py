@@ -6,7 +6,9 @@ except for one answer no server can give right: a refusal (400, 401, 404, 405, 4
 422) of an operation whose spec documents neither that status nor a status that stands in for it
 (400 and 422 for each other; 415, 406 and 413 fall back on 400 or 422); 404 and 405 are a URL or
 method no operation has (a path parameter serialized into extra or missing segments). And 200 for
-an operation that documents no success at all (petstore's `updatePet` lists 400, 404 and 405):
+an operation that documents no success at all (petstore's `updatePet` lists 400, 404 and 405),
+or only a redirect (Twilio's `Deactivations` documents 307 to a file, a target only the real
+backend has; clients follow redirects, so the content answered directly is what they get):
 the request was valid, and a refusal would fail `positive_data_acceptance`. There Schemathesis' other checks
 demand the refusal (`negative_data_rejection` wants a 4xx for invalid data,
 `missing_required_header` wants 401 for a missing `Authorization`) while this one demands a
@@ -31,8 +33,9 @@ form / multipart body were made invalid: a path `array` sent as `.AAA` (label) o
 (matrix) is the one-item array `["AAA"]`, a multipart part `array` holding `{}` is the one-item
 array `["{}"]`, a part `filename` holding `{}` is the string `"{}"`, a one-item list `[null]` for
 a nullable integer part is the part `null` (of repeated parts the last counts, as Schemathesis
-says of repeated query keys), an absent array is an empty one (a form cannot send `[]`), and any text in a label or matrix object parameter
-reads as name/value pairs. No server can tell these apart; Schemathesis exempts the same ambiguity for query parameters itself.
+says of repeated query keys), an absent array is an empty one (a form cannot send `[]`), any text in a label or matrix object parameter
+reads as name/value pairs, and any bytes sent as a raw media type (Spotify's `image/jpeg`
+upload, `type: string` with no constraint) are a valid string. No server can tell these apart; Schemathesis exempts the same ambiguity for query parameters itself.
 """
 
 from __future__ import annotations
@@ -56,8 +59,10 @@ def _documented(codes: set[str], status: int) -> bool:
 def status_code_conformance_where_documentable(ctx: Any, response: Any, case: Any) -> bool | None:
     codes = {str(c).upper() for c in case.operation.responses.status_codes}
     status = response.status_code
-    if status == 200 and not any(c[0] in "23" or c == "DEFAULT" for c in codes):
-        return None  # the spec documents no success at all (petstore's updatePet): a valid request gets 200
+    if status == 200 and not any(c[0] == "2" or c == "DEFAULT" for c in codes):
+        # no success documented (petstore's updatePet), or only a redirect whose target only the
+        # real backend has (Twilio's Deactivations: 307 to a file): a valid request gets 200
+        return None
     if status in STAND_INS and not _documented(codes, status) and not any(_documented(codes, s) for s in STAND_INS[status]):
         return None  # the spec documents no status for this refusal: see the module docstring
     return status_code_conformance(ctx, response, case)  # type: ignore[no-any-return]
@@ -150,9 +155,27 @@ def _reads_valid_on_the_wire(case: Any) -> bool:
                     return False
             except ValueError:
                 return False  # a value the validator cannot take: judge it as Schemathesis does
+        elif loc == ParameterLocation.BODY and case.media_type not in _FORMS and not _json_media(case.media_type):
+            body = next((b for b in op.body if b.media_type == case.media_type), None)
+            if body is None or not _any_bytes(body.resolved_schema):
+                return False
         else:
             return False
     return True
+
+
+_ANNOTATIONS = {"type", "format", "description", "title", "example", "examples", "contentMediaType", "contentEncoding", "nullable", "deprecated"}
+
+
+def _json_media(media_type: Any) -> bool:
+    essence = str(media_type or "").split(";")[0].strip().lower()
+    return essence.endswith("/json") or essence.endswith("+json")
+
+
+def _any_bytes(schema: Any) -> bool:
+    """A raw body's schema that every byte string satisfies: a string with no constraint
+    (`type: string, format: binary` for image/jpeg), whatever Schemathesis meant by the bytes."""
+    return isinstance(schema, dict) and schema.get("type", "string") == "string" and set(schema) <= _ANNOTATIONS
 
 
 @schemathesis.check

@@ -10,6 +10,7 @@ values are in test_budgets.py.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -409,6 +410,36 @@ def test_report_and_generated_tests_say_why_a_fixture_was_skipped(tmp_path: Path
     assert "def test_not_written" in module
 
 
+def test_a_security_set_needing_one_header_twice_skips_its_tests_saying_why(tmp_path: Path) -> None:
+    """readme-3.0 security-multiple's `/anything/and`: `basic` and `oauth2` in one requirement
+    set both need `Authorization`; no request carries both, so the mock answers 401 whatever is
+    sent. Its tests are skipped with the reason; an operation with a sendable alternative is not."""
+    from specgen.artifacts import testgen
+    from specgen.output.render import RenderContext
+
+    schemes = {"basic": {"type": "http", "scheme": "basic"}, "bearer": {"type": "http", "scheme": "bearer"}, "key": {"type": "apiKey", "in": "header", "name": "X-Key"}}
+    body = {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer", "maximum": 3}}}
+    doc = openapi(paths={"/and": _post(body, "both", security=[{"basic": [], "bearer": [], "key": []}]), "/or": _post(body, "either", security=[{"basic": [], "bearer": []}, {"key": []}])}, version="3.0.3")
+    doc["components"] = {"securitySchemes": schemes}
+    api = normalize_dict(tmp_path, doc)
+    ops = {op.id: op for op in api.operations}
+    assert ops["both"].security_unsendable is not None and "`Authorization` header" in ops["both"].security_unsendable
+    assert ops["either"].security_unsendable is None
+    ctx = RenderContext("p", "t", "spec.yaml", "0" * 64, "P_API_KEY")
+    files = {**fixtures.render(api, ctx), **testgen.render(api, ctx)}
+    tables: dict[str, list[Any]] = {"VALID": [], "INVALID": [], "SKIPPED": []}
+    import ast
+
+    for module in (t for p, t in files.items() if p.startswith("tests/test_")):
+        for node in ast.parse(module).body:
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id in tables and node.value is not None:
+                tables[node.target.id] += ast.literal_eval(node.value)
+    assert not [c for c in tables["VALID"] + tables["INVALID"] if c[0] == "both"]
+    assert {c[1] for c in tables["SKIPPED"] if c[0] == "both"} >= {"request.minimal", "request.full"}
+    assert [c[0] for c in tables["VALID"]].count("either") >= 2
+    assert "no request can carry its security requirement" in files["fixtures/REPORT.md"]
+
+
 # ------------------------------------------------------------------ issue 15: coverage you can see
 
 
@@ -463,9 +494,31 @@ def _corpus_specs() -> list[str]:
     return sorted(str(p.relative_to(CORPUS)) for p in [*CORPUS.glob("*.yaml"), *(CORPUS / "real").rglob("*.json"), *(CORPUS / "real").rglob("*.yaml")])
 
 
+@functools.lru_cache(maxsize=None)
+def _judged_corpus_spec(name: str) -> tuple[tuple[str, ...], int, dict[str, dict[str, int]]]:
+    """(problems, fixtures checked, coverage summary) of one corpus spec; kept small, so the
+    coverage floor below reuses what the validity test built instead of building it again."""
+    api, docs = build(corpus(name))
+    verdict = check_all(api, docs)
+    summary = fixtures.fixture_report(api)["summary"]
+    return tuple(verdict.problems), verdict.checked, {k: summary[k] for k in ("enum_values", "variants")}
+
+
 @pytest.mark.corpus
 @pytest.mark.parametrize("name", _corpus_specs())
 def test_every_fixture_of_every_corpus_spec_passes_the_independent_validator(name: str) -> None:
-    api, docs = build(corpus(name))
-    verdict = check_all(api, docs)
-    assert not verdict.problems, f"{len(verdict.problems)} of {verdict.checked} fixtures fail:\n" + "\n".join(verdict.problems[:20])
+    problems, checked, _ = _judged_corpus_spec(name)
+    assert not problems, f"{len(problems)} of {checked} fixtures fail:\n" + "\n".join(problems[:20])
+
+
+@pytest.mark.corpus
+def test_fixtures_cover_at_least_90_percent_of_reachable_enum_values_and_variants_on_the_corpus() -> None:
+    """Issue 15 item 3, over the whole shared corpus (bench/fixture_counts.py prints it per spec):
+    what stays uncovered is inside unions the spec leaves ambiguous, each skipped with its reason."""
+    total = {"enum_values": [0, 0], "variants": [0, 0]}
+    for name in _corpus_specs():
+        for kind, counts in _judged_corpus_spec(name)[2].items():
+            total[kind][0] += counts["reachable"]
+            total[kind][1] += counts["covered"]
+    for kind, (reachable, covered) in total.items():
+        assert reachable > 0 and covered >= 0.9 * reachable, f"{kind}: {covered} of {reachable} covered"

@@ -49,6 +49,40 @@ SPECS = {
 }
 
 
+def auth_config(spec: Path) -> str:
+    """schemathesis.toml giving a credential of the right form for every security scheme of the
+    spec (Schemathesis' OpenAPI-aware auth), so that checks reach past the mock's 401: without
+    it every secured operation is refused before its parameters and body are read."""
+    import yaml
+
+    doc = yaml.load(spec.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    schemes = ((doc.get("components") or {}).get("securitySchemes") or {}) if isinstance(doc, dict) else {}
+    lines: list[str] = []
+    bearer_only = False  # oauth2 / openIdConnect: a Bearer header, which Schemathesis' auth config has no entry for
+    has_basic = False
+    for name, s in schemes.items():
+        kind, scheme = s.get("type"), str(s.get("scheme", "")).lower()
+        if kind == "apiKey":
+            lines += [f"[auth.openapi.{json.dumps(name)}]", 'api_key = "test"']
+        elif kind == "http" and scheme == "basic":
+            lines += [f"[auth.openapi.{json.dumps(name)}]", 'username = "test"', 'password = "test"']
+            has_basic = True
+        elif kind == "http" and scheme == "bearer":
+            lines += [f"[auth.openapi.{json.dumps(name)}]", 'bearer = "test"']
+        elif kind in ("oauth2", "openIdConnect"):
+            bearer_only = True
+    head = ['headers = { Authorization = "Bearer test" }'] if bearer_only and not has_basic else []
+    return "\n".join(head + lines) + "\n"
+
+
+def test_auth_config_gives_each_scheme_a_credential_of_its_form(tmp_path: Path) -> None:
+    spec = tmp_path / "s.yaml"
+    spec.write_text(json.dumps({"components": {"securitySchemes": {"k": {"type": "apiKey", "in": "query", "name": "key"}, "b": {"type": "http", "scheme": "bearer"}, "o": {"type": "oauth2", "flows": {}}}}}))
+    text = auth_config(spec)
+    assert '[auth.openapi."k"]\napi_key = "test"' in text and '[auth.openapi."b"]\nbearer = "test"' in text
+    assert text.startswith('headers = { Authorization = "Bearer test" }')
+
+
 def test_excluded_checks_are_listed_with_a_reason() -> None:
     from schemathesis.checks import CHECKS, load_all_checks
 
@@ -64,8 +98,10 @@ def test_schemathesis_passes_against_the_mock(name: str, tmp_path: Path) -> None
     if not spec.is_file():
         pytest.skip(f"{spec} is absent (../shared/corpus is only beside developer and CI checkouts)")
     report = tmp_path / "report.json"
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(auth_config(spec))
     cmd = [
-        str(Path(sys.executable).parent / "schemathesis"), "--no-color", "run", str(spec),
+        str(Path(sys.executable).parent / "schemathesis"), "--no-color", "--config-file", str(config), "run", str(spec),
         "--max-examples", str(examples), "--generation-deterministic", "--workers", "1",
         "--phases", PHASES, "--checks", "all", "--exclude-checks", ",".join(EXCLUDED),
         "--request-timeout", "30", "--max-failures", "25", "--report", "json", "--report-json-path", str(report),

@@ -60,10 +60,14 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
                 else:
                     skipped.append((op.id, f"request.{name}", answer))
             skipped.extend((op.id, name, why) for name, why in fx.skipped if name.startswith("request."))
-        invalid = [(op.id, case.name) for op, fx in items for case in fx.invalid]
+            if op.security_unsendable is not None:
+                # the mock refuses every request before reading it: an invalid one gets 401 too
+                skipped.extend((op.id, f"invalid/{case.name}", op.security_unsendable) for case in fx.invalid)
+        invalid = [(op.id, case.name) for op, fx in items if op.security_unsendable is None for case in fx.invalid]
         streaming = [
             op.id for op, fx in items
-            if fx.stream is not None and "minimal" in fx.requests and (op.stream_param is not None or operations[op.id]["result"]["kind"] == "stream")
+            if fx.stream is not None and "minimal" in fx.requests and op.security_unsendable is None
+            and (op.stream_param is not None or operations[op.id]["result"]["kind"] == "stream")
         ]
         stem = stems.claim("test_" + file_stem(root, "default"))
         out[f"tests/{stem}.py"] = render_template(
@@ -107,8 +111,11 @@ def credentials(api: ir.Api) -> dict[str, str]:
 
 
 def _unanswerable(api: ir.Api, op: ir.Operation, fx: Any) -> str | None:
-    """Why the mock cannot answer this operation with a valid response (its success response,
-    or the stream of an operation that only streams, could not be made), else None."""
+    """Why the mock cannot answer this operation with a valid response (no request can carry its
+    security requirement, or its success response, or the stream of an operation that only
+    streams, could not be made), else None."""
+    if op.security_unsendable is not None:
+        return op.security_unsendable
     ok = op.success
     reasons = dict(fx.skipped)
     if ok is not None and f"response.{ok.status}" in reasons:

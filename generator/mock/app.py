@@ -103,8 +103,9 @@ class MockApp:
         if op.body is None:
             return None, None
         m = reading.choose_media(op, content_type) if raw or content_type else None
-        if not raw and (m is None or m.kind not in ("form", "multipart")):
-            # no body; an empty form sent with its Content-Type is an empty object, read below
+        if not raw and (m is None or m.kind not in ("form", "multipart", "binary", "text") or not content_type):
+            # no body; an empty form sent with its Content-Type is an empty object, and empty
+            # bytes or text sent with theirs are the empty string (a valid `type: string`), read below
             if op.body.required:
                 return None, Failure(400, "this operation needs a request body", "required", [{"in": "body", "pointer": "", "reason": "required", "message": "the request body is required"}])
             return None, None

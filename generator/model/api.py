@@ -55,13 +55,15 @@ def finish(cx: Context, operations: list[ir.Operation], hooks: tuple[tuple[ir.We
     title = text_of(info.get("title")) or text_of(cx.root.get("title")) or cx.main.split(".")[0]
     default_security = tuple(tuple(str(k) for k in r) for r in cx.root.get("security", []) if isinstance(r, dict)) if isinstance(cx.root.get("security"), list) else ()
     err = error_model(cx, operations)
+    schemes = security.security_schemes(cx, default_security)
+    operations = security.unsendable(cx, operations, schemes, default_security)
     return ir.Api(
         title=title,
         version=text_of(info.get("version")),
         description=text_of(info.get("description")) or (text_of(cx.root.get("description")) if cx.version == "jsonschema" else ""),
         openapi=cx.version,
         servers=servers(cx),
-        security_schemes=security.security_schemes(cx, default_security),
+        security_schemes=schemes,
         security=default_security,
         operations=tuple(operations),
         models=tuple(models),

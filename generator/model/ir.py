@@ -415,6 +415,8 @@ class Operation:
     security: tuple[tuple[str, ...], ...] | None = None  # None: the API's default
     # the same requirements with the scopes each asks for: ((scheme, (scope, ...)), ...) per requirement
     security_scopes: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] | None = None
+    # why no request can carry any alternative of its requirement (two schemes in one header)
+    security_unsendable: str | None = None
     stability: str | None = None  # `x-stability-level` as written
     # what the IR does not model (callbacks, operation servers, response links), as
     # (where, canonical JSON) for the diff: a change there is reported, not judged

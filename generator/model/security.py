@@ -12,6 +12,7 @@ takes none; the operations needing only it get a warning.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..diagnostics import join_pointer
@@ -98,6 +99,42 @@ def security_schemes(cx: Context, default: tuple[tuple[str, ...], ...]) -> tuple
         creds = tuple(args.claim(w) if w not in args else args.claim(_own_name(name, kind, w)) for w in wanted)
         out[name] = ir.SecurityScheme(name, kind, location, param, text_of(s.get("description")), creds, token_url, scopes)  # type: ignore[arg-type]
     return tuple(out[n] for n in raw if str(n) in out)
+
+
+# the form a scheme's value takes in its carrier; apiKeys hold anything, so they share a carrier freely
+_FORMS = {"bearer": "Bearer", "oauth2": "Bearer", "openIdConnect": "Bearer", "basic": "Basic"}
+
+
+def _clash(alternative: tuple[str, ...], schemes: dict[str, ir.SecurityScheme]) -> str | None:
+    """Why one request cannot carry every scheme of `alternative`: two of them need the same
+    header in different forms (`basic` and `oauth2` both in `Authorization`), else None."""
+    forms: dict[str, dict[str, str]] = {}  # carrier -> form -> scheme
+    for name in alternative:
+        s = schemes.get(name)
+        if s is not None and s.kind in _FORMS:
+            forms.setdefault(s.param_name.lower(), {}).setdefault(_FORMS[s.kind], name)
+    for carrier, by_form in forms.items():
+        if len(by_form) > 1:
+            named = " and ".join(f"`{n}` ({form})" for form, n in sorted(by_form.items()))
+            return f"{named} both need the `{schemes[next(iter(by_form.values()))].param_name}` header, and a request has one"
+    return None
+
+
+def unsendable(cx: Context, operations: list[ir.Operation], schemes: tuple[ir.SecurityScheme, ...], default: tuple[tuple[str, ...], ...]) -> list[ir.Operation]:
+    """Operations whose every security alternative needs one header twice get the reason (no
+    request can satisfy them as written: their generated tests are skipped, saying so) and a warning."""
+    by_name = {s.name: s for s in schemes}
+    out: list[ir.Operation] = []
+    for op in operations:
+        alternatives = op.security if op.security is not None else default
+        reasons = [_clash(alt, by_name) for alt in alternatives]
+        if alternatives and all(reasons):
+            why = "no request can carry its security requirement as written: " + "; or ".join(dict.fromkeys(r for r in reasons if r))
+            file, pointer = cx.docs.split_where(op.pointer)
+            cx.diags.warning("unsendable-security", f"{op.method.upper()} {op.path}: {why}", hint="list these schemes as alternatives (separate requirement objects) instead of one set", file=file, pointer=pointer + ("/security" if op.security is not None else ""))
+            op = replace(op, security_unsendable=why)
+        out.append(op)
+    return out
 
 
 def api_env_prefix(title: str) -> str:
