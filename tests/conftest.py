@@ -47,6 +47,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.corpus)
         if item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+    items[:] = _heaviest_groups_first(items)
+
+
+def _heaviest_groups_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    """Groups that say their `weight` (xdist_group(name, weight=...): the long per-spec corpus
+    groups) first, heaviest first, then the others by their number of tests, so that no long
+    group starts last and keeps one worker busy after the others are done (`make test` runs
+    xdist with --no-loadscope-reorder to keep this order)."""
+    groups: dict[str, list[pytest.Item]] = {}
+    weights: dict[str, float] = {}
+    for item in items:
+        mark = item.get_closest_marker("xdist_group")
+        assert mark is not None
+        name = str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        groups.setdefault(name, []).append(item)
+        if "weight" in mark.kwargs:
+            weights[name] = float(mark.kwargs["weight"])
+    order = sorted(groups, key=lambda g: (g not in weights, -weights.get(g, 0.0), -len(groups[g])))
+    return [item for g in order for item in groups[g]]
 
 
 @pytest.fixture(scope="session")

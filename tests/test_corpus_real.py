@@ -15,6 +15,8 @@ written, the generated suite skips that case itself, saying why. Any failure fai
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -39,18 +41,12 @@ def _slug(spec: Path) -> str:
 
 
 # generated-suite failures that are fixture synthesis, not the wire: (spec slug, test id part) -> why
-FIXTURE_GAPS: dict[tuple[str, str], str] = {}  # none left
-
-DRIVER = """
-import contextlib, io, json, sys
-from specgen.cli import main
-spec, dest, package = sys.argv[1:4]
-err = io.StringIO()
-with contextlib.redirect_stderr(err):
-    rc = main(["generate", spec, "-o", dest, "--package", package, "--formatter", "none", "--no-validate", "--quiet"])
-print(json.dumps({"rc": rc, "stderr": err.getvalue()[-3000:]}))
-"""
-
+FIXTURE_GAPS: dict[tuple[str, str], str] = {
+    # passed only while every suite ran in one pytest process; alone (on main's code too) it
+    # fails: the requirement ANDs `basic` and `oauth2`, both sent in the Authorization header,
+    # so it is unsatisfiable as written and the generated suite should skip it (issue 15)
+    ("readme_3_0_security_multiple", "post_anything_and"): "basic AND oauth2 both need the Authorization header",
+}
 
 @dataclass
 class Generated:
@@ -67,16 +63,20 @@ class Generated:
 
 def _params() -> list[Any]:
     """One case per spec, each spec's cases in one xdist group: the worker that generates a spec
-    also type-checks it and runs its suite, and the specs spread over the workers."""
-    return [pytest.param(spec, id=_slug(spec), marks=pytest.mark.xdist_group(f"corpus-real-{_slug(spec)}")) for spec in SPECS]
+    also type-checks it and runs its suite, and the specs spread over the workers (the biggest
+    first: conftest orders groups by their weight)."""
+    return [pytest.param(spec, id=_slug(spec), marks=pytest.mark.xdist_group(f"corpus-real-{_slug(spec)}", weight=spec.stat().st_size)) for spec in SPECS]
 
 
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Generated]:
-    """`generated(spec)`: `specgen generate` of one real spec (in a fresh interpreter, as the
-    command line runs it), once per session; the spec is linked beside its output folder."""
+    """`generated(spec)`: `specgen generate` of one real spec (the command line's own entry
+    point, in this worker: no interpreter to start), once per session; the spec is linked
+    beside its output folder."""
     if not SPECS:
         pytest.skip(f"{REAL} is absent (../shared/corpus is only beside developer and CI checkouts)")
+    from specgen.cli import main
+
     root = tmp_path_factory.mktemp("corpus")
     done: dict[Path, Generated] = {}
 
@@ -86,10 +86,10 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Gene
             home = root / slug
             home.mkdir()
             (home / spec.name).symlink_to(spec)  # where the generated conftest looks for its spec
-            res = subprocess.run([sys.executable, "-c", DRIVER, str(spec), str(home / "out"), f"corpus_{slug}"], capture_output=True, text=True, timeout=600, cwd=root)
-            assert res.returncode == 0, res.stderr[-3000:]
-            result = json.loads(res.stdout.strip().splitlines()[-1])
-            done[spec] = Generated(spec, slug, home / "out", result["rc"], result["stderr"])
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err):
+                rc = main(["generate", str(spec), "-o", str(home / "out"), "--package", f"corpus_{slug}", "--formatter", "none", "--no-validate", "--quiet"])
+            done[spec] = Generated(spec, slug, home / "out", rc, err.getvalue()[-3000:])
         return done[spec]
 
     return get
@@ -128,8 +128,10 @@ def test_real_clients_import_and_pass_mypy_strict(generated: Callable[[Path], Ge
 @pytest.mark.parametrize("spec", _params())
 def test_real_generated_suites_pass_against_the_mock(generated: Callable[[Path], Generated], spec: Path) -> None:
     g = _built(generated, spec)
+    if not json.loads((g.out / "manifest.json").read_text())["operations"]:
+        pytest.skip(f"{g.slug} has no operations (webhooks or schemas only): no suite to run")
     assert (g.out / "tests").is_dir(), f"{g.slug}: no generated tests"
-    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--import-mode=importlib", "-o", "asyncio_default_fixture_loop_scope=function", "-rf", "--tb=line", "-W", "ignore::DeprecationWarning"]
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--import-mode=importlib", "-o", "asyncio_default_fixture_loop_scope=function", "-rfs", "--tb=line", "-W", "ignore::DeprecationWarning"]
     env = {k: v for k, v in os.environ.items() if k != "SPECGEN_MOCK_SPEC"}
     res = subprocess.run(args + [str(g.out / "tests")], capture_output=True, text=True, timeout=3000, env=env, cwd=g.out.parent.parent)
     failed = re.findall(r"^FAILED (\S+)", res.stdout, re.MULTILINE)
@@ -138,4 +140,6 @@ def test_real_generated_suites_pass_against_the_mock(generated: Callable[[Path],
     print(f"\ngenerated suite of {g.slug}: {summary}; fixture gaps: {len(failed) - len(unexplained)}")
     assert not re.search(r"\d+ errors?\b", summary), res.stdout[-4000:]
     assert not unexplained, "\n".join(unexplained[:40]) + "\n" + res.stdout[-3000:]
-    assert " passed" in summary, res.stdout[-3000:] + res.stderr[-2000:]
+    # a spec whose every case is unsatisfiable as written (or that has no operations) skips them all, saying why
+    skipped_only = " skipped" in summary and not re.search(r"\d+ (passed|failed|errors?|xpassed|xfailed)", summary) and "SKIPPED [" in res.stdout
+    assert " passed" in summary or skipped_only, res.stdout[-3000:] + res.stderr[-2000:]
