@@ -262,12 +262,12 @@ def test_a_closed_client_that_never_sent_refuses_to_send(tmp_path: Path) -> None
 def _corpus_client(generated_once: Callable[..., Path], year: str) -> Path:
     """The client of one corpus spec, generated once per session (unformatted: black adds
     nothing mypy sees)."""
-    return generated_once(corpus(f"openai-{year}.yaml"), package=f"openai_{year[:4]}")
+    return generated_once(corpus(f"openai-{year}.yaml"), package=f"oai_{year[:4]}")
 
 
 def test_corpus_2023_client_passes_mypy_strict(generated_once: Callable[..., Path]) -> None:
     out = _corpus_client(generated_once, "2023-11-15")
-    cmd = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(ROOT / ".mypy_cache"), "--no-error-summary", "openai_2023"]
+    cmd = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(ROOT / ".mypy_cache"), "--no-error-summary", "oai_2023"]
     res = subprocess.run(cmd, cwd=out, capture_output=True, text=True, timeout=240)
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
 
@@ -275,6 +275,6 @@ def test_corpus_2023_client_passes_mypy_strict(generated_once: Callable[..., Pat
 @pytest.mark.parametrize("year", ["2025-02-10", "2026-08-21"])
 def test_corpus_2025_and_2026_clients_import_lazily(generated_once: Callable[..., Path], year: str) -> None:
     out = _corpus_client(generated_once, year)
-    script = _laziness_script(out, f"openai_{year[:4]}")
+    script = _laziness_script(out, f"oai_{year[:4]}")
     res = subprocess.run([sys.executable, "-I", "-c", script], capture_output=True, text=True, timeout=180)
     assert res.returncode == 0 and res.stdout.startswith("ok"), res.stdout + res.stderr[-3000:]

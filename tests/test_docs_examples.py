@@ -83,7 +83,7 @@ def test_every_python_example_of_a_seed_target_runs_against_the_mock(target: str
 
 def test_python_examples_of_the_2026_corpus_spec_run_against_the_mock(generated_once: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     spec = corpus("openai-2026-08-21.yaml")
-    out = generated_once(spec, package="openai_2026")
+    out = generated_once(spec, package="oai_2026")
     found = examples(out)
     assert len({p for p, _, _ in found}) == 288
     # every 7th example (all 359 ran when this was written; the whole set takes a minute)

@@ -31,10 +31,10 @@ MESSAGES: list[Any] = [{"role": "user", "content": "Hi"}]
 def ours(generated_once: Callable[..., Path]) -> Iterator[Any]:
     """The client generated from the corpus spec (unformatted: formatting changes nothing here;
     the session's one generation of it, shared with other modules)."""
-    out = generated_once(corpus("openai-2026-08-21.yaml"), package="openai_2026")
+    out = generated_once(corpus("openai-2026-08-21.yaml"), package="oai_2026")
     sys.path.insert(0, str(out))
     try:
-        yield importlib.import_module("openai_2026")
+        yield importlib.import_module("oai_2026")
     finally:
         sys.path.remove(str(out))
 

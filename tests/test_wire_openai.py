@@ -63,10 +63,10 @@ PNG = b"\x89PNG\r\n\x1a\nfake"
 def generated(generated_once: Callable[..., Path]) -> tuple[Any, dict[str, str]]:
     """The package generated from the 2026 spec (the session's one generation of it), and
     operationId -> `client.a.b` call."""
-    out = generated_once(corpus("openai-2026-08-21.yaml"), package="openai_2026")
+    out = generated_once(corpus("openai-2026-08-21.yaml"), package="oai_2026")
     sys.path.insert(0, str(out))
     try:
-        pkg = importlib.import_module("openai_2026")
+        pkg = importlib.import_module("oai_2026")
     finally:
         sys.path.remove(str(out))
     calls = {o["id"]: o["call"] for o in json.loads((out / "manifest.json").read_text())["operations"]}
