@@ -3,8 +3,10 @@
 How the suite stays fast (read before adding a slow test):
 
 - `make test` runs every test, in parallel on `TEST_WORKERS` pytest-xdist workers (the
-  machine's cores, at most 4; `make test TEST_WORKERS=0` runs in one process). Modules are
-  kept whole on one worker (`--dist loadfile`), so a module-scoped fixture is built once.
+  machine's cores, at most 4; `make test TEST_WORKERS=0` runs in one process), by xdist group
+  (`--dist loadgroup`): a test's group is its module unless it names one
+  (`pytest.mark.xdist_group`), so a module-scoped fixture is built once; a module whose tests
+  are long and independent per input (test_corpus_real.py: one group per spec) spreads them.
 - Markers (registered in pyproject.toml): `corpus` for tests that read ../shared/corpus,
   `slow` for any other test that takes more than a few seconds. A test that calls
   `support.corpus(...)` (directly, in its own body) gets `corpus` automatically. While you
@@ -34,13 +36,36 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.setenv("SPECGEN_CACHE_DIR", str(cache))
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark `corpus` every test whose own body calls support.corpus()."""
+    """Mark `corpus` every test whose own body calls support.corpus(), and put every test
+    without an xdist group of its own in its module's group."""
     for item in items:
         fn = getattr(item, "function", None)
         code = getattr(fn, "__code__", None)
         if code is not None and "corpus" in code.co_names and item.get_closest_marker("corpus") is None:
             item.add_marker(pytest.mark.corpus)
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+    items[:] = _heaviest_groups_first(items)
+
+
+def _heaviest_groups_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    """Groups that say their `weight` (xdist_group(name, weight=...): the long per-spec corpus
+    groups) first, heaviest first, then the others by their number of tests, so that no long
+    group starts last and keeps one worker busy after the others are done (`make test` runs
+    xdist with --no-loadscope-reorder to keep this order)."""
+    groups: dict[str, list[pytest.Item]] = {}
+    weights: dict[str, float] = {}
+    for item in items:
+        mark = item.get_closest_marker("xdist_group")
+        assert mark is not None
+        name = str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        groups.setdefault(name, []).append(item)
+        if "weight" in mark.kwargs:
+            weights[name] = float(mark.kwargs["weight"])
+    order = sorted(groups, key=lambda g: (g not in weights, -weights.get(g, 0.0), -len(groups[g])))
+    return [item for g in order for item in groups[g]]
 
 
 @pytest.fixture(scope="session")

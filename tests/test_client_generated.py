@@ -9,10 +9,11 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
-from support import ROOT, corpus, run_specgen
+from support import ROOT, corpus
 
 ALLOWED = {"httpx", "pydantic", "typing_extensions"}
 
@@ -168,6 +169,9 @@ def test_package_imports_in_isolation(pkg: Path) -> None:
         c = p.Client(api_key="k", base_url="http://127.0.0.1:9")
         with c:
             pass
+        for sub in (p.types, p.resources):  # they load on first use: load every one
+            for n in sub.__all__:
+                getattr(sub, n)
         assert "specgen" not in sys.modules
         print("ok", len(p.types.__all__))
         '''
@@ -176,39 +180,101 @@ def test_package_imports_in_isolation(pkg: Path) -> None:
     assert res.returncode == 0 and res.stdout.startswith("ok"), res.stdout + res.stderr
 
 
+def _laziness_script(parent: Path, name: str) -> str:
+    """A script that imports package `name` from `parent` and constructs its client, proves that
+    loaded no resource or type module and made no httpx client, then loads each on first use:
+    every resource of both clients and every exported type (so each module still imports)."""
+    return textwrap.dedent(
+        f"""
+        import functools, sys
+        import httpx
+
+        made = []
+        for cls in (httpx.Client, httpx.AsyncClient):
+            def counting(self, *a, __init=cls.__init__, **k):
+                made.append(type(self).__name__)
+                __init(self, *a, **k)
+            cls.__init__ = counting
+
+        sys.path.insert(0, {str(parent)!r})
+        name = {name!r}
+
+        def lazy_loaded():
+            return sorted(m for m in sys.modules if m.startswith((name + ".types", name + ".resources")))
+
+        import {name} as p
+        c = p.Client(api_key="k", base_url="http://127.0.0.1:9")
+        a = p.AsyncClient(api_key="k", base_url="http://127.0.0.1:9")
+        assert lazy_loaded() == [], lazy_loaded()
+        assert made == [], made
+        roots = [n for n, v in vars(p.Client).items() if isinstance(v, functools.cached_property) and not n.startswith("with_")]
+        assert roots, "no resource on the client"
+        first = getattr(c, roots[0])
+        assert getattr(c, roots[0]) is first
+        assert name + ".resources." in " ".join(lazy_loaded()), lazy_loaded()
+        assert made == [], made
+        for r in roots:
+            getattr(c, r), getattr(a, r), getattr(c.with_raw_response, r), getattr(a.with_streaming_response, r)
+        for n in p.resources.__all__:
+            assert isinstance(getattr(p.resources, n), type), n
+        for n in p.types.__all__:
+            getattr(p.types, n)
+        assert set(p.types.__all__) <= set(dir(p.types))
+        with c:
+            c._http
+        assert made == ["Client"], made
+        print("ok", len(roots), len(p.types.__all__))
+        """
+    )
+
+
+@pytest.mark.parametrize("pkg", PACKAGES, ids=lambda p: p.name)
+def test_import_and_construct_load_no_resource_or_type_module(pkg: Path) -> None:
+    """`import pkg; pkg.Client(...)` loads the client and runtime only: resources, types and the
+    httpx client come on first use."""
+    res = subprocess.run([sys.executable, "-I", "-c", _laziness_script(pkg.parent, pkg.name)], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0 and res.stdout.startswith("ok"), res.stdout + res.stderr[-3000:]
+
+
+def test_a_closed_client_that_never_sent_refuses_to_send(tmp_path: Path) -> None:
+    """Deferring the httpx client must not let a closed client quietly open a new pool."""
+    pkg = PACKAGES[0]
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(pkg.parent)!r})
+        import {pkg.name} as p
+        c = p.Client(api_key="k", base_url="http://127.0.0.1:9")
+        c.close()
+        try:
+            c._http
+        except RuntimeError as e:
+            print("refused", e)
+        """
+    )
+    res = subprocess.run([sys.executable, "-I", "-c", script], capture_output=True, text=True, timeout=60)
+    assert res.stdout.startswith("refused") and "closed" in res.stdout, res.stdout + res.stderr[-3000:]
+
+
 # ------------------------------------------------------------------ the OpenAI corpus (../shared/corpus)
 
 
-def _corpus_client(tmp_path: Path, year: str) -> Path:
-    """The client of one corpus spec, generated (unformatted: black adds nothing mypy sees)."""
-    spec = corpus(f"openai-{year}.yaml")
-    out = tmp_path / f"corpus-{year}"
-    res = run_specgen("generate", str(spec), "-o", str(out), "--package", f"corpus_{year.replace('-', '_')}", "--formatter", "none", "--quiet", "--no-validate")
-    assert res.returncode == 0, res.stderr[-3000:]
-    return out
+def _corpus_client(generated_once: Callable[..., Path], year: str) -> Path:
+    """The client of one corpus spec, generated once per session (unformatted: black adds
+    nothing mypy sees)."""
+    return generated_once(corpus(f"openai-{year}.yaml"), package=f"oai_{year[:4]}")
 
 
-def test_corpus_2023_client_passes_mypy_strict(tmp_path: Path) -> None:
-    out = _corpus_client(tmp_path, "2023-11-15")
-    cmd = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(ROOT / ".mypy_cache"), "--no-error-summary", "corpus_2023_11_15"]
+def test_corpus_2023_client_passes_mypy_strict(generated_once: Callable[..., Path]) -> None:
+    out = _corpus_client(generated_once, "2023-11-15")
+    cmd = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(ROOT / ".mypy_cache"), "--no-error-summary", "oai_2023"]
     res = subprocess.run(cmd, cwd=out, capture_output=True, text=True, timeout=240)
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
 
 
 @pytest.mark.parametrize("year", ["2025-02-10", "2026-08-21"])
-def test_corpus_2025_and_2026_clients_import(tmp_path: Path, year: str) -> None:
-    out = _corpus_client(tmp_path, year)
-    name = f"corpus_{year.replace('-', '_')}"
-    script = textwrap.dedent(
-        f"""
-        import sys
-        sys.path.insert(0, {str(out)!r})
-        import {name} as p
-        from {name} import types
-        with p.Client(api_key="k", base_url="http://127.0.0.1:9") as c:
-            pass
-        print("ok", len(types.__all__))
-        """
-    )
-    res = subprocess.run([sys.executable, "-I", "-c", script], capture_output=True, text=True, timeout=120)
+def test_corpus_2025_and_2026_clients_import_lazily(generated_once: Callable[..., Path], year: str) -> None:
+    out = _corpus_client(generated_once, year)
+    script = _laziness_script(out, f"oai_{year[:4]}")
+    res = subprocess.run([sys.executable, "-I", "-c", script], capture_output=True, text=True, timeout=180)
     assert res.returncode == 0 and res.stdout.startswith("ok"), res.stdout + res.stderr[-3000:]

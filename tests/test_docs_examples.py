@@ -11,11 +11,11 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
-from support import ROOT, SEED_SPECS, corpus, run_specgen
+from support import ROOT, SEED_SPECS, corpus
 
 _BLOCK = re.compile(r"^### (Python[^\n]*)\n\n(`{3,})python\n(.*?)\n\2$", re.M | re.S)
 
@@ -81,11 +81,9 @@ def test_every_python_example_of_a_seed_target_runs_against_the_mock(target: str
     assert not failures, "\n".join(failures)
 
 
-def test_python_examples_of_the_2026_corpus_spec_run_against_the_mock(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_python_examples_of_the_2026_corpus_spec_run_against_the_mock(generated_once: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     spec = corpus("openai-2026-08-21.yaml")
-    out = tmp_path_factory.mktemp("o26") / "out"
-    res = run_specgen("generate", str(spec), "-o", str(out), "--package", "openai_2026", "--formatter", "none", "--no-validate", "--quiet")
-    assert res.returncode == 0, res.stderr[-2000:]
+    out = generated_once(spec, package="oai_2026")
     found = examples(out)
     assert len({p for p, _, _ in found}) == 288
     # every 7th example (all 359 ran when this was written; the whole set takes a minute)

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import os
-from typing import Dict, List, Mapping, Optional, Union
+from functools import cached_property
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Union
 
 import httpx
 
@@ -17,38 +18,40 @@ from ._base_client import (
 )
 from ._errors import ErrorShape
 from ._types import NOT_GIVEN, NotGiven, Timeout
-from .resources.chat import (
-    AsyncChatResource,
-    AsyncChatResourceWithRawResponse,
-    AsyncChatResourceWithStreamingResponse,
-    ChatResource,
-    ChatResourceWithRawResponse,
-    ChatResourceWithStreamingResponse,
-)
-from .resources.embeddings import (
-    AsyncEmbeddingsResource,
-    AsyncEmbeddingsResourceWithRawResponse,
-    AsyncEmbeddingsResourceWithStreamingResponse,
-    EmbeddingsResource,
-    EmbeddingsResourceWithRawResponse,
-    EmbeddingsResourceWithStreamingResponse,
-)
-from .resources.moderations import (
-    AsyncModerationsResource,
-    AsyncModerationsResourceWithRawResponse,
-    AsyncModerationsResourceWithStreamingResponse,
-    ModerationsResource,
-    ModerationsResourceWithRawResponse,
-    ModerationsResourceWithStreamingResponse,
-)
-from .resources.models import (
-    AsyncModelsResource,
-    AsyncModelsResourceWithRawResponse,
-    AsyncModelsResourceWithStreamingResponse,
-    ModelsResource,
-    ModelsResourceWithRawResponse,
-    ModelsResourceWithStreamingResponse,
-)
+
+if TYPE_CHECKING:
+    from .resources.chat import (
+        AsyncChatResource,
+        AsyncChatResourceWithRawResponse,
+        AsyncChatResourceWithStreamingResponse,
+        ChatResource,
+        ChatResourceWithRawResponse,
+        ChatResourceWithStreamingResponse,
+    )
+    from .resources.embeddings import (
+        AsyncEmbeddingsResource,
+        AsyncEmbeddingsResourceWithRawResponse,
+        AsyncEmbeddingsResourceWithStreamingResponse,
+        EmbeddingsResource,
+        EmbeddingsResourceWithRawResponse,
+        EmbeddingsResourceWithStreamingResponse,
+    )
+    from .resources.moderations import (
+        AsyncModerationsResource,
+        AsyncModerationsResourceWithRawResponse,
+        AsyncModerationsResourceWithStreamingResponse,
+        ModerationsResource,
+        ModerationsResourceWithRawResponse,
+        ModerationsResourceWithStreamingResponse,
+    )
+    from .resources.models import (
+        AsyncModelsResource,
+        AsyncModelsResourceWithRawResponse,
+        AsyncModelsResourceWithStreamingResponse,
+        ModelsResource,
+        ModelsResourceWithRawResponse,
+        ModelsResourceWithStreamingResponse,
+    )
 
 __all__ = [
     "Client",
@@ -132,13 +135,6 @@ class Client(SyncAPIClient):
     _user_agent = "openai_chat_2025/2.3.0 specgen/0.1.0"
     _error_shape = ERROR_SHAPE
 
-    chat: ChatResource
-    embeddings: EmbeddingsResource
-    moderations: ModerationsResource
-    models: ModelsResource
-    with_raw_response: ClientWithRawResponse
-    with_streaming_response: ClientWithStreamedResponse
-
     def __init__(
         self,
         *,
@@ -193,12 +189,40 @@ class Client(SyncAPIClient):
             strict_response_validation=strict_response_validation,
             http_client=http_client,
         )
-        self.chat = ChatResource(self)
-        self.embeddings = EmbeddingsResource(self)
-        self.moderations = ModerationsResource(self)
-        self.models = ModelsResource(self)
-        self.with_raw_response = ClientWithRawResponse(self)
-        self.with_streaming_response = ClientWithStreamedResponse(self)
+
+    @cached_property
+    def chat(self) -> ChatResource:
+        from .resources.chat import ChatResource
+
+        return ChatResource(self)
+
+    @cached_property
+    def embeddings(self) -> EmbeddingsResource:
+        from .resources.embeddings import EmbeddingsResource
+
+        return EmbeddingsResource(self)
+
+    @cached_property
+    def moderations(self) -> ModerationsResource:
+        from .resources.moderations import ModerationsResource
+
+        return ModerationsResource(self)
+
+    @cached_property
+    def models(self) -> ModelsResource:
+        from .resources.models import ModelsResource
+
+        return ModelsResource(self)
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """`client.with_raw_response.<resource>.<method>(...)` returns a RawResponse."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamedResponse:
+        """`client.with_streaming_response.<resource>.<method>(...)`: a context manager around the response."""
+        return ClientWithStreamedResponse(self)
 
     @property
     def api_key(self) -> Optional[str]:
@@ -244,10 +268,31 @@ class ClientWithRawResponse:
     """`client.with_raw_response.<resource>.<method>(...)` returns a RawResponse."""
 
     def __init__(self, client: Client) -> None:
-        self.chat = ChatResourceWithRawResponse(client.chat)
-        self.embeddings = EmbeddingsResourceWithRawResponse(client.embeddings)
-        self.moderations = ModerationsResourceWithRawResponse(client.moderations)
-        self.models = ModelsResourceWithRawResponse(client.models)
+        self._client = client
+
+    @cached_property
+    def chat(self) -> ChatResourceWithRawResponse:
+        from .resources.chat import ChatResourceWithRawResponse
+
+        return ChatResourceWithRawResponse(self._client.chat)
+
+    @cached_property
+    def embeddings(self) -> EmbeddingsResourceWithRawResponse:
+        from .resources.embeddings import EmbeddingsResourceWithRawResponse
+
+        return EmbeddingsResourceWithRawResponse(self._client.embeddings)
+
+    @cached_property
+    def moderations(self) -> ModerationsResourceWithRawResponse:
+        from .resources.moderations import ModerationsResourceWithRawResponse
+
+        return ModerationsResourceWithRawResponse(self._client.moderations)
+
+    @cached_property
+    def models(self) -> ModelsResourceWithRawResponse:
+        from .resources.models import ModelsResourceWithRawResponse
+
+        return ModelsResourceWithRawResponse(self._client.models)
 
 
 class ClientWithStreamedResponse:
@@ -255,10 +300,31 @@ class ClientWithStreamedResponse:
     the response, its body read only as asked."""
 
     def __init__(self, client: Client) -> None:
-        self.chat = ChatResourceWithStreamingResponse(client.chat)
-        self.embeddings = EmbeddingsResourceWithStreamingResponse(client.embeddings)
-        self.moderations = ModerationsResourceWithStreamingResponse(client.moderations)
-        self.models = ModelsResourceWithStreamingResponse(client.models)
+        self._client = client
+
+    @cached_property
+    def chat(self) -> ChatResourceWithStreamingResponse:
+        from .resources.chat import ChatResourceWithStreamingResponse
+
+        return ChatResourceWithStreamingResponse(self._client.chat)
+
+    @cached_property
+    def embeddings(self) -> EmbeddingsResourceWithStreamingResponse:
+        from .resources.embeddings import EmbeddingsResourceWithStreamingResponse
+
+        return EmbeddingsResourceWithStreamingResponse(self._client.embeddings)
+
+    @cached_property
+    def moderations(self) -> ModerationsResourceWithStreamingResponse:
+        from .resources.moderations import ModerationsResourceWithStreamingResponse
+
+        return ModerationsResourceWithStreamingResponse(self._client.moderations)
+
+    @cached_property
+    def models(self) -> ModelsResourceWithStreamingResponse:
+        from .resources.models import ModelsResourceWithStreamingResponse
+
+        return ModelsResourceWithStreamingResponse(self._client.models)
 
 
 class AsyncClient(AsyncAPIClient):
@@ -274,13 +340,6 @@ class AsyncClient(AsyncAPIClient):
 
     _user_agent = "openai_chat_2025/2.3.0 specgen/0.1.0"
     _error_shape = ERROR_SHAPE
-
-    chat: AsyncChatResource
-    embeddings: AsyncEmbeddingsResource
-    moderations: AsyncModerationsResource
-    models: AsyncModelsResource
-    with_raw_response: AsyncClientWithRawResponse
-    with_streaming_response: AsyncClientWithStreamedResponse
 
     def __init__(
         self,
@@ -336,12 +395,40 @@ class AsyncClient(AsyncAPIClient):
             strict_response_validation=strict_response_validation,
             http_client=http_client,
         )
-        self.chat = AsyncChatResource(self)
-        self.embeddings = AsyncEmbeddingsResource(self)
-        self.moderations = AsyncModerationsResource(self)
-        self.models = AsyncModelsResource(self)
-        self.with_raw_response = AsyncClientWithRawResponse(self)
-        self.with_streaming_response = AsyncClientWithStreamedResponse(self)
+
+    @cached_property
+    def chat(self) -> AsyncChatResource:
+        from .resources.chat import AsyncChatResource
+
+        return AsyncChatResource(self)
+
+    @cached_property
+    def embeddings(self) -> AsyncEmbeddingsResource:
+        from .resources.embeddings import AsyncEmbeddingsResource
+
+        return AsyncEmbeddingsResource(self)
+
+    @cached_property
+    def moderations(self) -> AsyncModerationsResource:
+        from .resources.moderations import AsyncModerationsResource
+
+        return AsyncModerationsResource(self)
+
+    @cached_property
+    def models(self) -> AsyncModelsResource:
+        from .resources.models import AsyncModelsResource
+
+        return AsyncModelsResource(self)
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """`client.with_raw_response.<resource>.<method>(...)` returns a RawResponse."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamedResponse:
+        """`client.with_streaming_response.<resource>.<method>(...)`: a context manager around the response."""
+        return AsyncClientWithStreamedResponse(self)
 
     @property
     def api_key(self) -> Optional[str]:
@@ -387,10 +474,31 @@ class AsyncClientWithRawResponse:
     """`client.with_raw_response.<resource>.<method>(...)` returns a RawResponse."""
 
     def __init__(self, client: AsyncClient) -> None:
-        self.chat = AsyncChatResourceWithRawResponse(client.chat)
-        self.embeddings = AsyncEmbeddingsResourceWithRawResponse(client.embeddings)
-        self.moderations = AsyncModerationsResourceWithRawResponse(client.moderations)
-        self.models = AsyncModelsResourceWithRawResponse(client.models)
+        self._client = client
+
+    @cached_property
+    def chat(self) -> AsyncChatResourceWithRawResponse:
+        from .resources.chat import AsyncChatResourceWithRawResponse
+
+        return AsyncChatResourceWithRawResponse(self._client.chat)
+
+    @cached_property
+    def embeddings(self) -> AsyncEmbeddingsResourceWithRawResponse:
+        from .resources.embeddings import AsyncEmbeddingsResourceWithRawResponse
+
+        return AsyncEmbeddingsResourceWithRawResponse(self._client.embeddings)
+
+    @cached_property
+    def moderations(self) -> AsyncModerationsResourceWithRawResponse:
+        from .resources.moderations import AsyncModerationsResourceWithRawResponse
+
+        return AsyncModerationsResourceWithRawResponse(self._client.moderations)
+
+    @cached_property
+    def models(self) -> AsyncModelsResourceWithRawResponse:
+        from .resources.models import AsyncModelsResourceWithRawResponse
+
+        return AsyncModelsResourceWithRawResponse(self._client.models)
 
 
 class AsyncClientWithStreamedResponse:
@@ -398,11 +506,28 @@ class AsyncClientWithStreamedResponse:
     the response, its body read only as asked."""
 
     def __init__(self, client: AsyncClient) -> None:
-        self.chat = AsyncChatResourceWithStreamingResponse(client.chat)
-        self.embeddings = AsyncEmbeddingsResourceWithStreamingResponse(
-            client.embeddings
-        )
-        self.moderations = AsyncModerationsResourceWithStreamingResponse(
-            client.moderations
-        )
-        self.models = AsyncModelsResourceWithStreamingResponse(client.models)
+        self._client = client
+
+    @cached_property
+    def chat(self) -> AsyncChatResourceWithStreamingResponse:
+        from .resources.chat import AsyncChatResourceWithStreamingResponse
+
+        return AsyncChatResourceWithStreamingResponse(self._client.chat)
+
+    @cached_property
+    def embeddings(self) -> AsyncEmbeddingsResourceWithStreamingResponse:
+        from .resources.embeddings import AsyncEmbeddingsResourceWithStreamingResponse
+
+        return AsyncEmbeddingsResourceWithStreamingResponse(self._client.embeddings)
+
+    @cached_property
+    def moderations(self) -> AsyncModerationsResourceWithStreamingResponse:
+        from .resources.moderations import AsyncModerationsResourceWithStreamingResponse
+
+        return AsyncModerationsResourceWithStreamingResponse(self._client.moderations)
+
+    @cached_property
+    def models(self) -> AsyncModelsResourceWithStreamingResponse:
+        from .resources.models import AsyncModelsResourceWithStreamingResponse
+
+        return AsyncModelsResourceWithStreamingResponse(self._client.models)

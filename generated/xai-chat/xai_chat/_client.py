@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import os
-from typing import Dict, List, Mapping, Optional, Union
+from functools import cached_property
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Union
 
 import httpx
 
@@ -17,22 +18,24 @@ from ._base_client import (
 )
 from ._errors import ErrorShape
 from ._types import NOT_GIVEN, NotGiven, Timeout
-from .resources.chat import (
-    AsyncChatResource,
-    AsyncChatResourceWithRawResponse,
-    AsyncChatResourceWithStreamingResponse,
-    ChatResource,
-    ChatResourceWithRawResponse,
-    ChatResourceWithStreamingResponse,
-)
-from .resources.tokenize_text import (
-    AsyncTokenizeTextResource,
-    AsyncTokenizeTextResourceWithRawResponse,
-    AsyncTokenizeTextResourceWithStreamingResponse,
-    TokenizeTextResource,
-    TokenizeTextResourceWithRawResponse,
-    TokenizeTextResourceWithStreamingResponse,
-)
+
+if TYPE_CHECKING:
+    from .resources.chat import (
+        AsyncChatResource,
+        AsyncChatResourceWithRawResponse,
+        AsyncChatResourceWithStreamingResponse,
+        ChatResource,
+        ChatResourceWithRawResponse,
+        ChatResourceWithStreamingResponse,
+    )
+    from .resources.tokenize_text import (
+        AsyncTokenizeTextResource,
+        AsyncTokenizeTextResourceWithRawResponse,
+        AsyncTokenizeTextResourceWithStreamingResponse,
+        TokenizeTextResource,
+        TokenizeTextResourceWithRawResponse,
+        TokenizeTextResourceWithStreamingResponse,
+    )
 
 __all__ = [
     "Client",
@@ -116,11 +119,6 @@ class Client(SyncAPIClient):
     _user_agent = "xai_chat/1.0.0 specgen/0.1.0"
     _error_shape = ERROR_SHAPE
 
-    chat: ChatResource
-    tokenize_text: TokenizeTextResource
-    with_raw_response: ClientWithRawResponse
-    with_streaming_response: ClientWithStreamedResponse
-
     def __init__(
         self,
         *,
@@ -175,10 +173,28 @@ class Client(SyncAPIClient):
             strict_response_validation=strict_response_validation,
             http_client=http_client,
         )
-        self.chat = ChatResource(self)
-        self.tokenize_text = TokenizeTextResource(self)
-        self.with_raw_response = ClientWithRawResponse(self)
-        self.with_streaming_response = ClientWithStreamedResponse(self)
+
+    @cached_property
+    def chat(self) -> ChatResource:
+        from .resources.chat import ChatResource
+
+        return ChatResource(self)
+
+    @cached_property
+    def tokenize_text(self) -> TokenizeTextResource:
+        from .resources.tokenize_text import TokenizeTextResource
+
+        return TokenizeTextResource(self)
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """`client.with_raw_response.<resource>.<method>(...)` returns a RawResponse."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamedResponse:
+        """`client.with_streaming_response.<resource>.<method>(...)`: a context manager around the response."""
+        return ClientWithStreamedResponse(self)
 
     @property
     def api_key(self) -> Optional[str]:
@@ -224,8 +240,19 @@ class ClientWithRawResponse:
     """`client.with_raw_response.<resource>.<method>(...)` returns a RawResponse."""
 
     def __init__(self, client: Client) -> None:
-        self.chat = ChatResourceWithRawResponse(client.chat)
-        self.tokenize_text = TokenizeTextResourceWithRawResponse(client.tokenize_text)
+        self._client = client
+
+    @cached_property
+    def chat(self) -> ChatResourceWithRawResponse:
+        from .resources.chat import ChatResourceWithRawResponse
+
+        return ChatResourceWithRawResponse(self._client.chat)
+
+    @cached_property
+    def tokenize_text(self) -> TokenizeTextResourceWithRawResponse:
+        from .resources.tokenize_text import TokenizeTextResourceWithRawResponse
+
+        return TokenizeTextResourceWithRawResponse(self._client.tokenize_text)
 
 
 class ClientWithStreamedResponse:
@@ -233,10 +260,19 @@ class ClientWithStreamedResponse:
     the response, its body read only as asked."""
 
     def __init__(self, client: Client) -> None:
-        self.chat = ChatResourceWithStreamingResponse(client.chat)
-        self.tokenize_text = TokenizeTextResourceWithStreamingResponse(
-            client.tokenize_text
-        )
+        self._client = client
+
+    @cached_property
+    def chat(self) -> ChatResourceWithStreamingResponse:
+        from .resources.chat import ChatResourceWithStreamingResponse
+
+        return ChatResourceWithStreamingResponse(self._client.chat)
+
+    @cached_property
+    def tokenize_text(self) -> TokenizeTextResourceWithStreamingResponse:
+        from .resources.tokenize_text import TokenizeTextResourceWithStreamingResponse
+
+        return TokenizeTextResourceWithStreamingResponse(self._client.tokenize_text)
 
 
 class AsyncClient(AsyncAPIClient):
@@ -252,11 +288,6 @@ class AsyncClient(AsyncAPIClient):
 
     _user_agent = "xai_chat/1.0.0 specgen/0.1.0"
     _error_shape = ERROR_SHAPE
-
-    chat: AsyncChatResource
-    tokenize_text: AsyncTokenizeTextResource
-    with_raw_response: AsyncClientWithRawResponse
-    with_streaming_response: AsyncClientWithStreamedResponse
 
     def __init__(
         self,
@@ -312,10 +343,28 @@ class AsyncClient(AsyncAPIClient):
             strict_response_validation=strict_response_validation,
             http_client=http_client,
         )
-        self.chat = AsyncChatResource(self)
-        self.tokenize_text = AsyncTokenizeTextResource(self)
-        self.with_raw_response = AsyncClientWithRawResponse(self)
-        self.with_streaming_response = AsyncClientWithStreamedResponse(self)
+
+    @cached_property
+    def chat(self) -> AsyncChatResource:
+        from .resources.chat import AsyncChatResource
+
+        return AsyncChatResource(self)
+
+    @cached_property
+    def tokenize_text(self) -> AsyncTokenizeTextResource:
+        from .resources.tokenize_text import AsyncTokenizeTextResource
+
+        return AsyncTokenizeTextResource(self)
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """`client.with_raw_response.<resource>.<method>(...)` returns a RawResponse."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamedResponse:
+        """`client.with_streaming_response.<resource>.<method>(...)`: a context manager around the response."""
+        return AsyncClientWithStreamedResponse(self)
 
     @property
     def api_key(self) -> Optional[str]:
@@ -361,10 +410,19 @@ class AsyncClientWithRawResponse:
     """`client.with_raw_response.<resource>.<method>(...)` returns a RawResponse."""
 
     def __init__(self, client: AsyncClient) -> None:
-        self.chat = AsyncChatResourceWithRawResponse(client.chat)
-        self.tokenize_text = AsyncTokenizeTextResourceWithRawResponse(
-            client.tokenize_text
-        )
+        self._client = client
+
+    @cached_property
+    def chat(self) -> AsyncChatResourceWithRawResponse:
+        from .resources.chat import AsyncChatResourceWithRawResponse
+
+        return AsyncChatResourceWithRawResponse(self._client.chat)
+
+    @cached_property
+    def tokenize_text(self) -> AsyncTokenizeTextResourceWithRawResponse:
+        from .resources.tokenize_text import AsyncTokenizeTextResourceWithRawResponse
+
+        return AsyncTokenizeTextResourceWithRawResponse(self._client.tokenize_text)
 
 
 class AsyncClientWithStreamedResponse:
@@ -372,7 +430,20 @@ class AsyncClientWithStreamedResponse:
     the response, its body read only as asked."""
 
     def __init__(self, client: AsyncClient) -> None:
-        self.chat = AsyncChatResourceWithStreamingResponse(client.chat)
-        self.tokenize_text = AsyncTokenizeTextResourceWithStreamingResponse(
-            client.tokenize_text
+        self._client = client
+
+    @cached_property
+    def chat(self) -> AsyncChatResourceWithStreamingResponse:
+        from .resources.chat import AsyncChatResourceWithStreamingResponse
+
+        return AsyncChatResourceWithStreamingResponse(self._client.chat)
+
+    @cached_property
+    def tokenize_text(self) -> AsyncTokenizeTextResourceWithStreamingResponse:
+        from .resources.tokenize_text import (
+            AsyncTokenizeTextResourceWithStreamingResponse,
+        )
+
+        return AsyncTokenizeTextResourceWithStreamingResponse(
+            self._client.tokenize_text
         )

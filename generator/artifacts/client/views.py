@@ -132,8 +132,10 @@ class CredentialView:
 @dataclass
 class ClientView:
     type_modules: list[TypeModuleView]
-    type_names: list[tuple[str, str]]  # (module, name)
     resource_modules: list[ResourceModuleView]
+    # what types/ and resources/ export, by module: their __init__ imports each module on first use
+    type_exports: list[tuple[str, list[str]]]
+    resource_exports: list[tuple[str, list[str]]]
     roots: list[ResourceView]
     base_url: str | None
     base_url_env: str
@@ -162,7 +164,6 @@ def build_view(api: ir.Api, ctx: RenderContext) -> ClientView:
     """Everything the client templates place, decided from the IR."""
     types = Types.build(api)
     type_modules = _type_modules(api, types)
-    type_names = [(tm.stem, n) for tm in type_modules for n in tm.names]
     roots, resource_modules = resources(api, types)
     base_env, envs = env_names(api, ctx)
     schemes = [
@@ -178,8 +179,9 @@ def build_view(api: ir.Api, ctx: RenderContext) -> ClientView:
     shape = api.error_shape
     return ClientView(
         type_modules=type_modules,
-        type_names=type_names,
         resource_modules=resource_modules,
+        type_exports=[(tm.stem, tm.names) for tm in type_modules if tm.names],
+        resource_exports=[(rm.stem, [n for r in rm.classes for n in (r.names["async"], r.names["sync"])]) for rm in resource_modules],
         roots=roots,
         # a relative server (`/v1`) names no host: the caller passes base_url then
         base_url=api.servers[0] if api.servers and api.servers[0].lower().startswith(("http://", "https://")) else None,
