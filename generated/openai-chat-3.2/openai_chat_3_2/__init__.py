@@ -10,9 +10,14 @@ instead of `nullable`), and its stream described the 3.2 way: `text/event-stream
     from openai_chat_3_2 import Client
 
     client = Client()  # credentials from the environment ($OPENAI_API_KEY...)
+
+`import openai_chat_3_2` loads the client and its runtime only: each resource (and the types
+it uses) is imported when first used, `openai_chat_3_2.types` when first named.
 """
 
-from . import types
+import importlib as _importlib
+import typing as _typing
+
 from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RequestOptions
 from ._client import AsyncClient, Client
 from ._errors import (
@@ -38,6 +43,10 @@ from ._response import RawResponse
 from ._streamed import AsyncStreamedResponse, StreamedResponse
 from ._streaming import AsyncStream, ServerSentEvent, Stream
 from ._types import NOT_GIVEN, NotGiven
+
+if _typing.TYPE_CHECKING:
+    from . import resources as resources
+    from . import types as types
 
 __version__ = "2.0.0"
 """The version of the API this client was generated for (the spec's `info.version`)."""
@@ -79,7 +88,15 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "DEFAULT_MAX_RETRIES",
     "types",
+    "resources",
     "__version__",
     "SPEC_SHA256",
     "GENERATOR_VERSION",
 ]
+
+
+def __getattr__(name: str) -> _typing.Any:
+    """`types` and `resources` are imported on first use."""
+    if name in ("types", "resources"):
+        return _importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 import urllib.parse
 import warnings
 from types import TracebackType
 from typing import (
     Any,
+    Callable,
     Dict,
+    Generic,
     List,
     Mapping,
     Optional,
@@ -71,6 +74,37 @@ DEFAULT_MAX_RETRIES = 2
 
 _ClientT = TypeVar("_ClientT", bound="_BaseClient")
 _T = TypeVar("_T")
+_H = TypeVar("_H", httpx.Client, httpx.AsyncClient)
+
+
+class _LazyPool(Generic[_H]):
+    """The httpx client of an API client: the caller's, or one made at the first request (making
+    one loads the TLS context, most of what constructing a client would otherwise cost).
+    """
+
+    def __init__(self, given: Optional[_H], make: Callable[[], _H]) -> None:
+        self.owned = given is None
+        self._value: Optional[_H] = given
+        self._make: Callable[[], _H] = make
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def get(self) -> _H:
+        if self._value is None:
+            with self._lock:
+                if self._value is None:
+                    if self._closed:
+                        raise RuntimeError(
+                            "Cannot send a request, as the client has been closed."
+                        )
+                    self._value = self._make()
+        return self._value
+
+    def release(self) -> Optional[_H]:
+        """Mark the pool closed; the httpx client to close, if this client made one."""
+        with self._lock:
+            self._closed = True
+            return self._value if self.owned else None
 
 
 class RequestOptions:
@@ -461,12 +495,13 @@ class SyncAPIClient(_BaseClient):
             default_headers=default_headers,
             strict_response_validation=strict_response_validation,
         )
-        self._owns_http = http_client is None
-        self._http = (
-            http_client
-            if http_client is not None
-            else httpx.Client(timeout=timeout, follow_redirects=True)
+        self._pool = _LazyPool(
+            http_client, lambda: httpx.Client(timeout=timeout, follow_redirects=True)
         )
+
+    @property
+    def _http(self) -> httpx.Client:
+        return self._pool.get()
 
     def request(self, opts: RequestOptions) -> Any:
         """Send one call, retrying what is worth retrying; the parsed value (or a Stream)."""
@@ -609,8 +644,9 @@ class SyncAPIClient(_BaseClient):
 
     def close(self) -> None:
         """Close the connection pool (when the client created it)."""
-        if self._owns_http:
-            self._http.close()
+        made = self._pool.release()
+        if made is not None:
+            made.close()
 
     def __enter__(self: _ClientT) -> _ClientT:
         return self
@@ -648,12 +684,14 @@ class AsyncAPIClient(_BaseClient):
             default_headers=default_headers,
             strict_response_validation=strict_response_validation,
         )
-        self._owns_http = http_client is None
-        self._http = (
-            http_client
-            if http_client is not None
-            else httpx.AsyncClient(timeout=timeout, follow_redirects=True)
+        self._pool = _LazyPool(
+            http_client,
+            lambda: httpx.AsyncClient(timeout=timeout, follow_redirects=True),
         )
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        return self._pool.get()
 
     async def request(self, opts: RequestOptions) -> Any:
         """Send one call, retrying what is worth retrying; the parsed value (or an AsyncStream)."""
@@ -795,8 +833,9 @@ class AsyncAPIClient(_BaseClient):
 
     async def close(self) -> None:
         """Close the connection pool (when the client created it)."""
-        if self._owns_http:
-            await self._http.aclose()
+        made = self._pool.release()
+        if made is not None:
+            await made.aclose()
 
     async def __aenter__(self: _ClientT) -> _ClientT:
         return self

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import os
-from typing import Dict, List, Mapping, Optional, Union
+from functools import cached_property
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Union
 
 import httpx
 
@@ -17,14 +18,16 @@ from ._base_client import (
 )
 from ._errors import ErrorShape
 from ._types import NOT_GIVEN, NotGiven, Timeout
-from .resources.chat import (
-    AsyncChatResource,
-    AsyncChatResourceWithRawResponse,
-    AsyncChatResourceWithStreamingResponse,
-    ChatResource,
-    ChatResourceWithRawResponse,
-    ChatResourceWithStreamingResponse,
-)
+
+if TYPE_CHECKING:
+    from .resources.chat import (
+        AsyncChatResource,
+        AsyncChatResourceWithRawResponse,
+        AsyncChatResourceWithStreamingResponse,
+        ChatResource,
+        ChatResourceWithRawResponse,
+        ChatResourceWithStreamingResponse,
+    )
 
 __all__ = [
     "Client",
@@ -108,10 +111,6 @@ class Client(SyncAPIClient):
     _user_agent = "openai_chat_3_2/2.0.0 specgen/0.1.0"
     _error_shape = ERROR_SHAPE
 
-    chat: ChatResource
-    with_raw_response: ClientWithRawResponse
-    with_streaming_response: ClientWithStreamedResponse
-
     def __init__(
         self,
         *,
@@ -166,9 +165,22 @@ class Client(SyncAPIClient):
             strict_response_validation=strict_response_validation,
             http_client=http_client,
         )
-        self.chat = ChatResource(self)
-        self.with_raw_response = ClientWithRawResponse(self)
-        self.with_streaming_response = ClientWithStreamedResponse(self)
+
+    @cached_property
+    def chat(self) -> ChatResource:
+        from .resources.chat import ChatResource
+
+        return ChatResource(self)
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """`client.with_raw_response.<resource>.<method>(...)` returns a RawResponse."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamedResponse:
+        """`client.with_streaming_response.<resource>.<method>(...)`: a context manager around the response."""
+        return ClientWithStreamedResponse(self)
 
     @property
     def api_key(self) -> Optional[str]:
@@ -214,7 +226,13 @@ class ClientWithRawResponse:
     """`client.with_raw_response.<resource>.<method>(...)` returns a RawResponse."""
 
     def __init__(self, client: Client) -> None:
-        self.chat = ChatResourceWithRawResponse(client.chat)
+        self._client = client
+
+    @cached_property
+    def chat(self) -> ChatResourceWithRawResponse:
+        from .resources.chat import ChatResourceWithRawResponse
+
+        return ChatResourceWithRawResponse(self._client.chat)
 
 
 class ClientWithStreamedResponse:
@@ -222,7 +240,13 @@ class ClientWithStreamedResponse:
     the response, its body read only as asked."""
 
     def __init__(self, client: Client) -> None:
-        self.chat = ChatResourceWithStreamingResponse(client.chat)
+        self._client = client
+
+    @cached_property
+    def chat(self) -> ChatResourceWithStreamingResponse:
+        from .resources.chat import ChatResourceWithStreamingResponse
+
+        return ChatResourceWithStreamingResponse(self._client.chat)
 
 
 class AsyncClient(AsyncAPIClient):
@@ -238,10 +262,6 @@ class AsyncClient(AsyncAPIClient):
 
     _user_agent = "openai_chat_3_2/2.0.0 specgen/0.1.0"
     _error_shape = ERROR_SHAPE
-
-    chat: AsyncChatResource
-    with_raw_response: AsyncClientWithRawResponse
-    with_streaming_response: AsyncClientWithStreamedResponse
 
     def __init__(
         self,
@@ -297,9 +317,22 @@ class AsyncClient(AsyncAPIClient):
             strict_response_validation=strict_response_validation,
             http_client=http_client,
         )
-        self.chat = AsyncChatResource(self)
-        self.with_raw_response = AsyncClientWithRawResponse(self)
-        self.with_streaming_response = AsyncClientWithStreamedResponse(self)
+
+    @cached_property
+    def chat(self) -> AsyncChatResource:
+        from .resources.chat import AsyncChatResource
+
+        return AsyncChatResource(self)
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """`client.with_raw_response.<resource>.<method>(...)` returns a RawResponse."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamedResponse:
+        """`client.with_streaming_response.<resource>.<method>(...)`: a context manager around the response."""
+        return AsyncClientWithStreamedResponse(self)
 
     @property
     def api_key(self) -> Optional[str]:
@@ -345,7 +378,13 @@ class AsyncClientWithRawResponse:
     """`client.with_raw_response.<resource>.<method>(...)` returns a RawResponse."""
 
     def __init__(self, client: AsyncClient) -> None:
-        self.chat = AsyncChatResourceWithRawResponse(client.chat)
+        self._client = client
+
+    @cached_property
+    def chat(self) -> AsyncChatResourceWithRawResponse:
+        from .resources.chat import AsyncChatResourceWithRawResponse
+
+        return AsyncChatResourceWithRawResponse(self._client.chat)
 
 
 class AsyncClientWithStreamedResponse:
@@ -353,4 +392,10 @@ class AsyncClientWithStreamedResponse:
     the response, its body read only as asked."""
 
     def __init__(self, client: AsyncClient) -> None:
-        self.chat = AsyncChatResourceWithStreamingResponse(client.chat)
+        self._client = client
+
+    @cached_property
+    def chat(self) -> AsyncChatResourceWithStreamingResponse:
+        from .resources.chat import AsyncChatResourceWithStreamingResponse
+
+        return AsyncChatResourceWithStreamingResponse(self._client.chat)
