@@ -43,6 +43,7 @@ __all__ = [
     "kind_of",
     "media_matches",
     "expand_path",
+    "refuse_dot_segments",
     "query_pairs",
     "query_string",
     "pct",
@@ -357,9 +358,13 @@ def expand_path(template: str, params: Sequence[Tuple[Param, Any]]) -> str:
             return _pct(_as_content(p, value))
         return _simple(p.style, p.explode, p.name, value, _pct)
 
-    path = re.sub(r"\{([^{}/]+)\}", fill, template)
+    return re.sub(r"\{([^{}/]+)\}", fill, template)
+
+
+def refuse_dot_segments(template: str, path: str) -> str:
+    """`path` (the template filled), unless a value made a `.` or `..` segment of it: every HTTP
+    client resolves those before sending, so the request would leave its path."""
     if any(seg in (".", "..") for seg in path.split("/")):
-        # every HTTP client resolves these before sending: the request would leave its path
         raise ValueError(
             f"a path parameter of {template!r} is '.' or '..', which would send the request to another path"
         )
@@ -399,7 +404,12 @@ def whole_query(params: Sequence[Tuple[Param, Any]]) -> Optional[str]:
     """A 3.2 `in: querystring` value written as JSON or text: the whole query string,
     percent-encoded (a form is written as pairs by `param_query`); None without one."""
     for p, value in params:
-        if p.style == "querystring" and p.content_type is not None and kind_of(p.content_type) != "form" and _given(value):
+        if (
+            p.style == "querystring"
+            and p.content_type is not None
+            and kind_of(p.content_type) != "form"
+            and _given(value)
+        ):
             return _pct(_as_content(p, value))
     return None
 
@@ -566,7 +576,11 @@ def parse_query(
     when the request does not carry it. `others` are the names of the operation's other
     parameters (an exploded `form` object owns every key that is not one of them)."""
     name = p.name
-    if p.style == "querystring" and p.content_type is not None and kind_of(p.content_type) != "form":
+    if (
+        p.style == "querystring"
+        and p.content_type is not None
+        and kind_of(p.content_type) != "form"
+    ):
         return MISSING  # written whole, not as pairs: `parse_whole_query` reads it
     if p.style == "querystring":
         # the whole query string is the value: every key not another parameter's, repeated keys a list
@@ -575,7 +589,9 @@ def parse_query(
             if k in others:
                 continue
             if k in whole:
-                whole[k] = (whole[k] if isinstance(whole[k], list) else [whole[k]]) + [v]
+                whole[k] = (whole[k] if isinstance(whole[k], list) else [whole[k]]) + [
+                    v
+                ]
             else:
                 whole[k] = v
         return whole if whole else MISSING

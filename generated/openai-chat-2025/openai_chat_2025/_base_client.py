@@ -273,7 +273,9 @@ class _BaseClient:
                 for p, v in params
             ]
             params += [(_default_param(k, "query"), v) for k, v in page_query.items()]
-        path = _wire.expand_path(opts.path, params)
+        path = _wire.refuse_dot_segments(
+            opts.path, _wire.expand_path(opts.path, params)
+        )
         headers = httpx.Headers()
         accept = (
             opts.accept_stream if opts.stream and opts.accept_stream else opts.accept

@@ -44,6 +44,7 @@ __all__ = [
     "kind_of",
     "media_matches",
     "expand_path",
+    "refuse_dot_segments",
     "query_pairs",
     "query_string",
     "pct",
@@ -358,9 +359,13 @@ def expand_path(template: str, params: Sequence[Tuple[Param, Any]]) -> str:
             return _pct(_as_content(p, value))
         return _simple(p.style, p.explode, p.name, value, _pct)
 
-    path = re.sub(r"\{([^{}/]+)\}", fill, template)
+    return re.sub(r"\{([^{}/]+)\}", fill, template)
+
+
+def refuse_dot_segments(template: str, path: str) -> str:
+    """`path` (the template filled), unless a value made a `.` or `..` segment of it: every HTTP
+    client resolves those before sending, so the request would leave its path."""
     if any(seg in (".", "..") for seg in path.split("/")):
-        # every HTTP client resolves these before sending: the request would leave its path
         raise ValueError(
             f"a path parameter of {template!r} is '.' or '..', which would send the request to another path"
         )
