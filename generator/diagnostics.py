@@ -7,7 +7,7 @@ them, and only the CLI turns them into text and an exit code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -42,6 +42,22 @@ def split_pointer(pointer: str) -> list[str]:
     if not pointer:
         return []
     return [unescape_pointer_token(t) for t in pointer.split("/")[1:]]
+
+
+MISSING: Any = object()  # what `node_at` answers where a pointer leads nowhere
+
+
+def node_at(data: Any, pointer: str) -> Any:
+    """The node a JSON pointer leads to in `data` (through objects and arrays), else MISSING."""
+    node = data
+    for tok in split_pointer(pointer):
+        if isinstance(node, dict) and tok in node:
+            node = node[tok]
+        elif isinstance(node, list) and tok.isdigit() and int(tok) < len(node):
+            node = node[int(tok)]
+        else:
+            return MISSING
+    return node
 
 
 @dataclass(frozen=True)

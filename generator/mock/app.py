@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator
 from urllib.parse import parse_qsl
 
-from ..diagnostics import Diagnostics, split_pointer
+from ..diagnostics import MISSING, Diagnostics, node_at, split_pointer
 from ..model import ir
 from ..spec.load import Documents, load
 from . import reading, security
@@ -242,17 +242,7 @@ def param_schema_where(docs: Documents, p: ir.Parameter) -> str | None:
 def _exists(docs: Documents, where: str) -> bool:
     file, pointer = docs.split_where(where)
     doc = docs.files.get(file)
-    if doc is None:
-        return False
-    node: Any = doc.data
-    for tok in split_pointer(pointer):
-        if isinstance(node, dict) and tok in node:
-            node = node[tok]
-        elif isinstance(node, list) and tok.isdigit() and int(tok) < len(node):
-            node = node[int(tok)]
-        else:
-            return False
-    return True
+    return doc is not None and node_at(doc.data, pointer) is not MISSING
 
 
 def _esc(token: str) -> str:

@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterator
 from jsonschema import validators
 from jsonschema.exceptions import ValidationError, best_match
 
-from ..diagnostics import join_pointer, pointer_ref, split_pointer
+from ..diagnostics import MISSING, join_pointer, node_at, pointer_ref
 from ..spec.load import Documents
 from .bounded import bounded
 
@@ -264,8 +264,6 @@ class SchemaValidator:
         key = (where, side)
         v = self._cache.get(key)
         if v is None:
-            import openapi_schema_validator as osv
-
             file, pointer = self.docs.split_where(where)
             schema = {"$ref": BASE_URI + file + pointer_ref(pointer)}
             v = validator_class(self.openapi)(schema, registry=self._registry(side), format_checker=format_checker(self.openapi))
@@ -286,15 +284,8 @@ class SchemaValidator:
 
 
 def _at(data: Any, pointer: str) -> Any:
-    node = data
-    for tok in split_pointer(pointer):
-        if isinstance(node, dict) and tok in node:
-            node = node[tok]
-        elif isinstance(node, list) and tok.isdigit() and int(tok) < len(node):
-            node = node[int(tok)]
-        else:
-            return None
-    return node
+    node = node_at(data, pointer)
+    return None if node is MISSING else node
 
 
 # ------------------------------------------------------------------ problems in words

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..budgets import DOCUMENT_MAX_DEPTH, REF_CHAIN_MAX, YAML_MAX_ALIASES, YAML_MAX_EXPANDED_NODES
+from ..diagnostics import MISSING, node_at
 
 
 def shape_problem(data: Any) -> tuple[str, str, str] | None:
@@ -117,13 +118,5 @@ def _local_refs(data: Any) -> list[tuple[str, str]]:
 def _at(data: Any, pointer: str) -> Any:
     from urllib.parse import unquote
 
-    node = data
-    for tok in unquote(pointer).split("/")[1:] if pointer else []:
-        tok = tok.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and tok in node:
-            node = node[tok]
-        elif isinstance(node, list) and tok.isdigit() and int(tok) < len(node):
-            node = node[int(tok)]
-        else:
-            return None
-    return node
+    node = node_at(data, unquote(pointer))  # a `$ref`'s fragment is percent-encoded
+    return None if node is MISSING else node
