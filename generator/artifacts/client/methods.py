@@ -157,7 +157,8 @@ def _deprecation_text(subject: str, dep: ir.Deprecation) -> str:
     return f"{subject} is deprecated." + (f" {dep.message}" if dep.message else "")
 
 
-def _field_doc(description: str, deprecated: ir.Deprecation | None) -> str:
+def field_doc(description: str, deprecated: ir.Deprecation | None) -> str:
+    """A docstring: the description, then the deprecation and its replacement."""
     doc = description.strip()
     if deprecated is not None:
         note = f"Deprecated: use `{deprecated.replacement}` instead." if deprecated.replacement else "Deprecated."
@@ -203,7 +204,7 @@ def _method(op: ir.Operation, types: Types) -> MethodView:
             keyword.append((a, ann))
         if a.deprecated is not None:
             warnings.append((a.py_name, _deprecation_text(f"`{a.py_name}`", a.deprecated)))
-        doc = _field_doc(a.description, a.deprecated)
+        doc = field_doc(a.description, a.deprecated)
         if doc:
             arg_docs.append(f"{a.py_name}: " + doc.replace("\n", "\n        "))
 

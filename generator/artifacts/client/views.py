@@ -16,7 +16,7 @@ from typing import Any
 from ...model import ir
 from ...model.naming import ANNOTATION_NAMES
 from .hooks import webhooks_view
-from .methods import ResourceModuleView, ResourceView, resources
+from .methods import ResourceModuleView, ResourceView, field_doc, resources
 from .pytypes import Side, Types
 from ...output.render import RenderContext, py_literal, py_string, render_template
 
@@ -227,14 +227,6 @@ def _auth_doc(api: ir.Api, envs: dict[str, str]) -> str:
     return "Credentials: " + ", ".join(lines) + "."
 
 
-def _field_doc(description: str, deprecated: ir.Deprecation | None) -> str:
-    doc = description.strip()
-    if deprecated is not None:
-        note = f"Deprecated: use `{deprecated.replacement}` instead." if deprecated.replacement else "Deprecated."
-        doc = f"{doc}\n\n{note}" if doc else note
-    return doc
-
-
 def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
     deps = types.dependencies()
     stems = sorted(set(types.module_of.values()))
@@ -242,7 +234,7 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
     type_names = set(types.module_of) | ANNOTATION_NAMES
     for e in api.enums:
         tm = modules[types.module_of[e.name]]
-        tm.enums.append(AliasView(e.name, types.enum_type(e), _field_doc(e.description, e.deprecated)))
+        tm.enums.append(AliasView(e.name, types.enum_type(e), field_doc(e.description, e.deprecated)))
     for m in api.models:
         if m.name in types.response_models:
             fields = []
@@ -251,11 +243,11 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
                 optional = not f.required_in("response")  # a writeOnly property may be left out
                 if optional and not ann.startswith("Optional[") and ann not in ("Any", "None"):
                     ann = f"Optional[{ann}]"
-                doc = _field_doc(f.description, f.deprecated)
+                doc = field_doc(f.description, f.deprecated)
                 if f.sdk_computed:
                     doc = (_SDK_COMPUTED + "\n\n" + doc).strip()
                 fields.append(FieldView(f.py_name, ann, f.name if f.name != f.py_name else None, optional, doc))
-            modules[types.module_of[m.name]].models.append(ClassView(m.name, _field_doc(m.description or m.title or "", m.deprecated), fields))
+            modules[types.module_of[m.name]].models.append(ClassView(m.name, field_doc(m.description or m.title or "", m.deprecated), fields))
         if m.name in types.request_models:
             fields = []
             functional = False
@@ -268,11 +260,11 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
                 if not (f.name.isidentifier() and f.name.isascii()) or f.name in _NOT_KEYS or f.name in type_names:
                     # a key named like a type the class body uses (`str`, a model) would shadow it
                     functional = True
-                fields.append(FieldView(f.name, ann, doc=_field_doc(f.description, f.deprecated)))
+                fields.append(FieldView(f.name, ann, doc=field_doc(f.description, f.deprecated)))
             if functional:
                 # keys are spec text here: quoted forward references, docs left to the model
                 fields = [FieldView(fv.name, fv.annotation) for fv in fields]
-            modules[types.module_of[m.param_name]].params.append(ClassView(m.param_name, _field_doc(m.description or m.title or "", m.deprecated), fields, functional))
+            modules[types.module_of[m.param_name]].params.append(ClassView(m.param_name, field_doc(m.description or m.title or "", m.deprecated), fields, functional))
     # unions: after the classes, in dependency order; forward references quoted
     pending: dict[str, list[tuple[str, ir.Union, Side]]] = {}
     sides: tuple[Side, ...] = ("response", "request")
@@ -297,7 +289,7 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
             hint, runtime, unknown = _union_expr(u, side, types, quote)
             if unknown is not None:
                 modules[stem].unknowns.append(unknown)
-            modules[stem].unions.append(AliasView(name, hint, _field_doc(u.description, u.deprecated), name in recursive, runtime))
+            modules[stem].unions.append(AliasView(name, hint, field_doc(u.description, u.deprecated), name in recursive, runtime))
             modules[stem].tagged = modules[stem].tagged or (runtime is not None and "_by_tag(" in runtime)
             defined.add(name)
     for stem, tm in modules.items():
