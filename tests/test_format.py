@@ -6,10 +6,15 @@ from pathlib import Path
 
 import black
 import pytest
+from black.parsing import lib2to3_parse
 
-from support import SEED_SPECS, corpus
-from specgen.output.format import FormatCache, black_chunks, format_files, split_header
+from support import SEED_SPECS, SPECS, corpus
+from specgen.output.format import FormatCache, _file_versions, black_chunks, format_files, split_header
+from specgen.output.pyfeatures import features_used
 from specgen.pipeline import Options, build
+
+# every target in generated/, and the largest corpus spec's client (when the corpus is here)
+TARGETS = {**SEED_SPECS, "openai-chat-3.2": SPECS / "openai-chat-3.2.yaml"}
 
 
 def _rendered(spec: Path) -> dict[str, str]:
@@ -51,3 +56,88 @@ def test_one_changed_class_reformats_one_chunk() -> None:
     format_files({"m.py": "import os\n" + classes}, "black", cache)
     _, _, n = format_files({"m.py": "import os\n" + classes.replace("a: int = 3", "a: int = 33")}, "black", cache)
     assert n == 1
+
+
+def _black_sees(text: str) -> set[str]:
+    """black's own feature detection, as it runs on a whole file."""
+    node = lib2to3_parse(text)
+    return {f.name for f in black.get_features_used(node, future_imports=black.get_future_imports(node))}
+
+
+def _check_versions_equal_blacks_own(files: dict[str, str]) -> int:
+    """Every chunk's ast-read features equal black's (or ast says it cannot tell); each chunked
+    file's target versions equal what black detects on the whole file. Returns chunks read by ast."""
+    by_ast = 0
+    plan = {p: black_chunks(split_header(t)[1]) for p, t in files.items()}
+    for path, pieces in plan.items():
+        for piece in pieces:
+            found = features_used(piece)
+            if found is not None:
+                by_ast += 1
+                assert found == _black_sees(piece), (path, piece[:300])
+    versions = _file_versions(plan, FormatCache("black", use_disk=False), workers=1)
+    for path, pieces in plan.items():
+        if len(pieces) > 1:
+            whole = lib2to3_parse(split_header(files[path])[1])
+            expected = black.detect_target_versions(whole, future_imports=black.get_future_imports(whole))
+            assert set(versions[path] or ()) == {v.name for v in expected}, path
+    return by_ast
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+def test_target_versions_from_ast_equal_blacks_detection_on_every_generated_target(target: str) -> None:
+    files = _rendered(TARGETS[target])
+    chunks = sum(len(black_chunks(split_header(t)[1])) for t in files.values())
+    # ast must decide nearly everything, or the cheap path would save nothing
+    assert _check_versions_equal_blacks_own(files) >= 0.95 * chunks
+
+
+@pytest.mark.slow
+def test_target_versions_from_ast_equal_blacks_detection_on_the_largest_corpus_modules() -> None:
+    files = _rendered(corpus("openai-2026-08-21.yaml"))
+    # the three largest (types/shared.py alone is 1.5 MB); black's parse of all 5 MB takes minutes
+    _check_versions_equal_blacks_own(dict(sorted(files.items(), key=lambda kv: -len(kv[1]))[:3]))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = 1_000\n",
+        "x = '1_000'\ny = 0x_ff + 1e+5 + 2j\n",
+        "x = f'{a}'\n",
+        "x = f'{a=}'\n",
+        "x = f'{a = !r:>4}'\n",
+        "x = f'{a}' + 'b=}'\n",
+        "def f(a, /, b):\n    pass\n",
+        "g = lambda a, /: a\n",
+        "if (n := 10) > 5:\n    pass\n",
+        "@a.b(c)\ndef f():\n    pass\n",
+        "@a[0]\ndef f():\n    pass\n",
+        "@(a)\ndef f():\n    pass\n",
+        "@a(b).c\nclass C:\n    pass\n",
+        "def f(a, *args,):\n    pass\n",
+        "def f(a, *, b=1,  # why\n):\n    pass\n",
+        "def f(a, **kw):\n    pass\n",
+        "def f(a, b,):\n    pass\n",
+        "f(a, *b,)\n",
+        "f(a, **{'é': 1},)\n",
+        "f(*a, g(b,))\n",
+        "class A(B, **kw,):\n    pass\n",
+        "match x:\n    case 1:\n        pass\n",
+        "try:\n    pass\nexcept* ValueError:\n    pass\n",
+        "x: tuple[int, ...] = (1, 2)\n",
+        "x: tuple[int, ...] = 1, 2\n",
+        "def f():\n    return *a, b\n",
+        "with (open(a) as f, open(b) as g):\n    pass\n",
+        "with open(a) as f:\n    pass\n",
+        "y = x[*a]\n",
+        "type X = int\n",
+        '"""doc"""\nfrom __future__ import annotations\nx = 1\n',
+        "import os\nfrom __future__ import annotations\n",
+        "s = 'éé'; f(a, *b,)\n",
+    ],
+)
+def test_ast_features_equal_blacks_or_defer_to_black(source: str) -> None:
+    found = features_used(source)
+    if found is not None:
+        assert found == _black_sees(source)

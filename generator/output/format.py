@@ -19,8 +19,10 @@ from typing import Any, Callable, Literal
 from ..children import on_interrupt, process_group
 from ..diagnostics import SpecError, Diagnostic
 from ..spec.load import cache_dir
+from .pyfeatures import features_used
 
 Formatter = Literal["black", "ruff", "none"]
+_FEATURES_KEY = "#features2\n"  # 2: __future__ flags counted, as black counts them for a whole file
 _PARALLEL_MIN = 24  # below this many files a process pool costs more than it saves
 
 
@@ -113,13 +115,18 @@ def _black_one(item: tuple[str, str, tuple[str, ...] | None]) -> tuple[str, str,
 
 
 def _black_features(item: tuple[str, str]) -> tuple[str, tuple[str, ...], str | None]:
-    """The syntax features black sees in one chunk (it picks target versions from them)."""
-    import black
-    from black.parsing import lib2to3_parse
-
+    """The syntax features black sees in one chunk, __future__ flags included (it picks target
+    versions from them): from Python's own parser, or black's where that cannot tell."""
     key, text = item
+    found = features_used(text)
+    if found is not None:
+        return key, tuple(sorted(found)), None
     try:
-        return key, tuple(sorted(f.name for f in black.get_features_used(lib2to3_parse(text)))), None
+        import black
+        from black.parsing import lib2to3_parse
+
+        node = lib2to3_parse(text)
+        return key, tuple(sorted(f.name for f in black.get_features_used(node, future_imports=black.get_future_imports(node)))), None
     except Exception as e:
         return key, (), f"{type(e).__name__}: {str(e)[:300]}"
 
@@ -285,7 +292,7 @@ def _file_versions(plan: dict[str, list[str]], cache: FormatCache, workers: int)
             for piece in pieces:
                 if piece in features:
                     continue
-                hit = cache.get("#features\n" + piece)
+                hit = cache.get(_FEATURES_KEY + piece)
                 if hit is not None:
                     features[piece] = tuple(x for x in hit.split(",") if x)
                 else:
@@ -294,5 +301,5 @@ def _file_versions(plan: dict[str, list[str]], cache: FormatCache, workers: int)
     for piece, found, err in _pool_map(_black_features, todo, workers):
         features[piece] = found
         if err is None:
-            cache.put("#features\n" + piece, ",".join(found))
+            cache.put(_FEATURES_KEY + piece, ",".join(found))
     return {path: _target_versions({f for p in pieces for f in features[p]}) if len(pieces) > 1 else None for path, pieces in plan.items()}
