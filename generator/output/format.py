@@ -236,8 +236,10 @@ def format_files(
     cache = cache or FormatCache(formatter)
     workers = workers or os.cpu_count() or 1
     plan: dict[str, list[str]] = {}  # path -> its pieces (a whole body, or its chunks for black)
+    shipped = _shipped_black() if formatter == "black" else frozenset()
     for path, (header, body) in parts.items():
-        plan[path] = black_chunks(body) if formatter == "black" else [body]
+        if body not in shipped:
+            plan[path] = black_chunks(body) if formatter == "black" else [body]
     versions = _file_versions(plan, cache, workers) if formatter == "black" else {}
     # (piece, target versions) -> formatted text, "" until known
     pending: dict[tuple[str, tuple[str, ...] | None], str] = {}
@@ -276,6 +278,13 @@ def format_files(
         body = join_chunks([pending[(p, tv)] for p in pieces]) if len(pieces) > 1 else pending[(pieces[0], tv)]
         out[path] = join_header(parts[path][0], body)
     return out, sources, len(todo)
+
+
+def _shipped_black() -> frozenset[str]:
+    """Bodies specgen ships already in black's form (the client runtime): written as they are."""
+    from ..artifacts.client.views import shipped_bodies
+
+    return shipped_bodies()
 
 
 def _cache_text(piece: str, versions: tuple[str, ...] | None) -> str:

@@ -18,7 +18,7 @@ from ...model.naming import ANNOTATION_NAMES
 from .hooks import webhooks_view
 from .methods import ResourceModuleView, ResourceView, field_doc, resources
 from .pytypes import Side, Types
-from ...output.render import RenderContext, py_literal, py_string, render_template
+from ...output.render import RenderContext, py_literal, py_string, render_template, templates_dir
 
 # the runtime modules rendered into every package, as they are
 RUNTIME = (
@@ -52,6 +52,16 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
         out[f"{pkg}/webhooks.py"] = render_template("client/webhooks.py.j2", hooks=webhooks_view(api, view.types), **base)
     out[f"{pkg}/py.typed"] = ""
     return out
+
+
+@functools.cache
+def shipped_bodies() -> frozenset[str]:
+    """The runtime modules' text after their header line: the same for every spec and committed
+    black-formatted (tests/test_format.py proves black leaves each unchanged), so the formatter
+    need not ask black about them."""
+    templates = templates_dir() / "client" / "runtime"
+    rendered = {(templates / f"{m}.py.j2").read_text(encoding="utf-8").partition("\n")[2] for m in (*RUNTIME, "_webhooks")}
+    return frozenset(rendered | {_runtime_source(m) for m in COPIED})
 
 
 @functools.cache
