@@ -398,13 +398,9 @@ def test_report_and_generated_tests_say_why_a_fixture_was_skipped(tmp_path: Path
     skipped = {(o["id"], s["fixture"]): s["reason"] for o in report["operations"] for s in o["skipped"]}
     assert "ambiguous as written" in skipped[("twin", "request.minimal")]
     assert "| twin | request.minimal |" in files["fixtures/REPORT.md"]
-    module = next(t for p, t in files.items() if p.startswith("tests/test_") and "SKIPPED" in t and "'twin'" in t)
-    tables: dict[str, Any] = {}
-    import ast
-
-    for node in ast.parse(module).body:
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            tables[node.target.id] = ast.literal_eval(node.value) if node.value is not None else None
+    cases = next(json.loads(t) for p, t in files.items() if p.startswith("tests/cases/") and '"twin"' in t)
+    tables = {name.upper(): cases[name] for name in cases}
+    module = next(t for p, t in files.items() if p.startswith("tests/test_") and "SKIPPED" in t)
     assert ["twin", "request.minimal", skipped[("twin", "request.minimal")]] in tables["SKIPPED"]
     assert not [c for c in tables["VALID"] if c[0] == "twin"]  # no failing test is emitted
     assert "def test_not_written" in module
@@ -428,12 +424,9 @@ def test_a_security_set_needing_one_header_twice_skips_its_tests_saying_why(tmp_
     ctx = RenderContext("p", "t", "spec.yaml", "0" * 64, "P_API_KEY")
     files = {**fixtures.render(api, ctx), **testgen.render(api, ctx)}
     tables: dict[str, list[Any]] = {"VALID": [], "INVALID": [], "SKIPPED": []}
-    import ast
-
-    for module in (t for p, t in files.items() if p.startswith("tests/test_")):
-        for node in ast.parse(module).body:
-            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id in tables and node.value is not None:
-                tables[node.target.id] += ast.literal_eval(node.value)
+    for cases in (json.loads(t) for p, t in files.items() if p.startswith("tests/cases/")):
+        for name in tables:
+            tables[name] += cases[name.lower()]
     assert not [c for c in tables["VALID"] + tables["INVALID"] if c[0] == "both"]
     assert {c[1] for c in tables["SKIPPED"] if c[0] == "both"} >= {"request.minimal", "request.full"}
     assert [c[0] for c in tables["VALID"]].count("either") >= 2

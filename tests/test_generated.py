@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import ast
+import json
 import os
 import subprocess
 import sys
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from support import SEED_SPECS, corpus, run_specgen
@@ -24,14 +24,12 @@ from specgen.output.render import RenderContext
 CTX = RenderContext("pkg", "target", "spec.yaml", "0" * 64, "PKG_API_KEY")
 
 
-def _tables(text: str) -> dict[str, Any]:
-    """The OPERATIONS / VALID / INVALID / STREAMING tables of a generated test module."""
-    out: dict[str, Any] = {}
-    for node in ast.parse(text).body:
-        target = node.target if isinstance(node, ast.AnnAssign) else node.targets[0] if isinstance(node, ast.Assign) else None
-        if isinstance(target, ast.Name) and target.id in ("OPERATIONS", "VALID", "INVALID", "STREAMING") and node.value is not None:  # type: ignore[union-attr]
-            out[target.id] = ast.literal_eval(node.value)  # type: ignore[union-attr]
-    return out
+def _tables(files: dict[str, str], path: str) -> dict[str, Any]:
+    """The OPERATIONS / VALID / INVALID / STREAMING tables of a generated test module (its cases
+    file, which the module loads)."""
+    cases = json.loads(files[f"tests/cases/{PurePosixPath(path).stem}.json"])
+    assert f"{PurePosixPath(path).stem}.json" in files[path]  # the module reads this file
+    return {name.upper(): cases[name] for name in ("operations", "valid", "invalid", "streaming")}
 
 
 def _api(spec: Path) -> Any:
@@ -44,7 +42,7 @@ def test_generated_tests_call_every_operation_with_every_fixture() -> None:
         api = _api(spec)
         files = testgen.render(api, CTX)
         assert "tests/conftest.py" in files
-        tables = [_tables(text) for path, text in files.items() if path != "tests/conftest.py"]
+        tables = [_tables(files, path) for path in files if path.endswith(".py") and path != "tests/conftest.py"]
         ops = {k for t in tables for k in t["OPERATIONS"]}
         assert ops == {op.id for op in api.operations}
         valid = {tuple(c) for t in tables for c in t["VALID"]}
@@ -59,8 +57,9 @@ def test_generated_tests_call_every_operation_with_every_fixture() -> None:
 
 def test_one_module_per_resource_root() -> None:
     files = testgen.render(_api(SEED_SPECS["openai-chat-2025"]), CTX)
-    assert sorted(files) == ["tests/conftest.py", "tests/test_chat.py", "tests/test_embeddings.py", "tests/test_models.py", "tests/test_moderations.py"]
-    chat = _tables(files["tests/test_chat.py"])
+    modules = ["tests/conftest.py", "tests/test_chat.py", "tests/test_embeddings.py", "tests/test_models.py", "tests/test_moderations.py"]
+    assert sorted(files) == sorted([*modules, *(f"tests/cases/{Path(m).stem}.json" for m in modules[1:])])
+    chat = _tables(files, "tests/test_chat.py")
     create = chat["OPERATIONS"]["createChatCompletion"]
     assert create["call"] == ["chat", "completions", "create"]
     assert create["args"]["body"]["messages"] == "messages" and create["stream_param"] == "stream"
@@ -74,12 +73,12 @@ def test_generated_tests_render_for_the_2026_corpus() -> None:
     files = {**fixtures.render(api, CTX), **testgen.render(api, CTX)}
     elapsed = time.perf_counter() - started
     assert elapsed < 10, f"{elapsed:.1f}s"
-    modules = {p: t for p, t in files.items() if p.startswith("tests/")}
+    modules = {p: t for p, t in files.items() if p.startswith("tests/") and p.endswith(".py")}
     ops = set()
     for path, text in modules.items():
         compile(text, path, "exec")
         if path not in ("tests/conftest.py", "tests/test_webhooks.py"):  # the webhooks' module calls no operation
-            ops |= set(_tables(text)["OPERATIONS"])
+            ops |= set(_tables(files, path)["OPERATIONS"])
     assert len(ops) == 288
     assert "tests/test_webhooks.py" in modules  # the spec's 16 webhooks
 

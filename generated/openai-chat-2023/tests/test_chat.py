@@ -4,124 +4,29 @@ sync and async, with its request fixtures, against the mock server of the spec."
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-OPERATIONS: dict[str, dict[str, Any]] = {
-    "createChatCompletion": {
-        "stem": "create_chat_completion",
-        "call": ["chat", "completions", "create"],
-        "method": "POST",
-        "path_template": "/chat/completions",
-        "wrapped": False,
-        "path": [],
-        "args": {
-            "query": {},
-            "header": {},
-            "cookie": {},
-            "body": {
-                "messages": "messages",
-                "model": "model",
-                "frequency_penalty": "frequency_penalty",
-                "logit_bias": "logit_bias",
-                "logprobs": "logprobs",
-                "top_logprobs": "top_logprobs",
-                "max_tokens": "max_tokens",
-                "n": "n",
-                "presence_penalty": "presence_penalty",
-                "response_format": "response_format",
-                "seed": "seed",
-                "stop": "stop",
-                "stream": "stream",
-                "temperature": "temperature",
-                "top_p": "top_p",
-                "tools": "tools",
-                "tool_choice": "tool_choice",
-                "function_call": "function_call",
-                "functions": "functions",
-            },
-        },
-        "body_whole": None,
-        "required_body": ["messages", "model"],
-        "binary": [],
-        "result": {"kind": "model", "types": ["CreateChatCompletionResponse"]},
-        "stream_param": "stream",
-        "stream_types": ["CreateChatCompletionStreamResponse"],
-        "stream_events": 3,
-        "items": 0,
-    }
-}
+# this module's cases, as data beside it (read, never run as code)
+CASES: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "cases" / "test_chat.json").read_text(encoding="utf-8")
+)
 
-VALID: list[list[str]] = [
-    ["createChatCompletion", "minimal"],
-    ["createChatCompletion", "full"],
-    ["createChatCompletion", "deprecated"],
-    ["createChatCompletion", "example"],
-    ["createChatCompletion", "variant-stop_string"],
-    ["createChatCompletion", "variant-stop_array_of_string"],
-    [
-        "createChatCompletion",
-        "variant-tool_choice_create_chat_completion_request_tool_choice_enum",
-    ],
-    [
-        "createChatCompletion",
-        "variant-tool_choice_create_chat_completion_request_tool_choice_object",
-    ],
-    [
-        "createChatCompletion",
-        "variant-function_call_create_chat_completion_request_function_call_enum",
-    ],
-    [
-        "createChatCompletion",
-        "variant-function_call_create_chat_completion_request_function_call_object",
-    ],
-    ["createChatCompletion", "variant-messages_system"],
-    ["createChatCompletion", "variant-messages_user"],
-    ["createChatCompletion", "variant-messages_assistant"],
-    ["createChatCompletion", "variant-messages_tool"],
-    ["createChatCompletion", "variant-messages_function"],
-    ["createChatCompletion", "variant-messages_user_content_text_content"],
-    ["createChatCompletion", "variant-messages_user_content_array_of_content_parts"],
-    ["createChatCompletion", "variant-messages_user_content_text"],
-    ["createChatCompletion", "variant-messages_user_content_image_url"],
-    ["createChatCompletion", "cover-1"],
-    ["createChatCompletion", "cover-2"],
-    ["createChatCompletion", "cover-3"],
-    ["createChatCompletion", "cover-4"],
-    ["createChatCompletion", "cover-5"],
-    ["createChatCompletion", "cover-6"],
-    ["createChatCompletion", "cover-7"],
-    ["createChatCompletion", "cover-8"],
-    ["createChatCompletion", "cover-9"],
-    ["createChatCompletion", "cover-10"],
-    ["createChatCompletion", "cover-11"],
-    ["createChatCompletion", "cover-12"],
-    ["createChatCompletion", "cover-13"],
-    ["createChatCompletion", "cover-14"],
-    ["createChatCompletion", "cover-15"],
-]
+OPERATIONS: dict[str, dict[str, Any]] = CASES["operations"]
 
-INVALID: list[list[str]] = [
-    ["createChatCompletion", "missing_messages"],
-    ["createChatCompletion", "min_items_messages"],
-    ["createChatCompletion", "maximum_frequency_penalty"],
-    ["createChatCompletion", "type_logprobs"],
-    ["createChatCompletion", "maximum_top_logprobs"],
-    ["createChatCompletion", "maximum_n"],
-    ["createChatCompletion", "maximum_presence_penalty"],
-    ["createChatCompletion", "maximum_seed"],
-    ["createChatCompletion", "maximum_temperature"],
-    ["createChatCompletion", "maximum_top_p"],
-    ["createChatCompletion", "discriminator_messages_role"],
-]
+VALID: list[list[str]] = CASES["valid"]
 
-STREAMING: list[str] = ["createChatCompletion"]
+INVALID: list[list[str]] = CASES["invalid"]
+
+STREAMING: list[str] = CASES["streaming"]
 
 # fixtures not written, and why: the spec is unsatisfiable or ambiguous as written there
-SKIPPED: list[list[str]] = []
+SKIPPED: list[list[str]] = CASES["skipped"]
 
 
 def _id(case: Any) -> str:

@@ -4,66 +4,31 @@ sync and async, with its request fixtures, against the mock server of the spec."
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-OPERATIONS: dict[str, dict[str, Any]] = {
-    "createEmbedding": {
-        "stem": "create_embedding",
-        "call": ["embeddings", "create"],
-        "method": "POST",
-        "path_template": "/embeddings",
-        "wrapped": False,
-        "path": [],
-        "args": {
-            "query": {},
-            "header": {},
-            "cookie": {},
-            "body": {
-                "input": "input",
-                "model": "model",
-                "encoding_format": "encoding_format",
-                "dimensions": "dimensions",
-                "user": "user",
-            },
-        },
-        "body_whole": None,
-        "required_body": ["input", "model"],
-        "binary": [],
-        "result": {"kind": "model", "types": ["CreateEmbeddingResponse"]},
-        "stream_param": None,
-        "stream_types": [],
-        "stream_events": 0,
-        "items": 0,
-    }
-}
+# this module's cases, as data beside it (read, never run as code)
+CASES: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "cases" / "test_embeddings.json").read_text(
+        encoding="utf-8"
+    )
+)
 
-VALID: list[list[str]] = [
-    ["createEmbedding", "minimal"],
-    ["createEmbedding", "full"],
-    ["createEmbedding", "example"],
-    ["createEmbedding", "variant-input_string"],
-    ["createEmbedding", "variant-input_array"],
-    ["createEmbedding", "variant-input_array2"],
-    ["createEmbedding", "variant-input_array3"],
-    ["createEmbedding", "cover-1"],
-    ["createEmbedding", "cover-2"],
-]
+OPERATIONS: dict[str, dict[str, Any]] = CASES["operations"]
 
-INVALID: list[list[str]] = [
-    ["createEmbedding", "missing_input"],
-    ["createEmbedding", "enum_encoding_format"],
-    ["createEmbedding", "minimum_dimensions"],
-    ["createEmbedding", "type_user"],
-]
+VALID: list[list[str]] = CASES["valid"]
 
-STREAMING: list[str] = []
+INVALID: list[list[str]] = CASES["invalid"]
+
+STREAMING: list[str] = CASES["streaming"]
 
 # fixtures not written, and why: the spec is unsatisfiable or ambiguous as written there
-SKIPPED: list[list[str]] = []
+SKIPPED: list[list[str]] = CASES["skipped"]
 
 
 def _id(case: Any) -> str:

@@ -4,52 +4,31 @@ sync and async, with its request fixtures, against the mock server of the spec."
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-OPERATIONS: dict[str, dict[str, Any]] = {
-    "tokenizeText": {
-        "stem": "tokenize_text",
-        "call": ["tokenize_text", "create"],
-        "method": "POST",
-        "path_template": "/tokenize-text",
-        "wrapped": False,
-        "path": [],
-        "args": {
-            "query": {},
-            "header": {},
-            "cookie": {},
-            "body": {"text": "text", "model": "model"},
-        },
-        "body_whole": None,
-        "required_body": ["text", "model"],
-        "binary": [],
-        "result": {"kind": "model", "types": ["TokenizeTextResponse"]},
-        "stream_param": None,
-        "stream_types": [],
-        "stream_events": 0,
-        "items": 0,
-    }
-}
+# this module's cases, as data beside it (read, never run as code)
+CASES: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "cases" / "test_tokenize_text.json").read_text(
+        encoding="utf-8"
+    )
+)
 
-VALID: list[list[str]] = [
-    ["tokenizeText", "minimal"],
-    ["tokenizeText", "full"],
-    ["tokenizeText", "example"],
-]
+OPERATIONS: dict[str, dict[str, Any]] = CASES["operations"]
 
-INVALID: list[list[str]] = [
-    ["tokenizeText", "missing_text"],
-    ["tokenizeText", "type_text"],
-]
+VALID: list[list[str]] = CASES["valid"]
 
-STREAMING: list[str] = []
+INVALID: list[list[str]] = CASES["invalid"]
+
+STREAMING: list[str] = CASES["streaming"]
 
 # fixtures not written, and why: the spec is unsatisfiable or ambiguous as written there
-SKIPPED: list[list[str]] = []
+SKIPPED: list[list[str]] = CASES["skipped"]
 
 
 def _id(case: Any) -> str:
