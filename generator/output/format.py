@@ -153,7 +153,9 @@ def _pool_map(fn: Callable[[Any], Any], items: list[Any], workers: int, started:
         return [fn(i) for i in items]
     # workers are forked: they inherit a disabled collector (see cli.entry) and must not keep it
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_gc) as pool:
-        results = pool.map(fn, items, chunksize=max(1, len(items) // (workers * 4)))
+        # one item at a time, largest first (callers sort): a big piece handed out last, or
+        # inside a batch of many, would leave the other workers idle at the end
+        results = pool.map(fn, items, chunksize=1)
         if started is not None:
             started()  # the workers exist now
         return list(results)
@@ -250,6 +252,7 @@ def format_files(
                 cached = cache.get(_cache_text(*key))
                 pending[key] = cached if cached is not None else ""
     todo = [(f"piece{i}", key) for i, (key, done) in enumerate(pending.items()) if not done]
+    todo.sort(key=lambda item: -len(item[1][0]))
     if todo:
         if formatter == "black":
             results = _pool_map(_black_one, [(pid, text, tv) for pid, (text, tv) in todo], workers, started)
@@ -307,6 +310,7 @@ def _file_versions(plan: dict[str, list[str]], cache: FormatCache, workers: int)
                 else:
                     features[piece] = ()
                     todo.append((piece, piece))
+    todo.sort(key=lambda item: -len(item[1]))
     for piece, found, err in _pool_map(_black_features, todo, workers):
         features[piece] = found
         if err is None:
