@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import black
@@ -160,3 +161,18 @@ def test_shipped_runtime_is_written_without_asking_black() -> None:
     out, _, n = format_files({"p/_base_client.py": text, "p/x.py": "x = [1,\n 2]\n"}, "black", FormatCache("black", use_disk=False))
     assert n == 1  # only p/x.py went through black
     assert out["p/_base_client.py"] == text and out["p/x.py"] == "x = [1, 2]\n"
+
+
+_PARENT = os.getpid()
+
+
+def _dies_in_a_worker(x: int) -> int:
+    if os.getpid() != _PARENT:
+        os._exit(1)  # as a worker killed for memory would
+    return x * 2
+
+
+def test_a_dead_format_worker_means_the_work_is_done_in_process() -> None:
+    from specgen.output.format import _pool_map
+
+    assert _pool_map(_dies_in_a_worker, list(range(40)), workers=2) == [x * 2 for x in range(40)]

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Callable, Literal
 
@@ -152,13 +153,18 @@ def _pool_map(fn: Callable[[Any], Any], items: list[Any], workers: int, started:
     if len(items) < _PARALLEL_MIN or workers < 2:
         return [fn(i) for i in items]
     # workers are forked: they inherit a disabled collector (see cli.entry) and must not keep it
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_gc) as pool:
-        # one item at a time, largest first (callers sort): a big piece handed out last, or
-        # inside a batch of many, would leave the other workers idle at the end
-        results = pool.map(fn, items, chunksize=1)
-        if started is not None:
-            started()  # the workers exist now
-        return list(results)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_gc) as pool:
+            # one item at a time, largest first (callers sort): a big piece handed out last, or
+            # inside a batch of many, would leave the other workers idle at the end
+            results = pool.map(fn, items, chunksize=1)
+            if started is not None:
+                started()  # the workers exist now
+            return list(results)
+    except BrokenProcessPool:
+        # a worker died (out of memory under a limit, killed): do the work here, where running
+        # out of memory is reported as such
+        return [fn(i) for i in items]
 
 
 def _ruff_many(items: list[tuple[str, str]]) -> list[tuple[str, str, str | None]]:
