@@ -216,7 +216,7 @@ def test_a_resource_named_webhooks_keeps_its_name(tmp_path: Path) -> None:
     client = mod.Client()
     assert hasattr(client.webhooks, "list") and type(client.webhook_events.unwrap({"id": "1"})).__name__ == "PingPayload"
     tests = tmp_path / "out" / "tests"
-    assert "client.webhook_events" in (tests / "test_webhooks.py").read_text() and "listWebhooks" in (tests / "test_webhooks2.py").read_text()
+    assert "client.webhook_events" in (tests / "test_webhooks.py").read_text() and "listWebhooks" in (tests / "cases" / "test_webhooks2.json").read_text()
 
 
 @pytest.mark.corpus
