@@ -7,6 +7,7 @@ them, and only the CLI turns them into text and an exit code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable, Literal
 
 Severity = Literal["error", "warning"]
@@ -107,6 +108,14 @@ class SpecError(Exception):
 
 class UsageError(Exception):
     """A problem with how specgen was called (exit code 2), not with the spec."""
+
+
+class MissingSpec(Exception):
+    """`check` was given a spec that does not exist: never "current"."""
+
+    def __init__(self, spec: Path):
+        super().__init__(f"{spec}: no such file")
+        self.spec = spec
 
 
 LineLocator = Callable[[str, str], "int | None"]

@@ -9,8 +9,6 @@ renders in memory and lists what differs.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 import os
 import sys
@@ -23,58 +21,17 @@ from . import __version__
 
 from .artifacts import Renderer, renderers
 from .model import ir
-from .diagnostics import Diagnostics, SpecError, UsageError
-from .output.format import FormatCache, Formatter, format_files, sha256_text
-from .spec.load import Documents, cache_dir, load
+from .diagnostics import Diagnostics, MissingSpec, SpecError, UsageError
+from .options import Options
+from .output.format import FormatCache, format_files, sha256_text
+from .spec.load import Documents, load
 from .model import naming
 from .model.normalize import normalize
-from .output.render import RenderContext, templates_dir
+from .output.render import RenderContext
 from .spec.validate import Validation, report
 from .output import stamps
 from .output.owner import resolve_out, survey
 from .output.write import MANIFEST, compare_trees, read_tree, write_tree
-
-@dataclass
-class Options:
-    """What shapes the output (recorded in the manifest) and how the run behaves."""
-
-    package: str | None = None
-    formatter: Formatter = "black"
-    strict: bool = False
-    validate: bool = True
-    target: str | None = None
-    api_key_env: str | None = None
-    spec_label: str | None = None
-    quiet: bool = False
-    use_cache: bool = True
-    progress: Callable[[str], None] | None = None
-    tools: dict[str, Any] = field(default_factory=dict)  # tools_profile, tools_include, tools_exclude, mcp_mode
-
-    def recorded(self, package: str, api_key_env: str) -> dict[str, Any]:
-        """The options that determine the output, as the manifest records them."""
-        out = {"package": package, "formatter": self.formatter, "target": self.target, "api_key_env": api_key_env}
-        # recorded only when set, so manifests of targets that don't use them stay as they were
-        out.update({k: v for k, v in sorted(self.tools.items()) if v not in (None, [], "generic", "auto")})
-        return out
-
-    def adopt(self, manifest: dict[str, Any] | None, spec: Path, given: set[str]) -> None:
-        """Take the options OUT was generated with (its manifest) wherever the user gave none
-        (`given` names those they gave), so `check --spec` judges a tree by what made it."""
-        recorded = manifest.get("options") if manifest is not None else None
-        if manifest is None or not isinstance(recorded, dict):
-            return
-        for key in ("package", "target", "api_key_env"):
-            if key not in given and isinstance(recorded.get(key), str):
-                setattr(self, key, recorded[key])
-        if "formatter" not in given and recorded.get("formatter") in ("black", "ruff", "none"):
-            self.formatter = recorded["formatter"]
-        for key in ("tools_profile", "tools_include", "tools_exclude", "mcp_mode"):
-            if key not in self.tools and key in recorded:
-                self.tools[key] = recorded[key]
-        label = manifest.get("spec")
-        if "spec_label" not in given and isinstance(label, str) and Path(label).name == spec.name:
-            self.spec_label = label
-
 
 @dataclass
 class Built:
@@ -273,8 +230,9 @@ def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = N
     t = time.perf_counter()
     tree: dict[str, str | bytes] = dict(files)
     tree[MANIFEST] = manifest_text(manifest)
-    written = write_tree(out, tree, before_swap=lambda: _step(opts, "swapping"))
-    stamps.remember(written, spec, manifest)
+    stats: dict[str, list[int]] = {}
+    written = write_tree(out, tree, before_swap=lambda: _step(opts, "swapping"), stats=stats)
+    stamps.remember(written, spec, manifest, stats)
     built.timings["write"] = time.perf_counter() - t
     # warnings only: they were worth waiting for, but not worth delaying the write
     built.collect_validation()
@@ -296,18 +254,12 @@ def check(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = None
     files, manifest, _ = finish(built, folder, opts)
     expected: dict[str, bytes] = {p: t.encode("utf-8") for p, t in files.items()}
     expected[MANIFEST] = manifest_text(manifest).encode("utf-8")
-    problems = compare_trees(expected, read_tree(folder), survey(folder).owned)
+    stats: dict[str, list[int]] = {}
+    actual = read_tree(folder, stats)
+    problems = compare_trees(expected, actual, survey(folder, actual).owned)
     if not problems:
-        stamps.remember(folder, spec, manifest)
+        stamps.remember(folder, spec, manifest, stats)
     return problems
-
-
-class MissingSpec(Exception):
-    """`check` was given a spec that does not exist: never "current"."""
-
-    def __init__(self, spec: Path):
-        super().__init__(f"{spec}: no such file")
-        self.spec = spec
 
 
 def print_diagnostics(diags: Diagnostics, limit: int | None = None, stream: Any = None) -> None:
@@ -325,4 +277,4 @@ def print_diagnostics(diags: Diagnostics, limit: int | None = None, stream: Any 
         print(f"... {len(warnings) - len(shown)} more warnings (run `specgen validate` to see all)", file=stream)
 
 
-__all__ = ["Options", "build", "generate", "check", "finish", "SpecError", "UsageError"]
+__all__ = ["Options", "MissingSpec", "build", "generate", "check", "finish", "SpecError", "UsageError"]

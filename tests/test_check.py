@@ -5,14 +5,18 @@ options and code produce, with a warm cache (the fast path) or a cold one, via -
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from support import SEED_SPECS, run_specgen
 
 XAI = SEED_SPECS["xai-chat"]
+RACY_S = 0.15  # past stamps.RACY_NS: a stamp written after this trusts the stat of files written before
 
 
 def _cache(tmp_path: Path, warm: bool) -> dict[str, str]:
@@ -171,3 +175,106 @@ def test_project_check_with_a_missing_spec_is_an_error_naming_it(tmp_path: Path,
     assert "specs/gone.yaml: no such file (the spec of target 'api'" in res.stderr and "current" not in res.stdout
     regen = run_specgen("regenerate", cwd=root, env=_cache(tmp_path, warm))
     assert regen.returncode == 1 and "specs/gone.yaml: no such file" in regen.stderr
+
+
+# ------------------------------------------------------------------ the stat-based fast path (stamps.py)
+
+
+def _same_size_edit(path: Path, restore_mtime: bool = True) -> None:
+    """Change one byte of a file in place (same size), then set its mtime back as it was:
+    only its ctime, which no user can set, still tells the change."""
+    before = path.stat()
+    data = path.read_bytes()
+    i = data.index(b"def ") if b"def " in data else 0
+    path.write_bytes(data[:i] + (b"X" if data[i:i + 1] != b"X" else b"Y") + data[i + 1:])
+    if restore_mtime:
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+
+
+def _fast_path_reads(spec: Path, out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[bool, list[str]]:
+    """stamps.current in this process with the test's warm cache: its verdict and the files of
+    OUT it had to open (everything it did not open, it trusted by stat)."""
+    import builtins
+
+    from specgen.options import Options
+    from specgen.output import stamps
+
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path / "cache"))
+    opened: list[str] = []
+    real_open = builtins.open
+
+    def spy(file: Any, *args: Any, **kwargs: Any) -> Any:
+        p = Path(file) if isinstance(file, (str, os.PathLike)) else None
+        if p is not None and p.is_relative_to(out) and p.name != "manifest.json":
+            opened.append(p.relative_to(out).as_posix())
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", spy)
+    try:
+        verdict = stamps.current(out.resolve(), spec, Options(formatter="none"))
+    finally:
+        monkeypatch.setattr(builtins, "open", real_open)
+    return verdict, opened
+
+
+def test_no_op_check_reads_no_generated_file_once_their_stat_is_trusted(made: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec, out = made
+    time.sleep(RACY_S)  # every file is now older than the racy window of the next stamp
+    first = run_specgen("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True))
+    assert first.returncode == 0, first.stdout + first.stderr
+    verdict, opened = _fast_path_reads(spec, out, tmp_path, monkeypatch)
+    assert verdict is True and opened == []
+
+
+def test_a_same_size_edit_with_its_mtime_set_back_is_caught_by_its_ctime(made: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec, out = made
+    time.sleep(RACY_S)
+    assert run_specgen("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True)).returncode == 0
+    target = next(p for p in json.loads((out / "manifest.json").read_text())["files"] if p.endswith("/_client.py"))
+    _same_size_edit(out / target)
+    verdict, opened = _fast_path_reads(spec, out, tmp_path, monkeypatch)
+    assert verdict is False and opened == [target]  # only the file whose ctime moved was re-read
+    res = run_specgen("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True))
+    assert res.returncode == 1 and f"{out}/{target}: stale (content differs)" in res.stdout.splitlines()
+
+
+def test_a_file_replaced_by_another_of_the_same_size_and_mtime_is_caught(made: tuple[Path, Path], tmp_path: Path) -> None:
+    spec, out = made
+    time.sleep(RACY_S)
+    assert run_specgen("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True)).returncode == 0
+    target = out / "tools" / "tools.json"
+    before = target.stat()
+    twin = target.with_name("twin.tmp")
+    data = target.read_bytes()
+    twin.write_bytes(data.replace(b'"', b"'", 1))
+    os.utime(twin, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(twin, target)
+    res = run_specgen("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True))
+    assert res.returncode == 1 and f"{out}/tools/tools.json: stale (content differs)" in res.stdout.splitlines()
+
+
+@pytest.mark.parametrize("change", ["added", "removed"])
+def test_a_file_added_or_removed_after_a_fast_check_is_reported(made: tuple[Path, Path], tmp_path: Path, change: str) -> None:
+    spec, out = made
+    assert run_specgen("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True)).returncode == 0
+    if change == "added":
+        (out / "docs" / "notes.md").write_text("mine\n")
+        expected = f"{out}/docs/notes.md: extra, not written by specgen (generate refuses to run until it is moved out)"
+    else:
+        (out / "tools" / "tools.json").unlink()
+        expected = f"{out}/tools/tools.json: missing (would be generated)"
+    res = run_specgen("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True))
+    assert res.returncode == 1 and expected in res.stdout.splitlines()
+
+
+def test_a_touched_file_with_the_same_bytes_is_still_current_and_rehashed_once(made: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec, out = made
+    time.sleep(RACY_S)
+    assert run_specgen("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True)).returncode == 0
+    (out / "tools" / "tools.json").touch()
+    time.sleep(RACY_S)
+    verdict, opened = _fast_path_reads(spec, out, tmp_path, monkeypatch)
+    assert verdict is True and opened == ["tools/tools.json"]
+    verdict, opened = _fast_path_reads(spec, out, tmp_path, monkeypatch)
+    assert verdict is True and opened == []  # its new stat was remembered

@@ -15,14 +15,14 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Callable
 
 from ..children import on_interrupt, process_group
 from ..diagnostics import SpecError, Diagnostic
+from ..options import Formatter
 from ..spec.load import cache_dir
 from .pyfeatures import features_used
 
-Formatter = Literal["black", "ruff", "none"]
 _FEATURES_KEY = "#features2\n"  # 2: __future__ flags counted, as black counts them for a whole file
 _PARALLEL_MIN = 24  # below this many files a process pool costs more than it saves
 

@@ -31,6 +31,12 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def stat_key(st: os.stat_result) -> list[int]:
+    """What a stamp remembers of a file to know it unchanged: size, mtime, ctime and inode
+    (see stamps.py for why that is enough)."""
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
 def read_manifest(out: Path) -> dict[str, Any] | None:
     """OUT's manifest when it says it is specgen's (a claim, not a proof: see `survey`)."""
     try:
@@ -46,9 +52,11 @@ def derived(rel: str) -> bool:
     return any(p in DERIVED_DIRS for p in parts[:-1]) or rel.endswith(".pyc")
 
 
-def read_tree(out: Path) -> dict[str, bytes]:
+def read_tree(out: Path, stats: dict[str, list[int]] | None = None) -> dict[str, bytes]:
     """Every file under OUT (relative posix path -> bytes), derived caches left out; a
-    symbolic link (to a file or a folder) reads as SYMLINK, never as what it points to."""
+    symbolic link (to a file or a folder) reads as SYMLINK, never as what it points to.
+    `stats` gets each file's `stat_key`, taken before its bytes are read (so a change after
+    the read shows as a new ctime)."""
     files: dict[str, bytes] = {}
     if not out.is_dir():
         return files
@@ -63,7 +71,13 @@ def read_tree(out: Path) -> dict[str, bytes]:
             rel = p.relative_to(out).as_posix()
             if derived(rel):
                 continue
-            files[rel] = SYMLINK if p.is_symlink() else p.read_bytes()
+            if p.is_symlink():
+                files[rel] = SYMLINK
+                continue
+            with open(p, "rb") as fh:
+                if stats is not None:
+                    stats[rel] = stat_key(os.fstat(fh.fileno()))
+                files[rel] = fh.read()
     return files
 
 
@@ -75,6 +89,7 @@ class Survey:
     owned: set[str] = field(default_factory=set)
     foreign: list[str] = field(default_factory=list)
     data: dict[str, bytes] = field(default_factory=dict)  # the bytes of the owned files, as read
+    stats: dict[str, list[int]] = field(default_factory=dict)  # their stat_key, taken before the read
 
 
 def resolve_out(out: Path) -> Path:
@@ -91,14 +106,17 @@ def resolve_out(out: Path) -> Path:
     return out
 
 
-def survey(out: Path) -> Survey:
-    """Sort OUT's files into specgen's and foreign ones (see the module's docstring)."""
+def survey(out: Path, tree: dict[str, bytes] | None = None) -> Survey:
+    """Sort OUT's files into specgen's and foreign ones (see the module's docstring); `tree`
+    is OUT as the caller just read it (read here when not given)."""
     if not out.is_dir():
         return Survey()
     manifest = read_manifest(out) or {}
     listed = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
     assert isinstance(listed, dict)
-    tree = read_tree(out)
+    stats: dict[str, list[int]] = {}
+    if tree is None:
+        tree = read_tree(out, stats)
     proven = {rel for rel, data in tree.items() if data is not SYMLINK and isinstance(listed.get(rel), str) and listed[rel] == sha256_bytes(data)}
     if proven:
         owned = {rel for rel, data in tree.items() if rel in listed and data is not SYMLINK and _regular(out / rel)}
@@ -107,7 +125,7 @@ def survey(out: Path) -> Survey:
     else:
         manifest, owned = {}, set()
     foreign = sorted(rel for rel in tree if rel not in owned)
-    return Survey(manifest, owned, foreign, {rel: tree[rel] for rel in owned})
+    return Survey(manifest, owned, foreign, {rel: tree[rel] for rel in owned}, {rel: stats[rel] for rel in owned if rel in stats})
 
 
 def _regular(p: Path) -> bool:

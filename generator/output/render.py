@@ -9,22 +9,13 @@ import functools
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
 import orjson
 
 from .. import __version__
-
-
-def templates_dir() -> Path:
-    """templates/ at the repository root (editable installs), or the copy inside a wheel."""
-    package = Path(__file__).resolve().parent.parent
-    for cand in (package / "_templates", package.parent / "templates"):
-        if cand.is_dir():
-            return cand
-    raise FileNotFoundError("specgen's templates folder is missing from this installation")
+from ..paths import templates_dir
 
 
 def _escape_char(c: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from ..children import deferred, on_interrupt
-from .owner import MANIFEST, SYMLINK, Survey, read_manifest, read_tree, refuse_foreign, resolve_out, sha256_bytes, survey
+from .owner import MANIFEST, SYMLINK, Survey, read_manifest, read_tree, refuse_foreign, resolve_out, sha256_bytes, stat_key, survey
 
 __all__ = ["MANIFEST", "SYMLINK", "check_relative_path", "compare_trees", "read_manifest", "read_tree", "sha256_bytes", "write_tree"]
 _SAFE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,119}$")
@@ -76,9 +76,10 @@ def recover(out: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def write_tree(out: Path, files: dict[str, str | bytes], before_swap: Callable[[], None] | None = None) -> Path:
+def write_tree(out: Path, files: dict[str, str | bytes], before_swap: Callable[[], None] | None = None, stats: dict[str, list[int]] | None = None) -> Path:
     """Replace OUT with exactly `files` (relative path -> content), atomically; returns the
-    folder written (OUT, or the folder a symbolic link OUT points to).
+    folder written (OUT, or the folder a symbolic link OUT points to). `stats` gets the
+    `stat_key` of each file as specgen left it (for stamps; renaming the tree keeps them).
 
     Before anything is removed, OUT's files are sorted into specgen's and foreign ones
     (`owner.survey`); any foreign file stops the run, naming it."""
@@ -94,7 +95,7 @@ def write_tree(out: Path, files: dict[str, str | bytes], before_swap: Callable[[
     previous = _Previous(out, found)
     with on_interrupt(lambda: shutil.rmtree(new, ignore_errors=True)):
         try:
-            _build_and_swap(out, new, files, previous, before_swap)
+            _build_and_swap(out, new, files, previous, before_swap, {} if stats is None else stats)
         except OSError as e:
             raise _named(e, new, out) from None
     return out
@@ -108,7 +109,7 @@ def _named(e: OSError, new: Path, out: Path) -> OSError:
     return OSError(e.errno, e.strerror or str(e), shown)
 
 
-def _build_and_swap(out: Path, new: Path, files: dict[str, str | bytes], previous: _Previous, before_swap: Callable[[], None] | None) -> None:
+def _build_and_swap(out: Path, new: Path, files: dict[str, str | bytes], previous: _Previous, before_swap: Callable[[], None] | None, stats: dict[str, list[int]]) -> None:
     try:
         new.mkdir()
         made: set[Path] = {new}
@@ -119,12 +120,15 @@ def _build_and_swap(out: Path, new: Path, files: dict[str, str | bytes], previou
                 made.add(target.parent)
             content = files[rel]
             data = content.encode("utf-8") if isinstance(content, str) else content
-            if not previous.link(rel, target, data):
-                try:
-                    with open(target, "wb") as fh:
-                        fh.write(data)
-                except OSError as e:
-                    raise OSError(e.errno, e.strerror, str(target)) if e.filename is None else e from None
+            linked = previous.link(rel, target, data)
+            if linked is not None:
+                if linked:
+                    stats[rel] = linked
+                continue
+            try:
+                stats[rel] = _write_new(target, data)
+            except OSError as e:
+                raise OSError(e.errno, e.strerror, str(target)) if e.filename is None else e from None
         if before_swap is not None:
             before_swap()
         # a signal here waits until the swap is whole and the old tree is gone
@@ -144,6 +148,18 @@ def _build_and_swap(out: Path, new: Path, files: dict[str, str | bytes], previou
         raise
 
 
+def _write_new(target: Path, data: bytes) -> list[int]:
+    """Create `target` holding `data`; its stat_key, taken after the last byte is written."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        return stat_key(os.fstat(fd))
+    finally:
+        os.close(fd)
+
+
 class _Previous:
     """The tree being replaced: its unchanged files are hard-linked into the new one, so a
     regeneration that changes a few files of thousands costs a few writes. Only files proven
@@ -153,18 +169,27 @@ class _Previous:
     def __init__(self, out: Path, found: Survey):
         self.out = out
         self.data = found.data
+        self.stats = found.stats
 
-    def link(self, rel: str, new: Path, data: bytes) -> bool:
+    def link(self, rel: str, new: Path, data: bytes) -> list[int] | None:
+        """None when not linked (write it); else the link's stat_key, or [] when the file's
+        size, mtime or inode moved since the survey read it (a stamp must not vouch for it)."""
         if self.data.get(rel) != data:
-            return False
+            return None
         old = self.out / rel
         try:
             if not stat.S_ISREG(os.lstat(old).st_mode):
-                return False
+                return None
             os.link(old, new)
-            return True
         except OSError:
-            return False
+            return None
+        try:
+            now = stat_key(os.lstat(new))
+        except OSError:
+            return []
+        seen = self.stats.get(rel)
+        # linking moves the ctime itself, so only size, mtime and inode can tell a change since the read
+        return now if seen is not None and [seen[0], seen[1], seen[3]] == [now[0], now[1], now[3]] else []
 
 
 def compare_trees(expected: dict[str, bytes], actual: dict[str, bytes], owned: set[str] | None = None) -> list[str]:

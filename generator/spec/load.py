@@ -19,6 +19,7 @@ import yaml
 from ..diagnostics import Diagnostics, SpecError, split_pointer
 from . import base_uri
 from .bounds import shape_problem
+from ..paths import cache_dir as cache_dir  # re-exported: validate and format import it from here
 
 # Bump when the parsed form changes so stale cache entries are never reused.
 _CACHE_FORMAT = "specgen-parse-4"  # 4: documents over a budget (bounds.py) are never cached
@@ -151,15 +152,6 @@ def _dedupe_anchors(text: str) -> tuple[str, list[tuple[str, int]]]:
         last = end
     parts.append(text[last:])
     return "".join(parts), redefined
-
-
-def cache_dir() -> Path:
-    """Where parsed documents are cached: $SPECGEN_CACHE_DIR, else ~/.cache/specgen."""
-    env = os.environ.get("SPECGEN_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "specgen"
 
 
 def _parse(name: str, text: str, diags: Diagnostics) -> tuple[Any, bool]:
