@@ -260,6 +260,8 @@ def base_env(bin_dir: Path | None) -> dict:
     env = dict(os.environ)
     env.pop("VIRTUAL_ENV", None)
     env.pop("PYTHONPATH", None)
+    # users have .pyc files: without them every timed run would recompile ~100 modules
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if bin_dir is not None:
         env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     env["NO_COLOR"] = "1"

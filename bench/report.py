@@ -6,7 +6,7 @@ import json
 
 from harness import BENCH, DMC, OPC, TARGET_SPEC
 
-STAGES = ("load", "normalize", "render", "format", "write", "validate_wait")
+STAGES = ("load", "normalize", "render", "write_while_rendering", "format", "write", "validate_wait")
 
 
 def fmt_num(v: float | None, nd: int = 2) -> str:
@@ -89,7 +89,7 @@ def stage_table(s: dict) -> list[str]:
             lines.append(f"| {k} | {fmt_num(stages[k])} | {100 * stages[k] / total:.0f}% |")
     by = d.get("render_by_artifact") or {}
     if by:
-        lines += ["", "Rendering by artifact (each renderer once, serially, in a fresh process; in `generate` docs render in a forked child beside the rest):", "", "| artifact | s | files | MB |", "|---|---:|---:|---:|"]
+        lines += ["", "Rendering by artifact (each renderer once, serially, in a fresh process; in `generate` docs, fixtures and tests render in one forked child beside the rest, and the parent writes their files as each artifact arrives: `write_while_rendering`):", "", "| artifact | s | files | MB |", "|---|---:|---:|---:|"]
         for name, secs in by.items():
             lines.append(f"| {name} | {fmt_num(secs)} | {d.get('files_by_artifact', {}).get(name, '—')} | {d.get('mb_by_artifact', {}).get(name, '—')} |")
     return lines + [""]
@@ -203,7 +203,8 @@ def write_reports(results: dict) -> None:
         (
             "Wall = `time.perf_counter()` around the child process; peak MB = max RSS of the child (and any child it waited for) "
             f"from `/usr/bin/time -f %M`. Cold runs: a fresh output dir and a fresh `SPECGEN_CACHE_DIR`; ours and openapi-python-client "
-            f"alternate, {results.get('runs', 1)} run(s) each, the median shown. Warm = regenerate into the same output dir with the same cache "
+            f"alternate, {results.get('runs', 1)} run(s) each, the median shown, after one untimed warm-up run of each (and without "
+            "`PYTHONDONTWRITEBYTECODE`, which this machine sets: before 2026-11-30 every timed run, ours and the peers', recompiled its modules). Warm = regenerate into the same output dir with the same cache "
             'after appending " (edited)" to one schema property description. No-op check = `specgen check` right after generating.'
         ),
         "",

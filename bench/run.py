@@ -163,6 +163,12 @@ def bench_spec(spec: Path, sdir: Path, specgen: Path | None, peers_ok: bool, run
     make_edited_copy(spec, wspec)
     ruff, black, opc = [], [], []
     wcache = wdir / "cache"
+    # one untimed run of each tool first, so every timed run finds its .pyc files as a user's would
+    log("  warm-up runs (untimed)")
+    if ours is not None:
+        ours.cold("ruff", -1, out=sdir / "warm-up")
+    if peers_ok:
+        bench_opc(spec, sdir, timeout, counts["operations"], -1)
     for i in range(runs):
         if ours is not None:
             ruff.append(ours.cold("ruff", i))

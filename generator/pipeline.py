@@ -9,6 +9,7 @@ renders in memory and lists what differs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -20,6 +21,7 @@ from typing import Any, Callable
 from . import __version__
 
 from .artifacts import Renderer, renderers
+from .artifacts.docs import render as _docs_render
 from .model import ir
 from .diagnostics import Diagnostics, MissingSpec, SpecError, UsageError
 from .options import Options
@@ -31,7 +33,7 @@ from .output.render import RenderContext
 from .spec.validate import Validation, report
 from .output import stamps
 from .output.owner import resolve_out, survey
-from .output.write import MANIFEST, compare_trees, read_tree, write_tree
+from .output.write import MANIFEST, TreeWriter, compare_trees, read_tree
 
 @dataclass
 class Built:
@@ -76,8 +78,13 @@ def _step(opts: Options, text: str) -> None:
         opts.progress(text)
 
 
-def build(spec: Path, opts: Options, diags: Diagnostics | None = None) -> Built:
-    """Load, validate, normalize and render one spec (nothing is formatted or written)."""
+Sink = Callable[[str, str], None]
+
+
+def build(spec: Path, opts: Options, diags: Diagnostics | None = None, sink: Sink | None = None) -> Built:
+    """Load, validate, normalize and render one spec (nothing is formatted). `sink` is given
+    each file that needs no formatting (all but .py) as soon as it is rendered, to write it
+    while the rest renders; every file is in the result all the same."""
     diags = diags if diags is not None else Diagnostics()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -104,52 +111,69 @@ def build(spec: Path, opts: Options, diags: Diagnostics | None = None) -> Built:
     )
     t = time.perf_counter()
     files: dict[str, str] = {}
-    for rendered in _render_all(api, ctx, lambda: _step(opts, "rendering")):
+    sunk = [0.0]
+
+    def timed(path: str, text: str) -> None:
+        if sink is not None:
+            t = time.perf_counter()
+            sink(path, text)
+            sunk[0] += time.perf_counter() - t
+
+    for rendered in _render_all(api, ctx, lambda: _step(opts, "rendering"), timed):
         for path, text in rendered.items():
             if path in files:
                 raise AssertionError(f"two artifacts render {path}")
             files[path] = text
-    timings["render"] = time.perf_counter() - t
+    timings["render"] = time.perf_counter() - t - sunk[0]
+    if sink is not None:
+        timings["write_while_rendering"] = sunk[0]
     return Built(api, docs, ctx, files, diags, timings, validation, opts.strict)
 
 
-def _render_all(api: ir.Api, ctx: RenderContext, started: Callable[[], None]) -> list[dict[str, str]]:
-    """Every artifact's files, in artifact order; the heavy ones render in a forked child meanwhile.
+def _render_all(api: ir.Api, ctx: RenderContext, started: Callable[[], None], sink: Sink) -> list[dict[str, str]]:
+    """Every artifact's files, in artifact order; those marked in `renderers()` render in one
+    forked child meanwhile (so what they share, like the fixtures, is built once), each sent
+    back as soon as it is done; `sink` gets every file that needs no formatting as it arrives.
 
     The child shares the IR through fork (nothing is pickled but its output); if it fails for
-    any reason the files are rendered here instead, so the output never depends on it."""
+    any reason those files are rendered here instead, so the output never depends on it."""
     listed = renderers()
-    results: dict[int, dict[str, str]] = {}
-    jobs: list[tuple[int, Any, Any]] = []
-    if (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
+    forked = [i for i, (_, in_child) in enumerate(listed) if in_child]
+    job: tuple[Any, Any] | None = None
+    if forked and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
         import multiprocessing
 
         mp = multiprocessing.get_context("fork")
-        for i, (render, forked) in enumerate(listed):
-            if not forked:
-                continue
-            parent, child = mp.Pipe(duplex=False)
-            proc = mp.Process(target=_render_child, args=(render, api, ctx, child), daemon=True)
-            proc.start()
-            child.close()
-            jobs.append((i, proc, parent))
+        parent, child = mp.Pipe(duplex=False)
+        # the largest (docs) last, so the parent writes the others' files while it renders
+        order = sorted(forked, key=lambda i: listed[i][0] is _docs_render)
+        proc = mp.Process(target=_render_child, args=([(i, listed[i][0]) for i in order], api, ctx, child), daemon=True)
+        proc.start()
+        child.close()
+        job = (proc, parent)
     started()
-    in_child = {i for i, _, _ in jobs}
+    results: dict[int, dict[str, str]] = {}
     try:
         for i, (render, _) in enumerate(listed):
-            if i not in in_child:
-                results[i] = render(api, ctx)
-        for i, proc, conn in jobs:
+            if job is None or i not in forked:
+                results[i] = _sunk(render(api, ctx), sink)
+        if job is not None:
+            proc, conn = job
             try:
-                results[i] = conn.recv()
+                for _ in forked:
+                    i, rendered = conn.recv()
+                    results[i] = _sunk(rendered, sink)
             except (EOFError, OSError):
-                results[i] = listed[i][0](api, ctx)  # the child died: render here
+                for i in forked:  # the child died: render here what it did not send
+                    if i not in results:
+                        results[i] = _sunk(listed[i][0](api, ctx), sink)
             proc.join()
             conn.close()
     except BaseException:
-        # a renderer stopped the run (a usage error, ^C): the children must not outlive it (each
+        # a renderer stopped the run (a usage error, ^C): the child must not outlive it (it
         # holds its pipe's read end too, so one blocked in send would wait forever)
-        for _, proc, conn in jobs:
+        if job is not None:
+            proc, conn = job
             if proc.is_alive():
                 proc.terminate()
             proc.join()
@@ -158,9 +182,17 @@ def _render_all(api: ir.Api, ctx: RenderContext, started: Callable[[], None]) ->
     return [results[i] for i in range(len(listed))]
 
 
-def _render_child(render: Renderer, api: ir.Api, ctx: RenderContext, conn: Any) -> None:
+def _sunk(rendered: dict[str, str], sink: Sink) -> dict[str, str]:
+    for path, text in rendered.items():
+        if not path.endswith(".py"):  # only Python files are formatted: the rest are final now
+            sink(path, text)
+    return rendered
+
+
+def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderContext, conn: Any) -> None:
     try:
-        conn.send(render(api, ctx))
+        for i, render in renders:
+            conn.send((i, render(api, ctx)))
     except BaseException:
         pass  # silent: the parent renders again and reports the problem itself
     finally:
@@ -224,19 +256,31 @@ def spec_sha256(docs: Documents) -> str:
 
 def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = None) -> GenerateResult:
     """The whole pipeline for one spec into one folder."""
-    built = build(spec, opts, diags)
-    files, manifest, formatted = finish(built, out, opts)
-    _step(opts, "writing")
-    t = time.perf_counter()
-    tree: dict[str, str | bytes] = dict(files)
-    tree[MANIFEST] = manifest_text(manifest)
-    stats: dict[str, list[int]] = {}
-    written = write_tree(out, tree, before_swap=lambda: _step(opts, "swapping"), stats=stats)
-    stamps.remember(written, spec, manifest, stats)
+    # the new tree is opened when the first file is ready (so a spec error, found before,
+    # is reported first) and filled while the rest renders; it replaces OUT only when whole
+    with contextlib.ExitStack() as stack:
+        opened: list[TreeWriter] = []
+
+        def writer() -> TreeWriter:
+            if not opened:
+                opened.append(stack.enter_context(TreeWriter(out, before_swap=lambda: _step(opts, "swapping"))))
+            return opened[0]
+
+        built = build(spec, opts, diags, sink=lambda path, text: writer().put(path, text))
+        files, manifest, formatted = finish(built, out, opts)
+        _step(opts, "writing")
+        t = time.perf_counter()
+        tree = writer()
+        for path in sorted(files):
+            if path not in tree.written:
+                tree.put(path, files[path])
+        tree.put(MANIFEST, manifest_text(manifest))
+        tree.swap()
+    stamps.remember(tree.out, spec, manifest, tree.stats)
     built.timings["write"] = time.perf_counter() - t
     # warnings only: they were worth waiting for, but not worth delaying the write
     built.collect_validation()
-    return GenerateResult(built.api, out, len(tree), formatted, built.diagnostics, built.timings)
+    return GenerateResult(built.api, out, len(files) + 1, formatted, built.diagnostics, built.timings)
 
 
 def check(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = None) -> list[str]:

@@ -71,3 +71,23 @@ def test_chunk_safety_scan_finds_what_the_plain_pattern_finds(path: str) -> None
     seconds on a 3 MB spec); it must flag exactly the texts the plain pattern flags."""
     text = _SNIPPETS[int(path.split(":")[1])] if path.startswith("snippet:") else Path(path).read_text(encoding="utf-8", errors="replace")
     assert yamlchunks._unsafe(text) == (bool(_UNSAFE_PATTERN.search(text)) or "\r" in text)
+
+
+@pytest.mark.parametrize("path", [str(p) for p in SEED_SPECS.values()] + [pytest.param(p, marks=pytest.mark.corpus) for p in sorted(glob.glob(str(CORPUS / "*.yaml")))], ids=lambda p: Path(p).name)
+def test_line_of_a_pointer_from_its_chunk_is_the_line_of_a_whole_compose(path: str) -> None:
+    """Diagnostics' lines come from composing only the chunk that holds the pointer: for every
+    node of the document (and a missing child of each, which falls back to its parent) that
+    gives PyYAML's line for the whole text, or declines (and the whole text is composed)."""
+    from specgen.spec.load import _ChunkLines, _line_map
+
+    text = Path(path).read_text(encoding="utf-8")
+    whole = _line_map(text)
+    chunks = _ChunkLines(text)
+    answered = 0
+    for tokens, line in whole.items():
+        for probe, expected in ((tokens, line), (tokens + ("no-such-key",), line)):
+            got = chunks.line_of(probe)
+            if got is not None:
+                answered += 1
+                assert got == expected, (probe, got, expected)
+    assert answered or not chunks.spans or not whole  # a splittable document is answered from its chunks

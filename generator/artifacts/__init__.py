@@ -16,8 +16,10 @@ Renderer = Callable[[ir.Api, RenderContext], dict[str, str]]
 
 def renderers() -> list[tuple[Renderer, bool]]:
     """Every artifact's renderer in output order (client, docs, tools, fixtures, tests), and
-    whether it renders in a forked child beside the rest (the heaviest one does)."""
+    whether it renders in the forked child beside the rest: those that need the synthesized
+    fixtures (docs' examples, the fixture files, the tests that replay them) go together, so
+    the fixtures are built once, there, while the client, tools and MCP server render here."""
     from . import docs, fixtures, mcp, testgen, tools
     from .client import views as client
 
-    return [(client.render, False), (docs.render, True), (tools.render, False), (mcp.render, False), (fixtures.render, False), (testgen.render, False)]
+    return [(client.render, False), (docs.render, True), (tools.render, False), (mcp.render, False), (fixtures.render, True), (testgen.render, True)]

@@ -20,7 +20,7 @@ from typing import Callable
 from ..children import deferred, on_interrupt
 from .owner import MANIFEST, SYMLINK, Survey, read_manifest, read_tree, refuse_foreign, resolve_out, sha256_bytes, stat_key, survey
 
-__all__ = ["MANIFEST", "SYMLINK", "check_relative_path", "compare_trees", "read_manifest", "read_tree", "sha256_bytes", "write_tree"]
+__all__ = ["MANIFEST", "SYMLINK", "TreeWriter", "check_relative_path", "compare_trees", "read_manifest", "read_tree", "sha256_bytes", "write_tree"]
 _SAFE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,119}$")
 _WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
@@ -85,20 +85,13 @@ def write_tree(out: Path, files: dict[str, str | bytes], before_swap: Callable[[
     (`owner.survey`); any foreign file stops the run, naming it."""
     for rel in files:
         check_relative_path(rel)
-    out = resolve_out(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    recover(out)
-    found = survey(out)
-    refuse_foreign(out, found)
-    new = out.parent / f".{out.name}.specgen-new-{os.getpid()}"
-    shutil.rmtree(new, ignore_errors=True)
-    previous = _Previous(out, found)
-    with on_interrupt(lambda: shutil.rmtree(new, ignore_errors=True)):
-        try:
-            _build_and_swap(out, new, files, previous, before_swap, {} if stats is None else stats)
-        except OSError as e:
-            raise _named(e, new, out) from None
-    return out
+    with TreeWriter(out, before_swap) as tree:
+        for rel in sorted(files):
+            tree.put(rel, files[rel])
+        tree.swap()
+    if stats is not None:
+        stats.update(tree.stats)
+    return tree.out
 
 
 def _named(e: OSError, new: Path, out: Path) -> OSError:
@@ -109,43 +102,91 @@ def _named(e: OSError, new: Path, out: Path) -> OSError:
     return OSError(e.errno, e.strerror or str(e), shown)
 
 
-def _build_and_swap(out: Path, new: Path, files: dict[str, str | bytes], previous: _Previous, before_swap: Callable[[], None] | None, stats: dict[str, list[int]]) -> None:
-    try:
-        new.mkdir()
-        made: set[Path] = {new}
-        for rel in sorted(files):
-            target = new / rel
-            if target.parent not in made:
+class TreeWriter:
+    """OUT's replacement, built beside it one file at a time and swapped in whole: `write_tree`
+    in steps, so the files already rendered are written while others still render. Leaving
+    the `with` block without `swap()` (an error, a signal) removes the half-built tree and
+    leaves OUT as it was."""
+
+    def __init__(self, out: Path, before_swap: Callable[[], None] | None = None):
+        out = resolve_out(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        recover(out)
+        found = survey(out)
+        refuse_foreign(out, found)
+        self.out = out
+        self.new = out.parent / f".{out.name}.specgen-new-{os.getpid()}"
+        self.before_swap = before_swap
+        self.stats: dict[str, list[int]] = {}
+        self.written: set[str] = set()
+        self.swapped = False
+        self._previous = _Previous(out, found)
+        self._made: set[Path] = {self.new}
+        self._cleanup = on_interrupt(self._remove_new)
+        shutil.rmtree(self.new, ignore_errors=True)
+
+    def __enter__(self) -> TreeWriter:
+        self._cleanup.__enter__()
+        try:
+            self.new.mkdir()
+        except BaseException:
+            self._cleanup.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if not self.swapped:
+                self._remove_new()
+        finally:
+            self._cleanup.__exit__(None, None, None)
+
+    def _remove_new(self) -> None:
+        shutil.rmtree(self.new, ignore_errors=True)
+
+    def put(self, rel: str, content: str | bytes) -> None:
+        """Write one file of the new tree (hard-linked from OUT when OUT holds it already, specgen's and byte for byte)."""
+        check_relative_path(rel)
+        target = self.new / rel
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        self.written.add(rel)
+        try:
+            if target.parent not in self._made:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            content = files[rel]
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            linked = previous.link(rel, target, data)
+                self._made.add(target.parent)
+            linked = self._previous.link(rel, target, data)
             if linked is not None:
                 if linked:
-                    stats[rel] = linked
-                continue
+                    self.stats[rel] = linked
+                return
             try:
-                stats[rel] = _write_new(target, data)
+                self.stats[rel] = _write_new(target, data)
             except OSError as e:
                 raise OSError(e.errno, e.strerror, str(target)) if e.filename is None else e from None
-        if before_swap is not None:
-            before_swap()
-        # a signal here waits until the swap is whole and the old tree is gone
-        with deferred():
-            if out.exists():
-                if not _exchange(new, out):
-                    old = out.parent / f".{out.name}.specgen-old-{os.getpid()}"
-                    os.rename(out, old)
+        except OSError as e:
+            raise _named(e, self.new, self.out) from None
+
+    def swap(self) -> None:
+        """Put the new tree in OUT's place in one step and remove the old one."""
+        if self.before_swap is not None:
+            self.before_swap()
+        out, new = self.out, self.new
+        try:
+            # a signal here waits until the swap is whole and the old tree is gone
+            with deferred():
+                if out.exists():
+                    if not _exchange(new, out):
+                        old = out.parent / f".{out.name}.specgen-old-{os.getpid()}"
+                        os.rename(out, old)
+                        os.rename(new, out)
+                        new = old
+                    self.swapped = True
+                    shutil.rmtree(new, ignore_errors=True)
+                else:
                     os.rename(new, out)
-                    new = old
-                shutil.rmtree(new, ignore_errors=True)
-            else:
-                os.rename(new, out)
-    except BaseException:
-        if new.exists() and new != out:
-            shutil.rmtree(new, ignore_errors=True)
-        raise
+                    self.swapped = True
+        except OSError as e:
+            raise _named(e, self.new, self.out) from None
 
 
 def _write_new(target: Path, data: bytes) -> list[int]:

@@ -78,11 +78,18 @@ def _child_indent(ind: list[int], start: int, end: int) -> int | None:
 
 def split(text: str) -> list[tuple[tuple[str, ...], str]]:
     """[(path of the mapping the entry belongs to, entry text dedented)] in document order."""
+    lines = text.split("\n")
+    return [(where, _dedent(lines[s:e], indent)) for where, s, e, indent in spans(text, lines)]
+
+
+def spans(text: str, lines: list[str] | None = None) -> list[tuple[tuple[str, ...], int, int, int]]:
+    """[(path of the mapping the entry belongs to, first line, end line, indent)] in document
+    order: where each chunk of `split` lies in the text (0-based lines, end exclusive)."""
     if _unsafe(text):
         raise NotSplittable("anchors, aliases, tags, directives, tabs or CR line ends")
-    lines = text.split("\n")
+    lines = text.split("\n") if lines is None else lines
     ind = _indents(lines)
-    out: list[tuple[tuple[str, ...], str]] = []
+    out: list[tuple[tuple[str, ...], int, int, int]] = []
     top = _entries(lines, ind, 0, len(lines), 0)
     heads = {s for s, _ in top}
     if not top or any(n == 0 and i not in heads for i, n in enumerate(ind)):
@@ -92,27 +99,37 @@ def split(text: str) -> list[tuple[tuple[str, ...], str]]:
         rest = lines[s].split(":", 1)[1].strip() if ":" in lines[s] else ""
         nested = key in _SPLIT_INSIDE or key == "components"
         if not nested or rest:
-            out.append(((), _dedent(lines[s:e], 0)))
+            out.append(((), s, e, 0))
             continue
         indent = _child_indent(ind, s + 1, e)
         if indent is None:
-            out.append(((), _dedent(lines[s:e], 0)))
+            out.append(((), s, e, 0))
             continue
-        out.append(((_OPEN,), lines[s] + "\n"))  # the section key itself; its entries follow
+        out.append(((_OPEN,), s, s + 1, 0))  # the section key itself; its entries follow
         for cs, ce in _entries(lines, ind, s + 1, e, indent):
             if key == "components":
                 ckey = lines[cs].split(":", 1)[0].strip().strip("'\"")
                 crest = lines[cs].split(":", 1)[1].strip() if ":" in lines[cs] else ""
                 inner = _child_indent(ind, cs + 1, ce)
                 if crest or inner is None:
-                    out.append(((key,), _dedent(lines[cs:ce], indent)))
+                    out.append(((key,), cs, ce, indent))
                     continue
-                out.append(((key, _OPEN), _dedent([lines[cs]], indent)))
+                out.append(((key, _OPEN), cs, cs + 1, indent))
                 for gs, ge in _entries(lines, ind, cs + 1, ce, inner):
-                    out.append(((key, ckey), _dedent(lines[gs:ge], inner)))
+                    out.append(((key, ckey), gs, ge, inner))
             else:
-                out.append(((key,), _dedent(lines[cs:ce], indent)))
+                out.append(((key,), cs, ce, indent))
     return out
+
+
+def entry_text(lines: list[str], start: int, end: int, indent: int) -> str:
+    """The text of one span of `spans`, as `split` gives it."""
+    return _dedent(lines[start:end], indent)
+
+
+def is_open(where: tuple[str, ...]) -> bool:
+    """Whether a span is a section's own key line (its entries are spans of their own)."""
+    return bool(where) and where[-1] == _OPEN
 
 
 def _dedent(lines: list[str], indent: int) -> str:
