@@ -3,8 +3,11 @@ validate beside it.
 
 Validation starts once normalize has loaded every file the `$ref`s reach, in a forked child
 process, and is collected before writing with --strict (a finding then stops the run) or
-after writing otherwise (findings are warnings). `generate` writes one output folder; `check`
-renders in memory and lists what differs.
+after writing otherwise (findings are warnings). The artifacts that need the synthesized
+fixtures (docs, fixtures, tests) render in one forked child while the client, tools and MCP
+server render here; `generate` writes each artifact's unformatted files into the new tree as
+they arrive (`output.write.TreeWriter`), then the formatted Python and the manifest, then swaps
+it in. `check` renders in memory and lists what differs.
 """
 
 from __future__ import annotations
