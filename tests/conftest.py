@@ -23,10 +23,19 @@ How the suite stays fast (read before adding a slow test):
 
 from __future__ import annotations
 
+import compileall
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """specgen's own modules compiled once, into their __pycache__ (as Python does wherever
+    PYTHONDONTWRITEBYTECODE is unset), so that the hundreds of child Pythons (`specgen`,
+    generated suites, the mock) read them instead of each compiling specgen anew."""
+    if not hasattr(config, "workerinput"):
+        compileall.compile_dir(Path(__file__).resolve().parent.parent / "generator", quiet=2)
 
 
 @pytest.fixture(autouse=True)

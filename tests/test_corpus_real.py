@@ -28,7 +28,7 @@ from typing import Any, Callable
 
 import pytest
 
-from support import CORPUS, ROOT
+from support import CORPUS, GENERATED_SUITE_ENV, ROOT, generated_suite
 
 pytestmark = pytest.mark.corpus
 
@@ -130,8 +130,8 @@ def test_real_generated_suites_pass_against_the_mock(generated: Callable[[Path],
         # schemas only: a spec with operations or webhooks always gets tests
         assert not json.loads((g.out / "manifest.json").read_text())["operations"], f"{g.slug}: no generated tests"
         pytest.skip(f"{g.slug} has neither operations nor webhooks: no suite to run")
-    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--import-mode=importlib", "-o", "asyncio_default_fixture_loop_scope=function", "-rfs", "--tb=line", "-W", "ignore::DeprecationWarning"]
-    env = {k: v for k, v in os.environ.items() if k != "SPECGEN_MOCK_SPEC"}
+    args = generated_suite("--import-mode=importlib", "-o", "asyncio_default_fixture_loop_scope=function", "-rfs", "--tb=line", "-W", "ignore::DeprecationWarning")
+    env = {k: v for k, v in os.environ.items() if k != "SPECGEN_MOCK_SPEC"} | GENERATED_SUITE_ENV
     res = subprocess.run(args + [str(g.out / "tests")], capture_output=True, text=True, timeout=3000, env=env, cwd=g.out.parent.parent)
     failed = re.findall(r"^FAILED (\S+)", res.stdout, re.MULTILINE)
     unexplained = [t for t in failed if not any(s == g.slug and part in t for (s, part) in FIXTURE_GAPS)]
