@@ -59,6 +59,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items[:] = _heaviest_groups_first(items)
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Under `--dist loadgroup` (make test) pytest-xdist tells each test's group by a suffix of
+    its nodeid; on a pytest where that suffix does not take (pytest-xdist#1386) every group's
+    tests would be spread over all workers, each building the group's fixtures again. Say so."""
+    if getattr(session.config.option, "loadgroup", False) and session.items and "@" not in session.items[0].nodeid:
+        raise pytest.UsageError("pytest-xdist's --dist loadgroup does not take effect with this pytest (pytest-xdist#1386): install pytest<9.2 (make install)")
+
+
 def _heaviest_groups_first(items: list[pytest.Item]) -> list[pytest.Item]:
     """Groups that say their `weight` (xdist_group(name, weight=...): the long per-spec corpus
     groups) first, heaviest first, then the others by their number of tests, so that no long
