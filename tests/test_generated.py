@@ -87,7 +87,7 @@ def test_generated_tests_pass_outside_the_repo_and_skip_without_the_spec(tmp_pat
     out = tmp_path / "out"
     res = run_specgen("generate", str(SEED_SPECS["xai-chat"]), "-o", str(out), "--formatter", "none", "--quiet")
     assert res.returncode == 0, res.stderr
-    args = generated_suite("--import-mode=importlib", "-o", "asyncio_default_fixture_loop_scope=function", "-rs", str(out / "tests")]
+    args = generated_suite("--import-mode=importlib", "-o", "asyncio_default_fixture_loop_scope=function", "-rs", str(out / "tests"))
     env = {k: v for k, v in os.environ.items() if k != "SPECGEN_MOCK_SPEC"} | GENERATED_SUITE_ENV
     skipped = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert skipped.returncode == 0 and "skipped" in skipped.stdout and "SPECGEN_MOCK_SPEC" in skipped.stdout, skipped.stdout[-2000:]
