@@ -52,6 +52,17 @@ def run_specgen(*args: str, cwd: Path | None = None, env: dict[str, str] | None 
     return subprocess.run([sys.executable, "-m", "specgen", *args], cwd=cwd or ROOT, env=full_env, capture_output=True, text=True, timeout=timeout)
 
 
+# A generated suite needs pytest and pytest-asyncio, nothing else (as in a user's checkout): the
+# other plugins installed here (hypothesis, schemathesis, typeguard, anyio, xdist) cost about 2 s
+# of CPU to load in every child. Run `generated_suite(...)` with GENERATED_SUITE_ENV in its env.
+GENERATED_SUITE_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+
+
+def generated_suite(*args: str) -> list[str]:
+    """The command line of a pytest child that runs a generated test suite: `pytest -q ARGS`."""
+    return [sys.executable, "-m", "pytest", "-p", "asyncio", "-q", "-p", "no:cacheprovider", *args]
+
+
 def normalize_dict(tmp_path: Path, spec: dict[str, Any]) -> Any:
     """Spec dict -> IR through the real load and normalize stages."""
     from specgen.diagnostics import Diagnostics

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from support import SEED_SPECS, corpus, run_specgen
+from support import GENERATED_SUITE_ENV, SEED_SPECS, corpus, generated_suite, run_specgen
 
 from specgen.artifacts import fixtures
 
@@ -87,8 +86,8 @@ def test_generated_tests_pass_outside_the_repo_and_skip_without_the_spec(tmp_pat
     out = tmp_path / "out"
     res = run_specgen("generate", str(SEED_SPECS["xai-chat"]), "-o", str(out), "--formatter", "none", "--quiet")
     assert res.returncode == 0, res.stderr
-    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--import-mode=importlib", "-o", "asyncio_default_fixture_loop_scope=function", "-rs", str(out / "tests")]
-    env = {k: v for k, v in os.environ.items() if k != "SPECGEN_MOCK_SPEC"}
+    args = generated_suite("--import-mode=importlib", "-o", "asyncio_default_fixture_loop_scope=function", "-rs", str(out / "tests"))
+    env = {k: v for k, v in os.environ.items() if k != "SPECGEN_MOCK_SPEC"} | GENERATED_SUITE_ENV
     skipped = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert skipped.returncode == 0 and "skipped" in skipped.stdout and "SPECGEN_MOCK_SPEC" in skipped.stdout, skipped.stdout[-2000:]
     ran = subprocess.run(args, cwd=tmp_path, env={**env, "SPECGEN_MOCK_SPEC": str(SEED_SPECS["xai-chat"])}, capture_output=True, text=True, timeout=300)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from support import ROOT, SEED_SPECS, corpus, run_specgen
+from support import GENERATED_SUITE_ENV, ROOT, SEED_SPECS, corpus, generated_suite, run_specgen
 
 HOSTILE = ROOT / "tests" / "hostile"
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load((HOSTILE / "expected.yaml").read_text())
@@ -143,8 +143,8 @@ def test_hostile_spec_gives_its_expected_outcome(name: str, tmp_path: Path, prev
     assert not sentinel.exists(), "importing the generated package ran spec-provided code"
     if exp.get("suite"):
         # the generated tests send every fixture through the client to the mock (in their own process)
-        suite = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
-        res = _run_within_budget(name, exp, tmp_path, command=suite, cwd=out, env={"SPECGEN_MOCK_SPEC": str(HOSTILE / name)})
+        suite = generated_suite("tests")
+        res = _run_within_budget(name, exp, tmp_path, command=suite, cwd=out, env={"SPECGEN_MOCK_SPEC": str(HOSTILE / name), **GENERATED_SUITE_ENV})
         assert res.returncode == 0 and " passed" in res.stdout and "skipped" not in res.stdout, res.stdout[-3000:]
 
 

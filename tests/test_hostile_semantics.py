@@ -17,7 +17,7 @@ import httpx
 import pydantic
 import pytest
 
-from support import ROOT, run_specgen
+from support import GENERATED_SUITE_ENV, ROOT, generated_suite, run_specgen
 
 from specgen.mock.server import MockServer
 from specgen.model import normalize  # noqa: F401 - first: model.operations is imported through it
@@ -172,7 +172,7 @@ def test_mock_routes_the_resolved_path_and_reads_the_tag(generated: Generated) -
 
 def test_client_fixtures_and_mock_agree_in_the_generated_suite(generated: Generated) -> None:
     """OUT/tests sends every fixture through the client to the mock and reads every answer."""
-    env = {**os.environ, "SPECGEN_MOCK_SPEC": str(generated.spec)}
-    res = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=generated.out, env=env, capture_output=True, text=True, timeout=300)
+    env = {**os.environ, "SPECGEN_MOCK_SPEC": str(generated.spec), **GENERATED_SUITE_ENV}
+    res = subprocess.run(generated_suite("tests"), cwd=generated.out, env=env, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stdout[-4000:]
     assert " passed" in res.stdout and "skipped" not in res.stdout, res.stdout[-2000:]

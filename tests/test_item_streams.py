@@ -19,7 +19,7 @@ import httpx
 import pytest
 import yaml
 
-from support import ROOT, run_specgen
+from support import GENERATED_SUITE_ENV, ROOT, generated_suite, run_specgen
 
 SPEC = ROOT / "tests" / "specs" / "streams-3.2.yaml"
 PACKAGE = "item_streams"
@@ -145,8 +145,8 @@ def test_generated_tests_stream_every_item_fixture_from_the_mock(out: Path) -> N
     assert "data: {" not in (fixtures / "watch_log" / "stream.sse").read_text().split("data: [DONE]")[0]  # text data, not JSON
     items = (fixtures / "list_exports" / "items.jsonl").read_text().splitlines()
     assert len(items) >= 2 and all(set(json.loads(i)) >= {"id", "name"} for i in items)
-    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--import-mode=importlib", "-o", "asyncio_default_fixture_loop_scope=function", str(out / "tests")]
-    ran = subprocess.run(args, cwd=out, env={**os.environ, "SPECGEN_MOCK_SPEC": str(SPEC)}, capture_output=True, text=True, timeout=300)
+    args = generated_suite("--import-mode=importlib", "-o", "asyncio_default_fixture_loop_scope=function", str(out / "tests"))
+    ran = subprocess.run(args, cwd=out, env={**os.environ, "SPECGEN_MOCK_SPEC": str(SPEC), **GENERATED_SUITE_ENV}, capture_output=True, text=True, timeout=300)
     assert ran.returncode == 0 and " passed" in ran.stdout and "skipped" not in ran.stdout, ran.stdout[-3000:]
 
 

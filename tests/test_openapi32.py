@@ -4,6 +4,7 @@ listed as skipped) on every spec this project reads."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import sys
@@ -26,9 +27,10 @@ _OAS32_METHOD_FIELDS = ("get", "put", "post", "delete", "options", "head", "patc
 _OAS32_OTHER_FIELDS = ("$ref", "summary", "description", "servers", "parameters", "additionalOperations")
 
 
+@functools.cache  # read-only: each spec is read once a session, not once per question asked of it
 def _read(path: Path) -> Any:
     text = path.read_text(encoding="utf-8")
-    return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    return json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _follow(node: Any, file: Path, docs: dict[Path, Any]) -> tuple[Any, Path]:
@@ -64,7 +66,7 @@ def expected_operations(spec: Path) -> list[tuple[str, str]]:
     """(METHOD, path) of everything a spec's path items hold that is, or may be, an operation:
     every method field, every `additionalOperations` entry and every key OpenAPI does not
     define (extensions aside)."""
-    docs: dict[Path, Any] = {spec.resolve(): _read(spec)}
+    docs: dict[Path, Any] = {spec.resolve(): _read(spec.resolve())}
     root = docs[spec.resolve()]
     out: list[tuple[str, str]] = []
     for path, item in (root.get("paths") or {}).items():
@@ -85,7 +87,7 @@ def _every_spec() -> list[Path]:
     found = sorted(SPECS.rglob("*.yaml")) + sorted(SPECS32.rglob("*.yaml"))
     if CORPUS.is_dir():
         found += sorted(CORPUS.glob("*.yaml")) + sorted(p for p in (CORPUS / "real").rglob("*") if p.suffix in (".yaml", ".json"))
-    return [p for p in found if isinstance(_read(p), dict) and "openapi" in _read(p)]
+    return [p for p in found if isinstance(_read(p.resolve()), dict) and "openapi" in _read(p.resolve())]
 
 
 @pytest.mark.corpus

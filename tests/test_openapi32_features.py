@@ -18,7 +18,7 @@ import httpx
 import pytest
 import yaml
 
-from support import ROOT, normalize_dict, openapi, run_specgen, write_spec
+from support import GENERATED_SUITE_ENV, ROOT, generated_suite, normalize_dict, openapi, run_specgen, write_spec
 from test_openapi32 import SPECS32, generated_package
 
 # feature -> (spec, client package)
@@ -97,9 +97,9 @@ def test_32_specs_generate_typecheck_and_pass_their_tests_against_the_mock(tmp_p
         assert manifest["operations"] and manifest["skipped"] == [], feature
         assert (out / "docs" / "README.md").is_file() and (out / "tools" / "tools.json").is_file() and (out / "mcp" / "server.py").is_file()
         outs.append(out / package)
-        env = {**os.environ, "SPECGEN_MOCK_SPEC": str(spec)}
+        env = {**os.environ, "SPECGEN_MOCK_SPEC": str(spec), **GENERATED_SUITE_ENV}
         ran = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--import-mode=importlib", "-o", "asyncio_default_fixture_loop_scope=function", str(out / "tests")],
+            generated_suite("--import-mode=importlib", "-o", "asyncio_default_fixture_loop_scope=function", str(out / "tests")),
             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
         )
         assert ran.returncode == 0 and " passed" in ran.stdout and "skipped" not in ran.stdout, ran.stdout[-3000:]

@@ -92,7 +92,16 @@ def test_excluded_checks_are_listed_with_a_reason() -> None:
     assert all(len(why) > 20 for why in EXCLUDED.values())
 
 
-@pytest.mark.parametrize("name", sorted(SPECS))
+def _params() -> list[object]:
+    """One case per spec, each its own xdist group (they share nothing), weighted by spec size
+    times examples so that the long ones start first (tests/conftest.py orders groups)."""
+    def weight(path: Path, examples: int) -> int:
+        return (path.stat().st_size if path.is_file() else 0) * examples
+
+    return [pytest.param(name, marks=pytest.mark.xdist_group(f"schemathesis-{name}", weight=weight(*SPECS[name]))) for name in sorted(SPECS)]
+
+
+@pytest.mark.parametrize("name", _params())
 def test_schemathesis_passes_against_the_mock(name: str, tmp_path: Path) -> None:
     spec, examples = SPECS[name]
     if not spec.is_file():

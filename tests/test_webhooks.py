@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterator
 import pytest
 import yaml
 
-from support import ROOT, corpus, openapi, run_specgen, write_spec
+from support import GENERATED_SUITE_ENV, ROOT, corpus, generated_suite, openapi, run_specgen, write_spec
 
 SPEC = ROOT / "tests" / "specs" / "webhooks-3.1.yaml"
 PACKAGE = "pet_events"
@@ -136,8 +136,8 @@ def test_docs_fixtures_and_generated_tests_cover_every_webhook(pkg: Any, out: Pa
     assert "the header `x-pet-event` is `ping`" in ping
     for stem in ("pet_created", "pet_deleted", "ping"):
         assert json.loads((out / "fixtures" / "webhooks" / f"{stem}.json").read_text())
-    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--import-mode=importlib", str(out / "tests")]
-    ran = subprocess.run(args, cwd=out, env={**os.environ, "SPECGEN_MOCK_SPEC": str(SPEC)}, capture_output=True, text=True, timeout=300)
+    args = generated_suite("--import-mode=importlib", str(out / "tests"))
+    ran = subprocess.run(args, cwd=out, env={**os.environ, "SPECGEN_MOCK_SPEC": str(SPEC), **GENERATED_SUITE_ENV}, capture_output=True, text=True, timeout=300)
     assert ran.returncode == 0 and "6 passed" in ran.stdout, ran.stdout[-3000:]
 
 
