@@ -16,8 +16,9 @@ import ctypes
 import ctypes.util
 import os
 import signal
-import time
 import sys
+import threading
+import time
 from types import FrameType
 from typing import Callable, Iterator
 
@@ -62,6 +63,7 @@ def _in_child() -> None:
     _State.owner = None
     for s in SIGNALS:
         signal.signal(s, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)  # forked inside `signals_stay_with_main_thread`
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)
     if _State.prctl is not None:
@@ -109,6 +111,23 @@ def on_interrupt(cleanup: Callable[[], None]) -> Iterator[None]:
         yield
     finally:
         _State.cleanups.remove(cleanup)
+
+
+@contextlib.contextmanager
+def signals_stay_with_main_thread() -> Iterator[None]:
+    """Threads started inside this block (a process pool's helpers) never take the CLI's signals.
+
+    The kernel hands a process's signal to any thread not blocking it; taken by a helper thread,
+    it only sets a flag, and a main thread asleep in a system call (waiting for a result) would
+    not run the handler until that call returned. Threads inherit the mask they start with."""
+    if _State.owner != os.getpid() or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a signal held back meanwhile runs now
 
 
 @contextlib.contextmanager

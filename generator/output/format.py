@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Callable
 
-from ..children import on_interrupt, process_group
+from ..children import on_interrupt, process_group, signals_stay_with_main_thread
 from ..diagnostics import SpecError, Diagnostic
 from ..options import Formatter
 from ..spec.load import cache_dir
@@ -157,7 +157,8 @@ def _pool_map(fn: Callable[[Any], Any], items: list[Any], workers: int, started:
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_gc) as pool:
             # one item at a time, largest first (callers sort): a big piece handed out last, or
             # inside a batch of many, would leave the other workers idle at the end
-            results = pool.map(fn, items, chunksize=1)
+            with signals_stay_with_main_thread():  # the pool's threads start with the first item
+                results = pool.map(fn, items, chunksize=1)
             if started is not None:
                 started()  # the workers exist now
             return list(results)
