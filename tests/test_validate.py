@@ -5,13 +5,16 @@ proves the fast engine's agreement on the real specs)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from support import SEED_SPECS
+from support import ROOT, SEED_SPECS
 from specgen.diagnostics import Diagnostics
 from specgen.spec.load import load
 from specgen.spec import engines
@@ -161,3 +164,33 @@ def test_neither_engine_fetches_a_remote_ref(tmp_path: Path) -> None:
     finally:
         server.close()
     assert "stopped early" in found[-1]["message"]
+
+
+_BACKEND_FIRST = r"""
+import sys
+from pathlib import Path
+import openapi_spec_validator as osv
+from specgen.diagnostics import Diagnostics
+from specgen.spec import engines
+from specgen.spec.load import load
+
+# another caller in the process uses the library first, with its default ("auto": jsonschema-rs)
+assert osv.schemas.get_validator_backend() == "jsonschema-rs"
+list(osv.OpenAPIV30SpecValidator({"openapi": "3.0.3", "info": {}, "paths": {}}).iter_errors())
+docs = load(Path(sys.argv[1]), Diagnostics(), use_cache=False)
+fast, reference = engines.fast(docs.main.data, docs), engines.reference(docs.main.data, docs)
+print(fast == reference)
+print(reference[:2])
+"""
+
+
+def test_the_reference_keeps_its_backend_after_the_library_was_used_with_another(tmp_path: Path) -> None:
+    """openapi-spec-validator builds its meta-schema validator once per process, with the backend
+    chosen at its first use; the reference must not inherit jsonschema-rs from an earlier caller
+    (under xdist this made the reference's messages depend on which tests shared a worker)."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(_BROKEN)
+    env = {k: v for k, v in os.environ.items() if k != "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"}
+    run = subprocess.run([sys.executable, "-c", _BACKEND_FIRST, str(spec)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0] == "True", run.stdout

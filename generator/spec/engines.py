@@ -15,6 +15,7 @@ Neither engine ever fetches a remote `$ref`: specgen refuses them, and so do the
 
 from __future__ import annotations
 
+import functools
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,6 +80,17 @@ def _plain_backend() -> Iterator[None]:
             os.environ[_BACKEND_VAR] = before
 
 
+@functools.cache
+def _plain_meta_validator(version: str) -> Any:
+    """The meta-schema validator of the jsonschema backend, built here: the library's own is
+    built once per process with whichever backend was chosen at its first use, which may have
+    been outside `_plain_backend` (another caller in the same process)."""
+    from openapi_spec_validator import schemas
+    from openapi_spec_validator.schemas.backend.jsonschema import create_validator
+
+    return create_validator({"3.0": schemas.schema_v30, "3.1": schemas.schema_v31, "3.2": schemas.schema_v32}[version])
+
+
 def reference(data: dict[str, Any], docs: Documents, locate: Locate = _no_place) -> list[Finding]:
     """openapi-spec-validator's findings (the JSON Schema meta-schema's for a bare schema)."""
     out: list[Finding] = []
@@ -92,8 +104,10 @@ def reference(data: dict[str, Any], docs: Documents, locate: Locate = _no_place)
     from jsonschema_path.handlers import default_handlers
     import openapi_spec_validator as osv
 
-    base = {"3.0": osv.OpenAPIV30SpecValidator, "3.1": osv.OpenAPIV31SpecValidator, "3.2": osv.OpenAPIV32SpecValidator}[version_of(data)]
-    cls = type(base.__name__, (base,), {"resolver_handlers": _LocalOnly(docs, file=default_handlers["file"])})
+    version = version_of(data)
+    base = {"3.0": osv.OpenAPIV30SpecValidator, "3.1": osv.OpenAPIV31SpecValidator, "3.2": osv.OpenAPIV32SpecValidator}[version]
+    handlers = _LocalOnly(docs, file=default_handlers["file"])
+    cls = type(base.__name__, (base,), {"resolver_handlers": handlers, "schema_validator": _plain_meta_validator(version)})
     # a base_uri lets the validator follow relative-file $refs
     base_uri = docs.main.path.resolve().as_uri()
     try:
