@@ -29,17 +29,27 @@ from typing import Any, Callable
 
 import pytest
 
+from specgen.budgets import allow_deep_recursion
+
+# in-process specgen runs as the CLI does (deep specs recurse as deep as they nest), in every
+# worker and in any subset of files (test_budgets and test_fuzz set it too, but only when collected)
+allow_deep_recursion()
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """specgen's own modules compiled once, into their __pycache__ (as Python does wherever
     PYTHONDONTWRITEBYTECODE is unset), so that the hundreds of child Pythons (`specgen`,
     generated suites, the mock) read them instead of each compiling specgen anew."""
     if not hasattr(config, "workerinput"):
-        compileall.compile_dir(Path(__file__).resolve().parent.parent / "generator", quiet=2)
+        compileall.compile_dir(
+            Path(__file__).resolve().parent.parent / "generator", quiet=2
+        )
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every test shares one throwaway cache (one per xdist worker), never the user's."""
     cache = tmp_path_factory.getbasetemp() / "specgen-cache"
     monkeypatch.setenv("SPECGEN_CACHE_DIR", str(cache))
@@ -52,7 +62,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         fn = getattr(item, "function", None)
         code = getattr(fn, "__code__", None)
-        if code is not None and "corpus" in code.co_names and item.get_closest_marker("corpus") is None:
+        if (
+            code is not None
+            and "corpus" in code.co_names
+            and item.get_closest_marker("corpus") is None
+        ):
             item.add_marker(pytest.mark.corpus)
         if item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
@@ -62,9 +76,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Under `--dist loadgroup` (make test) pytest-xdist tells each test's group by a suffix of
     its nodeid; on a pytest where that suffix does not take (pytest-xdist#1386) every group's
-    tests would be spread over all workers, each building the group's fixtures again. Say so."""
-    if getattr(session.config.option, "loadgroup", False) and session.items and "@" not in session.items[0].nodeid:
-        raise pytest.UsageError("pytest-xdist's --dist loadgroup does not take effect with this pytest (pytest-xdist#1386): install pytest<9.2 (make install)")
+    tests would be spread over all workers, each building the group's fixtures again. Say so.
+    """
+    if (
+        getattr(session.config.option, "loadgroup", False)
+        and session.items
+        and "@" not in session.items[0].nodeid
+    ):
+        raise pytest.UsageError(
+            "pytest-xdist's --dist loadgroup does not take effect with this pytest (pytest-xdist#1386): install pytest<9.2 (make install)"
+        )
 
 
 def _heaviest_groups_first(items: list[pytest.Item]) -> list[pytest.Item]:
@@ -81,7 +102,9 @@ def _heaviest_groups_first(items: list[pytest.Item]) -> list[pytest.Item]:
         groups.setdefault(name, []).append(item)
         if "weight" in mark.kwargs:
             weights[name] = float(mark.kwargs["weight"])
-    order = sorted(groups, key=lambda g: (g not in weights, -weights.get(g, 0.0), -len(groups[g])))
+    order = sorted(
+        groups, key=lambda g: (g not in weights, -weights.get(g, 0.0), -len(groups[g]))
+    )
     return [item for g in order for item in groups[g]]
 
 
@@ -111,13 +134,19 @@ def normalized() -> Callable[[Path], Any]:
 @pytest.fixture(scope="session")
 def generated_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     """`generated_once(spec, formatter="none", package=None, validate=False)`: the folder that
-    `specgen generate` writes for these arguments, generated once per session (read-only)."""
+    `specgen generate` writes for these arguments, generated once per session (read-only).
+    """
     from specgen.diagnostics import Diagnostics
     from specgen.pipeline import Options, generate
 
     done: dict[tuple[Path, str, str | None, bool], Path] = {}
 
-    def get(spec: Path, formatter: str = "none", package: str | None = None, validate: bool = False) -> Path:
+    def get(
+        spec: Path,
+        formatter: str = "none",
+        package: str | None = None,
+        validate: bool = False,
+    ) -> Path:
         key = (spec.resolve(), formatter, package, validate)
         if key not in done:
             out = tmp_path_factory.mktemp(f"generated-{spec.stem}")
