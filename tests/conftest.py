@@ -6,7 +6,8 @@ How the suite stays fast (read before adding a slow test):
   machine's cores, at most 4; `make test TEST_WORKERS=0` runs in one process), by xdist group
   (`--dist loadgroup`): a test's group is its module unless it names one
   (`pytest.mark.xdist_group`), so a module-scoped fixture is built once; a module whose tests
-  are long and independent per input (test_corpus_real.py: one group per spec) spreads them.
+  are long and independent per input spreads them (test_corpus_real.py: 8 batches of
+  specs of equal cost; test_schemathesis.py: one group per spec, the longest first).
 - Markers (registered in pyproject.toml): `corpus` for tests that read ../shared/corpus,
   `slow` for any other test that takes more than a few seconds. A test that calls
   `support.corpus(...)` (directly, in its own body) gets `corpus` automatically. While you
