@@ -20,7 +20,7 @@ from typing import Any, Callable
 from ..children import on_interrupt, process_group, signals_stay_with_main_thread
 from ..diagnostics import SpecError, Diagnostic
 from ..options import Formatter
-from ..spec.load import cache_dir
+from ..paths import cache_dir
 from .pyfeatures import features_used
 
 _FEATURES_KEY = "#features2\n"  # 2: __future__ flags counted, as black counts them for a whole file

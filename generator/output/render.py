@@ -15,7 +15,7 @@ import jinja2
 import orjson
 
 from .. import __version__
-from ..paths import templates_dir as templates_dir  # re-exported: the client renderer imports it from here
+from ..paths import templates_dir
 
 
 def _escape_char(c: str) -> str:

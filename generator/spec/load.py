@@ -19,7 +19,7 @@ import yaml
 from ..diagnostics import Diagnostics, SpecError, split_pointer
 from . import base_uri, yamlchunks
 from .bounds import shape_problem
-from ..paths import cache_dir as cache_dir  # re-exported: validate and format import it from here
+from ..paths import cache_dir
 
 # Bump when the parsed form changes so stale cache entries are never reused.
 _CACHE_FORMAT = "specgen-parse-4"  # 4: documents over a budget (bounds.py) are never cached

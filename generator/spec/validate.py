@@ -16,7 +16,8 @@ from typing import Any, Literal
 
 from ..diagnostics import Diagnostics, join_pointer
 from . import engines
-from .load import Documents, cache_dir
+from ..paths import cache_dir
+from .load import Documents
 
 _MAX_REPORTED = engines.MAX_FINDINGS
 _CACHE_FORMAT = "specgen-validate-7"

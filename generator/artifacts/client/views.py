@@ -18,7 +18,8 @@ from ...model.naming import ANNOTATION_NAMES
 from .hooks import webhooks_view
 from .methods import ResourceModuleView, ResourceView, field_doc, resources
 from .pytypes import Side, Types
-from ...output.render import RenderContext, py_literal, py_string, render_template, templates_dir
+from ...output.render import RenderContext, py_literal, py_string, render_template
+from ...paths import templates_dir
 
 # the runtime modules rendered into every package, as they are
 RUNTIME = (
