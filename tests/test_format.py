@@ -176,3 +176,40 @@ def test_a_dead_format_worker_means_the_work_is_done_in_process() -> None:
     from specgen.output.format import _pool_map
 
     assert _pool_map(_dies_in_a_worker, list(range(40)), workers=2) == [x * 2 for x in range(40)]
+
+
+def _black_pieces(files: dict[str, str]) -> list[str]:
+    return [c for t in files.values() for c in black_chunks(split_header(t)[1])]
+
+
+def test_black_after_ruff_writes_what_black_alone_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import specgen.output.format as fmt
+
+    files = _rendered(SEED_SPECS["openai-chat-2025"])
+    shaped, _, _ = format_files(files, "black", FormatCache("black", use_disk=False), workers=1)
+    monkeypatch.setattr(fmt, "_ruff_shape", lambda texts: texts)
+    alone, _, _ = format_files(files, "black", FormatCache("black", use_disk=False), workers=1)
+    assert shaped == alone
+
+
+def test_ruff_hands_black_text_already_in_its_form() -> None:
+    # why the shaping pays: black makes one pass over a piece already in its form, two otherwise
+    from specgen.output.format import _ruff_shape
+
+    pieces = _black_pieces(_rendered(SEED_SPECS["xai-chat"]))
+    shaped = _ruff_shape(pieces)
+    assert shaped != pieces  # ruff did reshape the rendered text
+    settled = sum(black.format_str(s, mode=black.Mode()) == s for s in shaped)
+    assert settled >= 0.9 * len(pieces), f"{settled} of {len(pieces)} pieces in black's form after ruff"
+
+
+def test_black_formats_alone_when_ruff_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import specgen.output.format as fmt
+    from specgen.diagnostics import Diagnostic, SpecError
+
+    def missing() -> str:
+        raise SpecError([Diagnostic("error", "no-formatter", "ruff is not installed", "")])
+
+    monkeypatch.setattr(fmt, "_ruff_bin", missing)
+    out, _, n = format_files({"m.py": "x = [1,\n 2]\n\n\nclass A:\n  y: int = 1\n"}, "black", FormatCache("black", use_disk=False))
+    assert n == 2 and out["m.py"] == "x = [1, 2]\n\n\nclass A:\n    y: int = 1\n"
