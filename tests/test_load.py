@@ -52,6 +52,25 @@ def test_an_edit_reparses_only_its_chunk(tmp_path: Path) -> None:
     assert len(calls) == 1
 
 
+def test_two_process_parse_equals_a_whole_parse(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Past PARALLEL_MIN a forked child parses the second half of the chunks: same data."""
+    monkeypatch.setattr(yamlchunks, "PARALLEL_MIN", 0)
+    text = SEED_SPECS["openai-chat-2025"].read_text()
+    assert yamlchunks.load(text, _parse, tmp_path, "spec") == _parse(text)
+
+
+def test_a_chunk_the_child_cannot_parse_declines(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A chunk that fails in the child's half (the last entry, unbalanced flow) is declined, so
+    the caller's whole parse reports it with its line; no child is left behind."""
+    monkeypatch.setattr(yamlchunks, "PARALLEL_MIN", 0)
+    text = SEED_SPECS["openai-chat-2025"].read_text().rstrip("\n") + "\nzz_last: [1, 2\n"
+    with pytest.raises(yamlchunks.NotSplittable):
+        yamlchunks.load(text, _parse, tmp_path, "spec")
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []
+
+
 @pytest.mark.parametrize(
     "text",
     ["a: &x 1\nb: *x\n", "- 1\n- 2\n", "", "# c\n", "--- \na: 1\n", "a: !tag 1\n", "paths:\n  /x: 1\n  /x: 2\n", "x: 1\n\tb: 2\n"],

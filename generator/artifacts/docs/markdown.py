@@ -96,7 +96,12 @@ def _escape_text(s: str) -> str:
 def cell(text: Any, limit: int | None = DESC_LIMIT) -> str:
     """One Markdown table cell from spec text: one line, folded past `limit` (None: never), pipes escaped
     (also inside code spans, as GFM tables require), HTML neutralized outside code spans."""
-    s = _delink(" ".join(_BREAKS.sub(" ", str(text or "")).split()))
+    return _cell(str(text or ""), limit)
+
+
+@functools.lru_cache(maxsize=65536)  # a shared schema's descriptions fill a cell on every page that flattens it
+def _cell(text: str, limit: int | None) -> str:
+    s = _delink(" ".join(_BREAKS.sub(" ", text).split()))
     if limit is not None and len(s) > limit:
         s = s[: limit - 1].rstrip() + "…"
     parts = []
