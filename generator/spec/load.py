@@ -380,6 +380,7 @@ class Documents:
     diags: Diagnostics
     use_cache: bool = True
     files: dict[str, Document] = field(default_factory=dict)
+    _resolved: dict[tuple[str, str, int], Resolved] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def root_dir(self) -> Path:
@@ -413,6 +414,17 @@ class Documents:
 
     def resolve(self, ref: Any, file: str, pointer: str) -> Resolved | None:
         """Resolve one `$ref` found at (file, pointer); record an error and return None if it can't."""
+        # the answer depends on (ref, file) and the files loaded, not on pointer (only errors
+        # name it): one spec holds thousands of $refs to a few hundred schemas
+        key = (ref, file, len(self.files)) if isinstance(ref, str) else None
+        found = self._resolved.get(key) if key is not None else None
+        if found is None:
+            found = self._resolve(ref, file, pointer)
+            if found is not None and key is not None and len(self.files) == key[2]:
+                self._resolved[key] = found
+        return found
+
+    def _resolve(self, ref: Any, file: str, pointer: str) -> Resolved | None:
         where = {"file": file, "pointer": pointer + "/$ref"}
         if not isinstance(ref, str):
             self.diags.error("bad-ref", f"$ref must be a string, not {type(ref).__name__}", hint="write $ref: '#/components/schemas/Name'", **where)
