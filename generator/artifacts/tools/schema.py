@@ -4,6 +4,7 @@ huge schemas stay bounded. This is the `generic` profile; `profiles` lowers it f
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -28,8 +29,14 @@ _BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 def trim(text: str, limit: int) -> str:
     """Plain text for a model to read: links reduced to their text, whitespace folded, cut at a
     sentence (or word) boundary before `limit`."""
-    s = _LINK.sub(r"\1", str(text or ""))
-    s = "".join(c for c in s if c.isprintable() or c in "\n\t")
+    return _trim(str(text or ""), limit)
+
+
+@functools.lru_cache(maxsize=65536)  # a shared schema's descriptions are trimmed once per tool that inlines it
+def _trim(text: str, limit: int) -> str:
+    s = _LINK.sub(r"\1", text)
+    if not s.replace("\n", "").replace("\t", "").isprintable():
+        s = "".join(c for c in s if c.isprintable() or c in "\n\t")
     s = " ".join(_BREAKS.sub(" ", s).split())
     if len(s) <= limit:
         return s
