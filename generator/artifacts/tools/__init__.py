@@ -44,10 +44,15 @@ def options(ctx: RenderContext) -> tuple[str, Sequence[str], Sequence[str]]:
 
 
 def tools_for(api: ir.Api, target: str, profile: str = "generic", include: Sequence[str] = (), exclude: Sequence[str] = ()) -> list[tuple[ir.Operation, dict[str, Any]]]:
-    """(operation, tool definition) for every selected operation, in spec order."""
-    names = tool_names(api, target)
-    builder = SchemaBuilder(api)
-    return [(op, definition(profile, names[op.id], description_for(op), parameters_for(op, builder))) for op in select(api, include, exclude)]
+    """(operation, tool definition) for every selected operation, in spec order (built once per
+    Api and selection: the tools and the MCP server both read them; neither changes them)."""
+    memo: dict[tuple[Any, ...], list[tuple[ir.Operation, dict[str, Any]]]] = api.__dict__.setdefault("_specgen_tools", {})
+    key = (target, profile, tuple(include), tuple(exclude))
+    if key not in memo:
+        names = tool_names(api, target)
+        builder = SchemaBuilder(api)
+        memo[key] = [(op, definition(profile, names[op.id], description_for(op), parameters_for(op, builder))) for op in select(api, include, exclude)]
+    return memo[key]
 
 
 def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
