@@ -35,6 +35,8 @@ def _render_by_artifact(spec: Path) -> dict[str, dict[str, float]]:
     size: dict[str, float] = {}
     for render, _ in renderers():
         name = render.__module__.removeprefix("specgen.artifacts.").removesuffix(".views")
+        if render.__name__ != "render":  # an artifact rendered in parts (docs: definitions, operations)
+            name += "." + render.__name__.removeprefix("render_")
         t = time.perf_counter()
         rendered = render(api, ctx)
         seconds[name] = round(time.perf_counter() - t, 3)

@@ -4,8 +4,8 @@ validate beside it.
 Validation starts once normalize has loaded every file the `$ref`s reach, in a forked child
 process, and is collected before writing with --strict (a finding then stops the run) or
 after writing otherwise (findings are warnings). The artifacts that need the synthesized
-fixtures (docs, fixtures, tests) render in one forked child while the client, tools and MCP
-server render here; `generate` writes each artifact's unformatted files into the new tree as
+fixtures (docs' operation pages, fixtures, tests) render in one forked child while the client,
+the other docs pages, tools and MCP server render here; `generate` writes each artifact's unformatted files into the new tree as
 they arrive (`output.write.TreeWriter`), then the formatted Python and the manifest, then swaps
 it in. `check` renders in memory and lists what differs.
 """
@@ -24,7 +24,7 @@ from typing import Any, Callable
 from . import __version__
 
 from .artifacts import Renderer, renderers
-from .artifacts.docs import render as _docs_render
+from .artifacts.docs import render_operations as _docs_render
 from .model import ir
 from .diagnostics import Diagnostics, MissingSpec, SpecError, UsageError
 from .options import Options

@@ -29,15 +29,28 @@ from .site import Site
 
 def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     """Files of this artifact, keyed by their path relative to OUT."""
+    return {**render_definitions(api, ctx), **render_operations(api, ctx)}
+
+
+def render_operations(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
+    """The pages that show the synthesized fixtures: operations and webhooks."""
     site = Site(api, ctx)
     examples = fixture_examples(api)
-    files: dict[str, str] = {"docs/" + path: text for path, text in index_page(site).items()}
+    files: dict[str, str] = {}
     for op in api.operations:
         for path, text in operation_page(site, op, examples.get(op.id) or {}).items():
             files["docs/" + path] = text
     hook_examples = webhook_examples(api)
     for h in api.hooks:
         files["docs/" + site.hook_files[h.py_name]] = webhook_page(site, h, hook_examples.get(h.py_name))
+    return files
+
+
+def render_definitions(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
+    """The pages that need no fixtures, so they render beside those that do: the index and a
+    page per model, union and enum."""
+    site = Site(api, ctx)
+    files: dict[str, str] = {"docs/" + path: text for path, text in index_page(site).items()}
     used = used_by(site)
     for m in api.models:
         files["docs/" + site.def_files[m.name]] = model_page(site, m, used.get(m.name, []))
