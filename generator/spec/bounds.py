@@ -16,15 +16,17 @@ def shape_problem(data: Any) -> tuple[str, str, str] | None:
     """(message, hint, JSON pointer) of the first budget the document breaks, else None. A
     container reached twice is a YAML alias (a parser makes each container once otherwise),
     counted as such and expanded in the size as often as it is reached."""
-    problem = _walk(data)
+    refs: list[tuple[str, str]] = []
+    problem = _walk(data, refs)
     if problem is not None:
         return problem
-    return _ref_chains(data)
+    return _ref_chains(data, refs)
 
 
-def _walk(data: Any) -> tuple[str, str, str] | None:
+def _walk(data: Any, refs: list[tuple[str, str]]) -> tuple[str, str, str] | None:
     """One iterative post-order pass, each container visited once: aliases (a container reached
-    again), its size with aliases expanded, and its height (nesting below it)."""
+    again), its size with aliases expanded, and its height (nesting below it); `refs` gets
+    (pointer of the node holding it, target pointer) of every `#...` $ref, in visiting order."""
     done: dict[int, tuple[int, int]] = {}  # id(container) -> (expanded size, height)
     path: set[int] = set()  # containers entered and not finished: the ancestors of the current one
     aliases = 0
@@ -58,6 +60,10 @@ def _walk(data: Any) -> tuple[str, str, str] | None:
             continue
         path.add(key)
         stack.append((node, ptr, True))
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#"):
+                refs.append((ptr, ref[1:]))
         pairs = node.items() if isinstance(node, dict) else enumerate(node)
         stack.extend((child, f"{ptr}/{_token(k)}", False) for k, child in pairs if isinstance(child, (dict, list)))
     return None
@@ -67,12 +73,12 @@ def _token(key: Any) -> str:
     return str(key).replace("~", "~0").replace("/", "~1")
 
 
-def _ref_chains(data: Any) -> tuple[str, str, str] | None:
+def _ref_chains(data: Any, refs: list[tuple[str, str]]) -> tuple[str, str, str] | None:
     """A local `$ref` that leads through more than REF_CHAIN_MAX nodes that are only `$ref`s."""
     if not isinstance(data, dict):
         return None
     length: dict[str, int] = {}  # pointer of a `$ref` node -> links from it to a real node
-    for start, ref in _local_refs(data):
+    for start, ref in refs:
         chain: list[str] = []
         target = ref
         seen: set[str] = set()
@@ -93,26 +99,6 @@ def _ref_chains(data: Any) -> tuple[str, str, str] | None:
         if total + 1 > REF_CHAIN_MAX:
             return (f"a chain of {total + 1} $refs that only point at other $refs (at most {REF_CHAIN_MAX} are followed)", "point the $ref straight at the schema it means", start + "/$ref")
     return None
-
-
-def _local_refs(data: Any) -> list[tuple[str, str]]:
-    """(pointer of the node holding it, target pointer) of every `#...` $ref in the document."""
-    out: list[tuple[str, str]] = []
-    stack: list[tuple[Any, str]] = [(data, "")]
-    seen: set[int] = set()
-    while stack:
-        node, ptr = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#"):
-                out.append((ptr, ref[1:]))
-            stack.extend((v, f"{ptr}/{_token(k)}") for k, v in node.items() if isinstance(v, (dict, list)))
-        elif isinstance(node, list):
-            stack.extend((v, f"{ptr}/{i}") for i, v in enumerate(node) if isinstance(v, (dict, list)))
-    return out
 
 
 def _at(data: Any, pointer: str) -> Any:
