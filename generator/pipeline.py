@@ -1,13 +1,14 @@
 """The pipeline, one direction: load -> normalize -> IR -> render -> format -> write, with
 validate beside it.
 
-Validation starts once normalize has loaded every file the `$ref`s reach, in a forked child
-process, and is collected before writing with --strict (a finding then stops the run) or
-after writing otherwise (findings are warnings). The artifacts that need the synthesized
-fixtures (docs' operation pages, fixtures, tests) render in one forked child while the client,
-the other docs pages, tools and MCP server render here; `generate` writes each artifact's unformatted files into the new tree as
-they arrive (`output.write.TreeWriter`), then the formatted Python and the manifest, then swaps
-it in. `check` renders in memory and lists what differs.
+Validation starts right after load, in a forked child process (again after normalize if that
+loaded more files: every file the `$ref`s reach is part of its cache key), and is collected
+before writing with --strict (a finding then stops the run) or after writing otherwise
+(findings are warnings). The artifacts that need the synthesized fixtures (docs' operation
+pages, fixtures, tests) render in one forked child while the client, the other docs pages,
+tools and MCP server render here; `generate` writes each artifact's unformatted files into the
+new tree as they arrive (`output.write.TreeWriter`), then the formatted Python and the
+manifest, then swaps it in. `check` renders in memory and lists what differs.
 """
 
 from __future__ import annotations
@@ -94,15 +95,24 @@ def build(spec: Path, opts: Options, diags: Diagnostics | None = None, sink: Sin
     _step(opts, "loading")
     docs = load(spec, diags, use_cache=opts.use_cache)
     timings["load"] = time.perf_counter() - t0
+    # in the background from now, so the meta-schema check overlaps normalize (one core is idle
+    # then) rather than rendering; every file the $refs reach is part of its cache key, so if
+    # normalize loads another file, it starts again once normalize is done
+    validation = Validation(docs, opts.use_cache, strict=opts.strict) if opts.validate else None
+    loaded = len(docs.files)
     _step(opts, "normalizing")
     t = time.perf_counter()
     try:
         api = normalize(docs, diags)
+    except BaseException:
+        if validation is not None:
+            validation.cancel()
+        raise
     finally:
         timings["normalize"] = time.perf_counter() - t
-    # after normalize, so every file the $refs reach is loaded and part of the cache key;
-    # in the background, so the slow meta-schema check overlaps rendering and formatting
-    validation = Validation(docs, opts.use_cache, strict=opts.strict) if opts.validate else None
+    if validation is not None and len(docs.files) != loaded:
+        validation.cancel()
+        validation = Validation(docs, opts.use_cache, strict=opts.strict)
     pkg = package_name(api, opts.package, diags)
     ctx = RenderContext(
         package=pkg,

@@ -220,3 +220,44 @@ def test_regenerate_repairs_a_same_size_hand_edit(tmp_path: Path) -> None:
     assert target.read_bytes() == original
     untouched = out / "x" / "_errors.py"
     assert os.stat(untouched).st_nlink == 1  # the old tree is gone, its link with it
+
+
+def test_validation_started_before_normalize_starts_again_when_a_ref_loads_another_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validation forks right after load, beside normalize; normalize then loads pet.yaml
+    through a $ref, so that run is cancelled and one that knows both files (its cache key, the
+    incremental path that refuses multi-file specs) is the one collected."""
+    from specgen import pipeline
+    from specgen.diagnostics import Diagnostics
+    from specgen.spec.validate import Validation
+
+    started: list[tuple[Validation, int]] = []
+    cancelled: list[Validation] = []
+
+    class Recording(Validation):
+        def __init__(self, docs, *args, **kwargs):  # type: ignore[no-untyped-def]
+            super().__init__(docs, *args, **kwargs)
+            started.append((self, len(docs.files)))
+
+        def cancel(self) -> None:
+            cancelled.append(self)
+            super().cancel()
+
+    monkeypatch.setattr(pipeline, "Validation", Recording)
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "pet.yaml").write_text("Pet:\n  type: object\n  properties:\n    name: {type: string}\n")
+    main = tmp_path / "api.yaml"
+    main.write_text(
+        "openapi: 3.1.0\ninfo: {title: Pets, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n"
+        "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n"
+        "              schema: {$ref: 'pet.yaml#/Pet'}\n"
+    )
+    built = pipeline.build(main, pipeline.Options(quiet=True), Diagnostics())
+    assert sorted(built.docs.files) == ["api.yaml", "pet.yaml"]
+    assert [n for _, n in started] == [1, 2]
+    assert cancelled == [started[0][0]] and built.validation is started[1][0]
+    built.collect_validation()
+    one = tmp_path / "one.yaml"
+    one.write_text(main.read_text().replace("{$ref: 'pet.yaml#/Pet'}", "{type: string}"))
+    started.clear()
+    pipeline.build(one, pipeline.Options(quiet=True), Diagnostics()).collect_validation()
+    assert [n for _, n in started] == [1]  # one file: the run started beside normalize is kept
