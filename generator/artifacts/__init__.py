@@ -23,3 +23,27 @@ def renderers() -> list[tuple[Renderer, bool]]:
     from .client import views as client
 
     return [(client.render, False), (docs.render, True), (tools.render, False), (mcp.render, False), (fixtures.render, True), (testgen.render, True)]
+
+
+def name_of(render: Renderer) -> str:
+    """The artifact's name (`client`, `docs`...): its units' namespace in the page cache."""
+    return render.__module__.rpartition(".artifacts.")[2].removesuffix(".views")
+
+
+# artifacts cached as one unit (output/incremental.py), with the roots it is rendered from:
+# the fixtures and the tests that replay them read no prose, so the structure decides them;
+# tools and MCP read everything. The others (client, docs) cut themselves into pages.
+WHOLE: dict[str, tuple[str, ...] | None] = {"fixtures": (), "testgen": (), "tools": None, "mcp": None}
+
+
+def render_artifact(render: Renderer, api: ir.Api, ctx: RenderContext) -> dict[str, str]:
+    """One artifact's files, through the page cache when the run has one (saved as it ends)."""
+    name = name_of(render)
+    if ctx.pages is None:
+        return render(api, ctx)
+    if name in WHOLE:
+        files = ctx.cached(name, "*", WHOLE[name], lambda: render(api, ctx))
+    else:
+        files = render(api, ctx)
+    ctx.pages.save(name)
+    return files

@@ -31,26 +31,37 @@ COPIED = ("_files", "_wire", "_bodies")
 
 
 def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
-    """Files of OUT/<package>/, keyed by their path relative to OUT."""
+    """Files of OUT/<package>/, keyed by their path relative to OUT. Each file is a unit of the
+    page cache (`ctx.cached`): a module of types from the definitions it holds, a module of
+    resources from its operations, the runtime from nothing but the options, the rest from all."""
     view = build_view(api, ctx)
     pkg = ctx.package
     out: dict[str, str] = {}
     base = {"api": api, "ctx": ctx, "view": view}
+
+    def page(path: str, roots: list[str] | None, template: str, **more: Any) -> None:
+        out[path] = ctx.cached("client", path, roots, lambda: render_template(template, **base, **more))
+
     for mod in RUNTIME:
-        out[f"{pkg}/{mod}.py"] = render_template(f"client/runtime/{mod}.py.j2", **base)
+        page(f"{pkg}/{mod}.py", [], f"client/runtime/{mod}.py.j2")
     for mod in COPIED:
         out[f"{pkg}/{mod}.py"] = f"# {ctx.header}\n" + _runtime_source(mod)
-    out[f"{pkg}/__init__.py"] = render_template("client/__init__.py.j2", **base)
-    out[f"{pkg}/_client.py"] = render_template("client/_client.py.j2", **base)
-    out[f"{pkg}/types/__init__.py"] = render_template("client/types_init.py.j2", **base)
+    page(f"{pkg}/__init__.py", None, "client/__init__.py.j2")
+    page(f"{pkg}/_client.py", None, "client/_client.py.j2")
+    page(f"{pkg}/types/__init__.py", None, "client/types_init.py.j2")
+    unions = {param: union for union, param in view.types.union_param_names.items()}
     for tm in view.type_modules:
-        out[f"{pkg}/types/{tm.stem}.py"] = render_template("client/types_module.py.j2", module=tm, **base)
-    out[f"{pkg}/resources/__init__.py"] = render_template("client/resources_init.py.j2", **base)
+        page(f"{pkg}/types/{tm.stem}.py", [unions.get(n, n) for n in tm.names], "client/types_module.py.j2", module=tm)
+    page(f"{pkg}/resources/__init__.py", None, "client/resources_init.py.j2")
+    ops: dict[tuple[str, str], list[str]] = {}
+    for op in api.operations:
+        ops.setdefault((op.method, op.url_path), []).append("op:" + op.id)
     for rm in view.resource_modules:
-        out[f"{pkg}/resources/{rm.stem}.py"] = render_template("client/resource_module.py.j2", module=rm, **base)
+        served = [k for r in rm.classes for mv in r.methods for k in ops.get((mv.http_method, mv.path), ["?"])]
+        page(f"{pkg}/resources/{rm.stem}.py", served, "client/resource_module.py.j2", module=rm)
     if api.hooks:
-        out[f"{pkg}/_webhooks.py"] = render_template("client/runtime/_webhooks.py.j2", **base)
-        out[f"{pkg}/webhooks.py"] = render_template("client/webhooks.py.j2", hooks=webhooks_view(api, view.types), **base)
+        page(f"{pkg}/_webhooks.py", [], "client/runtime/_webhooks.py.j2")
+        out[f"{pkg}/webhooks.py"] = ctx.cached("client", f"{pkg}/webhooks.py", None, lambda: render_template("client/webhooks.py.j2", hooks=webhooks_view(api, view.types), **base))
     out[f"{pkg}/py.typed"] = ""
     return out
 
