@@ -31,9 +31,9 @@ def name_of(render: Renderer) -> str:
 
 
 # artifacts cached as one unit (output/incremental.py), with the roots it is rendered from:
-# the fixtures and the tests that replay them read no prose, so the structure decides them;
-# tools and MCP read everything. The others (client, docs) cut themselves into pages.
-WHOLE: dict[str, tuple[str, ...] | None] = {"fixtures": (), "testgen": (), "tools": None, "mcp": None}
+# the fixtures and the tests that replay them read no prose, so the structure decides them.
+# The others cut themselves into units (pages, one tool per operation).
+WHOLE: dict[str, tuple[str, ...] | None] = {"fixtures": (), "testgen": ()}
 
 
 def render_artifact(render: Renderer, api: ir.Api, ctx: RenderContext) -> dict[str, str]:

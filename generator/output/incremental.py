@@ -81,13 +81,13 @@ class _Walk:
                 v = values[i]
                 if v is not None and v in names:
                     refs.add(v)
-            if prose:
-                values = list(values)
-                for i in prose:
-                    out.append(str(values[i]))
-                    values[i] = None
-                values = tuple(values)
-            return (cls, values)
+            if not prose:
+                return (cls, values)
+            kept = list(values)
+            for i in prose:
+                out.append(str(kept[i]))
+                kept[i] = None
+            return (cls, tuple(kept))
 
         return reduce
 

@@ -33,37 +33,62 @@ COPIED = ("_files", "_wire", "_bodies")
 def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     """Files of OUT/<package>/, keyed by their path relative to OUT. Each file is a unit of the
     page cache (`ctx.cached`): a module of types from the definitions it holds, a module of
-    resources from its operations, the runtime from nothing but the options, the rest from all."""
-    view = build_view(api, ctx)
-    pkg = ctx.package
+    resources from its operations, the runtime from nothing but the options, the rest from all.
+    Which files there are and what each holds is the structure's (a unit of its own), so the
+    view data is built only when some file renders again."""
+    views: list[ClientView] = []
+
+    def view() -> ClientView:
+        if not views:
+            views.append(build_view(api, ctx))
+        return views[0]
+
     out: dict[str, str] = {}
-    base = {"api": api, "ctx": ctx, "view": view}
-
-    def page(path: str, roots: list[str] | None, template: str, **more: Any) -> None:
-        out[path] = ctx.cached("client", path, roots, lambda: render_template(template, **base, **more))
-
-    for mod in RUNTIME:
-        page(f"{pkg}/{mod}.py", [], f"client/runtime/{mod}.py.j2")
+    for path, roots, template, stem in ctx.cached("client", "layout", (), lambda: _layout(api, ctx, view())):
+        out[path] = ctx.cached("client", path, roots, lambda template=template, stem=stem: _page(api, ctx, view(), template, stem))  # type: ignore[misc]
     for mod in COPIED:
-        out[f"{pkg}/{mod}.py"] = f"# {ctx.header}\n" + _runtime_source(mod)
-    page(f"{pkg}/__init__.py", None, "client/__init__.py.j2")
-    page(f"{pkg}/_client.py", None, "client/_client.py.j2")
-    page(f"{pkg}/types/__init__.py", None, "client/types_init.py.j2")
+        out[f"{ctx.package}/{mod}.py"] = f"# {ctx.header}\n" + _runtime_source(mod)
+    out[f"{ctx.package}/py.typed"] = ""
+    return out
+
+
+Layout = list[tuple[str, "list[str] | None", str, "str | None"]]
+
+
+def _layout(api: ir.Api, ctx: RenderContext, view: ClientView) -> Layout:
+    """(path, roots, template, module stem) of every rendered file, in order: the roots of a
+    module of types are the definitions it holds, of a module of resources its operations."""
+    pkg = ctx.package
+    out: Layout = [(f"{pkg}/{mod}.py", [], f"client/runtime/{mod}.py.j2", None) for mod in RUNTIME]
+    out.append((f"{pkg}/__init__.py", None, "client/__init__.py.j2", None))
+    out.append((f"{pkg}/_client.py", None, "client/_client.py.j2", None))
+    out.append((f"{pkg}/types/__init__.py", None, "client/types_init.py.j2", None))
     unions = {param: union for union, param in view.types.union_param_names.items()}
     for tm in view.type_modules:
-        page(f"{pkg}/types/{tm.stem}.py", [unions.get(n, n) for n in tm.names], "client/types_module.py.j2", module=tm)
-    page(f"{pkg}/resources/__init__.py", None, "client/resources_init.py.j2")
+        out.append((f"{pkg}/types/{tm.stem}.py", [unions.get(n, n) for n in tm.names], "client/types_module.py.j2", tm.stem))
+    out.append((f"{pkg}/resources/__init__.py", None, "client/resources_init.py.j2", None))
     ops: dict[tuple[str, str], list[str]] = {}
     for op in api.operations:
         ops.setdefault((op.method, op.url_path), []).append("op:" + op.id)
     for rm in view.resource_modules:
         served = [k for r in rm.classes for mv in r.methods for k in ops.get((mv.http_method, mv.path), ["?"])]
-        page(f"{pkg}/resources/{rm.stem}.py", served, "client/resource_module.py.j2", module=rm)
+        out.append((f"{pkg}/resources/{rm.stem}.py", served, "client/resource_module.py.j2", rm.stem))
     if api.hooks:
-        page(f"{pkg}/_webhooks.py", [], "client/runtime/_webhooks.py.j2")
-        out[f"{pkg}/webhooks.py"] = ctx.cached("client", f"{pkg}/webhooks.py", None, lambda: render_template("client/webhooks.py.j2", hooks=webhooks_view(api, view.types), **base))
-    out[f"{pkg}/py.typed"] = ""
+        out.append((f"{pkg}/_webhooks.py", [], "client/runtime/_webhooks.py.j2", None))
+        out.append((f"{pkg}/webhooks.py", None, "client/webhooks.py.j2", None))
     return out
+
+
+def _page(api: ir.Api, ctx: RenderContext, view: ClientView, template: str, stem: str | None) -> str:
+    """One file of the layout."""
+    base = {"api": api, "ctx": ctx, "view": view}
+    if template == "client/types_module.py.j2":
+        return render_template(template, module=next(tm for tm in view.type_modules if tm.stem == stem), **base)
+    if template == "client/resource_module.py.j2":
+        return render_template(template, module=next(rm for rm in view.resource_modules if rm.stem == stem), **base)
+    if template == "client/webhooks.py.j2":
+        return render_template(template, hooks=webhooks_view(api, view.types), **base)
+    return render_template(template, **base)
 
 
 @functools.cache
