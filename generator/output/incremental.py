@@ -63,6 +63,8 @@ class _Walk:
         self.prose: list[str] = []
         self.refs: set[str] = set()
         self.table: dict[type, Callable[[Any], Any]] = {}
+        self._buffer = io.BytesIO()
+        self._pickler: pickle.Pickler | None = None
         for cls in vars(ir).values():
             if isinstance(cls, type) and dataclasses.is_dataclass(cls):
                 self.table[cls] = self._reducer(cls)
@@ -93,12 +95,14 @@ class _Walk:
 
     def structure(self, obj: Any) -> bytes:
         """The structure's digest of `obj` (its prose and references collected on the way)."""
-        f = io.BytesIO()
-        p = pickle.Pickler(f, protocol=5)
-        p.dispatch_table = self.table
-        p.fast = True  # no memo: equal content gives equal bytes, however objects are shared
-        p.dump(obj)
-        return _digest(f.getvalue())
+        if self._pickler is None:
+            self._pickler = pickle.Pickler(self._buffer, protocol=5)
+            self._pickler.dispatch_table = self.table
+            self._pickler.fast = True  # no memo: equal content gives equal bytes, however objects are shared
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._pickler.dump(obj)
+        return hashlib.blake2b(self._buffer.getbuffer(), digest_size=20).digest()
 
 
 class Fingerprints:
@@ -123,20 +127,20 @@ class Fingerprints:
         walk = _Walk(frozenset(k for k in by_name if not k.startswith("hook:")))
         self.own: dict[str, bytes] = {}
         self.edges: dict[str, set[str]] = {}
-        parts = [_FORMAT, salt]
+        whole = hashlib.blake2b(_digest(_FORMAT, salt), digest_size=20)
         for key, obj in items.items():
             walk.prose.clear()
             walk.refs.clear()
-            parts.append(key.encode() + b"\0" + walk.structure(obj))
-            self.own[key] = _digest(*(s.encode() for s in walk.prose))
+            whole.update(_digest(key.encode(), walk.structure(obj)))
+            self.own[key] = hashlib.blake2b(pickle.dumps(walk.prose, protocol=5), digest_size=20).digest()
             self.edges[key] = {k for name in walk.refs for k in by_name[name] if k != key}
         # what is not a definition (title, servers, security, tags, the order of the lists...);
         # not the spec's hash, which every edit moves: only GLOBAL units may read it
         rest = dataclasses.replace(api, models=(), unions=(), enums=(), operations=(), hooks=(), spec_sha256="")
         plain = _Walk(frozenset())
         plain.table = {}  # everything outside the definitions is structure, prose included
-        parts.append(plain.structure(rest))
-        self.structure = _digest(*parts)
+        whole.update(plain.structure(rest))
+        self.structure = whole.digest()
         self.every = _digest(self.structure, spec_sha256.encode(), api.spec_sha256.encode(), *(k.encode() + v for k, v in self.own.items()))
         self.aliases: dict[str, str] = {}
         for m in api.models:
