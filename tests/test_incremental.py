@@ -133,7 +133,7 @@ def _props(s: dict[str, Any]) -> dict[str, Any]:
 
 
 def _refs_to(doc: dict[str, Any], name: str) -> int:
-    return json.dumps(doc).count(f'"#/components/schemas/{name}"')
+    return json.dumps(doc, default=str).count(f'"#/components/schemas/{name}"')
 
 
 def _edit_description(doc: dict[str, Any]) -> None:
@@ -178,27 +178,32 @@ def _operations(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
                 yield op
 
 
-def _edit_parameter(doc: dict[str, Any]) -> None:
+def _parameters(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Parameters written in operations, then those under components (where some specs keep all)."""
     for op in _operations(doc):
         for p in op.get("parameters", []):
-            if isinstance(p, dict) and p.get("in") == "query" and "$ref" not in p:
-                p["required"] = not p.get("required", False)
-                return
-    raise LookupError("no query parameter")
+            if isinstance(p, dict) and "$ref" not in p:
+                yield p
+    for p in doc.get("components", {}).get("parameters", {}).values():
+        if isinstance(p, dict) and "$ref" not in p:
+            yield p
+
+
+def _edit_parameter(doc: dict[str, Any]) -> None:
+    p = next(p for p in _parameters(doc) if p.get("in") == "query")
+    p["required"] = not p.get("required", False)
 
 
 def _edit_parameter_description(doc: dict[str, Any]) -> None:
-    for op in _operations(doc):
-        for p in op.get("parameters", []):
-            if isinstance(p, dict) and isinstance(p.get("description"), str) and "$ref" not in p:
-                p["description"] = "Edited. " + p["description"]
-                return
-    raise LookupError("no described parameter")
+    p = next(_parameters(doc))
+    # its own description, or its schema's where only the schema has one (spotify's)
+    where = p if isinstance(p.get("description"), str) or not isinstance(p.get("schema"), dict) else p["schema"]
+    where["description"] = "Edited. " + str(where.get("description", ""))
 
 
 def _edit_rename(doc: dict[str, Any]) -> None:
     name, _ = _first(doc, lambda n, s: _refs_to(doc, n) > 0 and bool(_props(s)))
-    text = json.dumps(doc).replace(f'"#/components/schemas/{name}"', f'"#/components/schemas/{name}Renamed"')
+    text = json.dumps(doc, default=str).replace(f'"#/components/schemas/{name}"', f'"#/components/schemas/{name}Renamed"')
     new = json.loads(text)
     _schemas(new)[name + "Renamed"] = _schemas(new).pop(name)
     doc.clear()
@@ -228,11 +233,11 @@ def _edits_equal_scratch(source: Path, tmp_path: Path) -> dict[str, dict[str, in
     spec, out = tmp_path / "spec.json", tmp_path / "out"
     seen: dict[str, dict[str, int]] = {}
     for what, edit in EDITS.items():
-        spec.write_text(json.dumps(original))
+        spec.write_text(json.dumps(original, default=str))
         _build(spec, out)  # the cache as the unedited spec leaves it
         doc = copy.deepcopy(original)
         edit(doc)
-        spec.write_text(json.dumps(doc))
+        spec.write_text(json.dumps(doc, default=str))
         warm, counts = _build(spec, out)
         scratch, _ = _build(spec, None)
         assert warm == scratch, f"{what}: stale {sorted(p for p in scratch.keys() | warm.keys() if warm.get(p) != scratch.get(p))[:5]}"
