@@ -6,7 +6,7 @@ import json
 
 from harness import BENCH, DMC, OPC, TARGET_SPEC
 
-STAGES = ("load", "normalize", "render", "write_while_rendering", "format", "write", "validate_wait")
+STAGES = ("load", "normalize", "fingerprint", "render", "write_while_rendering", "format", "write", "validate_wait")
 
 
 def fmt_num(v: float | None, nd: int = 2) -> str:
@@ -47,7 +47,7 @@ def spec_table(s: dict) -> list[str]:
     lines = ["| run | wall s | peak MB | ops generated / in spec | ratio |", "|---|---:|---:|---|---|"]
     for r in s["runs"]:
         k = r["key"]
-        if k == "stages":
+        if k in ("stages", "warm_stages"):
             continue
         og = r.get("ops_generated")
         ops = f"{'—' if og is None else og} / {s['operations']}" if k in ("cold_ruff", "cold_black", "warm_edit", "opc") else "—"
@@ -87,12 +87,31 @@ def stage_table(s: dict) -> list[str]:
     for k in STAGES:
         if k in stages:
             lines.append(f"| {k} | {fmt_num(stages[k])} | {100 * stages[k] / total:.0f}% |")
+    warm = next((r for r in s["runs"] if r["key"] == "warm_stages"), None)
+    if warm is not None:
+        lines += ["", *warm_stage_lines(warm)]
     by = d.get("render_by_artifact") or {}
     if by:
         lines += ["", "Rendering by artifact (each renderer once, serially, in a fresh process; in `generate` the docs' operation pages, the fixtures and the tests render in one forked child beside the rest (docs.definitions renders in the parent), and the parent writes their files as each artifact arrives: `write_while_rendering`):", "", "| artifact | s | files | MB |", "|---|---:|---:|---:|"]
         for name, secs in by.items():
             lines.append(f"| {name} | {fmt_num(secs)} | {d.get('files_by_artifact', {}).get(name, '—')} | {d.get('mb_by_artifact', {}).get(name, '—')} |")
     return lines + [""]
+
+
+def warm_stage_lines(r: dict) -> list[str]:
+    """The warm edit by stage: the same edit once more, regenerated in-process (bench/stages.py)."""
+    if r["status"] != "ok" or "detail" not in r:
+        return [f"Warm edit by stage: {describe(r)}"]
+    d = r["detail"]
+    stages = d.get("stages", {})
+    pages = d.get("pages") or {}
+    lines = [
+        f"Warm edit by stage (the same line edited once more, `--formatter black`, same OUT and cache; in-process, {fmt_num(d.get('total'))} s after {fmt_num(d.get('import_s'))} s of imports; page cache units rendered {pages.get('rendered', '—')}, reused {pages.get('reused', '—')}):",
+        "",
+        "| stage | s |",
+        "|---|---:|",
+    ]
+    return lines + [f"| {k} | {fmt_num(stages[k])} |" for k in STAGES if k in stages]
 
 
 def _cmp(name: str, rows: dict, a: str, b: str, limit: float, a_label: str, b_label: str) -> dict:

@@ -150,7 +150,23 @@ class Ours:
             rec["files_changed"] = sum(1 for k in before.keys() | after.keys() if before.get(k) != after.get(k))
             rec["files_total"] = len(after)
         rows.append({**rec, "run": "ours warm one-field edit (black)", "key": "warm_edit", "edit": edit, "ops_in_spec": self.n_ops})
+        if rec["status"] == "ok":
+            rows.append(self.warm_stages(wspec, wout, wcache))
         return rows
+
+    def warm_stages(self, wspec: Path, wout: Path, wcache: Path) -> dict:
+        """The warm edit by stage: the same line edited once more, regenerated in-process."""
+        edit = apply_one_field_edit(wspec)
+        if not edit.get("ok"):
+            return {**not_run("ours-warm-stages", "failed", "spec edit: " + edit.get("error", "?")), "run": "ours warm edit by stage", "key": "warm_stages"}
+        py = str(self.specgen.parent / "python")
+        rec = run_cmd("ours-warm-stages", [py, str(BENCH / "stages.py"), str(wspec), str(wout), "--formatter", "black"], cwd=self.sdir, env=self.env(wcache), logdir=self.logs, timeout=self.timeout)
+        if rec["status"] == "ok":
+            try:
+                rec["detail"] = json.loads(Path(rec["stdout_log"]).read_text().strip().splitlines()[-1])
+            except (ValueError, IndexError) as e:
+                rec.update(status="failed", error=f"unreadable stage output: {e}")
+        return {**rec, "run": "ours warm edit by stage (bench/stages.py)", "key": "warm_stages"}
 
 
 def bench_spec(spec: Path, sdir: Path, specgen: Path | None, peers_ok: bool, runs: int, timeout: float, counts: dict) -> list[dict]:

@@ -4,8 +4,8 @@
 
 Usage:  .venv/bin/python bench/stages.py SPEC OUT [--formatter ruff|black|none] [--no-validate]
         .venv/bin/python bench/stages.py SPEC --render-only
-Prints one JSON object: {"stages": {load, normalize, render, format, write, validate_wait},
-"total": wall seconds}; with --render-only (no output written) {"render_by_artifact":
+Prints one JSON object: {"stages": {load, normalize, fingerprint, render, format, write,
+validate_wait}, "total": wall seconds, "pages": units of the page cache rendered and reused}; with --render-only (no output written) {"render_by_artifact":
 {artifact: seconds}, "files_by_artifact", "bytes_by_artifact"}, each renderer run once, in
 order, serially, in a fresh process (templates compiled on first use, as in a cold run).
 Run it with a fresh SPECGEN_CACHE_DIR for cold figures (bench/run.py does).
@@ -65,7 +65,7 @@ def main() -> int:
     t = time.perf_counter()
     res = generate(args.spec, args.out, Options(formatter=args.formatter, validate=not args.no_validate, quiet=True), Diagnostics())
     total = time.perf_counter() - t
-    print(json.dumps({"import_s": round(imported, 3), "stages": {k: round(v, 3) for k, v in res.timings.items()}, "total": round(total, 3)}))
+    print(json.dumps({"import_s": round(imported, 3), "stages": {k: round(v, 3) for k, v in res.timings.items()}, "total": round(total, 3), "pages": res.pages}))
     return 0
 
 

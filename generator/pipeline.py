@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from . import __version__
 
-from .artifacts import Renderer, renderers
+from .artifacts import Renderer, render_artifact, renderers
 from .artifacts.docs import render_operations as _docs_render
 from .model import ir
 from .diagnostics import Diagnostics, MissingSpec, SpecError, UsageError
@@ -33,6 +33,7 @@ from .output.format import FormatCache, format_files, sha256_text
 from .spec.load import Documents, load
 from .model import naming
 from .model.normalize import normalize
+from .output.incremental import Fingerprints, PageCache
 from .output.render import RenderContext
 from .spec.validate import Validation, report
 from .output import stamps
@@ -51,6 +52,8 @@ class Built:
     timings: dict[str, float] = field(default_factory=dict)
     validation: Validation | None = None
     strict: bool = False
+    # units of the page cache rendered and reused (output/incremental.py): {"rendered", "reused"}
+    pages: dict[str, int] = field(default_factory=dict)
 
     def collect_validation(self) -> None:
         """Wait for validation, record its findings, and stop on errors (with --strict)."""
@@ -85,10 +88,11 @@ def _step(opts: Options, text: str) -> None:
 Sink = Callable[[str, str], None]
 
 
-def build(spec: Path, opts: Options, diags: Diagnostics | None = None, sink: Sink | None = None) -> Built:
+def build(spec: Path, opts: Options, diags: Diagnostics | None = None, sink: Sink | None = None, out: Path | None = None) -> Built:
     """Load, validate, normalize and render one spec (nothing is formatted). `sink` is given
     each file that needs no formatting (all but .py) as soon as it is rendered, to write it
-    while the rest renders; every file is in the result all the same."""
+    while the rest renders; every file is in the result all the same. With `out` (and the
+    cache on), pages whose inputs did not change since the last run into `out` are reused."""
     diags = diags if diags is not None else Diagnostics()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -122,6 +126,10 @@ def build(spec: Path, opts: Options, diags: Diagnostics | None = None, sink: Sin
         api_key_env=opts.api_key_env or f"{api.env_prefix or pkg.upper()}_API_KEY",
         options={"formatter": opts.formatter, **opts.tools},
     )
+    if out is not None and opts.use_cache:
+        t = time.perf_counter()
+        ctx.pages = PageCache(out, Fingerprints(api, _salt(ctx), ctx.spec_sha256))
+        timings["fingerprint"] = time.perf_counter() - t
     t = time.perf_counter()
     files: dict[str, str] = {}
     sunk = [0.0]
@@ -132,7 +140,8 @@ def build(spec: Path, opts: Options, diags: Diagnostics | None = None, sink: Sin
             sink(path, text)
             sunk[0] += time.perf_counter() - t
 
-    for rendered in _render_all(api, ctx, lambda: _step(opts, "rendering"), timed):
+    rendered_all, counts = _render_all(api, ctx, lambda: _step(opts, "rendering"), timed)
+    for rendered in rendered_all:
         for path, text in rendered.items():
             if path in files:
                 raise AssertionError(f"two artifacts render {path}")
@@ -140,16 +149,27 @@ def build(spec: Path, opts: Options, diags: Diagnostics | None = None, sink: Sin
     timings["render"] = time.perf_counter() - t - sunk[0]
     if sink is not None:
         timings["write_while_rendering"] = sunk[0]
-    return Built(api, docs, ctx, files, diags, timings, validation, opts.strict)
+    return Built(api, docs, ctx, files, diags, timings, validation, opts.strict, counts)
 
 
-def _render_all(api: ir.Api, ctx: RenderContext, started: Callable[[], None], sink: Sink) -> list[dict[str, str]]:
+def _salt(ctx: RenderContext) -> bytes:
+    """What every page depends on besides the IR: specgen's code and templates, and the options
+    (not the spec's hash: only the pages that print it read it, and they depend on everything)."""
+    return json.dumps([stamps.code_sha256(), ctx.package, ctx.target, ctx.spec_label, ctx.api_key_env, ctx.options], sort_keys=True, default=repr).encode()
+
+
+def _counts(ctx: RenderContext) -> dict[str, int]:
+    return ctx.pages.counts() if ctx.pages is not None else {"rendered": 0, "reused": 0}
+
+
+def _render_all(api: ir.Api, ctx: RenderContext, started: Callable[[], None], sink: Sink) -> tuple[list[dict[str, str]], dict[str, int]]:
     """Every artifact's files, in artifact order; those marked in `renderers()` render in one
     forked child meanwhile (so what they share, like the fixtures, is built once), each sent
     back as soon as it is done; `sink` gets every file that needs no formatting as it arrives.
 
     The child shares the IR through fork (nothing is pickled but its output); if it fails for
-    any reason those files are rendered here instead, so the output never depends on it."""
+    any reason those files are rendered here instead, so the output never depends on it.
+    Also returns how many units of the page cache were rendered and reused, in both processes."""
     listed = renderers()
     forked = [i for i, (_, in_child) in enumerate(listed) if in_child]
     job: tuple[Any, Any] | None = None
@@ -166,20 +186,23 @@ def _render_all(api: ir.Api, ctx: RenderContext, started: Callable[[], None], si
         job = (proc, parent)
     started()
     results: dict[int, dict[str, str]] = {}
+    counts = {"rendered": 0, "reused": 0}
     try:
         for i, (render, _) in enumerate(listed):
             if job is None or i not in forked:
-                results[i] = _sunk(render(api, ctx), sink)
+                results[i] = _sunk(render_artifact(render, api, ctx), sink)
         if job is not None:
             proc, conn = job
             try:
                 for _ in forked:
-                    i, rendered = conn.recv()
+                    i, rendered, theirs = conn.recv()
                     results[i] = _sunk(rendered, sink)
+                    for k in counts:
+                        counts[k] += theirs[k]
             except (EOFError, OSError):
                 for i in forked:  # the child died: render here what it did not send
                     if i not in results:
-                        results[i] = _sunk(listed[i][0](api, ctx), sink)
+                        results[i] = _sunk(render_artifact(listed[i][0], api, ctx), sink)
             proc.join()
             conn.close()
     except BaseException:
@@ -192,7 +215,9 @@ def _render_all(api: ir.Api, ctx: RenderContext, started: Callable[[], None], si
             proc.join()
             conn.close()
         raise
-    return [results[i] for i in range(len(listed))]
+    for k, v in _counts(ctx).items():
+        counts[k] += v
+    return [results[i] for i in range(len(listed))], counts
 
 
 def _sunk(rendered: dict[str, str], sink: Sink) -> dict[str, str]:
@@ -205,7 +230,9 @@ def _sunk(rendered: dict[str, str], sink: Sink) -> dict[str, str]:
 def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderContext, conn: Any) -> None:
     try:
         for i, render in renders:
-            conn.send((i, render(api, ctx)))
+            before = _counts(ctx)
+            files = render_artifact(render, api, ctx)
+            conn.send((i, files, {k: v - before[k] for k, v in _counts(ctx).items()}))
     except BaseException:
         pass  # silent: the parent renders again and reports the problem itself
     finally:
@@ -259,6 +286,7 @@ class GenerateResult:
     formatted: int
     diagnostics: Diagnostics
     timings: dict[str, float]
+    pages: dict[str, int] = field(default_factory=dict)  # units of the page cache rendered / reused
 
 
 def spec_sha256(docs: Documents) -> str:
@@ -279,7 +307,7 @@ def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = N
                 opened.append(stack.enter_context(TreeWriter(out, before_swap=lambda: _step(opts, "swapping"))))
             return opened[0]
 
-        built = build(spec, opts, diags, sink=lambda path, text: writer().put(path, text))
+        built = build(spec, opts, diags, sink=lambda path, text: writer().put(path, text), out=out)
         files, manifest, formatted = finish(built, out, opts)
         _step(opts, "writing")
         t = time.perf_counter()
@@ -293,7 +321,7 @@ def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = N
     built.timings["write"] = time.perf_counter() - t
     # warnings only: they were worth waiting for, but not worth delaying the write
     built.collect_validation()
-    return GenerateResult(built.api, out, len(files) + 1, formatted, built.diagnostics, built.timings)
+    return GenerateResult(built.api, out, len(files) + 1, formatted, built.diagnostics, built.timings, built.pages)
 
 
 def check(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = None) -> list[str]:
@@ -307,7 +335,7 @@ def check(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = None
     if stamps.current(folder, spec, opts):
         return []
     # staleness is about output only; `specgen validate` is the command for findings
-    built = build(spec, replace(opts, validate=False), diags)
+    built = build(spec, replace(opts, validate=False), diags, out=folder)
     files, manifest, _ = finish(built, folder, opts)
     expected: dict[str, bytes] = {p: t.encode("utf-8") for p, t in files.items()}
     expected[MANIFEST] = manifest_text(manifest).encode("utf-8")

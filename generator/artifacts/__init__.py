@@ -25,3 +25,31 @@ def renderers() -> list[tuple[Renderer, bool]]:
 
     # the docs pages that need no fixtures render here: the parent has the lighter share
     return [(client.render, False), (docs.render_definitions, False), (docs.render_operations, True), (tools.render, False), (mcp.render, False), (fixtures.render, True), (testgen.render, True)]
+
+
+def name_of(render: Renderer) -> str:
+    """The artifact's name (`client`, `docs`...): its units' namespace in the page cache; a part
+    of an artifact rendered in another process (`docs.operations`) has a namespace of its own,
+    or the two processes would each keep only their half."""
+    name = render.__module__.rpartition(".artifacts.")[2].removesuffix(".views")
+    part = render.__name__.removeprefix("render").removeprefix("_")
+    return f"{name}.{part}" if part else name
+
+
+# artifacts cached as one unit (output/incremental.py), with the roots it is rendered from:
+# the fixtures and the tests that replay them read no prose, so the structure decides them.
+# The others cut themselves into units (pages, one tool per operation).
+WHOLE: dict[str, tuple[str, ...] | None] = {"fixtures": (), "testgen": ()}
+
+
+def render_artifact(render: Renderer, api: ir.Api, ctx: RenderContext) -> dict[str, str]:
+    """One artifact's files, through the page cache when the run has one (saved as it ends)."""
+    name = name_of(render)
+    if ctx.pages is None:
+        return render(api, ctx)
+    if name in WHOLE:
+        files = ctx.cached(name, "*", WHOLE[name], lambda: render(api, ctx))
+    else:
+        files = render(api, ctx)
+    ctx.pages.save(name)
+    return files

@@ -21,7 +21,7 @@ from typing import Any
 from ..model import ir
 from ..output.render import RenderContext, render_template
 from .tools import options as tools_options
-from .tools import tool_arguments, tools_for
+from .tools import tool_arguments, tool_makers
 from .tools.profiles import input_schema, tool_name
 
 SEARCH_MODE_FROM = 64  # selected tools past which `auto` serves search_operations + call_operation
@@ -40,50 +40,60 @@ def tool_annotations(op: ir.Operation) -> dict[str, Any]:
 
 def operations(api: ir.Api, ctx: RenderContext) -> dict[str, Any]:
     """What the generated server serves: the default mode and one entry per selected operation."""
+    mode, lines = _served(api, ctx)
+    return {"mode": mode, "operations": [json.loads(line) for line in lines]}
+
+
+def _served(api: ir.Api, ctx: RenderContext) -> tuple[str, list[str]]:
+    """The default mode, and each selected operation's entry as its line of operations.json (a
+    unit of the page cache, rendered from its operation)."""
     _, include, exclude = tools_options(ctx)
-    entries = []
-    for op, tool in tools_for(api, ctx.target, "generic", include, exclude):
-        args = {key: [a.py_name, a.source] for key, a in tool_arguments(op)}
-        entries.append(
-            {
-                "name": tool_name(tool),
-                "description": tool["function"]["description"],
-                "inputSchema": input_schema(tool),
-                "annotations": tool_annotations(op),
-                "method": op.method.upper(),
-                "path": op.path,
-                "tags": list(op.tags),
-                "call": [*op.resource, op.py_name],
-                "args": args,
-                "files": [a.py_name for _, a in tool_arguments(op) if a.type.kind == "binary" or (a.type.kind == "array" and a.type.item is not None and a.type.item.kind == "binary")],
-            }
-        )
+    lines = [ctx.cached("mcp", f"line/{op.id}", ["op:" + op.id], lambda op=op, make=make: _line(_entry(op, make()))) for op, make in tool_makers(api, ctx.target, "generic", include, exclude)]  # type: ignore[misc]
     mode = str(ctx.options.get("mcp_mode") or "auto")
     if mode == "auto":
-        mode = "search" if len(entries) > SEARCH_MODE_FROM else "tools"
-    return {"mode": mode, "operations": entries}
+        mode = "search" if len(lines) > SEARCH_MODE_FROM else "tools"
+    return mode, lines
+
+
+def _line(entry: dict[str, Any]) -> str:
+    return json.dumps(entry, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _entry(op: ir.Operation, tool: dict[str, Any]) -> dict[str, Any]:
+    """One operation as the server serves it."""
+    return {
+        "name": tool_name(tool),
+        "description": tool["function"]["description"],
+        "inputSchema": input_schema(tool),
+        "annotations": tool_annotations(op),
+        "method": op.method.upper(),
+        "path": op.path,
+        "tags": list(op.tags),
+        "call": [*op.resource, op.py_name],
+        "args": {key: [a.py_name, a.source] for key, a in tool_arguments(op)},
+        "files": [a.py_name for _, a in tool_arguments(op) if a.type.kind == "binary" or (a.type.kind == "array" and a.type.item is not None and a.type.item.kind == "binary")],
+    }
 
 
 def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     """Files of this artifact, keyed by their path relative to OUT."""
-    data = operations(api, ctx)
+    mode, lines = _served(api, ctx)
     values = {
         "ctx": ctx,
         "title": api.title,
         "version": api.version,
-        "mode": data["mode"],
-        "count": len(data["operations"]),
+        "mode": mode,
+        "count": len(lines),
         "operations": len(api.operations),
         "mode_env": ctx.package.upper() + "_MCP_MODE",
     }
     return {
         "mcp/server.py": render_template("mcp/server.py.j2", **values),
-        "mcp/operations.json": _one_a_line(data),
+        "mcp/operations.json": _one_a_line(mode, lines),
         "mcp/README.md": render_template("mcp/README.md.j2", **values),
     }
 
 
-def _one_a_line(data: dict[str, Any]) -> str:
+def _one_a_line(mode: str, lines: list[str]) -> str:
     """The server's data as JSON with one operation a line: compact, and diffs stay per operation."""
-    lines = [json.dumps(op, ensure_ascii=False, allow_nan=False, separators=(",", ":")) for op in data["operations"]]
-    return '{"mode": ' + json.dumps(data["mode"]) + ', "operations": [\n' + ",\n".join(lines) + "\n]}\n"
+    return '{"mode": ' + json.dumps(mode) + ', "operations": [\n' + ",\n".join(lines) + "\n]}\n"

@@ -9,13 +9,18 @@ import functools
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 import jinja2
 import orjson
 
 from .. import __version__
 from ..paths import templates_dir
+
+if TYPE_CHECKING:
+    from .incremental import PageCache
+
+T = TypeVar("T")
 
 
 def _escape_char(c: str) -> str:
@@ -168,6 +173,16 @@ class RenderContext:
     spec_sha256: str  # only the package's SPEC_SHA256 carries it (and manifest.json)
     api_key_env: str
     options: dict[str, Any] = field(default_factory=dict)
+    # the units the last run into the same folder rendered, reused where unchanged (None: render all)
+    pages: PageCache | None = field(default=None, compare=False, repr=False)
+
+    def cached(self, artifact: str, unit: str, roots: Iterable[str] | None, make: Callable[[], T], own: Iterable[str] = ()) -> T:
+        """`make()`, or its value from the last run when nothing it reads changed: `roots` are
+        the definitions it is rendered from (None: it reads anything), `own` those whose prose
+        alone it reads (see output/incremental.py)."""
+        if self.pages is None:
+            return make()
+        return self.pages.get(artifact, unit, roots, make, own)
 
     @property
     def header(self) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ...model import ir
 from ...model.naming import ANNOTATION_NAMES
@@ -31,28 +31,74 @@ COPIED = ("_files", "_wire", "_bodies")
 
 
 def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
-    """Files of OUT/<package>/, keyed by their path relative to OUT."""
-    view = build_view(api, ctx)
-    pkg = ctx.package
+    """Files of OUT/<package>/, keyed by their path relative to OUT. Each file is a unit of the
+    page cache (`ctx.cached`): a module of types from the definitions it holds, a module of
+    resources from its operations, the runtime from nothing but the options, the rest from all.
+    Which files there are and what each holds is the structure's (a unit of its own), so the
+    view data is built only when some file renders again."""
+    views: list[ClientView] = []
+
+    def view() -> ClientView:
+        if not views:
+            views.append(build_view(api, ctx))
+        return views[0]
+
     out: dict[str, str] = {}
-    base = {"api": api, "ctx": ctx, "view": view}
-    for mod in RUNTIME:
-        out[f"{pkg}/{mod}.py"] = render_template(f"client/runtime/{mod}.py.j2", **base)
+    for path, roots, template, stem in ctx.cached("client", "layout", (), lambda: _layout(api, ctx, view())):
+        # the spec's hash is printed by `__init__` alone: its unit's name carries it
+        unit = f"{path}@{ctx.spec_sha256}" if template == "client/__init__.py.j2" else path
+        out[path] = ctx.cached("client", unit, roots, lambda template=template, stem=stem: _page(api, ctx, view, template, stem))  # type: ignore[misc]
     for mod in COPIED:
-        out[f"{pkg}/{mod}.py"] = f"# {ctx.header}\n" + _runtime_source(mod)
-    out[f"{pkg}/__init__.py"] = render_template("client/__init__.py.j2", **base)
-    out[f"{pkg}/_client.py"] = render_template("client/_client.py.j2", **base)
-    out[f"{pkg}/types/__init__.py"] = render_template("client/types_init.py.j2", **base)
-    for tm in view.type_modules:
-        out[f"{pkg}/types/{tm.stem}.py"] = render_template("client/types_module.py.j2", module=tm, **base)
-    out[f"{pkg}/resources/__init__.py"] = render_template("client/resources_init.py.j2", **base)
-    for rm in view.resource_modules:
-        out[f"{pkg}/resources/{rm.stem}.py"] = render_template("client/resource_module.py.j2", module=rm, **base)
-    if api.hooks:
-        out[f"{pkg}/_webhooks.py"] = render_template("client/runtime/_webhooks.py.j2", **base)
-        out[f"{pkg}/webhooks.py"] = render_template("client/webhooks.py.j2", hooks=webhooks_view(api, view.types), **base)
-    out[f"{pkg}/py.typed"] = ""
+        out[f"{ctx.package}/{mod}.py"] = f"# {ctx.header}\n" + _runtime_source(mod)
+    out[f"{ctx.package}/py.typed"] = ""
     return out
+
+
+Layout = list[tuple[str, "list[str] | None", str, "str | None"]]
+
+
+def _layout(api: ir.Api, ctx: RenderContext, view: ClientView) -> Layout:
+    """(path, roots, template, module stem) of every rendered file, in order: the roots of a
+    module of types are the definitions it holds, of a module of resources its operations."""
+    pkg = ctx.package
+    out: Layout = [(f"{pkg}/{mod}.py", [], f"client/runtime/{mod}.py.j2", None) for mod in RUNTIME]
+    # these read the IR's structure and the API's own text only (title, security...), never a
+    # definition's prose; `__init__` prints the spec's hash too, which its unit's name carries
+    out.append((f"{pkg}/__init__.py", [], "client/__init__.py.j2", None))
+    out.append((f"{pkg}/_client.py", [], "client/_client.py.j2", None))
+    out.append((f"{pkg}/types/__init__.py", [], "client/types_init.py.j2", None))
+    unions = {param: union for union, param in view.types.union_param_names.items()}
+    for tm in view.type_modules:
+        out.append((f"{pkg}/types/{tm.stem}.py", [unions.get(n, n) for n in tm.names], "client/types_module.py.j2", tm.stem))
+    out.append((f"{pkg}/resources/__init__.py", [], "client/resources_init.py.j2", None))
+    ops: dict[tuple[str, str], list[str]] = {}
+    for op in api.operations:
+        ops.setdefault((op.method, op.url_path), []).append("op:" + op.id)
+    for rm in view.resource_modules:
+        served = [k for r in rm.classes for mv in r.methods for k in ops.get((mv.http_method, mv.path), ["?"])]
+        out.append((f"{pkg}/resources/{rm.stem}.py", served, "client/resource_module.py.j2", rm.stem))
+    if api.hooks:
+        out.append((f"{pkg}/_webhooks.py", [], "client/runtime/_webhooks.py.j2", None))
+        out.append((f"{pkg}/webhooks.py", ["hook:" + h.py_name for h in api.hooks], "client/webhooks.py.j2", None))
+    return out
+
+
+_NO_VIEW = frozenset({f"client/runtime/{m}.py.j2" for m in (*RUNTIME, "_webhooks")} | {"client/__init__.py.j2"})
+
+
+def _page(api: ir.Api, ctx: RenderContext, views: Callable[[], ClientView], template: str, stem: str | None) -> str:
+    """One file of the layout (the view data built only for the templates that read it)."""
+    if template in _NO_VIEW:
+        return render_template(template, api=api, ctx=ctx, view=None)
+    view = views()
+    base = {"api": api, "ctx": ctx, "view": view}
+    if template == "client/types_module.py.j2":
+        return render_template(template, module=next(tm for tm in view.type_modules if tm.stem == stem), **base)
+    if template == "client/resource_module.py.j2":
+        return render_template(template, module=next(rm for rm in view.resource_modules if rm.stem == stem), **base)
+    if template == "client/webhooks.py.j2":
+        return render_template(template, hooks=webhooks_view(api, view.types), **base)
+    return render_template(template, **base)
 
 
 @functools.cache

@@ -19,6 +19,8 @@ Python and JSON examples of an operation page) and `pages` (the pages themselves
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from ...model import ir
 from ...output.render import RenderContext
 from ..fixtures.hooks import webhook_examples
@@ -26,36 +28,53 @@ from .examples import fixture_examples
 from .pages import enum_page, index_page, model_page, operation_page, union_page, used_by, webhook_page
 from .site import Site
 
-
 def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     """Files of this artifact, keyed by their path relative to OUT."""
     return {**render_definitions(api, ctx), **render_operations(api, ctx)}
 
 
+# the page cache's namespaces of the two halves (artifacts.name_of): each process keeps its own
+_OPS = "docs.operations"
+_DEFS = "docs.definitions"
+
+
 def render_operations(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
-    """The pages that show the synthesized fixtures: operations and webhooks."""
+    """The pages that show the synthesized fixtures: operations and webhooks. Each page is a unit
+    of the page cache (`ctx.cached`), rendered from its own operation and what that reaches."""
     site = Site(api, ctx)
-    examples = fixture_examples(api)
+    # the fixtures read no prose: their examples depend on the structure alone (roots ());
+    # asked for every run, so the cache keeps them for the next page that renders
+    examples = ctx.cached(_OPS, "examples", (), lambda: fixture_examples(api))
+    hook_examples = ctx.cached(_OPS, "hook-examples", (), lambda: webhook_examples(api))
     files: dict[str, str] = {}
     for op in api.operations:
-        for path, text in operation_page(site, op, examples.get(op.id) or {}).items():
+        pages = ctx.cached(_OPS, "op:" + op.id, ["op:" + op.id], lambda op=op: operation_page(site, op, examples.get(op.id) or {}))  # type: ignore[misc]
+        for path, text in pages.items():
             files["docs/" + path] = text
-    hook_examples = webhook_examples(api)
     for h in api.hooks:
-        files["docs/" + site.hook_files[h.py_name]] = webhook_page(site, h, hook_examples.get(h.py_name))
+        files["docs/" + site.hook_files[h.py_name]] = ctx.cached(_OPS, "hook:" + h.py_name, ["hook:" + h.py_name], lambda h=h: webhook_page(site, h, hook_examples.get(h.py_name)))  # type: ignore[misc]
     return files
 
 
 def render_definitions(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
-    """The pages that need no fixtures, so they render beside those that do: the index and a
-    page per model, union and enum."""
+    """The pages that need no fixtures, so they render beside those that do: the index (a unit
+    that depends on everything) and a page per model, union and enum; what pages share is built
+    only when one renders."""
     site = Site(api, ctx)
-    files: dict[str, str] = {"docs/" + path: text for path, text in index_page(site).items()}
-    used = used_by(site)
+    shared: dict[str, Any] = {}
+
+    def used() -> dict[str, list[str]]:
+        if "used" not in shared:
+            shared["used"] = used_by(site)
+        return cast(dict[str, list[str]], shared["used"])
+
+    files = {"docs/" + path: text for path, text in ctx.cached(_DEFS, "index", None, lambda: index_page(site)).items()}
+    users = ctx.pages.prints.users if ctx.pages is not None else {}
+    # a definition's page lists who uses it (an operation by its summary): their prose too
     for m in api.models:
-        files["docs/" + site.def_files[m.name]] = model_page(site, m, used.get(m.name, []))
+        files["docs/" + site.def_files[m.name]] = ctx.cached(_DEFS, m.name, [m.name], lambda m=m: model_page(site, m, used().get(m.name, [])), own=users.get(m.name, ()))  # type: ignore[misc]
     for u in api.unions:
-        files["docs/" + site.def_files[u.name]] = union_page(site, u, used.get(u.name, []))
+        files["docs/" + site.def_files[u.name]] = ctx.cached(_DEFS, u.name, [u.name], lambda u=u: union_page(site, u, used().get(u.name, [])), own=users.get(u.name, ()))  # type: ignore[misc]
     for e in api.enums:
-        files["docs/" + site.def_files[e.name]] = enum_page(site, e, used.get(e.name, []))
+        files["docs/" + site.def_files[e.name]] = ctx.cached(_DEFS, e.name, [e.name], lambda e=e: enum_page(site, e, used().get(e.name, [])), own=users.get(e.name, ()))  # type: ignore[misc]
     return files

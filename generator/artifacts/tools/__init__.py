@@ -12,7 +12,7 @@ Options (RenderContext.options): `tools_profile`, `tools_include`, `tools_exclud
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence, cast
 
 from ...diagnostics import UsageError
 from ...model import ir
@@ -26,7 +26,7 @@ from .profiles import PROFILES, definition
 from .schema import SchemaBuilder, description_for, parameters_for, tool_arguments, tool_names, trim
 from .select import select
 
-__all__ = ["render", "tools_for", "tool_names", "tool_arguments", "SchemaBuilder", "PROFILES", "select", "trim", "profiles"]
+__all__ = ["render", "tools_for", "tool_makers", "tool_names", "tool_arguments", "SchemaBuilder", "PROFILES", "select", "trim", "profiles"]
 
 # OpenAI takes at most this many functions in one request (the `tools` parameter's documented
 # limit, also in seed 004); the catalog says when a selection holds more
@@ -44,46 +44,49 @@ def options(ctx: RenderContext) -> tuple[str, Sequence[str], Sequence[str]]:
 
 
 def tools_for(api: ir.Api, target: str, profile: str = "generic", include: Sequence[str] = (), exclude: Sequence[str] = ()) -> list[tuple[ir.Operation, dict[str, Any]]]:
-    """(operation, tool definition) for every selected operation, in spec order (built once per
-    Api and selection: the tools and the MCP server both read them; neither changes them)."""
-    memo: dict[tuple[Any, ...], list[tuple[ir.Operation, dict[str, Any]]]] = api.__dict__.setdefault("_specgen_tools", {})
+    """(operation, tool definition) for every selected operation, in spec order."""
+    return [(op, make()) for op, make in tool_makers(api, target, profile, include, exclude)]
+
+
+def tool_makers(api: ir.Api, target: str, profile: str = "generic", include: Sequence[str] = (), exclude: Sequence[str] = ()) -> list[tuple[ir.Operation, Callable[[], dict[str, Any]]]]:
+    """(operation, what builds its tool definition) for every selected operation, in spec
+    order: a unit of the page cache builds a definition only when it renders again, and once per
+    Api and selection (the tools and the MCP server both read it; neither changes it)."""
+    memo: dict[tuple[Any, ...], Any] = api.__dict__.setdefault("_specgen_tools", {})
     key = (target, profile, tuple(include), tuple(exclude))
     if key not in memo:
-        names = tool_names(api, target)
-        builder = SchemaBuilder(api)
-        memo[key] = [(op, definition(profile, names[op.id], description_for(op), parameters_for(op, builder))) for op in select(api, include, exclude)]
-    return memo[key]
+        memo[key] = (tool_names(api, target), SchemaBuilder(api), {})
+    names, builder, built = memo[key]
+
+    def maker(op: ir.Operation) -> Callable[[], dict[str, Any]]:
+        def make() -> dict[str, Any]:
+            if op.id not in built:
+                built[op.id] = definition(profile, names[op.id], description_for(op), parameters_for(op, builder))
+            return cast(dict[str, Any], built[op.id])
+
+        return make
+
+    return [(op, maker(op)) for op in select(api, include, exclude)]
 
 
 def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     """Files of this artifact, keyed by their path relative to OUT."""
     profile, include, exclude = options(ctx)
-    pairs = tools_for(api, ctx.target, profile, include, exclude)
+    pairs = tool_makers(api, ctx.target, profile, include, exclude)
     site = Site(api, ctx)
     entries = []
     sizes = []
+    lines = []
     total = 0
-    for op, tool in pairs:
-        name = profiles.tool_name(tool)
-        description = tool["description"] if "description" in tool else tool["function"]["description"]
-        size = len(json.dumps(tool, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode())
+    for op, make in pairs:
+        # one tool a line, as sent (no indentation): a third of the indented size, and a change
+        # to a tool is a change to its line; a unit of the page cache, rendered from its operation
+        line, entry, name = ctx.cached("tools", f"entry/{op.id}", ["op:" + op.id], lambda op=op, make=make: _entry(site, op, make()))  # type: ignore[misc]
+        size = len(line.encode())
         total += size
         sizes.append(Row(f"[{code(name)}](#{name.lower()})", str(size), f"~{_tokens(size)}", "", ""))
-        rows: list[Row] = [r for r in params(site, op, "tools", with_body=True) if not r.path.endswith("(header)") and not r.path.endswith("(cookie)")]
-        entries.append(
-            {
-                "name": code(name),
-                "anchor": name.lower(),
-                "description": cell(description) or "—",
-                "summary": cell(description) or "—",
-                "call": code(f"{op.method.upper()} {op.path}"),
-                "doc": f"../docs/{site.op_files[op.id]}",
-                "rows": rows,
-            }
-        )
-    # one tool a line, as sent (no indentation): a third of the indented size, and a change to a
-    # tool is a change to its line
-    lines = [json.dumps(t, ensure_ascii=False, allow_nan=False, separators=(",", ":")) for _, t in pairs]
+        entries.append(entry)
+        lines.append(line)
     text = "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
     readme = render_template(
         "tools/README.md.j2",
@@ -103,6 +106,23 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
         request_max=REQUEST_TOOLS_MAX,
     )
     return {"tools/tools.json": text, "tools/README.md": readme}
+
+
+def _entry(site: Site, op: ir.Operation, tool: dict[str, Any]) -> tuple[str, dict[str, Any], str]:
+    """A tool's line of tools.json and its section of the catalog."""
+    name = profiles.tool_name(tool)
+    description = tool["description"] if "description" in tool else tool["function"]["description"]
+    rows: list[Row] = [r for r in params(site, op, "tools", with_body=True) if not r.path.endswith("(header)") and not r.path.endswith("(cookie)")]
+    entry = {
+        "name": code(name),
+        "anchor": name.lower(),
+        "description": cell(description) or "—",
+        "summary": cell(description) or "—",
+        "call": code(f"{op.method.upper()} {op.path}"),
+        "doc": f"../docs/{site.op_files[op.id]}",
+        "rows": rows,
+    }
+    return json.dumps(tool, ensure_ascii=False, allow_nan=False, separators=(",", ":")), entry, name
 
 
 def _tokens(size: int) -> int:
