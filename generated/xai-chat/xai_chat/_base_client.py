@@ -31,6 +31,7 @@ from typing import (
 
 import httpx
 import pydantic
+from typing_extensions import TypedDict, Unpack
 
 from ._auth import Applied, Auth
 from ._errors import (
@@ -42,6 +43,7 @@ from ._errors import (
 )
 from . import _bodies, _files, _wire
 from ._models import set_request_id, validate_as
+from ._pagination import AsyncPage, NextPage, PageStyle, SyncPage
 from ._response import (
     RAW_RESPONSE_HEADER,
     AsyncBinaryResponse,
@@ -62,6 +64,8 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "DEFAULT_MAX_RETRIES",
     "RequestOptions",
+    "Endpoint",
+    "CallValues",
     "SyncAPIClient",
     "AsyncAPIClient",
     "SyncAPIResource",
@@ -208,6 +212,94 @@ class RequestOptions:
             return None, NOT_GIVEN
         chosen = None if isinstance(self.content_type, NotGiven) else self.content_type
         return _bodies.choose_media(self.media, body, chosen), body
+
+
+class CallValues(TypedDict, total=False):
+    """What one call of an operation brings besides its `Endpoint`: the caller's values (as
+    `RequestOptions` takes them) and whether it asked for a stream."""
+
+    path_params: Mapping[str, object]
+    query: Mapping[str, object]
+    headers: Mapping[str, object]
+    cookies: Mapping[str, object]
+    body: object
+    content_type: Union[str, None, NotGiven]
+    stream: bool
+    extra_headers: Optional[Headers]
+    extra_query: Optional[Query]
+    extra_body: Optional[Mapping[str, object]]
+    timeout: Union[Timeout, NotGiven]
+
+
+class Endpoint:
+    """One operation, as its generated method and that method's async twin share it: what every
+    call sends besides the caller's values, how the answer is read, and how a list pages
+    (`page`). The other fields mean what `RequestOptions`' do; `stream` is True where every
+    answer streams."""
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        *,
+        fixed_query: Sequence[Tuple[str, str]] = (),
+        wire: Sequence[_wire.Param] = (),
+        media: Sequence[_bodies.Media] = (),
+        accept: Optional[str] = None,
+        accept_stream: Optional[str] = None,
+        outcomes: Sequence[Outcome] = (),
+        stream: bool = False,
+        stream_type: Any = None,
+        framing: str = "data",
+        security: Optional[Sequence[Sequence[str]]] = None,
+        idempotency_header: Optional[str] = None,
+        page: Optional[PageStyle] = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.fixed_query = fixed_query
+        self.wire = wire
+        self.media = media
+        self.accept = accept
+        self.accept_stream = accept_stream
+        self.outcomes = outcomes
+        self.stream = stream
+        self.stream_type = stream_type
+        self.framing = framing
+        self.security = security
+        self.idempotency_header = idempotency_header
+        self.page = page
+
+    def options(
+        self, values: CallValues, next_page: Optional[NextPage] = None
+    ) -> RequestOptions:
+        """The options of one call (of one page of it, for a list)."""
+        return RequestOptions(
+            method=self.method,
+            path=self.path,
+            fixed_query=self.fixed_query,
+            path_params=values.get("path_params"),
+            query=values.get("query"),
+            headers=values.get("headers"),
+            cookies=values.get("cookies"),
+            wire=self.wire,
+            body=values.get("body", NOT_GIVEN),
+            media=self.media,
+            content_type=values.get("content_type", NOT_GIVEN),
+            accept=self.accept,
+            accept_stream=self.accept_stream,
+            outcomes=self.outcomes,
+            stream=self.stream or values.get("stream", False),
+            stream_type=self.stream_type,
+            framing=self.framing,
+            security=self.security,
+            idempotency_header=self.idempotency_header,
+            page=next_page,
+            extra_headers=values.get("extra_headers"),
+            extra_query=values.get("extra_query"),
+            extra_body=values.get("extra_body"),
+            timeout=values.get("timeout", NOT_GIVEN),
+        )
 
 
 def _default_param(name: str, location: str) -> _wire.Param:
@@ -556,6 +648,16 @@ class SyncAPIClient(_BaseClient):
                 raise make_status_error(response, self._error_shape)
             return self._result(response, opts, mode)
 
+    def call(self, endpoint: Endpoint, **values: Unpack[CallValues]) -> Any:
+        """Call one operation with a generated method's values: the first page of a list
+        (iterating it fetches the others), else what `request` answers."""
+        if endpoint.page is None:
+            return self.request(endpoint.options(values))
+        return SyncPage[Any](
+            lambda next_page: self.request(endpoint.options(values, next_page)),
+            style=endpoint.page,
+        )
+
     # -------------------------------------------------------------- any endpoint
 
     def get(
@@ -744,6 +846,16 @@ class AsyncAPIClient(_BaseClient):
                     continue
                 raise make_status_error(response, self._error_shape)
             return self._result(response, opts, mode)
+
+    async def call(self, endpoint: Endpoint, **values: Unpack[CallValues]) -> Any:
+        """Call one operation with a generated method's values: the first page of a list
+        (iterating it fetches the others), else what `request` answers."""
+        if endpoint.page is None:
+            return await self.request(endpoint.options(values))
+        return await AsyncPage[Any].create(
+            lambda next_page: self.request(endpoint.options(values, next_page)),
+            style=endpoint.page,
+        )
 
     # -------------------------------------------------------------- any endpoint
 

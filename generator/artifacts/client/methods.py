@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import ir
-from ...model.naming import Namer, module_stem, pascal
+from ...model.naming import Namer, constant, module_stem, pascal
+from ...output.render import py_literal, py_string
 from . import wire
 from .pytypes import RUNTIME_NAMES, Types
 
@@ -23,12 +24,6 @@ _EXTRAS = [
     "extra_body: Optional[Mapping[str, object]] = None",
     "timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN",
 ]
-
-
-@dataclass
-class QueryItem:
-    key: str  # wire name, raw (escaped by the template)
-    expr: str  # a Python identifier
 
 
 @dataclass
@@ -46,27 +41,9 @@ class MethodView:
     overloads: list[Overload]
     params: list[str]
     returns: dict[str, str]
-    http_method: str
-    path: str  # the URL path template, without the spec key's fixed query
-    fixed_query: list[tuple[str, str]]  # `/responses?beta=true`: sent with every call
-    path_params: list[QueryItem]
-    query: list[QueryItem]
-    headers: list[QueryItem]
-    cookies: list[QueryItem]
-    body: list[QueryItem]
-    body_whole: str | None
-    wire: list[str]  # `_wire.Param(...)` of every parameter: how each travels
-    media: list[str]  # `_bodies.Media(...)` the body can be sent as, preferred first
-    content_type: str | None  # the argument that chooses the media type, if any
-    accept: str | None
-    accept_stream: str | None
-    outcomes: list[str]  # `_response.Outcome(...)`: how the answer is read, by Content-Type
-    stream: str  # a Python expression: "False", "True", "stream is True"
-    stream_type: str
-    framing: str
-    security: list[list[str]] | None  # None: the API's default requirements
-    idempotency_header: str | None
-    page: dict[str, Any] | None = None  # the PageStyle's arguments, and the item type
+    endpoint: str  # the module's `_base_client.Endpoint` constant the sync and async method share
+    endpoint_args: list[str]  # its arguments, Python: what every call sends and how it is read
+    call_args: list[str]  # the call's own values, Python keyword arguments of `client.call`
 
 
 @dataclass
@@ -75,7 +52,7 @@ class ResourceView:
     attr: str  # attribute on the parent (client or resource)
     names: dict[str, str]  # sync, async, sync_raw, async_raw, sync_streamed, async_streamed -> class name
     children: list[ResourceView] = field(default_factory=list)
-    methods: list[MethodView] = field(default_factory=list)
+    methods: list[MethodView] = field(default_factory=list)  # sync and async alike
     call: str | None = None  # the method the resource answers to when called (`uploads.parts(...)`)
 
 
@@ -121,8 +98,11 @@ def resources(api: ir.Api, types: Types) -> tuple[list[ResourceView], list[Resou
     for root in roots:
         classes = _post_order(root)
         used: set[str] = set()
+        # one Endpoint constant per operation, named for where the method lives below the root
+        endpoints = Namer(reserved=set(types.module_of) | RUNTIME_NAMES)
         for c in classes:
             for m in c.methods:
+                m.endpoint = endpoints.claim("_" + constant("_".join((*c.path[1:], m.name)), "CALL"))
                 used |= _names_in_method(m)
         by_module: dict[str, set[str]] = {}
         for name in used:
@@ -145,9 +125,7 @@ def _post_order(view: ResourceView) -> list[ResourceView]:
 
 def _names_in_method(m: MethodView) -> set[str]:
     """Identifiers a method's signatures and request mention (to import the types among them)."""
-    text = " ".join(m.params + list(m.returns.values()) + m.outcomes + [m.stream_type] + [p for o in m.overloads for p in o.params])
-    if m.page is not None:
-        text += " " + m.page["item"]
+    text = " ".join(m.params + list(m.returns.values()) + m.endpoint_args + [p for o in m.overloads for p in o.params])
     return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
 
 
@@ -183,7 +161,7 @@ def _page(op: ir.Operation, types: Types) -> dict[str, Any] | None:
 
 
 def _method(op: ir.Operation, types: Types) -> MethodView:
-    targets: dict[str, list[QueryItem]] = {"path": [], "query": [], "header": [], "cookie": [], "body": []}
+    targets: dict[str, list[tuple[str, str]]] = {"path": [], "query": [], "header": [], "cookie": [], "body": []}
     body_whole = None
     selector = None
     positional: list[str] = []
@@ -193,7 +171,7 @@ def _method(op: ir.Operation, types: Types) -> MethodView:
     for a in op.arguments:
         ann = types.spell(a.type, "request")
         if a.source in targets:
-            targets[a.source].append(QueryItem(a.wire_name, a.py_name))
+            targets[a.source].append((a.wire_name, a.py_name))
         elif a.source == "media":
             selector = a.py_name
         else:
@@ -270,25 +248,60 @@ def _method(op: ir.Operation, types: Types) -> MethodView:
         overloads=overloads,
         params=params,
         returns=returns,
-        http_method=op.method,
-        path=op.url_path,
-        fixed_query=list(op.fixed_query),
-        path_params=targets["path"],
-        query=targets["query"],
-        headers=targets["header"],
-        cookies=targets["cookie"],
-        body=targets["body"],
-        body_whole=body_whole,
-        wire=[wire.param_expr(p) for p in op.parameters],
-        media=[wire.media_expr(m) for m in op.body.media] if op.body is not None else [],
-        content_type=selector,
-        accept=op.accept,
-        accept_stream=op.accept_stream,
-        outcomes=[wire.outcome_expr(o, types) for o in outcomes],
-        stream=stream_expr,
-        stream_type=chunk,
-        framing=op.stream_framing,
-        security=None if op.security is None else [list(r) for r in op.security],
-        idempotency_header=op.idempotency_header,
-        page=page,
+        endpoint="",  # named per module, by `resources`
+        endpoint_args=_endpoint_args(op, outcomes, stream_expr, chunk, page, types),
+        call_args=_call_args(targets, body_whole, selector, stream_expr if stream_arg is not None else None),
     )
+
+
+def _endpoint_args(
+    op: ir.Operation, outcomes: tuple[ir.Outcome, ...], stream: str, chunk: str, page: dict[str, Any] | None, types: Types
+) -> list[str]:
+    """The arguments of the operation's `_base_client.Endpoint`: what does not change between calls."""
+    args = [py_string(op.method), py_string(op.url_path)]
+    if op.fixed_query:
+        args.append("fixed_query=[" + ", ".join(f"({py_string(k)}, {py_string(v)})" for k, v in op.fixed_query) + "]")
+    if op.parameters:
+        args.append("wire=[" + ", ".join(wire.param_expr(p) for p in op.parameters) + "]")
+    if op.body is not None and op.body.media:
+        args.append("media=[" + ", ".join(wire.media_expr(m) for m in op.body.media) + "]")
+    if op.accept:
+        args.append(f"accept={py_string(op.accept)}")
+    if op.accept_stream:
+        args.append(f"accept_stream={py_string(op.accept_stream)}")
+    args.append("outcomes=[" + ", ".join(wire.outcome_expr(o, types) for o in outcomes) + "]")
+    if stream == "True":  # every answer streams; otherwise the call says (`stream=stream is True`)
+        args.append("stream=True")
+    if stream != "False":
+        args.append(f"stream_type={chunk}")
+    if op.stream_framing != "data":
+        args.append(f"framing={py_string(op.stream_framing)}")
+    if op.security is not None:
+        args.append(f"security={py_literal([list(r) for r in op.security])}")
+    if op.idempotency_header:
+        args.append(f"idempotency_header={py_string(op.idempotency_header)}")
+    if page is not None:
+        style = [f"style={py_string(page['style'])}"] + [
+            f"{key}={py_string(page[key])}" for key in _PAGE_KEYS if page[key] is not None
+        ]
+        args.append("page=_pagination.PageStyle(" + ", ".join(style) + ")")
+    return args
+
+
+_PAGE_KEYS = ("items_field", "cursor_param", "has_more_field", "next_cursor_field", "limit_param", "total_field")
+
+
+def _call_args(targets: dict[str, list[tuple[str, str]]], body_whole: str | None, selector: str | None, stream: str | None) -> list[str]:
+    """The keyword arguments a method passes `client.call`: its values by where they travel
+    (keyed by wire name), then the caller's extras."""
+    args = []
+    for source, key in (("path", "path_params"), ("query", "query"), ("header", "headers"), ("cookie", "cookies"), ("body", "body")):
+        if targets[source]:
+            args.append(key + "={" + ", ".join(f"{py_string(k)}: {v}" for k, v in targets[source]) + "}")
+    if body_whole is not None and not targets["body"]:
+        args.append(f"body={body_whole}")
+    if selector is not None:
+        args.append(f"content_type={selector}")
+    if stream is not None:
+        args.append(f"stream={stream}")
+    return args + [f"{x}={x}" for x in ("extra_headers", "extra_query", "extra_body", "timeout")]

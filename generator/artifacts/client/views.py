@@ -9,6 +9,7 @@ methods are `methods.py`'s; the auth and error settings of the client are here.
 from __future__ import annotations
 
 import functools
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -187,12 +188,31 @@ class CredentialView:
 
 
 @dataclass
+class LazyTable:
+    """What a lazily importing package `__init__` exports: the modules with their names (for the
+    type checkers' imports) and the same as a table of text, `module: name name ...` with long
+    lines wrapped (data a formatter passes over as one string, parsed at import)."""
+
+    modules: list[tuple[str, list[str]]]
+    text: str
+
+    @classmethod
+    def of(cls, modules: list[tuple[str, list[str]]]) -> LazyTable:
+        lines = []
+        for stem, names in modules:
+            # names come from naming.py, always identifiers: nothing in them can end the string
+            assert stem.isidentifier() and all(n.isidentifier() for n in names), (stem, names)
+            lines.append(textwrap.fill(" ".join(names), 88, initial_indent=f"{stem}: ", subsequent_indent="    ", break_long_words=False, break_on_hyphens=False))
+        return cls(modules, "".join(line + "\n" for line in lines))
+
+
+@dataclass
 class ClientView:
     type_modules: list[TypeModuleView]
     resource_modules: list[ResourceModuleView]
     # what types/ and resources/ export, by module: their __init__ imports each module on first use
-    type_exports: list[tuple[str, list[str]]]
-    resource_exports: list[tuple[str, list[str]]]
+    type_exports: LazyTable
+    resource_exports: LazyTable
     roots: list[ResourceView]
     base_url: str | None
     base_url_env: str
@@ -237,8 +257,8 @@ def build_view(api: ir.Api, ctx: RenderContext) -> ClientView:
     return ClientView(
         type_modules=type_modules,
         resource_modules=resource_modules,
-        type_exports=[(tm.stem, tm.names) for tm in type_modules if tm.names],
-        resource_exports=[(rm.stem, [n for r in rm.classes for n in (r.names["async"], r.names["sync"])]) for rm in resource_modules],
+        type_exports=LazyTable.of([(tm.stem, tm.names) for tm in type_modules if tm.names]),
+        resource_exports=LazyTable.of([(rm.stem, [n for r in rm.classes for n in (r.names["async"], r.names["sync"])]) for rm in resource_modules]),
         roots=roots,
         # a relative server (`/v1`) names no host: the caller passes base_url then
         base_url=api.servers[0] if api.servers and api.servers[0].lower().startswith(("http://", "https://")) else None,

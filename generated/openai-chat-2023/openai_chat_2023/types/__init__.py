@@ -89,163 +89,67 @@ if _typing.TYPE_CHECKING:
         CreateChatCompletionRequestToolChoiceParam as CreateChatCompletionRequestToolChoiceParam,
     )
 
-_MODULE_OF: _typing.Dict[str, str] = {
-    "CreateChatCompletionRequestFunctionCallEnum": "chat",
-    "ImageContentPartImageUrlDetail": "chat",
-    "CreateChatCompletionRequestModel": "chat",
-    "CreateChatCompletionRequestResponseFormatType": "chat",
-    "CreateChatCompletionRequestToolChoiceEnum": "chat",
-    "FinishReason": "chat",
-    "ChatCompletionStreamResponseDeltaRole": "chat",
-    "CreateChatCompletionStreamResponseChoicesItemFinishReason": "chat",
-    "CreateChatCompletionRequest": "chat",
-    "CreateChatCompletionRequestFunctionCallObject": "chat",
-    "CreateChatCompletionRequestFunctionsItem": "chat",
-    "SystemMessage": "chat",
-    "UserMessage": "chat",
-    "TextContentPart": "chat",
-    "ImageContentPart": "chat",
-    "ImageContentPartImageUrl": "chat",
-    "AssistantMessage": "chat",
-    "AssistantMessageFunctionCall": "chat",
-    "AssistantMessageToolCallsItem": "chat",
-    "AssistantMessageToolCallsItemFunction": "chat",
-    "ToolMessage": "chat",
-    "FunctionMessage": "chat",
-    "CreateChatCompletionRequestResponseFormat": "chat",
-    "CreateChatCompletionRequestToolChoiceObject": "chat",
-    "CreateChatCompletionRequestToolChoiceObjectFunction": "chat",
-    "CreateChatCompletionRequestToolsItem": "chat",
-    "CreateChatCompletionRequestToolsItemFunction": "chat",
-    "CreateChatCompletionResponse": "chat",
-    "CreateChatCompletionResponseChoicesItem": "chat",
-    "ChoiceLogprobs": "chat",
-    "ChatCompletionTokenLogprob": "chat",
-    "TopLogprob": "chat",
-    "ChatCompletionResponseMessage": "chat",
-    "FunctionCall": "chat",
-    "ChatCompletionMessageToolCall": "chat",
-    "ChatCompletionMessageToolCallFunction": "chat",
-    "CompletionUsage": "chat",
-    "ErrorResponse": "chat",
-    "Error": "chat",
-    "CreateChatCompletionStreamResponse": "chat",
-    "CreateChatCompletionStreamResponseChoicesItem": "chat",
-    "ChatCompletionStreamResponseDelta": "chat",
-    "ChatCompletionStreamResponseDeltaFunctionCall": "chat",
-    "ChatCompletionMessageToolCallChunk": "chat",
-    "ChatCompletionMessageToolCallChunkFunction": "chat",
-    "UnknownUserMessageContentArrayOfContentPartsItem": "chat",
-    "UnknownCreateChatCompletionRequestMessagesItem": "chat",
-    "CreateChatCompletionRequestFunctionCallObjectParam": "chat",
-    "CreateChatCompletionRequestFunctionsItemParam": "chat",
-    "SystemMessageParam": "chat",
-    "UserMessageParam": "chat",
-    "TextContentPartParam": "chat",
-    "ImageContentPartParam": "chat",
-    "ImageContentPartImageUrlParam": "chat",
-    "AssistantMessageParam": "chat",
-    "AssistantMessageFunctionCallParam": "chat",
-    "AssistantMessageToolCallsItemParam": "chat",
-    "AssistantMessageToolCallsItemFunctionParam": "chat",
-    "ToolMessageParam": "chat",
-    "FunctionMessageParam": "chat",
-    "CreateChatCompletionRequestResponseFormatParam": "chat",
-    "CreateChatCompletionRequestToolChoiceObjectParam": "chat",
-    "CreateChatCompletionRequestToolChoiceObjectFunctionParam": "chat",
-    "CreateChatCompletionRequestToolsItemParam": "chat",
-    "CreateChatCompletionRequestToolsItemFunctionParam": "chat",
-    "CreateChatCompletionRequestFunctionCall": "chat",
-    "CreateChatCompletionRequestFunctionCallParam": "chat",
-    "UserMessageContentArrayOfContentPartsItem": "chat",
-    "UserMessageContentArrayOfContentPartsItemParam": "chat",
-    "UserMessageContent": "chat",
-    "UserMessageContentParam": "chat",
-    "CreateChatCompletionRequestMessagesItem": "chat",
-    "CreateChatCompletionRequestMessagesItemParam": "chat",
-    "CreateChatCompletionRequestStop": "chat",
-    "CreateChatCompletionRequestToolChoice": "chat",
-    "CreateChatCompletionRequestToolChoiceParam": "chat",
-}
+# where each name above lives, as `module: name name ...` (type checkers read the imports above;
+# at run time this table is all there is until a name is first used)
+_TABLE = """
+chat: CreateChatCompletionRequestFunctionCallEnum ImageContentPartImageUrlDetail
+    CreateChatCompletionRequestModel CreateChatCompletionRequestResponseFormatType
+    CreateChatCompletionRequestToolChoiceEnum FinishReason
+    ChatCompletionStreamResponseDeltaRole
+    CreateChatCompletionStreamResponseChoicesItemFinishReason
+    CreateChatCompletionRequest CreateChatCompletionRequestFunctionCallObject
+    CreateChatCompletionRequestFunctionsItem SystemMessage UserMessage TextContentPart
+    ImageContentPart ImageContentPartImageUrl AssistantMessage
+    AssistantMessageFunctionCall AssistantMessageToolCallsItem
+    AssistantMessageToolCallsItemFunction ToolMessage FunctionMessage
+    CreateChatCompletionRequestResponseFormat
+    CreateChatCompletionRequestToolChoiceObject
+    CreateChatCompletionRequestToolChoiceObjectFunction
+    CreateChatCompletionRequestToolsItem CreateChatCompletionRequestToolsItemFunction
+    CreateChatCompletionResponse CreateChatCompletionResponseChoicesItem ChoiceLogprobs
+    ChatCompletionTokenLogprob TopLogprob ChatCompletionResponseMessage FunctionCall
+    ChatCompletionMessageToolCall ChatCompletionMessageToolCallFunction CompletionUsage
+    ErrorResponse Error CreateChatCompletionStreamResponse
+    CreateChatCompletionStreamResponseChoicesItem ChatCompletionStreamResponseDelta
+    ChatCompletionStreamResponseDeltaFunctionCall ChatCompletionMessageToolCallChunk
+    ChatCompletionMessageToolCallChunkFunction
+    UnknownUserMessageContentArrayOfContentPartsItem
+    UnknownCreateChatCompletionRequestMessagesItem
+    CreateChatCompletionRequestFunctionCallObjectParam
+    CreateChatCompletionRequestFunctionsItemParam SystemMessageParam UserMessageParam
+    TextContentPartParam ImageContentPartParam ImageContentPartImageUrlParam
+    AssistantMessageParam AssistantMessageFunctionCallParam
+    AssistantMessageToolCallsItemParam AssistantMessageToolCallsItemFunctionParam
+    ToolMessageParam FunctionMessageParam CreateChatCompletionRequestResponseFormatParam
+    CreateChatCompletionRequestToolChoiceObjectParam
+    CreateChatCompletionRequestToolChoiceObjectFunctionParam
+    CreateChatCompletionRequestToolsItemParam
+    CreateChatCompletionRequestToolsItemFunctionParam
+    CreateChatCompletionRequestFunctionCall CreateChatCompletionRequestFunctionCallParam
+    UserMessageContentArrayOfContentPartsItem
+    UserMessageContentArrayOfContentPartsItemParam UserMessageContent
+    UserMessageContentParam CreateChatCompletionRequestMessagesItem
+    CreateChatCompletionRequestMessagesItemParam CreateChatCompletionRequestStop
+    CreateChatCompletionRequestToolChoice CreateChatCompletionRequestToolChoiceParam
+"""
 
-__all__ = [
-    "CreateChatCompletionRequestFunctionCallEnum",
-    "ImageContentPartImageUrlDetail",
-    "CreateChatCompletionRequestModel",
-    "CreateChatCompletionRequestResponseFormatType",
-    "CreateChatCompletionRequestToolChoiceEnum",
-    "FinishReason",
-    "ChatCompletionStreamResponseDeltaRole",
-    "CreateChatCompletionStreamResponseChoicesItemFinishReason",
-    "CreateChatCompletionRequest",
-    "CreateChatCompletionRequestFunctionCallObject",
-    "CreateChatCompletionRequestFunctionsItem",
-    "SystemMessage",
-    "UserMessage",
-    "TextContentPart",
-    "ImageContentPart",
-    "ImageContentPartImageUrl",
-    "AssistantMessage",
-    "AssistantMessageFunctionCall",
-    "AssistantMessageToolCallsItem",
-    "AssistantMessageToolCallsItemFunction",
-    "ToolMessage",
-    "FunctionMessage",
-    "CreateChatCompletionRequestResponseFormat",
-    "CreateChatCompletionRequestToolChoiceObject",
-    "CreateChatCompletionRequestToolChoiceObjectFunction",
-    "CreateChatCompletionRequestToolsItem",
-    "CreateChatCompletionRequestToolsItemFunction",
-    "CreateChatCompletionResponse",
-    "CreateChatCompletionResponseChoicesItem",
-    "ChoiceLogprobs",
-    "ChatCompletionTokenLogprob",
-    "TopLogprob",
-    "ChatCompletionResponseMessage",
-    "FunctionCall",
-    "ChatCompletionMessageToolCall",
-    "ChatCompletionMessageToolCallFunction",
-    "CompletionUsage",
-    "ErrorResponse",
-    "Error",
-    "CreateChatCompletionStreamResponse",
-    "CreateChatCompletionStreamResponseChoicesItem",
-    "ChatCompletionStreamResponseDelta",
-    "ChatCompletionStreamResponseDeltaFunctionCall",
-    "ChatCompletionMessageToolCallChunk",
-    "ChatCompletionMessageToolCallChunkFunction",
-    "UnknownUserMessageContentArrayOfContentPartsItem",
-    "UnknownCreateChatCompletionRequestMessagesItem",
-    "CreateChatCompletionRequestFunctionCallObjectParam",
-    "CreateChatCompletionRequestFunctionsItemParam",
-    "SystemMessageParam",
-    "UserMessageParam",
-    "TextContentPartParam",
-    "ImageContentPartParam",
-    "ImageContentPartImageUrlParam",
-    "AssistantMessageParam",
-    "AssistantMessageFunctionCallParam",
-    "AssistantMessageToolCallsItemParam",
-    "AssistantMessageToolCallsItemFunctionParam",
-    "ToolMessageParam",
-    "FunctionMessageParam",
-    "CreateChatCompletionRequestResponseFormatParam",
-    "CreateChatCompletionRequestToolChoiceObjectParam",
-    "CreateChatCompletionRequestToolChoiceObjectFunctionParam",
-    "CreateChatCompletionRequestToolsItemParam",
-    "CreateChatCompletionRequestToolsItemFunctionParam",
-    "CreateChatCompletionRequestFunctionCall",
-    "CreateChatCompletionRequestFunctionCallParam",
-    "UserMessageContentArrayOfContentPartsItem",
-    "UserMessageContentArrayOfContentPartsItemParam",
-    "UserMessageContent",
-    "UserMessageContentParam",
-    "CreateChatCompletionRequestMessagesItem",
-    "CreateChatCompletionRequestMessagesItemParam",
-    "CreateChatCompletionRequestStop",
-    "CreateChatCompletionRequestToolChoice",
-    "CreateChatCompletionRequestToolChoiceParam",
-]
+
+def _modules_by_name(table: str) -> _typing.Dict[str, str]:
+    found: _typing.Dict[str, str] = {}
+    stem = ""
+    for line in table.splitlines():
+        head, colon, names = line.partition(":")
+        if colon:
+            stem, line = head.strip(), names
+        for name in line.split():
+            found[name] = stem
+    return found
+
+
+_MODULE_OF = _modules_by_name(_TABLE)
+
+if not _typing.TYPE_CHECKING:  # type checkers take the names from the imports above
+    __all__ = list(_MODULE_OF)
 
 
 def __getattr__(name: str) -> _typing.Any:
@@ -259,4 +163,4 @@ def __getattr__(name: str) -> _typing.Any:
 
 
 def __dir__() -> _typing.List[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(_MODULE_OF))

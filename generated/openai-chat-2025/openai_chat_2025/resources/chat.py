@@ -53,6 +53,29 @@ __all__ = [
     "AsyncChatResource",
 ]
 
+_COMPLETIONS_MESSAGES_LIST = _base_client.Endpoint(
+    "get",
+    "/chat/completions/{completion_id}/messages",
+    wire=[
+        _wire.Param("completion_id", "path", "simple", False),
+        _wire.Param("after", "query", "form", True),
+        _wire.Param("limit", "query", "form", True),
+        _wire.Param("order", "query", "form", True),
+    ],
+    accept="application/json",
+    outcomes=[
+        _response.Outcome("json", ("application/json",), ChatCompletionMessageList)
+    ],
+    page=_pagination.PageStyle(
+        style="cursor",
+        items_field="data",
+        cursor_param="after",
+        has_more_field="has_more",
+        next_cursor_field="last_id",
+        limit_param="limit",
+    ),
+)
+
 
 class ChatCompletionsMessagesResource(_base_client.SyncAPIResource):
     """`client.chat.completions.messages`"""
@@ -100,51 +123,85 @@ class ChatCompletionsMessagesResource(_base_client.SyncAPIResource):
             order: Sort order for messages by timestamp. Use `asc` for ascending order or `desc`
                 for descending order. Defaults to `asc`.
         """
-
-        def _fetch(next_page: _pagination.NextPage) -> Any:
-            return self._client.request(
-                _base_client.RequestOptions(
-                    method="get",
-                    path="/chat/completions/{completion_id}/messages",
-                    path_params={
-                        "completion_id": completion_id,
-                    },
-                    query={
-                        "after": after,
-                        "limit": limit,
-                        "order": order,
-                    },
-                    wire=[
-                        _wire.Param("completion_id", "path", "simple", False),
-                        _wire.Param("after", "query", "form", True),
-                        _wire.Param("limit", "query", "form", True),
-                        _wire.Param("order", "query", "form", True),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), ChatCompletionMessageList
-                        ),
-                    ],
-                    page=next_page,
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
-            )
-
-        return SyncPage[ChatCompletionStoredMessage](
-            _fetch,
-            style=_pagination.PageStyle(
-                style="cursor",
-                items_field="data",
-                cursor_param="after",
-                has_more_field="has_more",
-                next_cursor_field="last_id",
-                limit_param="limit",
+        return cast(
+            "SyncPage[ChatCompletionStoredMessage]",
+            self._client.call(
+                _COMPLETIONS_MESSAGES_LIST,
+                path_params={"completion_id": completion_id},
+                query={"after": after, "limit": limit, "order": order},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
+
+
+_COMPLETIONS_LIST = _base_client.Endpoint(
+    "get",
+    "/chat/completions",
+    wire=[
+        _wire.Param("model", "query", "form", True),
+        _wire.Param("metadata", "query", "deepObject", True),
+        _wire.Param("after", "query", "form", True),
+        _wire.Param("limit", "query", "form", True),
+        _wire.Param("order", "query", "form", True),
+    ],
+    accept="application/json",
+    outcomes=[_response.Outcome("json", ("application/json",), ChatCompletionList)],
+    page=_pagination.PageStyle(
+        style="cursor",
+        items_field="data",
+        cursor_param="after",
+        has_more_field="has_more",
+        next_cursor_field="last_id",
+        limit_param="limit",
+    ),
+)
+
+_COMPLETIONS_CREATE = _base_client.Endpoint(
+    "post",
+    "/chat/completions",
+    media=[_bodies.Media("application/json", "json")],
+    accept="application/json",
+    accept_stream="text/event-stream",
+    outcomes=[
+        _response.Outcome("json", ("application/json",), CreateChatCompletionResponse),
+        _response.Outcome(
+            "sse", ("text/event-stream",), CreateChatCompletionStreamResponse
+        ),
+    ],
+    stream_type=CreateChatCompletionStreamResponse,
+)
+
+_COMPLETIONS_RETRIEVE = _base_client.Endpoint(
+    "get",
+    "/chat/completions/{completion_id}",
+    wire=[_wire.Param("completion_id", "path", "simple", False)],
+    accept="application/json",
+    outcomes=[
+        _response.Outcome("json", ("application/json",), CreateChatCompletionResponse)
+    ],
+)
+
+_COMPLETIONS_UPDATE = _base_client.Endpoint(
+    "post",
+    "/chat/completions/{completion_id}",
+    wire=[_wire.Param("completion_id", "path", "simple", False)],
+    media=[_bodies.Media("application/json", "json")],
+    accept="application/json",
+    outcomes=[
+        _response.Outcome("json", ("application/json",), CreateChatCompletionResponse)
+    ],
+)
+
+_COMPLETIONS_DELETE = _base_client.Endpoint(
+    "delete",
+    "/chat/completions/{completion_id}",
+    wire=[_wire.Param("completion_id", "path", "simple", False)],
+    accept="application/json",
+    outcomes=[_response.Outcome("json", ("application/json",), ChatCompletionDeleted)],
+)
 
 
 class ChatCompletionsResource(_base_client.SyncAPIResource):
@@ -197,49 +254,21 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
             order: Sort order for Chat Completions by timestamp. Use `asc` for ascending order or
                 `desc` for descending order. Defaults to `asc`.
         """
-
-        def _fetch(next_page: _pagination.NextPage) -> Any:
-            return self._client.request(
-                _base_client.RequestOptions(
-                    method="get",
-                    path="/chat/completions",
-                    query={
-                        "model": model,
-                        "metadata": metadata,
-                        "after": after,
-                        "limit": limit,
-                        "order": order,
-                    },
-                    wire=[
-                        _wire.Param("model", "query", "form", True),
-                        _wire.Param("metadata", "query", "deepObject", True),
-                        _wire.Param("after", "query", "form", True),
-                        _wire.Param("limit", "query", "form", True),
-                        _wire.Param("order", "query", "form", True),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), ChatCompletionList
-                        ),
-                    ],
-                    page=next_page,
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
-            )
-
-        return SyncPage[CreateChatCompletionResponse](
-            _fetch,
-            style=_pagination.PageStyle(
-                style="cursor",
-                items_field="data",
-                cursor_param="after",
-                has_more_field="has_more",
-                next_cursor_field="last_id",
-                limit_param="limit",
+        return cast(
+            "SyncPage[CreateChatCompletionResponse]",
+            self._client.call(
+                _COMPLETIONS_LIST,
+                query={
+                    "model": model,
+                    "metadata": metadata,
+                    "after": after,
+                    "limit": limit,
+                    "order": order,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -615,65 +644,46 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
             )
         return cast(
             "Union[CreateChatCompletionResponse, Stream[CreateChatCompletionStreamResponse]]",
-            self._client.request(
-                _base_client.RequestOptions(
-                    method="post",
-                    path="/chat/completions",
-                    body={
-                        "messages": messages,
-                        "model": model,
-                        "modalities": modalities,
-                        "reasoning_effort": reasoning_effort,
-                        "max_completion_tokens": max_completion_tokens,
-                        "frequency_penalty": frequency_penalty,
-                        "presence_penalty": presence_penalty,
-                        "web_search_options": web_search_options,
-                        "top_logprobs": top_logprobs,
-                        "response_format": response_format,
-                        "service_tier": service_tier,
-                        "audio": audio,
-                        "store": store,
-                        "stream": stream,
-                        "stop": stop,
-                        "logit_bias": logit_bias,
-                        "logprobs": logprobs,
-                        "max_tokens": max_tokens,
-                        "n": n,
-                        "prediction": prediction,
-                        "seed": seed,
-                        "stream_options": stream_options,
-                        "temperature": temperature,
-                        "top_p": top_p,
-                        "tools": tools,
-                        "tool_choice": tool_choice,
-                        "parallel_tool_calls": parallel_tool_calls,
-                        "user": user,
-                        "metadata": metadata,
-                        "function_call": function_call,
-                        "functions": functions,
-                    },
-                    media=[
-                        _bodies.Media("application/json", "json"),
-                    ],
-                    accept="application/json",
-                    accept_stream="text/event-stream",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), CreateChatCompletionResponse
-                        ),
-                        _response.Outcome(
-                            "sse",
-                            ("text/event-stream",),
-                            CreateChatCompletionStreamResponse,
-                        ),
-                    ],
-                    stream=stream is True,
-                    stream_type=CreateChatCompletionStreamResponse,
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            self._client.call(
+                _COMPLETIONS_CREATE,
+                body={
+                    "messages": messages,
+                    "model": model,
+                    "modalities": modalities,
+                    "reasoning_effort": reasoning_effort,
+                    "max_completion_tokens": max_completion_tokens,
+                    "frequency_penalty": frequency_penalty,
+                    "presence_penalty": presence_penalty,
+                    "web_search_options": web_search_options,
+                    "top_logprobs": top_logprobs,
+                    "response_format": response_format,
+                    "service_tier": service_tier,
+                    "audio": audio,
+                    "store": store,
+                    "stream": stream,
+                    "stop": stop,
+                    "logit_bias": logit_bias,
+                    "logprobs": logprobs,
+                    "max_tokens": max_tokens,
+                    "n": n,
+                    "prediction": prediction,
+                    "seed": seed,
+                    "stream_options": stream_options,
+                    "temperature": temperature,
+                    "top_p": top_p,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "parallel_tool_calls": parallel_tool_calls,
+                    "user": user,
+                    "metadata": metadata,
+                    "function_call": function_call,
+                    "functions": functions,
+                },
+                stream=stream is True,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -698,27 +708,13 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
         """
         return cast(
             "CreateChatCompletionResponse",
-            self._client.request(
-                _base_client.RequestOptions(
-                    method="get",
-                    path="/chat/completions/{completion_id}",
-                    path_params={
-                        "completion_id": completion_id,
-                    },
-                    wire=[
-                        _wire.Param("completion_id", "path", "simple", False),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), CreateChatCompletionResponse
-                        ),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            self._client.call(
+                _COMPLETIONS_RETRIEVE,
+                path_params={"completion_id": completion_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -751,33 +747,14 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
         """
         return cast(
             "CreateChatCompletionResponse",
-            self._client.request(
-                _base_client.RequestOptions(
-                    method="post",
-                    path="/chat/completions/{completion_id}",
-                    path_params={
-                        "completion_id": completion_id,
-                    },
-                    wire=[
-                        _wire.Param("completion_id", "path", "simple", False),
-                    ],
-                    body={
-                        "metadata": metadata,
-                    },
-                    media=[
-                        _bodies.Media("application/json", "json"),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), CreateChatCompletionResponse
-                        ),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            self._client.call(
+                _COMPLETIONS_UPDATE,
+                path_params={"completion_id": completion_id},
+                body={"metadata": metadata},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -802,27 +779,13 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
         """
         return cast(
             "ChatCompletionDeleted",
-            self._client.request(
-                _base_client.RequestOptions(
-                    method="delete",
-                    path="/chat/completions/{completion_id}",
-                    path_params={
-                        "completion_id": completion_id,
-                    },
-                    wire=[
-                        _wire.Param("completion_id", "path", "simple", False),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), ChatCompletionDeleted
-                        ),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            self._client.call(
+                _COMPLETIONS_DELETE,
+                path_params={"completion_id": completion_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -954,49 +917,16 @@ class AsyncChatCompletionsMessagesResource(_base_client.AsyncAPIResource):
             order: Sort order for messages by timestamp. Use `asc` for ascending order or `desc`
                 for descending order. Defaults to `asc`.
         """
-
-        async def _fetch(next_page: _pagination.NextPage) -> Any:
-            return await self._client.request(
-                _base_client.RequestOptions(
-                    method="get",
-                    path="/chat/completions/{completion_id}/messages",
-                    path_params={
-                        "completion_id": completion_id,
-                    },
-                    query={
-                        "after": after,
-                        "limit": limit,
-                        "order": order,
-                    },
-                    wire=[
-                        _wire.Param("completion_id", "path", "simple", False),
-                        _wire.Param("after", "query", "form", True),
-                        _wire.Param("limit", "query", "form", True),
-                        _wire.Param("order", "query", "form", True),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), ChatCompletionMessageList
-                        ),
-                    ],
-                    page=next_page,
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
-            )
-
-        return await AsyncPage[ChatCompletionStoredMessage].create(
-            _fetch,
-            style=_pagination.PageStyle(
-                style="cursor",
-                items_field="data",
-                cursor_param="after",
-                has_more_field="has_more",
-                next_cursor_field="last_id",
-                limit_param="limit",
+        return cast(
+            "AsyncPage[ChatCompletionStoredMessage]",
+            await self._client.call(
+                _COMPLETIONS_MESSAGES_LIST,
+                path_params={"completion_id": completion_id},
+                query={"after": after, "limit": limit, "order": order},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -1053,49 +983,21 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
             order: Sort order for Chat Completions by timestamp. Use `asc` for ascending order or
                 `desc` for descending order. Defaults to `asc`.
         """
-
-        async def _fetch(next_page: _pagination.NextPage) -> Any:
-            return await self._client.request(
-                _base_client.RequestOptions(
-                    method="get",
-                    path="/chat/completions",
-                    query={
-                        "model": model,
-                        "metadata": metadata,
-                        "after": after,
-                        "limit": limit,
-                        "order": order,
-                    },
-                    wire=[
-                        _wire.Param("model", "query", "form", True),
-                        _wire.Param("metadata", "query", "deepObject", True),
-                        _wire.Param("after", "query", "form", True),
-                        _wire.Param("limit", "query", "form", True),
-                        _wire.Param("order", "query", "form", True),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), ChatCompletionList
-                        ),
-                    ],
-                    page=next_page,
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
-            )
-
-        return await AsyncPage[CreateChatCompletionResponse].create(
-            _fetch,
-            style=_pagination.PageStyle(
-                style="cursor",
-                items_field="data",
-                cursor_param="after",
-                has_more_field="has_more",
-                next_cursor_field="last_id",
-                limit_param="limit",
+        return cast(
+            "AsyncPage[CreateChatCompletionResponse]",
+            await self._client.call(
+                _COMPLETIONS_LIST,
+                query={
+                    "model": model,
+                    "metadata": metadata,
+                    "after": after,
+                    "limit": limit,
+                    "order": order,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -1471,65 +1373,46 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
             )
         return cast(
             "Union[CreateChatCompletionResponse, AsyncStream[CreateChatCompletionStreamResponse]]",
-            await self._client.request(
-                _base_client.RequestOptions(
-                    method="post",
-                    path="/chat/completions",
-                    body={
-                        "messages": messages,
-                        "model": model,
-                        "modalities": modalities,
-                        "reasoning_effort": reasoning_effort,
-                        "max_completion_tokens": max_completion_tokens,
-                        "frequency_penalty": frequency_penalty,
-                        "presence_penalty": presence_penalty,
-                        "web_search_options": web_search_options,
-                        "top_logprobs": top_logprobs,
-                        "response_format": response_format,
-                        "service_tier": service_tier,
-                        "audio": audio,
-                        "store": store,
-                        "stream": stream,
-                        "stop": stop,
-                        "logit_bias": logit_bias,
-                        "logprobs": logprobs,
-                        "max_tokens": max_tokens,
-                        "n": n,
-                        "prediction": prediction,
-                        "seed": seed,
-                        "stream_options": stream_options,
-                        "temperature": temperature,
-                        "top_p": top_p,
-                        "tools": tools,
-                        "tool_choice": tool_choice,
-                        "parallel_tool_calls": parallel_tool_calls,
-                        "user": user,
-                        "metadata": metadata,
-                        "function_call": function_call,
-                        "functions": functions,
-                    },
-                    media=[
-                        _bodies.Media("application/json", "json"),
-                    ],
-                    accept="application/json",
-                    accept_stream="text/event-stream",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), CreateChatCompletionResponse
-                        ),
-                        _response.Outcome(
-                            "sse",
-                            ("text/event-stream",),
-                            CreateChatCompletionStreamResponse,
-                        ),
-                    ],
-                    stream=stream is True,
-                    stream_type=CreateChatCompletionStreamResponse,
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            await self._client.call(
+                _COMPLETIONS_CREATE,
+                body={
+                    "messages": messages,
+                    "model": model,
+                    "modalities": modalities,
+                    "reasoning_effort": reasoning_effort,
+                    "max_completion_tokens": max_completion_tokens,
+                    "frequency_penalty": frequency_penalty,
+                    "presence_penalty": presence_penalty,
+                    "web_search_options": web_search_options,
+                    "top_logprobs": top_logprobs,
+                    "response_format": response_format,
+                    "service_tier": service_tier,
+                    "audio": audio,
+                    "store": store,
+                    "stream": stream,
+                    "stop": stop,
+                    "logit_bias": logit_bias,
+                    "logprobs": logprobs,
+                    "max_tokens": max_tokens,
+                    "n": n,
+                    "prediction": prediction,
+                    "seed": seed,
+                    "stream_options": stream_options,
+                    "temperature": temperature,
+                    "top_p": top_p,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "parallel_tool_calls": parallel_tool_calls,
+                    "user": user,
+                    "metadata": metadata,
+                    "function_call": function_call,
+                    "functions": functions,
+                },
+                stream=stream is True,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -1554,27 +1437,13 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
         """
         return cast(
             "CreateChatCompletionResponse",
-            await self._client.request(
-                _base_client.RequestOptions(
-                    method="get",
-                    path="/chat/completions/{completion_id}",
-                    path_params={
-                        "completion_id": completion_id,
-                    },
-                    wire=[
-                        _wire.Param("completion_id", "path", "simple", False),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), CreateChatCompletionResponse
-                        ),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            await self._client.call(
+                _COMPLETIONS_RETRIEVE,
+                path_params={"completion_id": completion_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -1607,33 +1476,14 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
         """
         return cast(
             "CreateChatCompletionResponse",
-            await self._client.request(
-                _base_client.RequestOptions(
-                    method="post",
-                    path="/chat/completions/{completion_id}",
-                    path_params={
-                        "completion_id": completion_id,
-                    },
-                    wire=[
-                        _wire.Param("completion_id", "path", "simple", False),
-                    ],
-                    body={
-                        "metadata": metadata,
-                    },
-                    media=[
-                        _bodies.Media("application/json", "json"),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), CreateChatCompletionResponse
-                        ),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            await self._client.call(
+                _COMPLETIONS_UPDATE,
+                path_params={"completion_id": completion_id},
+                body={"metadata": metadata},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -1658,27 +1508,13 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
         """
         return cast(
             "ChatCompletionDeleted",
-            await self._client.request(
-                _base_client.RequestOptions(
-                    method="delete",
-                    path="/chat/completions/{completion_id}",
-                    path_params={
-                        "completion_id": completion_id,
-                    },
-                    wire=[
-                        _wire.Param("completion_id", "path", "simple", False),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), ChatCompletionDeleted
-                        ),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            await self._client.call(
+                _COMPLETIONS_DELETE,
+                path_params={"completion_id": completion_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 

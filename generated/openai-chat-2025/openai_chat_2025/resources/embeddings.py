@@ -31,6 +31,16 @@ __all__ = [
     "AsyncEmbeddingsResource",
 ]
 
+_CREATE = _base_client.Endpoint(
+    "post",
+    "/embeddings",
+    media=[_bodies.Media("application/json", "json")],
+    accept="application/json",
+    outcomes=[
+        _response.Outcome("json", ("application/json",), CreateEmbeddingResponse)
+    ],
+)
+
 
 class EmbeddingsResource(_base_client.SyncAPIResource):
     """`client.embeddings`"""
@@ -86,31 +96,19 @@ class EmbeddingsResource(_base_client.SyncAPIResource):
         """
         return cast(
             "CreateEmbeddingResponse",
-            self._client.request(
-                _base_client.RequestOptions(
-                    method="post",
-                    path="/embeddings",
-                    body={
-                        "input": input,
-                        "model": model,
-                        "encoding_format": encoding_format,
-                        "dimensions": dimensions,
-                        "user": user,
-                    },
-                    media=[
-                        _bodies.Media("application/json", "json"),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), CreateEmbeddingResponse
-                        ),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            self._client.call(
+                _CREATE,
+                body={
+                    "input": input,
+                    "model": model,
+                    "encoding_format": encoding_format,
+                    "dimensions": dimensions,
+                    "user": user,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -184,31 +182,19 @@ class AsyncEmbeddingsResource(_base_client.AsyncAPIResource):
         """
         return cast(
             "CreateEmbeddingResponse",
-            await self._client.request(
-                _base_client.RequestOptions(
-                    method="post",
-                    path="/embeddings",
-                    body={
-                        "input": input,
-                        "model": model,
-                        "encoding_format": encoding_format,
-                        "dimensions": dimensions,
-                        "user": user,
-                    },
-                    media=[
-                        _bodies.Media("application/json", "json"),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), CreateEmbeddingResponse
-                        ),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            await self._client.call(
+                _CREATE,
+                body={
+                    "input": input,
+                    "model": model,
+                    "encoding_format": encoding_format,
+                    "dimensions": dimensions,
+                    "user": user,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 

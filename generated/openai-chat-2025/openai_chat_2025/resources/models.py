@@ -29,6 +29,22 @@ __all__ = [
     "AsyncModelsResource",
 ]
 
+_LIST = _base_client.Endpoint(
+    "get",
+    "/models",
+    accept="application/json",
+    outcomes=[_response.Outcome("json", ("application/json",), ListModelsResponse)],
+    page=_pagination.PageStyle(style="single", items_field="data"),
+)
+
+_RETRIEVE = _base_client.Endpoint(
+    "get",
+    "/models/{model}",
+    wire=[_wire.Param("model", "path", "simple", False)],
+    accept="application/json",
+    outcomes=[_response.Outcome("json", ("application/json",), Model)],
+)
+
 
 class ModelsResource(_base_client.SyncAPIResource):
     """`client.models`"""
@@ -63,31 +79,14 @@ class ModelsResource(_base_client.SyncAPIResource):
 
         Returns the first page; iterate it for every item (later pages are fetched as needed), or use `.iter_pages()`.
         """
-
-        def _fetch(next_page: _pagination.NextPage) -> Any:
-            return self._client.request(
-                _base_client.RequestOptions(
-                    method="get",
-                    path="/models",
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), ListModelsResponse
-                        ),
-                    ],
-                    page=next_page,
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
-            )
-
-        return SyncPage[Model](
-            _fetch,
-            style=_pagination.PageStyle(
-                style="single",
-                items_field="data",
+        return cast(
+            "SyncPage[Model]",
+            self._client.call(
+                _LIST,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -112,25 +111,13 @@ class ModelsResource(_base_client.SyncAPIResource):
         """
         return cast(
             "Model",
-            self._client.request(
-                _base_client.RequestOptions(
-                    method="get",
-                    path="/models/{model}",
-                    path_params={
-                        "model": model,
-                    },
-                    wire=[
-                        _wire.Param("model", "path", "simple", False),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome("json", ("application/json",), Model),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            self._client.call(
+                _RETRIEVE,
+                path_params={"model": model},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -185,31 +172,14 @@ class AsyncModelsResource(_base_client.AsyncAPIResource):
 
         Returns the first page; iterate it for every item (later pages are fetched as needed), or use `.iter_pages()`.
         """
-
-        async def _fetch(next_page: _pagination.NextPage) -> Any:
-            return await self._client.request(
-                _base_client.RequestOptions(
-                    method="get",
-                    path="/models",
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), ListModelsResponse
-                        ),
-                    ],
-                    page=next_page,
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
-            )
-
-        return await AsyncPage[Model].create(
-            _fetch,
-            style=_pagination.PageStyle(
-                style="single",
-                items_field="data",
+        return cast(
+            "AsyncPage[Model]",
+            await self._client.call(
+                _LIST,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -234,25 +204,13 @@ class AsyncModelsResource(_base_client.AsyncAPIResource):
         """
         return cast(
             "Model",
-            await self._client.request(
-                _base_client.RequestOptions(
-                    method="get",
-                    path="/models/{model}",
-                    path_params={
-                        "model": model,
-                    },
-                    wire=[
-                        _wire.Param("model", "path", "simple", False),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome("json", ("application/json",), Model),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            await self._client.call(
+                _RETRIEVE,
+                path_params={"model": model},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 

@@ -30,6 +30,16 @@ __all__ = [
     "AsyncModerationsResource",
 ]
 
+_CREATE = _base_client.Endpoint(
+    "post",
+    "/moderations",
+    media=[_bodies.Media("application/json", "json")],
+    accept="application/json",
+    outcomes=[
+        _response.Outcome("json", ("application/json",), CreateModerationResponse)
+    ],
+)
+
 
 class ModerationsResource(_base_client.SyncAPIResource):
     """`client.moderations`"""
@@ -72,28 +82,13 @@ class ModerationsResource(_base_client.SyncAPIResource):
         """
         return cast(
             "CreateModerationResponse",
-            self._client.request(
-                _base_client.RequestOptions(
-                    method="post",
-                    path="/moderations",
-                    body={
-                        "input": input,
-                        "model": model,
-                    },
-                    media=[
-                        _bodies.Media("application/json", "json"),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), CreateModerationResponse
-                        ),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            self._client.call(
+                _CREATE,
+                body={"input": input, "model": model},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -154,28 +149,13 @@ class AsyncModerationsResource(_base_client.AsyncAPIResource):
         """
         return cast(
             "CreateModerationResponse",
-            await self._client.request(
-                _base_client.RequestOptions(
-                    method="post",
-                    path="/moderations",
-                    body={
-                        "input": input,
-                        "model": model,
-                    },
-                    media=[
-                        _bodies.Media("application/json", "json"),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), CreateModerationResponse
-                        ),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            await self._client.call(
+                _CREATE,
+                body={"input": input, "model": model},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 

@@ -176,321 +176,106 @@ if _typing.TYPE_CHECKING:
         Error as Error,
     )
 
-_MODULE_OF: _typing.Dict[str, str] = {
-    "SortOrder": "chat",
-    "FinishReason": "chat",
-    "ServiceTier": "chat",
-    "ChatCompletionAudioParamFormat": "chat",
-    "ChatCompletionAudioParamVoice": "chat",
-    "FunctionCallMode": "chat",
-    "ChatCompletionRequestMessageContentPartImageImageUrlDetail": "chat",
-    "ChatCompletionRequestMessageContentPartAudioInputAudioFormat": "chat",
-    "CreateChatCompletionRequestModalitiesItem": "chat",
-    "ModelIdsChat": "chat",
-    "CreateChatCompletionRequestReasoningEffort": "chat",
-    "ToolChoiceMode": "chat",
-    "WebSearchOptionsSearchContextSize": "chat",
-    "ChatCompletionStreamResponseDeltaRole": "chat",
-    "CreateChatCompletionStreamResponseChoicesItemFinishReason": "chat",
-    "ChatCompletionList": "chat",
-    "CreateChatCompletionResponse": "chat",
-    "CreateChatCompletionResponseChoicesItem": "chat",
-    "ChoiceLogprobs": "chat",
-    "ChatCompletionTokenLogprob": "chat",
-    "TopLogprob": "chat",
-    "ChatCompletionResponseMessage": "chat",
-    "UrlCitation": "chat",
-    "UrlCitationUrlCitation": "chat",
-    "ChatCompletionResponseMessageAudio": "chat",
-    "FunctionCall": "chat",
-    "ChatCompletionMessageToolCall": "chat",
-    "ChatCompletionMessageToolCallFunction": "chat",
-    "CompletionUsage": "chat",
-    "CompletionUsageCompletionTokensDetails": "chat",
-    "CompletionUsagePromptTokensDetails": "chat",
-    "CreateChatCompletionRequest": "chat",
-    "ChatCompletionAudioParam": "chat",
-    "ChatCompletionFunctionCallOption": "chat",
-    "ChatCompletionFunctions": "chat",
-    "ChatCompletionRequestDeveloperMessage": "chat",
-    "ChatCompletionRequestMessageContentPartText": "chat",
-    "ChatCompletionRequestSystemMessage": "chat",
-    "ChatCompletionRequestUserMessage": "chat",
-    "ChatCompletionRequestMessageContentPartImage": "chat",
-    "ChatCompletionRequestMessageContentPartImageImageUrl": "chat",
-    "ChatCompletionRequestMessageContentPartAudio": "chat",
-    "ChatCompletionRequestMessageContentPartAudioInputAudio": "chat",
-    "ChatCompletionRequestAssistantMessage": "chat",
-    "ChatCompletionRequestAssistantMessageAudio": "chat",
-    "ChatCompletionRequestMessageContentPartRefusal": "chat",
-    "ChatCompletionRequestToolMessage": "chat",
-    "ChatCompletionRequestFunctionMessage": "chat",
-    "PredictionContent": "chat",
-    "ResponseFormatText": "chat",
-    "ResponseFormatJsonSchema": "chat",
-    "ResponseFormatJsonSchemaJsonSchema": "chat",
-    "ResponseFormatJsonObject": "chat",
-    "ChatCompletionStreamOptions": "chat",
-    "ChatCompletionNamedToolChoice": "chat",
-    "ChatCompletionNamedToolChoiceFunction": "chat",
-    "ChatCompletionTool": "chat",
-    "FunctionObject": "chat",
-    "WebSearchOptions": "chat",
-    "WebSearchOptionsUserLocation": "chat",
-    "WebSearchLocation": "chat",
-    "CreateChatCompletionStreamResponse": "chat",
-    "CreateChatCompletionStreamResponseChoicesItem": "chat",
-    "ChatCompletionStreamResponseDelta": "chat",
-    "ChatCompletionStreamResponseDeltaFunctionCall": "chat",
-    "ChatCompletionMessageToolCallChunk": "chat",
-    "ChatCompletionMessageToolCallChunkFunction": "chat",
-    "UpdateChatCompletionRequest": "chat",
-    "ChatCompletionDeleted": "chat",
-    "ChatCompletionMessageList": "chat",
-    "ChatCompletionStoredMessage": "chat",
-    "UnknownChatCompletionRequestUserMessageContentPart": "chat",
-    "UnknownChatCompletionRequestAssistantMessageContentPart": "chat",
-    "UnknownChatCompletionRequestMessage": "chat",
-    "UnknownCreateChatCompletionRequestResponseFormat": "chat",
-    "FunctionCallParam": "chat",
-    "ChatCompletionMessageToolCallParam": "chat",
-    "ChatCompletionMessageToolCallFunctionParam": "chat",
-    "ChatCompletionAudioParamParam": "chat",
-    "ChatCompletionFunctionCallOptionParam": "chat",
-    "ChatCompletionFunctionsParam": "chat",
-    "ChatCompletionRequestDeveloperMessageParam": "chat",
-    "ChatCompletionRequestMessageContentPartTextParam": "chat",
-    "ChatCompletionRequestSystemMessageParam": "chat",
-    "ChatCompletionRequestUserMessageParam": "chat",
-    "ChatCompletionRequestMessageContentPartImageParam": "chat",
-    "ChatCompletionRequestMessageContentPartImageImageUrlParam": "chat",
-    "ChatCompletionRequestMessageContentPartAudioParam": "chat",
-    "ChatCompletionRequestMessageContentPartAudioInputAudioParam": "chat",
-    "ChatCompletionRequestAssistantMessageParam": "chat",
-    "ChatCompletionRequestAssistantMessageAudioParam": "chat",
-    "ChatCompletionRequestMessageContentPartRefusalParam": "chat",
-    "ChatCompletionRequestToolMessageParam": "chat",
-    "ChatCompletionRequestFunctionMessageParam": "chat",
-    "PredictionContentParam": "chat",
-    "ResponseFormatTextParam": "chat",
-    "ResponseFormatJsonSchemaParam": "chat",
-    "ResponseFormatJsonSchemaJsonSchemaParam": "chat",
-    "ResponseFormatJsonObjectParam": "chat",
-    "ChatCompletionStreamOptionsParam": "chat",
-    "ChatCompletionNamedToolChoiceParam": "chat",
-    "ChatCompletionNamedToolChoiceFunctionParam": "chat",
-    "ChatCompletionToolParam": "chat",
-    "FunctionObjectParam": "chat",
-    "WebSearchOptionsParam": "chat",
-    "WebSearchOptionsUserLocationParam": "chat",
-    "WebSearchLocationParam": "chat",
-    "CreateChatCompletionRequestFunctionCall": "chat",
-    "CreateChatCompletionRequestFunctionCallParam": "chat",
-    "TextOrTextParts": "chat",
-    "TextOrTextPartsParam": "chat",
-    "ChatCompletionRequestUserMessageContentPart": "chat",
-    "ChatCompletionRequestUserMessageContentPartParam": "chat",
-    "ChatCompletionRequestUserMessageContent": "chat",
-    "ChatCompletionRequestUserMessageContentParam": "chat",
-    "ChatCompletionRequestAssistantMessageContentPart": "chat",
-    "ChatCompletionRequestAssistantMessageContentPartParam": "chat",
-    "ChatCompletionRequestAssistantMessageContent": "chat",
-    "ChatCompletionRequestAssistantMessageContentParam": "chat",
-    "ChatCompletionRequestMessage": "chat",
-    "ChatCompletionRequestMessageParam": "chat",
-    "CreateChatCompletionRequestResponseFormat": "chat",
-    "CreateChatCompletionRequestResponseFormatParam": "chat",
-    "CreateChatCompletionRequestStop": "chat",
-    "ChatCompletionToolChoiceOption": "chat",
-    "ChatCompletionToolChoiceOptionParam": "chat",
-    "CreateEmbeddingRequestEncodingFormat": "embeddings",
-    "CreateEmbeddingRequestModel": "embeddings",
-    "CreateEmbeddingRequest": "embeddings",
-    "CreateEmbeddingResponse": "embeddings",
-    "Embedding": "embeddings",
-    "CreateEmbeddingResponseUsage": "embeddings",
-    "CreateEmbeddingRequestInput": "embeddings",
-    "EmbeddingEmbedding": "embeddings",
-    "ListModelsResponse": "models",
-    "Model": "models",
-    "CreateModerationRequestModel": "moderations",
-    "CreateModerationRequest": "moderations",
-    "ModerationImageInput": "moderations",
-    "ModerationImageInputImageUrl": "moderations",
-    "ModerationTextInput": "moderations",
-    "CreateModerationResponse": "moderations",
-    "CreateModerationResponseResultsItem": "moderations",
-    "ModerationCategories": "moderations",
-    "ModerationCategoryScores": "moderations",
-    "UnknownCreateModerationRequestInputArrayItem": "moderations",
-    "ModerationImageInputParam": "moderations",
-    "ModerationImageInputImageUrlParam": "moderations",
-    "ModerationTextInputParam": "moderations",
-    "CreateModerationRequestInputArrayItem": "moderations",
-    "CreateModerationRequestInputArrayItemParam": "moderations",
-    "CreateModerationRequestInput": "moderations",
-    "CreateModerationRequestInputParam": "moderations",
-    "ErrorResponse": "shared",
-    "Error": "shared",
-}
+# where each name above lives, as `module: name name ...` (type checkers read the imports above;
+# at run time this table is all there is until a name is first used)
+_TABLE = """
+chat: SortOrder FinishReason ServiceTier ChatCompletionAudioParamFormat
+    ChatCompletionAudioParamVoice FunctionCallMode
+    ChatCompletionRequestMessageContentPartImageImageUrlDetail
+    ChatCompletionRequestMessageContentPartAudioInputAudioFormat
+    CreateChatCompletionRequestModalitiesItem ModelIdsChat
+    CreateChatCompletionRequestReasoningEffort ToolChoiceMode
+    WebSearchOptionsSearchContextSize ChatCompletionStreamResponseDeltaRole
+    CreateChatCompletionStreamResponseChoicesItemFinishReason ChatCompletionList
+    CreateChatCompletionResponse CreateChatCompletionResponseChoicesItem ChoiceLogprobs
+    ChatCompletionTokenLogprob TopLogprob ChatCompletionResponseMessage UrlCitation
+    UrlCitationUrlCitation ChatCompletionResponseMessageAudio FunctionCall
+    ChatCompletionMessageToolCall ChatCompletionMessageToolCallFunction CompletionUsage
+    CompletionUsageCompletionTokensDetails CompletionUsagePromptTokensDetails
+    CreateChatCompletionRequest ChatCompletionAudioParam
+    ChatCompletionFunctionCallOption ChatCompletionFunctions
+    ChatCompletionRequestDeveloperMessage ChatCompletionRequestMessageContentPartText
+    ChatCompletionRequestSystemMessage ChatCompletionRequestUserMessage
+    ChatCompletionRequestMessageContentPartImage
+    ChatCompletionRequestMessageContentPartImageImageUrl
+    ChatCompletionRequestMessageContentPartAudio
+    ChatCompletionRequestMessageContentPartAudioInputAudio
+    ChatCompletionRequestAssistantMessage ChatCompletionRequestAssistantMessageAudio
+    ChatCompletionRequestMessageContentPartRefusal ChatCompletionRequestToolMessage
+    ChatCompletionRequestFunctionMessage PredictionContent ResponseFormatText
+    ResponseFormatJsonSchema ResponseFormatJsonSchemaJsonSchema ResponseFormatJsonObject
+    ChatCompletionStreamOptions ChatCompletionNamedToolChoice
+    ChatCompletionNamedToolChoiceFunction ChatCompletionTool FunctionObject
+    WebSearchOptions WebSearchOptionsUserLocation WebSearchLocation
+    CreateChatCompletionStreamResponse CreateChatCompletionStreamResponseChoicesItem
+    ChatCompletionStreamResponseDelta ChatCompletionStreamResponseDeltaFunctionCall
+    ChatCompletionMessageToolCallChunk ChatCompletionMessageToolCallChunkFunction
+    UpdateChatCompletionRequest ChatCompletionDeleted ChatCompletionMessageList
+    ChatCompletionStoredMessage UnknownChatCompletionRequestUserMessageContentPart
+    UnknownChatCompletionRequestAssistantMessageContentPart
+    UnknownChatCompletionRequestMessage UnknownCreateChatCompletionRequestResponseFormat
+    FunctionCallParam ChatCompletionMessageToolCallParam
+    ChatCompletionMessageToolCallFunctionParam ChatCompletionAudioParamParam
+    ChatCompletionFunctionCallOptionParam ChatCompletionFunctionsParam
+    ChatCompletionRequestDeveloperMessageParam
+    ChatCompletionRequestMessageContentPartTextParam
+    ChatCompletionRequestSystemMessageParam ChatCompletionRequestUserMessageParam
+    ChatCompletionRequestMessageContentPartImageParam
+    ChatCompletionRequestMessageContentPartImageImageUrlParam
+    ChatCompletionRequestMessageContentPartAudioParam
+    ChatCompletionRequestMessageContentPartAudioInputAudioParam
+    ChatCompletionRequestAssistantMessageParam
+    ChatCompletionRequestAssistantMessageAudioParam
+    ChatCompletionRequestMessageContentPartRefusalParam
+    ChatCompletionRequestToolMessageParam ChatCompletionRequestFunctionMessageParam
+    PredictionContentParam ResponseFormatTextParam ResponseFormatJsonSchemaParam
+    ResponseFormatJsonSchemaJsonSchemaParam ResponseFormatJsonObjectParam
+    ChatCompletionStreamOptionsParam ChatCompletionNamedToolChoiceParam
+    ChatCompletionNamedToolChoiceFunctionParam ChatCompletionToolParam
+    FunctionObjectParam WebSearchOptionsParam WebSearchOptionsUserLocationParam
+    WebSearchLocationParam CreateChatCompletionRequestFunctionCall
+    CreateChatCompletionRequestFunctionCallParam TextOrTextParts TextOrTextPartsParam
+    ChatCompletionRequestUserMessageContentPart
+    ChatCompletionRequestUserMessageContentPartParam
+    ChatCompletionRequestUserMessageContent ChatCompletionRequestUserMessageContentParam
+    ChatCompletionRequestAssistantMessageContentPart
+    ChatCompletionRequestAssistantMessageContentPartParam
+    ChatCompletionRequestAssistantMessageContent
+    ChatCompletionRequestAssistantMessageContentParam ChatCompletionRequestMessage
+    ChatCompletionRequestMessageParam CreateChatCompletionRequestResponseFormat
+    CreateChatCompletionRequestResponseFormatParam CreateChatCompletionRequestStop
+    ChatCompletionToolChoiceOption ChatCompletionToolChoiceOptionParam
+embeddings: CreateEmbeddingRequestEncodingFormat CreateEmbeddingRequestModel
+    CreateEmbeddingRequest CreateEmbeddingResponse Embedding
+    CreateEmbeddingResponseUsage CreateEmbeddingRequestInput EmbeddingEmbedding
+models: ListModelsResponse Model
+moderations: CreateModerationRequestModel CreateModerationRequest ModerationImageInput
+    ModerationImageInputImageUrl ModerationTextInput CreateModerationResponse
+    CreateModerationResponseResultsItem ModerationCategories ModerationCategoryScores
+    UnknownCreateModerationRequestInputArrayItem ModerationImageInputParam
+    ModerationImageInputImageUrlParam ModerationTextInputParam
+    CreateModerationRequestInputArrayItem CreateModerationRequestInputArrayItemParam
+    CreateModerationRequestInput CreateModerationRequestInputParam
+shared: ErrorResponse Error
+"""
 
-__all__ = [
-    "SortOrder",
-    "FinishReason",
-    "ServiceTier",
-    "ChatCompletionAudioParamFormat",
-    "ChatCompletionAudioParamVoice",
-    "FunctionCallMode",
-    "ChatCompletionRequestMessageContentPartImageImageUrlDetail",
-    "ChatCompletionRequestMessageContentPartAudioInputAudioFormat",
-    "CreateChatCompletionRequestModalitiesItem",
-    "ModelIdsChat",
-    "CreateChatCompletionRequestReasoningEffort",
-    "ToolChoiceMode",
-    "WebSearchOptionsSearchContextSize",
-    "ChatCompletionStreamResponseDeltaRole",
-    "CreateChatCompletionStreamResponseChoicesItemFinishReason",
-    "ChatCompletionList",
-    "CreateChatCompletionResponse",
-    "CreateChatCompletionResponseChoicesItem",
-    "ChoiceLogprobs",
-    "ChatCompletionTokenLogprob",
-    "TopLogprob",
-    "ChatCompletionResponseMessage",
-    "UrlCitation",
-    "UrlCitationUrlCitation",
-    "ChatCompletionResponseMessageAudio",
-    "FunctionCall",
-    "ChatCompletionMessageToolCall",
-    "ChatCompletionMessageToolCallFunction",
-    "CompletionUsage",
-    "CompletionUsageCompletionTokensDetails",
-    "CompletionUsagePromptTokensDetails",
-    "CreateChatCompletionRequest",
-    "ChatCompletionAudioParam",
-    "ChatCompletionFunctionCallOption",
-    "ChatCompletionFunctions",
-    "ChatCompletionRequestDeveloperMessage",
-    "ChatCompletionRequestMessageContentPartText",
-    "ChatCompletionRequestSystemMessage",
-    "ChatCompletionRequestUserMessage",
-    "ChatCompletionRequestMessageContentPartImage",
-    "ChatCompletionRequestMessageContentPartImageImageUrl",
-    "ChatCompletionRequestMessageContentPartAudio",
-    "ChatCompletionRequestMessageContentPartAudioInputAudio",
-    "ChatCompletionRequestAssistantMessage",
-    "ChatCompletionRequestAssistantMessageAudio",
-    "ChatCompletionRequestMessageContentPartRefusal",
-    "ChatCompletionRequestToolMessage",
-    "ChatCompletionRequestFunctionMessage",
-    "PredictionContent",
-    "ResponseFormatText",
-    "ResponseFormatJsonSchema",
-    "ResponseFormatJsonSchemaJsonSchema",
-    "ResponseFormatJsonObject",
-    "ChatCompletionStreamOptions",
-    "ChatCompletionNamedToolChoice",
-    "ChatCompletionNamedToolChoiceFunction",
-    "ChatCompletionTool",
-    "FunctionObject",
-    "WebSearchOptions",
-    "WebSearchOptionsUserLocation",
-    "WebSearchLocation",
-    "CreateChatCompletionStreamResponse",
-    "CreateChatCompletionStreamResponseChoicesItem",
-    "ChatCompletionStreamResponseDelta",
-    "ChatCompletionStreamResponseDeltaFunctionCall",
-    "ChatCompletionMessageToolCallChunk",
-    "ChatCompletionMessageToolCallChunkFunction",
-    "UpdateChatCompletionRequest",
-    "ChatCompletionDeleted",
-    "ChatCompletionMessageList",
-    "ChatCompletionStoredMessage",
-    "UnknownChatCompletionRequestUserMessageContentPart",
-    "UnknownChatCompletionRequestAssistantMessageContentPart",
-    "UnknownChatCompletionRequestMessage",
-    "UnknownCreateChatCompletionRequestResponseFormat",
-    "FunctionCallParam",
-    "ChatCompletionMessageToolCallParam",
-    "ChatCompletionMessageToolCallFunctionParam",
-    "ChatCompletionAudioParamParam",
-    "ChatCompletionFunctionCallOptionParam",
-    "ChatCompletionFunctionsParam",
-    "ChatCompletionRequestDeveloperMessageParam",
-    "ChatCompletionRequestMessageContentPartTextParam",
-    "ChatCompletionRequestSystemMessageParam",
-    "ChatCompletionRequestUserMessageParam",
-    "ChatCompletionRequestMessageContentPartImageParam",
-    "ChatCompletionRequestMessageContentPartImageImageUrlParam",
-    "ChatCompletionRequestMessageContentPartAudioParam",
-    "ChatCompletionRequestMessageContentPartAudioInputAudioParam",
-    "ChatCompletionRequestAssistantMessageParam",
-    "ChatCompletionRequestAssistantMessageAudioParam",
-    "ChatCompletionRequestMessageContentPartRefusalParam",
-    "ChatCompletionRequestToolMessageParam",
-    "ChatCompletionRequestFunctionMessageParam",
-    "PredictionContentParam",
-    "ResponseFormatTextParam",
-    "ResponseFormatJsonSchemaParam",
-    "ResponseFormatJsonSchemaJsonSchemaParam",
-    "ResponseFormatJsonObjectParam",
-    "ChatCompletionStreamOptionsParam",
-    "ChatCompletionNamedToolChoiceParam",
-    "ChatCompletionNamedToolChoiceFunctionParam",
-    "ChatCompletionToolParam",
-    "FunctionObjectParam",
-    "WebSearchOptionsParam",
-    "WebSearchOptionsUserLocationParam",
-    "WebSearchLocationParam",
-    "CreateChatCompletionRequestFunctionCall",
-    "CreateChatCompletionRequestFunctionCallParam",
-    "TextOrTextParts",
-    "TextOrTextPartsParam",
-    "ChatCompletionRequestUserMessageContentPart",
-    "ChatCompletionRequestUserMessageContentPartParam",
-    "ChatCompletionRequestUserMessageContent",
-    "ChatCompletionRequestUserMessageContentParam",
-    "ChatCompletionRequestAssistantMessageContentPart",
-    "ChatCompletionRequestAssistantMessageContentPartParam",
-    "ChatCompletionRequestAssistantMessageContent",
-    "ChatCompletionRequestAssistantMessageContentParam",
-    "ChatCompletionRequestMessage",
-    "ChatCompletionRequestMessageParam",
-    "CreateChatCompletionRequestResponseFormat",
-    "CreateChatCompletionRequestResponseFormatParam",
-    "CreateChatCompletionRequestStop",
-    "ChatCompletionToolChoiceOption",
-    "ChatCompletionToolChoiceOptionParam",
-    "CreateEmbeddingRequestEncodingFormat",
-    "CreateEmbeddingRequestModel",
-    "CreateEmbeddingRequest",
-    "CreateEmbeddingResponse",
-    "Embedding",
-    "CreateEmbeddingResponseUsage",
-    "CreateEmbeddingRequestInput",
-    "EmbeddingEmbedding",
-    "ListModelsResponse",
-    "Model",
-    "CreateModerationRequestModel",
-    "CreateModerationRequest",
-    "ModerationImageInput",
-    "ModerationImageInputImageUrl",
-    "ModerationTextInput",
-    "CreateModerationResponse",
-    "CreateModerationResponseResultsItem",
-    "ModerationCategories",
-    "ModerationCategoryScores",
-    "UnknownCreateModerationRequestInputArrayItem",
-    "ModerationImageInputParam",
-    "ModerationImageInputImageUrlParam",
-    "ModerationTextInputParam",
-    "CreateModerationRequestInputArrayItem",
-    "CreateModerationRequestInputArrayItemParam",
-    "CreateModerationRequestInput",
-    "CreateModerationRequestInputParam",
-    "ErrorResponse",
-    "Error",
-]
+
+def _modules_by_name(table: str) -> _typing.Dict[str, str]:
+    found: _typing.Dict[str, str] = {}
+    stem = ""
+    for line in table.splitlines():
+        head, colon, names = line.partition(":")
+        if colon:
+            stem, line = head.strip(), names
+        for name in line.split():
+            found[name] = stem
+    return found
+
+
+_MODULE_OF = _modules_by_name(_TABLE)
+
+if not _typing.TYPE_CHECKING:  # type checkers take the names from the imports above
+    __all__ = list(_MODULE_OF)
 
 
 def __getattr__(name: str) -> _typing.Any:
@@ -504,4 +289,4 @@ def __getattr__(name: str) -> _typing.Any:
 
 
 def __dir__() -> _typing.List[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(_MODULE_OF))

@@ -17,19 +17,30 @@ if _typing.TYPE_CHECKING:
         ChatResource as ChatResource,
     )
 
-_MODULE_OF: _typing.Dict[str, str] = {
-    "AsyncChatCompletionsResource": "chat",
-    "ChatCompletionsResource": "chat",
-    "AsyncChatResource": "chat",
-    "ChatResource": "chat",
-}
+# where each name above lives, as `module: name name ...` (type checkers read the imports above;
+# at run time this table is all there is until a name is first used)
+_TABLE = """
+chat: AsyncChatCompletionsResource ChatCompletionsResource AsyncChatResource
+    ChatResource
+"""
 
-__all__ = [
-    "AsyncChatCompletionsResource",
-    "ChatCompletionsResource",
-    "AsyncChatResource",
-    "ChatResource",
-]
+
+def _modules_by_name(table: str) -> _typing.Dict[str, str]:
+    found: _typing.Dict[str, str] = {}
+    stem = ""
+    for line in table.splitlines():
+        head, colon, names = line.partition(":")
+        if colon:
+            stem, line = head.strip(), names
+        for name in line.split():
+            found[name] = stem
+    return found
+
+
+_MODULE_OF = _modules_by_name(_TABLE)
+
+if not _typing.TYPE_CHECKING:  # type checkers take the names from the imports above
+    __all__ = list(_MODULE_OF)
 
 
 def __getattr__(name: str) -> _typing.Any:
@@ -43,4 +54,4 @@ def __getattr__(name: str) -> _typing.Any:
 
 
 def __dir__() -> _typing.List[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(_MODULE_OF))

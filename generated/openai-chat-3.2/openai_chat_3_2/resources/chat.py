@@ -39,6 +39,22 @@ __all__ = [
     "AsyncChatResource",
 ]
 
+_COMPLETIONS_CREATE = _base_client.Endpoint(
+    "post",
+    "/chat/completions",
+    media=[_bodies.Media("application/json", "json")],
+    accept="application/json",
+    accept_stream="text/event-stream",
+    outcomes=[
+        _response.Outcome("json", ("application/json",), CreateChatCompletionResponse),
+        _response.Outcome(
+            "sse", ("text/event-stream",), CreateChatCompletionStreamEvent
+        ),
+    ],
+    stream_type=CreateChatCompletionStreamEvent,
+    framing="event",
+)
+
 
 class ChatCompletionsResource(_base_client.SyncAPIResource):
     """`client.chat.completions`"""
@@ -277,54 +293,34 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
             )
         return cast(
             "Union[CreateChatCompletionResponse, Stream[CreateChatCompletionStreamEvent]]",
-            self._client.request(
-                _base_client.RequestOptions(
-                    method="post",
-                    path="/chat/completions",
-                    body={
-                        "messages": messages,
-                        "model": model,
-                        "frequency_penalty": frequency_penalty,
-                        "logit_bias": logit_bias,
-                        "logprobs": logprobs,
-                        "top_logprobs": top_logprobs,
-                        "max_tokens": max_tokens,
-                        "n": n,
-                        "presence_penalty": presence_penalty,
-                        "response_format": response_format,
-                        "seed": seed,
-                        "stop": stop,
-                        "stream": stream,
-                        "temperature": temperature,
-                        "top_p": top_p,
-                        "tools": tools,
-                        "tool_choice": tool_choice,
-                        "function_call": function_call,
-                        "functions": functions,
-                    },
-                    media=[
-                        _bodies.Media("application/json", "json"),
-                    ],
-                    accept="application/json",
-                    accept_stream="text/event-stream",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), CreateChatCompletionResponse
-                        ),
-                        _response.Outcome(
-                            "sse",
-                            ("text/event-stream",),
-                            CreateChatCompletionStreamEvent,
-                        ),
-                    ],
-                    stream=stream is True,
-                    stream_type=CreateChatCompletionStreamEvent,
-                    framing="event",
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            self._client.call(
+                _COMPLETIONS_CREATE,
+                body={
+                    "messages": messages,
+                    "model": model,
+                    "frequency_penalty": frequency_penalty,
+                    "logit_bias": logit_bias,
+                    "logprobs": logprobs,
+                    "top_logprobs": top_logprobs,
+                    "max_tokens": max_tokens,
+                    "n": n,
+                    "presence_penalty": presence_penalty,
+                    "response_format": response_format,
+                    "seed": seed,
+                    "stop": stop,
+                    "stream": stream,
+                    "temperature": temperature,
+                    "top_p": top_p,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "function_call": function_call,
+                    "functions": functions,
+                },
+                stream=stream is True,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -622,54 +618,34 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
             )
         return cast(
             "Union[CreateChatCompletionResponse, AsyncStream[CreateChatCompletionStreamEvent]]",
-            await self._client.request(
-                _base_client.RequestOptions(
-                    method="post",
-                    path="/chat/completions",
-                    body={
-                        "messages": messages,
-                        "model": model,
-                        "frequency_penalty": frequency_penalty,
-                        "logit_bias": logit_bias,
-                        "logprobs": logprobs,
-                        "top_logprobs": top_logprobs,
-                        "max_tokens": max_tokens,
-                        "n": n,
-                        "presence_penalty": presence_penalty,
-                        "response_format": response_format,
-                        "seed": seed,
-                        "stop": stop,
-                        "stream": stream,
-                        "temperature": temperature,
-                        "top_p": top_p,
-                        "tools": tools,
-                        "tool_choice": tool_choice,
-                        "function_call": function_call,
-                        "functions": functions,
-                    },
-                    media=[
-                        _bodies.Media("application/json", "json"),
-                    ],
-                    accept="application/json",
-                    accept_stream="text/event-stream",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), CreateChatCompletionResponse
-                        ),
-                        _response.Outcome(
-                            "sse",
-                            ("text/event-stream",),
-                            CreateChatCompletionStreamEvent,
-                        ),
-                    ],
-                    stream=stream is True,
-                    stream_type=CreateChatCompletionStreamEvent,
-                    framing="event",
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            await self._client.call(
+                _COMPLETIONS_CREATE,
+                body={
+                    "messages": messages,
+                    "model": model,
+                    "frequency_penalty": frequency_penalty,
+                    "logit_bias": logit_bias,
+                    "logprobs": logprobs,
+                    "top_logprobs": top_logprobs,
+                    "max_tokens": max_tokens,
+                    "n": n,
+                    "presence_penalty": presence_penalty,
+                    "response_format": response_format,
+                    "seed": seed,
+                    "stop": stop,
+                    "stream": stream,
+                    "temperature": temperature,
+                    "top_p": top_p,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "function_call": function_call,
+                    "functions": functions,
+                },
+                stream=stream is True,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 

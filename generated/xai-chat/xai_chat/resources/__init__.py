@@ -23,27 +23,32 @@ if _typing.TYPE_CHECKING:
         TokenizeTextResource as TokenizeTextResource,
     )
 
-_MODULE_OF: _typing.Dict[str, str] = {
-    "AsyncChatCompletionsResource": "chat",
-    "ChatCompletionsResource": "chat",
-    "AsyncChatDeferredCompletionResource": "chat",
-    "ChatDeferredCompletionResource": "chat",
-    "AsyncChatResource": "chat",
-    "ChatResource": "chat",
-    "AsyncTokenizeTextResource": "tokenize_text",
-    "TokenizeTextResource": "tokenize_text",
-}
+# where each name above lives, as `module: name name ...` (type checkers read the imports above;
+# at run time this table is all there is until a name is first used)
+_TABLE = """
+chat: AsyncChatCompletionsResource ChatCompletionsResource
+    AsyncChatDeferredCompletionResource ChatDeferredCompletionResource AsyncChatResource
+    ChatResource
+tokenize_text: AsyncTokenizeTextResource TokenizeTextResource
+"""
 
-__all__ = [
-    "AsyncChatCompletionsResource",
-    "ChatCompletionsResource",
-    "AsyncChatDeferredCompletionResource",
-    "ChatDeferredCompletionResource",
-    "AsyncChatResource",
-    "ChatResource",
-    "AsyncTokenizeTextResource",
-    "TokenizeTextResource",
-]
+
+def _modules_by_name(table: str) -> _typing.Dict[str, str]:
+    found: _typing.Dict[str, str] = {}
+    stem = ""
+    for line in table.splitlines():
+        head, colon, names = line.partition(":")
+        if colon:
+            stem, line = head.strip(), names
+        for name in line.split():
+            found[name] = stem
+    return found
+
+
+_MODULE_OF = _modules_by_name(_TABLE)
+
+if not _typing.TYPE_CHECKING:  # type checkers take the names from the imports above
+    __all__ = list(_MODULE_OF)
 
 
 def __getattr__(name: str) -> _typing.Any:
@@ -57,4 +62,4 @@ def __getattr__(name: str) -> _typing.Any:
 
 
 def __dir__() -> _typing.List[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(_MODULE_OF))

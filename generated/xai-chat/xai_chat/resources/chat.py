@@ -37,6 +37,16 @@ __all__ = [
     "AsyncChatResource",
 ]
 
+_COMPLETIONS_CREATE = _base_client.Endpoint(
+    "post",
+    "/chat/completions",
+    media=[_bodies.Media("application/json", "json")],
+    accept="application/json",
+    outcomes=[
+        _response.Outcome("json", ("application/json",), CreateChatCompletionResponse)
+    ],
+)
+
 
 class ChatCompletionsResource(_base_client.SyncAPIResource):
     """`client.chat.completions`"""
@@ -130,46 +140,43 @@ class ChatCompletionsResource(_base_client.SyncAPIResource):
         """
         return cast(
             "CreateChatCompletionResponse",
-            self._client.request(
-                _base_client.RequestOptions(
-                    method="post",
-                    path="/chat/completions",
-                    body={
-                        "model": model,
-                        "messages": messages,
-                        "deferred": deferred,
-                        "frequency_penalty": frequency_penalty,
-                        "logit_bias": logit_bias,
-                        "logprobs": logprobs,
-                        "max_completion_tokens": max_completion_tokens,
-                        "n": n,
-                        "presence_penalty": presence_penalty,
-                        "response_format": response_format,
-                        "seed": seed,
-                        "stop": stop,
-                        "temperature": temperature,
-                        "tools": tools,
-                        "tool_choice": tool_choice,
-                        "top_logprobs": top_logprobs,
-                        "top_p": top_p,
-                        "user": user,
-                    },
-                    media=[
-                        _bodies.Media("application/json", "json"),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), CreateChatCompletionResponse
-                        ),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            self._client.call(
+                _COMPLETIONS_CREATE,
+                body={
+                    "model": model,
+                    "messages": messages,
+                    "deferred": deferred,
+                    "frequency_penalty": frequency_penalty,
+                    "logit_bias": logit_bias,
+                    "logprobs": logprobs,
+                    "max_completion_tokens": max_completion_tokens,
+                    "n": n,
+                    "presence_penalty": presence_penalty,
+                    "response_format": response_format,
+                    "seed": seed,
+                    "stop": stop,
+                    "temperature": temperature,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "top_logprobs": top_logprobs,
+                    "top_p": top_p,
+                    "user": user,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
+
+
+_DEFERRED_COMPLETION_RETRIEVE = _base_client.Endpoint(
+    "get",
+    "/chat/deferred-completion/{request_id}",
+    wire=[_wire.Param("request_id", "path", "simple", False)],
+    accept="application/json",
+    outcomes=[_response.Outcome("json", ("application/json",), ChatCompletionResponse)],
+)
 
 
 class ChatDeferredCompletionResource(_base_client.SyncAPIResource):
@@ -212,27 +219,13 @@ class ChatDeferredCompletionResource(_base_client.SyncAPIResource):
         """
         return cast(
             "ChatCompletionResponse",
-            self._client.request(
-                _base_client.RequestOptions(
-                    method="get",
-                    path="/chat/deferred-completion/{request_id}",
-                    path_params={
-                        "request_id": request_id,
-                    },
-                    wire=[
-                        _wire.Param("request_id", "path", "simple", False),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), ChatCompletionResponse
-                        ),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            self._client.call(
+                _DEFERRED_COMPLETION_RETRIEVE,
+                path_params={"request_id": request_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -406,44 +399,32 @@ class AsyncChatCompletionsResource(_base_client.AsyncAPIResource):
         """
         return cast(
             "CreateChatCompletionResponse",
-            await self._client.request(
-                _base_client.RequestOptions(
-                    method="post",
-                    path="/chat/completions",
-                    body={
-                        "model": model,
-                        "messages": messages,
-                        "deferred": deferred,
-                        "frequency_penalty": frequency_penalty,
-                        "logit_bias": logit_bias,
-                        "logprobs": logprobs,
-                        "max_completion_tokens": max_completion_tokens,
-                        "n": n,
-                        "presence_penalty": presence_penalty,
-                        "response_format": response_format,
-                        "seed": seed,
-                        "stop": stop,
-                        "temperature": temperature,
-                        "tools": tools,
-                        "tool_choice": tool_choice,
-                        "top_logprobs": top_logprobs,
-                        "top_p": top_p,
-                        "user": user,
-                    },
-                    media=[
-                        _bodies.Media("application/json", "json"),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), CreateChatCompletionResponse
-                        ),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            await self._client.call(
+                _COMPLETIONS_CREATE,
+                body={
+                    "model": model,
+                    "messages": messages,
+                    "deferred": deferred,
+                    "frequency_penalty": frequency_penalty,
+                    "logit_bias": logit_bias,
+                    "logprobs": logprobs,
+                    "max_completion_tokens": max_completion_tokens,
+                    "n": n,
+                    "presence_penalty": presence_penalty,
+                    "response_format": response_format,
+                    "seed": seed,
+                    "stop": stop,
+                    "temperature": temperature,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "top_logprobs": top_logprobs,
+                    "top_p": top_p,
+                    "user": user,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -488,27 +469,13 @@ class AsyncChatDeferredCompletionResource(_base_client.AsyncAPIResource):
         """
         return cast(
             "ChatCompletionResponse",
-            await self._client.request(
-                _base_client.RequestOptions(
-                    method="get",
-                    path="/chat/deferred-completion/{request_id}",
-                    path_params={
-                        "request_id": request_id,
-                    },
-                    wire=[
-                        _wire.Param("request_id", "path", "simple", False),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), ChatCompletionResponse
-                        ),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            await self._client.call(
+                _DEFERRED_COMPLETION_RETRIEVE,
+                path_params={"request_id": request_id},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 

@@ -28,6 +28,14 @@ __all__ = [
     "AsyncTokenizeTextResource",
 ]
 
+_CREATE = _base_client.Endpoint(
+    "post",
+    "/tokenize-text",
+    media=[_bodies.Media("application/json", "json")],
+    accept="application/json",
+    outcomes=[_response.Outcome("json", ("application/json",), TokenizeTextResponse)],
+)
+
 
 class TokenizeTextResource(_base_client.SyncAPIResource):
     """`client.tokenize_text`"""
@@ -65,28 +73,13 @@ class TokenizeTextResource(_base_client.SyncAPIResource):
         """
         return cast(
             "TokenizeTextResponse",
-            self._client.request(
-                _base_client.RequestOptions(
-                    method="post",
-                    path="/tokenize-text",
-                    body={
-                        "text": text,
-                        "model": model,
-                    },
-                    media=[
-                        _bodies.Media("application/json", "json"),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), TokenizeTextResponse
-                        ),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            self._client.call(
+                _CREATE,
+                body={"text": text, "model": model},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -142,28 +135,13 @@ class AsyncTokenizeTextResource(_base_client.AsyncAPIResource):
         """
         return cast(
             "TokenizeTextResponse",
-            await self._client.request(
-                _base_client.RequestOptions(
-                    method="post",
-                    path="/tokenize-text",
-                    body={
-                        "text": text,
-                        "model": model,
-                    },
-                    media=[
-                        _bodies.Media("application/json", "json"),
-                    ],
-                    accept="application/json",
-                    outcomes=[
-                        _response.Outcome(
-                            "json", ("application/json",), TokenizeTextResponse
-                        ),
-                    ],
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                )
+            await self._client.call(
+                _CREATE,
+                body={"text": text, "model": model},
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 

@@ -79,135 +79,48 @@ if _typing.TYPE_CHECKING:
         Token as Token,
     )
 
-_MODULE_OF: _typing.Dict[str, str] = {
-    "ImageContentPartImageUrlDetail": "chat",
-    "ToolChoiceMode": "chat",
-    "ChatCompletionResponseStopReason": "chat",
-    "ChatCompletionRequest": "chat",
-    "SystemMessage": "chat",
-    "UserMessage": "chat",
-    "TextContentPart": "chat",
-    "ImageContentPart": "chat",
-    "ImageContentPartImageUrl": "chat",
-    "AssistantMessage": "chat",
-    "ToolCall": "chat",
-    "ToolCallFunction": "chat",
-    "ToolMessage": "chat",
-    "ResponseFormatText": "chat",
-    "ResponseFormatJsonObject": "chat",
-    "ResponseFormatJsonSchema": "chat",
-    "NamedToolChoice": "chat",
-    "NamedToolChoiceFunction": "chat",
-    "Tool": "chat",
-    "ToolFunction": "chat",
-    "ChatCompletionResponse": "chat",
-    "TextContentBlock": "chat",
-    "ThinkingContentBlock": "chat",
-    "ToolUseContentBlock": "chat",
-    "Usage": "chat",
-    "StartDeferredChatCompletionResponse": "chat",
-    "UnknownUserMessageContentArrayOfContentPartsItem": "chat",
-    "UnknownMessage": "chat",
-    "UnknownChatCompletionRequestResponseFormat": "chat",
-    "UnknownContentBlock": "chat",
-    "SystemMessageParam": "chat",
-    "UserMessageParam": "chat",
-    "TextContentPartParam": "chat",
-    "ImageContentPartParam": "chat",
-    "ImageContentPartImageUrlParam": "chat",
-    "AssistantMessageParam": "chat",
-    "ToolCallParam": "chat",
-    "ToolCallFunctionParam": "chat",
-    "ToolMessageParam": "chat",
-    "ResponseFormatTextParam": "chat",
-    "ResponseFormatJsonObjectParam": "chat",
-    "ResponseFormatJsonSchemaParam": "chat",
-    "NamedToolChoiceParam": "chat",
-    "NamedToolChoiceFunctionParam": "chat",
-    "ToolParam": "chat",
-    "ToolFunctionParam": "chat",
-    "UserMessageContentArrayOfContentPartsItem": "chat",
-    "UserMessageContentArrayOfContentPartsItemParam": "chat",
-    "UserMessageContent": "chat",
-    "UserMessageContentParam": "chat",
-    "Message": "chat",
-    "MessageParam": "chat",
-    "ChatCompletionRequestResponseFormat": "chat",
-    "ChatCompletionRequestResponseFormatParam": "chat",
-    "ChatCompletionRequestToolChoice": "chat",
-    "ChatCompletionRequestToolChoiceParam": "chat",
-    "ContentBlock": "chat",
-    "CreateChatCompletionResponse": "chat",
-    "ErrorResponse": "shared",
-    "TokenizeTextRequest": "tokenize_text",
-    "TokenizeTextResponse": "tokenize_text",
-    "Token": "tokenize_text",
-}
+# where each name above lives, as `module: name name ...` (type checkers read the imports above;
+# at run time this table is all there is until a name is first used)
+_TABLE = """
+chat: ImageContentPartImageUrlDetail ToolChoiceMode ChatCompletionResponseStopReason
+    ChatCompletionRequest SystemMessage UserMessage TextContentPart ImageContentPart
+    ImageContentPartImageUrl AssistantMessage ToolCall ToolCallFunction ToolMessage
+    ResponseFormatText ResponseFormatJsonObject ResponseFormatJsonSchema NamedToolChoice
+    NamedToolChoiceFunction Tool ToolFunction ChatCompletionResponse TextContentBlock
+    ThinkingContentBlock ToolUseContentBlock Usage StartDeferredChatCompletionResponse
+    UnknownUserMessageContentArrayOfContentPartsItem UnknownMessage
+    UnknownChatCompletionRequestResponseFormat UnknownContentBlock SystemMessageParam
+    UserMessageParam TextContentPartParam ImageContentPartParam
+    ImageContentPartImageUrlParam AssistantMessageParam ToolCallParam
+    ToolCallFunctionParam ToolMessageParam ResponseFormatTextParam
+    ResponseFormatJsonObjectParam ResponseFormatJsonSchemaParam NamedToolChoiceParam
+    NamedToolChoiceFunctionParam ToolParam ToolFunctionParam
+    UserMessageContentArrayOfContentPartsItem
+    UserMessageContentArrayOfContentPartsItemParam UserMessageContent
+    UserMessageContentParam Message MessageParam ChatCompletionRequestResponseFormat
+    ChatCompletionRequestResponseFormatParam ChatCompletionRequestToolChoice
+    ChatCompletionRequestToolChoiceParam ContentBlock CreateChatCompletionResponse
+shared: ErrorResponse
+tokenize_text: TokenizeTextRequest TokenizeTextResponse Token
+"""
 
-__all__ = [
-    "ImageContentPartImageUrlDetail",
-    "ToolChoiceMode",
-    "ChatCompletionResponseStopReason",
-    "ChatCompletionRequest",
-    "SystemMessage",
-    "UserMessage",
-    "TextContentPart",
-    "ImageContentPart",
-    "ImageContentPartImageUrl",
-    "AssistantMessage",
-    "ToolCall",
-    "ToolCallFunction",
-    "ToolMessage",
-    "ResponseFormatText",
-    "ResponseFormatJsonObject",
-    "ResponseFormatJsonSchema",
-    "NamedToolChoice",
-    "NamedToolChoiceFunction",
-    "Tool",
-    "ToolFunction",
-    "ChatCompletionResponse",
-    "TextContentBlock",
-    "ThinkingContentBlock",
-    "ToolUseContentBlock",
-    "Usage",
-    "StartDeferredChatCompletionResponse",
-    "UnknownUserMessageContentArrayOfContentPartsItem",
-    "UnknownMessage",
-    "UnknownChatCompletionRequestResponseFormat",
-    "UnknownContentBlock",
-    "SystemMessageParam",
-    "UserMessageParam",
-    "TextContentPartParam",
-    "ImageContentPartParam",
-    "ImageContentPartImageUrlParam",
-    "AssistantMessageParam",
-    "ToolCallParam",
-    "ToolCallFunctionParam",
-    "ToolMessageParam",
-    "ResponseFormatTextParam",
-    "ResponseFormatJsonObjectParam",
-    "ResponseFormatJsonSchemaParam",
-    "NamedToolChoiceParam",
-    "NamedToolChoiceFunctionParam",
-    "ToolParam",
-    "ToolFunctionParam",
-    "UserMessageContentArrayOfContentPartsItem",
-    "UserMessageContentArrayOfContentPartsItemParam",
-    "UserMessageContent",
-    "UserMessageContentParam",
-    "Message",
-    "MessageParam",
-    "ChatCompletionRequestResponseFormat",
-    "ChatCompletionRequestResponseFormatParam",
-    "ChatCompletionRequestToolChoice",
-    "ChatCompletionRequestToolChoiceParam",
-    "ContentBlock",
-    "CreateChatCompletionResponse",
-    "ErrorResponse",
-    "TokenizeTextRequest",
-    "TokenizeTextResponse",
-    "Token",
-]
+
+def _modules_by_name(table: str) -> _typing.Dict[str, str]:
+    found: _typing.Dict[str, str] = {}
+    stem = ""
+    for line in table.splitlines():
+        head, colon, names = line.partition(":")
+        if colon:
+            stem, line = head.strip(), names
+        for name in line.split():
+            found[name] = stem
+    return found
+
+
+_MODULE_OF = _modules_by_name(_TABLE)
+
+if not _typing.TYPE_CHECKING:  # type checkers take the names from the imports above
+    __all__ = list(_MODULE_OF)
 
 
 def __getattr__(name: str) -> _typing.Any:
@@ -221,4 +134,4 @@ def __getattr__(name: str) -> _typing.Any:
 
 
 def __dir__() -> _typing.List[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(_MODULE_OF))
