@@ -94,8 +94,9 @@ def test_resources_named_like_client_attributes_keep_the_client_working(generate
     raw = c.things.with_raw_response.list()  # the accessor is not hidden by the sub-path
     c.get_.delete()
     c.global_.retrieve("g")
+    c.call_.delete()  # `client.call` is what every generated method sends through
     assert raw.status_code == 200
-    assert paths == ["/timeout/me", "/things/with_raw_response", "/things", "/get", "/global/g"]
+    assert paths == ["/timeout/me", "/things/with_raw_response", "/things", "/get", "/global/g", "/call"]
     assert callable(c.copy) and c.copy(max_retries=5).max_retries == 5  # `copy` is still with_options
     c.close()  # and `close` still closes
 
@@ -107,6 +108,7 @@ def test_client_docs_manifest_and_tests_name_every_call_alike(generated: tuple[P
     assert calls == [
         "client.copy_.retrieve", "client.close_.create", "client.timeout_.retrieve",
         "client.things.with_raw_response_.list", "client.things.list", "client.global_.retrieve", "client.get_.delete",
+        "client.call_.delete",
     ]
     # a resource named like a keyword lives in an importable module
     assert (out / "reserved_names" / "resources" / "global_.py").is_file() and (out / "reserved_names" / "types" / "global_.py").is_file()

@@ -44,7 +44,7 @@ METHOD_BODY_NAMES = ANNOTATION_NAMES | {
 # attributes of the generated Client a top-level resource must not shadow, and of every resource
 CLIENT_ATTRS = frozenset(
     {
-        "api_key", "base_url", "timeout", "max_retries", "request", "close", "copy", "with_options", "with_raw_response",
+        "api_key", "base_url", "timeout", "max_retries", "request", "call", "close", "copy", "with_options", "with_raw_response",
         "with_streaming_response", "get", "post", "put", "patch", "delete", "options", "auth", "http_client",
         "default_headers", "strict_response_validation", "username", "password", "client_id", "client_secret",
         "access_token",
