@@ -94,9 +94,8 @@ def test_resources_named_like_client_attributes_keep_the_client_working(generate
     raw = c.things.with_raw_response.list()  # the accessor is not hidden by the sub-path
     c.get_.delete()
     c.global_.retrieve("g")
-    c.call_.delete()  # `client.call` is what every generated method sends through
     assert raw.status_code == 200
-    assert paths == ["/timeout/me", "/things/with_raw_response", "/things", "/get", "/global/g", "/call"]
+    assert paths == ["/timeout/me", "/things/with_raw_response", "/things", "/get", "/global/g"]
     assert callable(c.copy) and c.copy(max_retries=5).max_retries == 5  # `copy` is still with_options
     c.close()  # and `close` still closes
 
@@ -108,7 +107,6 @@ def test_client_docs_manifest_and_tests_name_every_call_alike(generated: tuple[P
     assert calls == [
         "client.copy_.retrieve", "client.close_.create", "client.timeout_.retrieve",
         "client.things.with_raw_response_.list", "client.things.list", "client.global_.retrieve", "client.get_.delete",
-        "client.call_.delete",
     ]
     # a resource named like a keyword lives in an importable module
     assert (out / "reserved_names" / "resources" / "global_.py").is_file() and (out / "reserved_names" / "types" / "global_.py").is_file()
@@ -150,3 +148,26 @@ def test_a_name_with_no_usable_character_and_an_empty_fallback_is_a_name_not_a_c
     # readme's complex-nesting.yaml has a titled variant whose title has no letter or digit
     assert pascal("→ ←", "") == "value" and safe_identifier("", "") == "value"
     assert safe_identifier("2xx", "") == "_2xx" and safe_identifier("", "item") == "item"
+
+
+def test_a_resource_named_call_leaves_client_call_to_the_generated_methods(tmp_path: Path) -> None:
+    """Every generated method sends through `client.call(endpoint, ...)`: a top-level resource
+    named `call` must not hide it (it becomes `call_`, as `get` or `copy` do)."""
+    spec = openapi({"/call/{id}": {"delete": {"operationId": "deleteCall", "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": {"204": {"description": "gone"}}}}}, servers=[{"url": "http://h"}])
+    out = tmp_path / "out"
+    res = run_specgen("generate", str(write_spec(tmp_path, spec)), "-o", str(out), "--package", "calls_api", "--formatter", "none", "--no-validate")
+    assert res.returncode == 0, res.stderr
+    sys.path.insert(0, str(out))
+    try:
+        mod = importlib.import_module("calls_api")
+        seen: list[str] = []
+
+        def handler(req: httpx.Request) -> httpx.Response:
+            seen.append(f"{req.method} {req.url.path}")
+            return httpx.Response(204)
+
+        with mod.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler)), max_retries=0) as c:
+            assert c.call_.delete("c1") is None
+    finally:
+        sys.path.remove(str(out))
+    assert seen == ["DELETE /call/c1"]
