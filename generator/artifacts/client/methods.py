@@ -34,6 +34,7 @@ class Overload:
 
 @dataclass
 class MethodView:
+    op_id: str  # the IR operation's id
     name: str
     doc: str
     deprecated: str | None  # message for @deprecated
@@ -241,6 +242,7 @@ def _method(op: ir.Operation, types: Types) -> MethodView:
     if arg_docs:
         doc_parts.append("Args:\n" + "\n".join("    " + d for d in arg_docs))
     return MethodView(
+        op_id=op.id,
         name=op.py_name,
         doc="\n\n".join(doc_parts),
         deprecated=_deprecation_text(op.call.replace("client.", "", 1) + "()", op.deprecated) if op.deprecated is not None else None,

@@ -72,11 +72,8 @@ def _layout(api: ir.Api, ctx: RenderContext, view: ClientView) -> Layout:
     for tm in view.type_modules:
         out.append((f"{pkg}/types/{tm.stem}.py", [unions.get(n, n) for n in tm.names], "client/types_module.py.j2", tm.stem))
     out.append((f"{pkg}/resources/__init__.py", [], "client/resources_init.py.j2", None))
-    ops: dict[tuple[str, str], list[str]] = {}
-    for op in api.operations:
-        ops.setdefault((op.method, op.url_path), []).append("op:" + op.id)
     for rm in view.resource_modules:
-        served = [k for r in rm.classes for mv in r.methods for k in ops.get((mv.http_method, mv.path), ["?"])]
+        served = ["op:" + mv.op_id for r in rm.classes for mv in r.methods]
         out.append((f"{pkg}/resources/{rm.stem}.py", served, "client/resource_module.py.j2", rm.stem))
     if api.hooks:
         out.append((f"{pkg}/_webhooks.py", [], "client/runtime/_webhooks.py.j2", None))
