@@ -213,3 +213,23 @@ def test_black_formats_alone_when_ruff_is_missing(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(fmt, "_ruff_bin", missing)
     out, _, n = format_files({"m.py": "x = [1,\n 2]\n\n\nclass A:\n  y: int = 1\n"}, "black", FormatCache("black", use_disk=False))
     assert n == 2 and out["m.py"] == "x = [1, 2]\n\n\nclass A:\n    y: int = 1\n"
+
+
+def test_ruff_scratch_left_by_a_killed_run_is_removed_by_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    from specgen.output.format import _ruff_many
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)  # read TMPDIR again
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    dead = tmp_path / f"specgen-ruff-{gone.stdout.strip()}-abc"  # as a SIGKILLed run leaves it
+    live = tmp_path / f"specgen-ruff-{os.getppid()}-abc"  # a run still going
+    for d in (dead, live):
+        d.mkdir()
+        (d / "f0.py").write_text("x=1\n")
+    ((_, out, err),) = _ruff_many([("a", "x=[1,\n 2]\n")])
+    assert err is None and out == "x = [1, 2]\n"
+    assert not dead.exists() and live.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [live.name]  # its own scratch is gone too

@@ -157,9 +157,26 @@ def _worker_gc() -> None:
     gc.enable()
 
 
-def _pool_map(fn: Callable[[Any], Any], items: list[Any], workers: int, started: Callable[[], None] | None = None) -> list[Any]:
+def _pool_map(
+    fn: Callable[[Any], Any],
+    items: list[Any],
+    workers: int,
+    started: Callable[[], None] | None = None,
+    each: Callable[[Any], None] | None = None,
+) -> list[Any]:
+    """`fn` over `items`, results in order; `each` sees every result as it arrives, so the
+    caller's own work on it (writing it to the cache) overlaps the workers' instead of following."""
+
+    def here() -> list[Any]:
+        out = []
+        for item in items:
+            out.append(fn(item))
+            if each is not None:
+                each(out[-1])
+        return out
+
     if len(items) < _PARALLEL_MIN or workers < 2:
-        return [fn(i) for i in items]
+        return here()
     # workers are forked: they inherit a disabled collector (see cli.entry) and must not keep it
     try:
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_gc) as pool:
@@ -169,22 +186,59 @@ def _pool_map(fn: Callable[[Any], Any], items: list[Any], workers: int, started:
                 results = pool.map(fn, items, chunksize=1)
             if started is not None:
                 started()  # the workers exist now
-            return list(results)
+            out = []
+            for result in results:
+                out.append(result)
+                if each is not None:
+                    each(result)
+            return out
     except BrokenProcessPool:
         # a worker died (out of memory under a limit, killed): do the work here, where running
         # out of memory is reported as such
-        return [fn(i) for i in items]
+        return here()
+
+
+_SCRATCH_PREFIX = "specgen-ruff-"
 
 
 def _scratch_root() -> str | None:
-    """Memory-backed scratch where the system has one: ruff reads one file per piece, and creating
-    thousands of small files on a disk costs more than formatting them."""
+    """Where ruff's scratch files go: $TMPDIR when set, else memory-backed scratch where the system
+    has one (ruff reads one file per piece, and creating thousands of small files on a disk costs
+    more than formatting them), else the system's temporary folder."""
+    if os.environ.get("TMPDIR"):
+        return None
     shm = "/dev/shm"
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True
+
+
+def _sweep_scratch(root: str) -> None:
+    """Remove the scratch folders of specgen processes that are gone: a run killed outright
+    (SIGKILL, out of memory) cannot remove its own, and in memory-backed scratch they cost memory."""
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(_SCRATCH_PREFIX) :].partition("-")[0]
+        if name.startswith(_SCRATCH_PREFIX) and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+
+
 def _ruff_many(items: list[tuple[str, str]]) -> list[tuple[str, str, str | None]]:
-    with tempfile.TemporaryDirectory(prefix="specgen-ruff-", dir=_scratch_root()) as tmp, on_interrupt(lambda: shutil.rmtree(tmp, ignore_errors=True)):
+    root = _scratch_root()
+    _sweep_scratch(root or tempfile.gettempdir())
+    prefix = f"{_SCRATCH_PREFIX}{os.getpid()}-"
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=root) as tmp, on_interrupt(lambda: shutil.rmtree(tmp, ignore_errors=True)):
         paths = []
         for i, (_, text) in enumerate(items):
             p = Path(tmp) / f"f{i}.py"
@@ -276,12 +330,20 @@ def format_files(
     todo = [(f"piece{i}", key) for i, (key, done) in enumerate(pending.items()) if not done]
     todo.sort(key=lambda item: -len(item[1][0]))
     if todo:
+        by_id = dict(todo)
+
+        def keep(result: tuple[str, str, str | None]) -> None:
+            pid, formatted, err = result
+            if err is None:
+                cache.put(_cache_text(*by_id[pid]), formatted)
+
         if formatter == "black":
             shaped = _ruff_shape([text for _, (text, _) in todo])
-            results = _pool_map(_black_one, [(pid, text, tv) for (pid, (_, tv)), text in zip(todo, shaped)], workers, started)
+            results = _pool_map(_black_one, [(pid, text, tv) for (pid, (_, tv)), text in zip(todo, shaped)], workers, started, each=keep)
         else:
             results = _ruff_many([(pid, text) for pid, (text, _) in todo])
-        by_id = dict(todo)
+            for result in results:
+                keep(result)
         failures = [(p, err) for p, _, err in results if err]
         if failures:
             owners = {piece: path for path, pieces in plan.items() for piece in pieces}
@@ -298,7 +360,6 @@ def format_files(
             )
         for pid, formatted, _ in results:
             pending[by_id[pid]] = formatted
-            cache.put(_cache_text(*by_id[pid]), formatted)
     for path, pieces in plan.items():
         tv = versions.get(path)
         body = join_chunks([pending[(p, tv)] for p in pieces]) if len(pieces) > 1 else pending[(pieces[0], tv)]
@@ -347,8 +408,12 @@ def _file_versions(plan: dict[str, list[str]], cache: FormatCache, workers: int)
                     features[piece] = ()
                     todo.append((piece, piece))
     todo.sort(key=lambda item: -len(item[1]))
-    for piece, found, err in _pool_map(_black_features, todo, workers):
+
+    def keep(result: tuple[str, tuple[str, ...], str | None]) -> None:
+        piece, found, err = result
         features[piece] = found
         if err is None:
             cache.put(_FEATURES_KEY + piece, ",".join(found))
+
+    _pool_map(_black_features, todo, workers, each=keep)
     return {path: _target_versions({f for p in pieces for f in features[p]}) if len(pieces) > 1 else None for path, pieces in plan.items()}
