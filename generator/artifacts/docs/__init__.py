@@ -19,7 +19,7 @@ Python and JSON examples of an operation page) and `pages` (the pages themselves
 
 from __future__ import annotations
 
-from typing import Any, cast
+import functools
 
 from ...model import ir
 from ...output.render import RenderContext
@@ -61,12 +61,7 @@ def render_definitions(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     that depends on everything) and a page per model, union and enum; what pages share is built
     only when one renders."""
     site = Site(api, ctx)
-    shared: dict[str, Any] = {}
-
-    def used() -> dict[str, list[str]]:
-        if "used" not in shared:
-            shared["used"] = used_by(site)
-        return cast(dict[str, list[str]], shared["used"])
+    used = functools.cache(lambda: used_by(site))  # who uses each definition: built when a page renders
 
     files = {"docs/" + path: text for path, text in ctx.cached(_DEFS, "index", None, lambda: index_page(site)).items()}
     users = ctx.pages.prints.users if ctx.pages is not None else {}
