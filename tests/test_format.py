@@ -233,3 +233,37 @@ def test_ruff_scratch_left_by_a_killed_run_is_removed_by_the_next(tmp_path: Path
     assert err is None and out == "x = [1, 2]\n"
     assert not dead.exists() and live.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [live.name]  # its own scratch is gone too
+
+
+_TWO_CHUNKS = "x = [1,\n 2]\n\n\nclass A:\n  y: int = 1\n"
+
+
+def test_formatted_pieces_are_kept_on_disk_for_the_next_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path))
+    first, _, n1 = format_files({"m.py": _TWO_CHUNKS}, "black", FormatCache("black"))
+    again, _, n2 = format_files({"m.py": _TWO_CHUNKS}, "black", FormatCache("black"))  # a new run: nothing in memory
+    assert (n1, n2) == (2, 0)
+    assert first == again == {"m.py": "x = [1, 2]\n\n\nclass A:\n    y: int = 1\n"}
+    assert [p.name for p in tmp_path.iterdir() if p.is_file() and not p.name.startswith("format.sqlite-")] == ["format.sqlite"]
+
+
+def test_a_damaged_format_cache_is_started_anew(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path))
+    (tmp_path / "format.sqlite").write_bytes(b"not a database " * 100)
+    out, _, n = format_files({"m.py": _TWO_CHUNKS}, "black", FormatCache("black"))
+    assert n == 2 and out["m.py"] == "x = [1, 2]\n\n\nclass A:\n    y: int = 1\n"
+    _, _, again = format_files({"m.py": _TWO_CHUNKS}, "black", FormatCache("black"))
+    assert again == 0  # the damaged file was replaced by a working cache
+
+
+def test_format_cache_entries_unused_for_a_month_are_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path))
+    format_files({"m.py": _TWO_CHUNKS, "n.py": "z = (3)\n"}, "black", FormatCache("black"))
+    with sqlite3.connect(tmp_path / "format.sqlite") as db:
+        db.execute("UPDATE formatted SET used = used - 31")  # as if the last use was 31 days ago
+    _, _, reused = format_files({"n.py": "z = (3)\n"}, "black", FormatCache("black"))  # n.py is used again today
+    _, _, dropped = format_files({"m.py": _TWO_CHUNKS}, "black", FormatCache("black"))
+    _, _, kept = format_files({"n.py": "z = (3)\n"}, "black", FormatCache("black"))
+    assert (reused, dropped, kept) == (0, 2, 0)

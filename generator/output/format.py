@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -24,6 +25,8 @@ from ..paths import cache_dir
 from .pyfeatures import features_used
 
 _FEATURES_KEY = "#features2\n"  # 2: __future__ flags counted, as black counts them for a whole file
+_DB_TIMEOUT = 30.0  # seconds to wait for another specgen writing the same cache
+_UNUSED_DAYS = 30
 _PARALLEL_MIN = 24  # below this many files a process pool costs more than it saves
 
 
@@ -259,40 +262,92 @@ def _ruff_many(items: list[tuple[str, str]]) -> list[tuple[str, str, str | None]
 
 
 class FormatCache:
-    """sha256(formatter id + unformatted text) -> formatted text, in memory and on disk."""
+    """sha256(formatter id + unformatted text) -> formatted text, in memory and on disk.
+
+    On disk it is one SQLite file (`format.sqlite` in specgen's cache), not a file per piece: a
+    cold run of a 3 MB spec formats about 3,000 pieces, and creating, renaming and later missing
+    that many small files cost seconds of system time on an ordinary disk. Entries written by a
+    run are stored in one transaction when it ends (`flush`); an entry nobody used for
+    `_UNUSED_DAYS` days is dropped then. Anything wrong with the file (locked past the timeout,
+    corrupt, a read-only disk) makes it a cache that misses: formatting never depends on it."""
 
     def __init__(self, formatter: Formatter, use_disk: bool = True):
         self.formatter = formatter
         self.fid = formatter_id(formatter)
-        self.dir = cache_dir() / "format" if use_disk else None
+        self.path = cache_dir() / "format.sqlite" if use_disk else None
         self.memory: dict[str, str] = {}
+        self._new: dict[str, str] = {}
+        self._hits: set[str] = set()
+        self._db: Any = None  # sqlite3.Connection once opened, False when the disk cache is off
 
     def key(self, text: str) -> str:
         return hashlib.sha256((self.fid + "\0" + text).encode("utf-8")).hexdigest()
+
+    def _open(self) -> Any:
+        if self._db is None:
+            self._db = False
+            if self.path is not None:
+                import sqlite3
+
+                for _ in range(2):
+                    try:
+                        self.path.parent.mkdir(parents=True, exist_ok=True)
+                        db = sqlite3.connect(self.path, timeout=_DB_TIMEOUT, isolation_level=None)
+                        db.execute("PRAGMA journal_mode=WAL")
+                        db.execute("CREATE TABLE IF NOT EXISTS formatted (k TEXT PRIMARY KEY, v TEXT NOT NULL, used INTEGER NOT NULL)")
+                        self._db = db
+                        break
+                    except sqlite3.OperationalError:
+                        break  # locked too long, a read-only disk: miss this time
+                    except sqlite3.DatabaseError:
+                        # not a database (damaged, truncated): it only ever held a cache, so start it anew
+                        for suffix in ("", "-wal", "-shm"):
+                            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                    except OSError:
+                        break
+        return self._db
 
     def get(self, text: str) -> str | None:
         k = self.key(text)
         if k in self.memory:
             return self.memory[k]
-        if self.dir is not None:
+        db = self._open()
+        if db:
+            import sqlite3
+
             try:
-                return (self.dir / k[:2] / k).read_text(encoding="utf-8")
-            except OSError:
+                row = db.execute("SELECT v FROM formatted WHERE k = ?", (k,)).fetchone()
+            except sqlite3.Error:
                 return None
+            if row is not None:
+                self.memory[k] = row[0]
+                self._hits.add(k)
+                return str(row[0])
         return None
 
     def put(self, text: str, formatted: str) -> None:
         k = self.key(text)
         self.memory[k] = formatted
-        if self.dir is not None:
-            try:
-                d = self.dir / k[:2]
-                d.mkdir(parents=True, exist_ok=True)
-                tmp = d / f"{k}.tmp{os.getpid()}"
-                tmp.write_text(formatted, encoding="utf-8")
-                os.replace(tmp, d / k)
-            except OSError:
-                pass
+        self._new[k] = formatted
+
+    def flush(self) -> None:
+        """Store what this run formatted, mark what it reused as used today, drop the stale."""
+        db = self._open() if (self._new or self._hits) else None
+        if not db:
+            return
+        import sqlite3
+
+        today = int(time.time() // 86400)
+        try:
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany("INSERT OR REPLACE INTO formatted VALUES (?, ?, ?)", ((k, v, today) for k, v in self._new.items()))
+                db.executemany("UPDATE formatted SET used = ? WHERE k = ? AND used < ?", ((today, k, today) for k in self._hits))
+                db.execute("DELETE FROM formatted WHERE used < ?", (today - _UNUSED_DAYS,))
+        except sqlite3.Error:
+            pass
+        self._new.clear()
+        self._hits.clear()
 
 
 def format_files(
@@ -312,6 +367,21 @@ def format_files(
     if formatter == "none":
         return out, sources, 0
     cache = cache or FormatCache(formatter)
+    try:
+        return _format_parts(out, parts, sources, formatter, cache, workers, started)
+    finally:
+        cache.flush()  # what was formatted is kept even when another piece failed
+
+
+def _format_parts(
+    out: dict[str, str],
+    parts: dict[str, tuple[str, str]],
+    sources: dict[str, str],
+    formatter: Formatter,
+    cache: FormatCache,
+    workers: int | None,
+    started: Callable[[], None] | None,
+) -> tuple[dict[str, str], dict[str, str], int]:
     workers = workers or os.cpu_count() or 1
     plan: dict[str, list[str]] = {}  # path -> its pieces (a whole body, or its chunks for black)
     shipped = _shipped_black() if formatter == "black" else frozenset()
