@@ -29,7 +29,7 @@ from .artifacts.docs import render_operations as _docs_render
 from .model import ir
 from .diagnostics import Diagnostics, MissingSpec, SpecError, UsageError
 from .options import Options
-from .output.format import FormatCache, format_files, sha256_text
+from .output.format import FormatCache, FormatRun, sha256_text
 from .spec.load import Documents, load
 from .model import naming
 from .model.normalize import normalize
@@ -88,7 +88,14 @@ def _step(opts: Options, text: str) -> None:
 Sink = Callable[[str, str], None]
 
 
-def build(spec: Path, opts: Options, diags: Diagnostics | None = None, sink: Sink | None = None, out: Path | None = None) -> Built:
+def build(
+    spec: Path,
+    opts: Options,
+    diags: Diagnostics | None = None,
+    sink: Sink | None = None,
+    out: Path | None = None,
+    formatting: FormatRun | None = None,
+) -> Built:
     """Load, validate, normalize and render one spec (nothing is formatted). `sink` is given
     each file that needs no formatting (all but .py) as soon as it is rendered, to write it
     while the rest renders; every file is in the result all the same. With `out` (and the
@@ -140,7 +147,7 @@ def build(spec: Path, opts: Options, diags: Diagnostics | None = None, sink: Sin
             sink(path, text)
             sunk[0] += time.perf_counter() - t
 
-    rendered_all, counts = _render_all(api, ctx, lambda: _step(opts, "rendering"), timed)
+    rendered_all, counts = _render_all(api, ctx, lambda: _step(opts, "rendering"), timed, formatting.start if formatting is not None else None)
     for rendered in rendered_all:
         for path, text in rendered.items():
             if path in files:
@@ -162,7 +169,13 @@ def _counts(ctx: RenderContext) -> dict[str, int]:
     return ctx.pages.counts() if ctx.pages is not None else {"rendered": 0, "reused": 0}
 
 
-def _render_all(api: ir.Api, ctx: RenderContext, started: Callable[[], None], sink: Sink) -> tuple[list[dict[str, str]], dict[str, int]]:
+def _render_all(
+    api: ir.Api,
+    ctx: RenderContext,
+    started: Callable[[], None],
+    sink: Sink,
+    early: Callable[[dict[str, str]], None] | None = None,
+) -> tuple[list[dict[str, str]], dict[str, int]]:
     """Every artifact's files, in artifact order; those marked in `renderers()` render in one
     forked child meanwhile (so what they share, like the fixtures, is built once), each sent
     back as soon as it is done; `sink` gets every file that needs no formatting as it arrives.
@@ -191,6 +204,8 @@ def _render_all(api: ir.Api, ctx: RenderContext, started: Callable[[], None], si
         for i, (render, _) in enumerate(listed):
             if job is None or i not in forked:
                 results[i] = _sunk(render_artifact(render, api, ctx), sink)
+                if early is not None and job is not None:
+                    early(results[i])  # formatting starts while the child renders
         if job is not None:
             proc, conn = job
             try:
@@ -239,14 +254,19 @@ def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderC
         conn.close()
 
 
-def finish(built: Built, out: Path, opts: Options) -> tuple[dict[str, str], dict[str, Any], int]:
-    """Format the rendered files and compose the manifest; returns (files, manifest, formatted count)."""
+def formatter_run(opts: Options) -> FormatRun:
+    return FormatRun(opts.formatter, FormatCache(opts.formatter, use_disk=opts.use_cache), started=lambda: _step(opts, "formatting in parallel"))
+
+
+def finish(built: Built, out: Path, opts: Options, formatting: FormatRun | None = None) -> tuple[dict[str, str], dict[str, Any], int]:
+    """Format the rendered files (with what `formatting` was given while they rendered) and
+    compose the manifest; returns (files, manifest, formatted count)."""
     _step(opts, "formatting")
     t = time.perf_counter()
-    cache = FormatCache(opts.formatter, use_disk=opts.use_cache)
+    run = formatting or formatter_run(opts)
     try:
         # only specgen's cache is trusted to hold formatted text; files on disk are never reused
-        files, _, formatted = format_files(built.files, opts.formatter, cache, started=lambda: _step(opts, "formatting in parallel"))
+        files, _, formatted = run.finish(built.files)
     except BaseException:
         if built.validation is not None:
             built.validation.cancel()
@@ -307,8 +327,9 @@ def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = N
                 opened.append(stack.enter_context(TreeWriter(out, before_swap=lambda: _step(opts, "swapping"))))
             return opened[0]
 
-        built = build(spec, opts, diags, sink=lambda path, text: writer().put(path, text), out=out)
-        files, manifest, formatted = finish(built, out, opts)
+        formatting = stack.enter_context(contextlib.closing(formatter_run(opts)))
+        built = build(spec, opts, diags, sink=lambda path, text: writer().put(path, text), out=out, formatting=formatting)
+        files, manifest, formatted = finish(built, out, opts, formatting)
         _step(opts, "writing")
         t = time.perf_counter()
         tree = writer()
@@ -335,8 +356,9 @@ def check(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = None
     if stamps.current(folder, spec, opts):
         return []
     # staleness is about output only; `specgen validate` is the command for findings
-    built = build(spec, replace(opts, validate=False), diags, out=folder)
-    files, manifest, _ = finish(built, folder, opts)
+    with contextlib.closing(formatter_run(opts)) as formatting:
+        built = build(spec, replace(opts, validate=False), diags, out=folder, formatting=formatting)
+        files, manifest, _ = finish(built, folder, opts, formatting)
     expected: dict[str, bytes] = {p: t.encode("utf-8") for p, t in files.items()}
     expected[MANIFEST] = manifest_text(manifest).encode("utf-8")
     stats: dict[str, list[int]] = {}

@@ -267,3 +267,24 @@ def test_format_cache_entries_unused_for_a_month_are_dropped(tmp_path: Path, mon
     _, _, dropped = format_files({"m.py": _TWO_CHUNKS}, "black", FormatCache("black"))
     _, _, kept = format_files({"n.py": "z = (3)\n"}, "black", FormatCache("black"))
     assert (reused, dropped, kept) == (0, 2, 0)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: nothing renders beside black")
+def test_black_starts_on_the_client_while_the_rest_renders(tmp_path: Path) -> None:
+    from specgen.pipeline import generate
+
+    steps: list[str] = []
+    generate(SEED_SPECS["openai-chat-2025"], tmp_path / "out", Options(validate=False, progress=steps.append))
+    assert steps.index("rendering") < steps.index("formatting in parallel") < steps.index("formatting"), steps
+    for path in (tmp_path / "out").rglob("*.py"):
+        text = path.read_text()
+        assert black.format_str(text, mode=black.Mode()) == text, path
+
+
+def test_a_file_planned_early_and_changed_later_is_formatted_as_it_ends() -> None:
+    from specgen.output.format import FormatRun
+
+    run = FormatRun("black", FormatCache("black", use_disk=False), workers=1)
+    run.start({"m.py": "x = (1)\n", "n.py": "y = [2,\n 3]\n"})
+    out, _, n = run.finish({"m.py": "x = (11)\n", "n.py": "y = [2,\n 3]\n"})
+    assert out == {"m.py": "x = 11\n", "n.py": "y = [2, 3]\n"} and n == 3

@@ -13,21 +13,19 @@ import shutil
 import subprocess
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Callable
 
-from ..children import on_interrupt, process_group, signals_stay_with_main_thread
+from ..children import on_interrupt, process_group
 from ..diagnostics import SpecError, Diagnostic
 from ..options import Formatter
 from ..paths import cache_dir
 from .pyfeatures import features_used
+from .workers import Batch, Workers, pool_map as _pool_map
 
 _FEATURES_KEY = "#features2\n"  # 2: __future__ flags counted, as black counts them for a whole file
 _DB_TIMEOUT = 30.0  # seconds to wait for another specgen writing the same cache
 _UNUSED_DAYS = 30
-_PARALLEL_MIN = 24  # below this many files a process pool costs more than it saves
 
 
 def sha256_text(text: str) -> str:
@@ -149,56 +147,6 @@ def _target_versions(features: set[str]) -> tuple[str, ...]:
 
     wanted = {Feature[f] for f in features}
     return tuple(sorted(v.name for v in TargetVersion if all(f in VERSION_TO_FEATURES[v] for f in wanted)))
-
-
-def _worker_gc() -> None:
-    """Black's syntax trees are full of parent-pointer cycles: collect them, but less often
-    than the default (it spends a quarter of its time in the collector otherwise)."""
-    import gc
-
-    gc.set_threshold(50_000, 20, 20)
-    gc.enable()
-
-
-def _pool_map(
-    fn: Callable[[Any], Any],
-    items: list[Any],
-    workers: int,
-    started: Callable[[], None] | None = None,
-    each: Callable[[Any], None] | None = None,
-) -> list[Any]:
-    """`fn` over `items`, results in order; `each` sees every result as it arrives, so the
-    caller's own work on it (writing it to the cache) overlaps the workers' instead of following."""
-
-    def here() -> list[Any]:
-        out = []
-        for item in items:
-            out.append(fn(item))
-            if each is not None:
-                each(out[-1])
-        return out
-
-    if len(items) < _PARALLEL_MIN or workers < 2:
-        return here()
-    # workers are forked: they inherit a disabled collector (see cli.entry) and must not keep it
-    try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_gc) as pool:
-            # one item at a time, largest first (callers sort): a big piece handed out last, or
-            # inside a batch of many, would leave the other workers idle at the end
-            with signals_stay_with_main_thread():  # the pool's threads start with the first item
-                results = pool.map(fn, items, chunksize=1)
-            if started is not None:
-                started()  # the workers exist now
-            out = []
-            for result in results:
-                out.append(result)
-                if each is not None:
-                    each(result)
-            return out
-    except BrokenProcessPool:
-        # a worker died (out of memory under a limit, killed): do the work here, where running
-        # out of memory is reported as such
-        return here()
 
 
 _SCRATCH_PREFIX = "specgen-ruff-"
@@ -361,80 +309,115 @@ def format_files(
 
     Returns (formatted files, {path: sha256 of the unformatted body}, count of pieces actually
     formatted). `started` is called once parallel workers run, if any do."""
-    out = dict(files)
-    parts = {p: split_header(t) for p, t in files.items() if p.endswith(".py")}
-    sources = {p: sha256_text(body) for p, (_, body) in parts.items()}
-    if formatter == "none":
-        return out, sources, 0
-    cache = cache or FormatCache(formatter)
-    try:
-        return _format_parts(out, parts, sources, formatter, cache, workers, started)
-    finally:
-        cache.flush()  # what was formatted is kept even when another piece failed
+    return FormatRun(formatter, cache, workers, started).finish(files)
 
 
-def _format_parts(
-    out: dict[str, str],
-    parts: dict[str, tuple[str, str]],
-    sources: dict[str, str],
-    formatter: Formatter,
-    cache: FormatCache,
-    workers: int | None,
-    started: Callable[[], None] | None,
-) -> tuple[dict[str, str], dict[str, str], int]:
-    workers = workers or os.cpu_count() or 1
-    plan: dict[str, list[str]] = {}  # path -> its pieces (a whole body, or its chunks for black)
-    shipped = _shipped_black() if formatter == "black" else frozenset()
-    for path, (header, body) in parts.items():
-        if body not in shipped:
-            plan[path] = black_chunks(body) if formatter == "black" else [body]
-    versions = _file_versions(plan, cache, workers) if formatter == "black" else {}
-    # (piece, target versions) -> formatted text, "" until known
-    pending: dict[tuple[str, tuple[str, ...] | None], str] = {}
-    for path, pieces in plan.items():
-        for piece in pieces:
-            key = (piece, versions.get(path))
-            if key not in pending:
-                cached = cache.get(_cache_text(*key))
-                pending[key] = cached if cached is not None else ""
-    todo = [(f"piece{i}", key) for i, (key, done) in enumerate(pending.items()) if not done]
-    todo.sort(key=lambda item: -len(item[1][0]))
-    if todo:
-        by_id = dict(todo)
+_Key = tuple[str, "tuple[str, ...] | None"]  # (piece, black's target versions for its file)
 
-        def keep(result: tuple[str, str, str | None]) -> None:
-            pid, formatted, err = result
-            if err is None:
-                cache.put(_cache_text(*by_id[pid]), formatted)
 
-        if formatter == "black":
-            shaped = _ruff_shape([text for _, (text, _) in todo])
-            results = _pool_map(_black_one, [(pid, text, tv) for (pid, (_, tv)), text in zip(todo, shaped)], workers, started, each=keep)
+class FormatRun:
+    """One run's formatting. `start` plans the files rendered so far and hands their pieces to
+    the workers, returning while black works on them (so the rest of the run renders meanwhile,
+    instead of black waiting for the last page); `finish` adds the rest, waits, and returns every
+    file formatted. A run that does not reach `finish` must be `close`d."""
+
+    def __init__(self, formatter: Formatter, cache: FormatCache | None = None, workers: int | None = None, started: Callable[[], None] | None = None):
+        self.formatter = formatter
+        self.cache = cache or FormatCache(formatter)
+        self.pool = Workers(workers or os.cpu_count() or 1, started)
+        self.bodies: dict[str, str] = {}  # path -> the body planned
+        self.plan: dict[str, list[str]] = {}  # path -> its pieces (a whole body, or its chunks for black)
+        self.versions: dict[str, tuple[str, ...] | None] = {}
+        self.pending: dict[_Key, str] = {}  # formatted text, "" until known
+        self.batches: list[tuple[list[_Key], Batch]] = []
+        self.count = 0
+
+    def start(self, files: dict[str, str]) -> None:
+        try:
+            self._add(files)
+        except BaseException:
+            self.close()
+            raise
+
+    def _add(self, files: dict[str, str]) -> None:
+        if self.formatter == "none":
+            return
+        black = self.formatter == "black"
+        shipped = _shipped_black() if black else frozenset()
+        new: dict[str, list[str]] = {}
+        for path, text in files.items():
+            body = split_header(text)[1] if path.endswith(".py") else None
+            if body is not None and self.bodies.get(path) != body and body not in shipped:
+                new[path] = black_chunks(body) if black else [body]
+                self.bodies[path] = body
+        self.plan.update(new)
+        if black:
+            self.versions.update(_file_versions(new, self.cache, self.pool))
+        todo: list[_Key] = []
+        for path, pieces in new.items():
+            for piece in pieces:
+                key = (piece, self.versions.get(path))
+                if key not in self.pending:
+                    cached = self.cache.get(_cache_text(*key))
+                    self.pending[key] = cached if cached is not None else ""
+                    if cached is None:
+                        todo.append(key)
+        if not todo:
+            return
+        todo.sort(key=lambda key: -len(key[0]))
+        self.count += len(todo)
+        if black:
+            shaped = _ruff_shape([piece for piece, _ in todo])
+            batch = self.pool.submit(_black_one, [(str(i), text, tv) for i, ((_, tv), text) in enumerate(zip(todo, shaped))])
         else:
-            results = _ruff_many([(pid, text) for pid, (text, _) in todo])
-            for result in results:
-                keep(result)
-        failures = [(p, err) for p, _, err in results if err]
+            results = _ruff_many([(str(i), piece) for i, (piece, _) in enumerate(todo)])
+            batch = Batch(_ruff_many, todo, None, results)
+        self.batches.append((todo, batch))
+
+    def finish(self, files: dict[str, str]) -> tuple[dict[str, str], dict[str, str], int]:
+        out = dict(files)
+        parts = {p: split_header(t) for p, t in files.items() if p.endswith(".py")}
+        sources = {p: sha256_text(body) for p, (_, body) in parts.items()}
+        try:
+            self._add(files)
+            for todo, batch in self.batches:
+                self._collect(todo, batch)
+        finally:
+            self.close()  # what was formatted is kept even when another piece failed
+        for path, pieces in self.plan.items():
+            if path in parts:
+                tv = self.versions.get(path)
+                body = join_chunks([self.pending[(p, tv)] for p in pieces]) if len(pieces) > 1 else self.pending[(pieces[0], tv)]
+                out[path] = join_header(parts[path][0], body)
+        return out, sources, self.count
+
+    def _collect(self, todo: list[_Key], batch: Batch) -> None:
+        def keep(result: tuple[str, str, str | None]) -> None:
+            i, formatted, err = result
+            if err is None:
+                self.cache.put(_cache_text(*todo[int(i)]), formatted)
+
+        results = self.pool.results(batch, keep)
+        failures = [(todo[int(i)][0], err) for i, _, err in results if err]
         if failures:
-            owners = {piece: path for path, pieces in plan.items() for piece in pieces}
+            owners = {piece: path for path, pieces in self.plan.items() for piece in pieces}
             raise SpecError(
                 [
                     Diagnostic(
                         "error",
                         "internal-format-error",
-                        f"specgen produced Python that {formatter} cannot parse in {owners.get(by_id[p][0], p)}: {err}",
+                        f"specgen produced Python that {self.formatter} cannot parse in {owners.get(piece, '?')}: {err}",
                         "this is a specgen bug; please report it with the spec (or run with --formatter none to inspect the output)",
                     )
-                    for p, err in failures[:5]
+                    for piece, err in failures[:5]
                 ]
             )
-        for pid, formatted, _ in results:
-            pending[by_id[pid]] = formatted
-    for path, pieces in plan.items():
-        tv = versions.get(path)
-        body = join_chunks([pending[(p, tv)] for p in pieces]) if len(pieces) > 1 else pending[(pieces[0], tv)]
-        out[path] = join_header(parts[path][0], body)
-    return out, sources, len(todo)
+        for i, formatted, _ in results:
+            self.pending[todo[int(i)]] = formatted
+
+    def close(self) -> None:
+        self.pool.close()
+        self.cache.flush()
 
 
 def _ruff_shape(texts: list[str]) -> list[str]:
@@ -461,7 +444,7 @@ def _cache_text(piece: str, versions: tuple[str, ...] | None) -> str:
     return piece if versions is None else "#target-versions " + ",".join(versions) + "\n" + piece
 
 
-def _file_versions(plan: dict[str, list[str]], cache: FormatCache, workers: int) -> dict[str, tuple[str, ...] | None]:
+def _file_versions(plan: dict[str, list[str]], cache: FormatCache, workers: int | Workers) -> dict[str, tuple[str, ...] | None]:
     """Black's target versions for each chunked file, from the union of its chunks' features
     (one chunk alone could look older than the file and be formatted differently)."""
     features: dict[str, tuple[str, ...]] = {}
@@ -485,5 +468,8 @@ def _file_versions(plan: dict[str, list[str]], cache: FormatCache, workers: int)
         if err is None:
             cache.put(_FEATURES_KEY + piece, ",".join(found))
 
-    _pool_map(_black_features, todo, workers, each=keep)
+    if isinstance(workers, Workers):
+        workers.results(workers.submit(_black_features, todo), keep)
+    else:
+        _pool_map(_black_features, todo, workers, each=keep)
     return {path: _target_versions({f for p in pieces for f in features[p]}) if len(pieces) > 1 else None for path, pieces in plan.items()}
