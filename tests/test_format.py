@@ -10,7 +10,7 @@ import pytest
 from black.parsing import lib2to3_parse
 
 from support import SEED_SPECS, SPECS, corpus
-from specgen.output.format import FormatCache, _file_versions, black_chunks, format_files, split_header
+from specgen.output.format import FormatCache, _file_versions, black_chunks, black_split, format_files, join_header, split_header
 from specgen.output.pyfeatures import features_used
 from specgen.pipeline import Options, build
 
@@ -29,7 +29,8 @@ def test_chunked_black_equals_black_on_the_whole_file(target: str) -> None:
     chunked = [p for p, t in files.items() if len(black_chunks(split_header(t)[1])) > 1]
     assert chunked, "no file was split: the test would prove nothing"
     for path, text in formatted.items():
-        assert black.format_str(text, mode=black.Mode()) == text, path
+        header, body = split_header(files[path])
+        assert text == join_header(header, black.format_str(body, mode=black.Mode())), path
 
 
 def test_chunked_black_on_the_largest_corpus_modules() -> None:
@@ -288,3 +289,48 @@ def test_a_file_planned_early_and_changed_later_is_formatted_as_it_ends() -> Non
     run.start({"m.py": "x = (1)\n", "n.py": "y = [2,\n 3]\n"})
     out, _, n = run.finish({"m.py": "x = (11)\n", "n.py": "y = [2,\n 3]\n"})
     assert out == {"m.py": "x = 11\n", "n.py": "y = [2, 3]\n"} and n == 3
+
+
+_ALIASES = '''"""Module docstring."""
+
+from typing import Union
+
+A = Union[int, str]
+"""A's docstring
+x = 1 at the start of a docstring line is not a statement."""
+
+B: "TypeAlias" = Union[
+    int,
+    bytes]
+
+
+C = 3
+
+if TYPE_CHECKING:
+    D = int
+else:
+    D = str
+
+E = 5
+# a comment belongs to what follows it
+
+F = 6
+
+
+def f() -> None:
+    pass
+G = 7
+'''
+
+
+def test_big_pieces_are_cut_between_simple_statements_where_black_keeps_the_blank_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    import specgen.output.format as fmt
+
+    monkeypatch.setattr(fmt, "_FINE_MIN", 10)
+    split = black_split(_ALIASES)
+    firsts = [(gap, piece.split("\n")[0]) for gap, piece in split]
+    # not after the module docstring or the imports, nor into a docstring, nor after a comment or a def
+    assert firsts == [(0, '"""Module docstring."""'), (1, 'B: "TypeAlias" = Union['), (2, "C = 3"), (1, "E = 5")], firsts
+    assert "".join(piece for _, piece in split).replace("\n", "") == _ALIASES.replace("\n", "")
+    formatted, _, n = format_files({"m.py": _ALIASES}, "black", FormatCache("black", use_disk=False), workers=1)
+    assert n == len(split) and formatted["m.py"] == black.format_str(_ALIASES, mode=black.Mode())

@@ -7,6 +7,7 @@ text, since nothing proves what produced them.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import shutil
@@ -90,26 +91,79 @@ def join_header(header: str, body: str) -> str:
 
 
 def black_chunks(body: str) -> list[str]:
-    """Split unformatted Python at top-level `class` statements that follow a blank line.
+    """The pieces `black_split` cuts `body` into."""
+    return [piece for _, piece in black_split(body)]
 
-    Black always puts exactly two blank lines before such a class, so formatting each chunk on
-    its own and joining them with two blank lines gives what black gives for the whole file
-    (tests check this on every generated target). Chunks are cached and formatted in parallel:
-    a warm run reformats only the classes that changed, a cold one spreads a big module over
-    every core."""
+
+def black_split(body: str) -> list[tuple[int, str]]:
+    """Unformatted Python cut into pieces black formats alike alone or in the whole file: a list
+    of (blank lines black puts before the piece, piece).
+
+    Cut first before each top-level `class` statement that follows a blank line (black always
+    puts exactly two blank lines there), then, inside a piece over `_FINE_MIN` characters,
+    between top-level simple statements (see `_fine_cuts`). Pieces are cached and formatted in
+    parallel: a warm run reformats only the pieces that changed, a cold one spreads a big module
+    over every core. tests/test_format.py proves the joined pieces equal black on the whole file
+    on every generated target."""
     lines = body.split("\n")
-    chunks: list[str] = []
-    start = 0
+    cuts = [0]
     for i in range(1, len(lines)):
-        if lines[i].startswith("class ") and not lines[i - 1].strip() and any(ln.strip() for ln in lines[start:i]):
-            chunks.append("\n".join(lines[start:i]))
-            start = i
-    chunks.append("\n".join(lines[start:]))
-    return chunks
+        if lines[i].startswith("class ") and not lines[i - 1].strip() and any(ln.strip() for ln in lines[cuts[-1] : i]):
+            cuts.append(i)
+    cuts.append(len(lines))
+    out: list[tuple[int, str]] = []
+    for n, (start, end) in enumerate(zip(cuts, cuts[1:])):
+        piece = "\n".join(lines[start:end])
+        gap = 0 if n == 0 else 2
+        fine = _fine_cuts(piece, first=n == 0) if len(piece) > _FINE_MIN else []
+        if not fine:
+            out.append((gap, piece))
+            continue
+        sub = piece.split("\n")
+        bounds = [(0, gap), *fine, (len(sub), 0)]
+        for (begin, before), (stop, _) in zip(bounds, bounds[1:]):
+            out.append((before, "\n".join(sub[begin:stop])))
+    return out
 
 
-def join_chunks(formatted: list[str]) -> str:
-    return "\n\n\n".join(c.strip("\n") for c in formatted) + "\n"
+_FINE_MIN = 8_000  # characters: below this a piece is not worth a parse to cut it finer
+_SIMPLE = (ast.Assign, ast.AnnAssign, ast.Expr)
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _fine_cuts(piece: str, first: bool) -> list[tuple[int, int]]:
+    """Where black formats a piece's top-level statements alike apart and together: [(0-based
+    line, blank lines before it)] before each assignment that follows a simple statement (an
+    assignment, an expression, or an if/else with no def or class inside) after blank lines
+    only. Black keeps up to two blank lines there, as written, and treats neither statement
+    specially; after imports, definitions or a module docstring it adds lines of its own, and a
+    comment belongs to what follows it, so none of those is a cut. No cut when `ast` cannot
+    read the piece (it then goes to black whole)."""
+    if "\r" in piece:
+        return []  # ast counts lines the way this split would not
+    try:
+        tree = ast.parse(piece)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    lines = piece.split("\n")
+    cuts: list[tuple[int, int]] = []
+    body = tree.body
+    for k in range(1, len(body)):
+        prev, cur = body[k - 1], body[k]
+        if not isinstance(cur, (ast.Assign, ast.AnnAssign)) or (first and k == 1):
+            continue
+        if not (isinstance(prev, _SIMPLE) or (isinstance(prev, ast.If) and not any(isinstance(x, _DEFS) for x in ast.walk(prev)))):
+            continue
+        gap = lines[(prev.end_lineno or prev.lineno) : cur.lineno - 1]
+        if gap and all(not ln for ln in gap):
+            cuts.append((cur.lineno - 1, min(len(gap), 2)))
+    return cuts
+
+
+def join_chunks(formatted: list[str], gaps: list[int] | None = None) -> str:
+    """Formatted pieces joined with the blank lines black puts between them (two by default)."""
+    before = gaps or [0] + [2] * (len(formatted) - 1)
+    return "".join(("\n" * (gap + 1) if i else "") + piece.strip("\n") for i, (gap, piece) in enumerate(zip(before, formatted))) + "\n"
 
 
 def _black_one(item: tuple[str, str, tuple[str, ...] | None]) -> tuple[str, str, str | None]:
@@ -327,6 +381,7 @@ class FormatRun:
         self.pool = Workers(workers or os.cpu_count() or 1, started)
         self.bodies: dict[str, str] = {}  # path -> the body planned
         self.plan: dict[str, list[str]] = {}  # path -> its pieces (a whole body, or its chunks for black)
+        self.gaps: dict[str, list[int]] = {}  # path -> blank lines before each of its pieces
         self.versions: dict[str, tuple[str, ...] | None] = {}
         self.pending: dict[_Key, str] = {}  # formatted text, "" until known
         self.batches: list[tuple[list[_Key], Batch]] = []
@@ -348,7 +403,9 @@ class FormatRun:
         for path, text in files.items():
             body = split_header(text)[1] if path.endswith(".py") else None
             if body is not None and self.bodies.get(path) != body and body not in shipped:
-                new[path] = black_chunks(body) if black else [body]
+                split = black_split(body) if black else [(0, body)]
+                new[path] = [piece for _, piece in split]
+                self.gaps[path] = [gap for gap, _ in split]
                 self.bodies[path] = body
         self.plan.update(new)
         if black:
@@ -387,7 +444,7 @@ class FormatRun:
         for path, pieces in self.plan.items():
             if path in parts:
                 tv = self.versions.get(path)
-                body = join_chunks([self.pending[(p, tv)] for p in pieces]) if len(pieces) > 1 else self.pending[(pieces[0], tv)]
+                body = join_chunks([self.pending[(p, tv)] for p in pieces], self.gaps[path]) if len(pieces) > 1 else self.pending[(pieces[0], tv)]
                 out[path] = join_header(parts[path][0], body)
         return out, sources, self.count
 
