@@ -7,10 +7,15 @@ made unique by the caller through `Namer`.
 from __future__ import annotations
 
 import builtins
+import functools
 import keyword
 import re
 import sys
 import unicodedata
+
+# one spec asks for the same names thousands of times (a shared schema named from every use);
+# bounded, since the texts are the spec's
+NAME_MEMO = 1 << 16
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z0-9]+")
 
@@ -82,6 +87,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(ascii_fold(str(text)))
 
 
+@functools.lru_cache(maxsize=NAME_MEMO, typed=True)
 def snake(text: str, fallback: str = "value") -> str:
     """`createChatCompletion` -> `create_chat_completion`; always a safe identifier."""
     parts = [w.lower() for w in words(text)]
@@ -89,6 +95,7 @@ def snake(text: str, fallback: str = "value") -> str:
     return safe_identifier(name, fallback)
 
 
+@functools.lru_cache(maxsize=NAME_MEMO, typed=True)
 def pascal(text: str, fallback: str = "Model") -> str:
     """`chat completion message` -> `ChatCompletionMessage`; always a safe identifier."""
     parts = words(text)
@@ -96,12 +103,14 @@ def pascal(text: str, fallback: str = "Model") -> str:
     return safe_identifier(name, fallback)
 
 
+@functools.lru_cache(maxsize=NAME_MEMO, typed=True)
 def constant(text: str, fallback: str = "VALUE") -> str:
     """Enum member names: `gpt-4o` -> `GPT_4O`, `GMT+0` -> `GMT_0`."""
     name = "_".join(w.upper() for w in words(text)) or fallback
     return safe_identifier(name, fallback)
 
 
+@functools.lru_cache(maxsize=NAME_MEMO, typed=True)
 def safe_identifier(name: str, fallback: str = "value") -> str:
     """Make any string a valid, non-keyword Python identifier."""
     name = re.sub(r"[^A-Za-z0-9_]", "_", ascii_fold(name))
