@@ -87,30 +87,43 @@ def words(text: str) -> list[str]:
     return _WORD.findall(ascii_fold(str(text)))
 
 
-@functools.lru_cache(maxsize=NAME_MEMO, typed=True)
 def snake(text: str, fallback: str = "value") -> str:
     """`createChatCompletion` -> `create_chat_completion`; always a safe identifier."""
+    return _snake(str(text), fallback)
+
+
+def pascal(text: str, fallback: str = "Model") -> str:
+    """`chat completion message` -> `ChatCompletionMessage`; always a safe identifier."""
+    return _pascal(str(text), fallback)
+
+
+def constant(text: str, fallback: str = "VALUE") -> str:
+    """Enum member names: `gpt-4o` -> `GPT_4O`, `GMT+0` -> `GMT_0`."""
+    return _constant(str(text), fallback)
+
+
+# memoized on the text (`words` reads any value as its str, so this is the same function)
+@functools.lru_cache(maxsize=NAME_MEMO)
+def _snake(text: str, fallback: str) -> str:
     parts = [w.lower() for w in words(text)]
     name = "_".join(parts) or fallback
     return safe_identifier(name, fallback)
 
 
-@functools.lru_cache(maxsize=NAME_MEMO, typed=True)
-def pascal(text: str, fallback: str = "Model") -> str:
-    """`chat completion message` -> `ChatCompletionMessage`; always a safe identifier."""
+@functools.lru_cache(maxsize=NAME_MEMO)
+def _pascal(text: str, fallback: str) -> str:
     parts = words(text)
     name = "".join(p[:1].upper() + p[1:] for p in parts) or fallback
     return safe_identifier(name, fallback)
 
 
-@functools.lru_cache(maxsize=NAME_MEMO, typed=True)
-def constant(text: str, fallback: str = "VALUE") -> str:
-    """Enum member names: `gpt-4o` -> `GPT_4O`, `GMT+0` -> `GMT_0`."""
+@functools.lru_cache(maxsize=NAME_MEMO)
+def _constant(text: str, fallback: str) -> str:
     name = "_".join(w.upper() for w in words(text)) or fallback
     return safe_identifier(name, fallback)
 
 
-@functools.lru_cache(maxsize=NAME_MEMO, typed=True)
+@functools.lru_cache(maxsize=NAME_MEMO)
 def safe_identifier(name: str, fallback: str = "value") -> str:
     """Make any string a valid, non-keyword Python identifier."""
     name = re.sub(r"[^A-Za-z0-9_]", "_", ascii_fold(name))
