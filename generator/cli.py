@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"specgen {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    g = sub.add_parser("generate", help="generate client, docs, fixtures, tools and tests for one spec into OUT", description="Generate every artifact for SPEC into OUT: OUT/<package>/ (client), OUT/docs/, OUT/tools/, OUT/fixtures/, OUT/tests/ and OUT/manifest.json. OUT is replaced atomically; a folder that specgen did not generate is never replaced.")
+    g = sub.add_parser("generate", help="generate client, docs, fixtures, tools and tests for one spec into OUT", description="Generate every artifact for SPEC into OUT: OUT/<package>/ (client), OUT/docs/, OUT/tools/, OUT/fixtures/, OUT/tests/ and OUT/manifest.json. Only the files that change are written; a failed or interrupted run leaves OUT as it was; a folder that specgen did not generate is never replaced.")
     g.add_argument("spec", type=_spec_path, help="OpenAPI 3.0/3.1 document or JSON Schema (YAML or JSON)")
     g.add_argument("-o", "--out", type=Path, required=True, help="output folder")
     _shared_generation_args(g)

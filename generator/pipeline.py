@@ -258,9 +258,10 @@ def formatter_run(opts: Options) -> FormatRun:
     return FormatRun(opts.formatter, FormatCache(opts.formatter, use_disk=opts.use_cache), started=lambda: _step(opts, "formatting in parallel"))
 
 
-def finish(built: Built, out: Path, opts: Options, formatting: FormatRun | None = None) -> tuple[dict[str, str], dict[str, Any], int]:
+def finish(built: Built, out: Path, opts: Options, formatting: FormatRun | None = None, known: dict[str, str] | None = None) -> tuple[dict[str, str], dict[str, Any], int]:
     """Format the rendered files (with what `formatting` was given while they rendered) and
-    compose the manifest; returns (files, manifest, formatted count)."""
+    compose the manifest; returns (files, manifest, formatted count). `known`: the sha256 of
+    files already written (not formatted, so final), not hashed again."""
     _step(opts, "formatting")
     t = time.perf_counter()
     run = formatting or formatter_run(opts)
@@ -289,7 +290,7 @@ def finish(built: Built, out: Path, opts: Options, formatting: FormatRun | None 
         "operations": [{"id": op.id, "method": op.method.upper(), "path": op.path, "call": op.call} for op in api.operations],
         "skipped": list(api.skipped),
         "degraded": list(api.degraded),
-        "files": {p: sha256_text(files[p]) for p in sorted(files)},
+        "files": {p: (known or {}).get(p) or sha256_text(files[p]) for p in sorted(files)},
     }
     return files, manifest, formatted
 
@@ -329,13 +330,13 @@ def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = N
 
         formatting = stack.enter_context(contextlib.closing(formatter_run(opts)))
         built = build(spec, opts, diags, sink=lambda path, text: writer().put(path, text), out=out, formatting=formatting)
-        files, manifest, formatted = finish(built, out, opts, formatting)
+        files, manifest, formatted = finish(built, out, opts, formatting, opened[0].hashes if opened else None)
         _step(opts, "writing")
         t = time.perf_counter()
         tree = writer()
         for path in sorted(files):
             if path not in tree.written:
-                tree.put(path, files[path])
+                tree.put(path, files[path], manifest["files"][path])
         tree.put(MANIFEST, manifest_text(manifest))
         tree.swap()
     stamps.remember(tree.out, spec, manifest, tree.stats)

@@ -88,7 +88,7 @@ class Survey:
     manifest: dict[str, Any] = field(default_factory=dict)
     owned: set[str] = field(default_factory=set)
     foreign: list[str] = field(default_factory=list)
-    data: dict[str, bytes] = field(default_factory=dict)  # the bytes of the owned files, as read
+    hashes: dict[str, str] = field(default_factory=dict)  # the sha256 of each owned file's bytes now
     stats: dict[str, list[int]] = field(default_factory=dict)  # their stat_key, taken before the read
 
 
@@ -106,26 +106,68 @@ def resolve_out(out: Path) -> Path:
     return out
 
 
-def survey(out: Path, tree: dict[str, bytes] | None = None) -> Survey:
+def survey(out: Path, tree: dict[str, bytes] | None = None, vouched: dict[str, list[int]] | None = None) -> Survey:
     """Sort OUT's files into specgen's and foreign ones (see the module's docstring); `tree`
-    is OUT as the caller just read it (read here when not given)."""
+    is OUT as the caller just read it. Without it only the files the manifest lists are read,
+    and of those not the ones `vouched` names with their stat_key now: specgen's stamp
+    (stamps.vouched) says they hold the bytes the manifest lists, as `check` trusts it."""
     if not out.is_dir():
         return Survey()
     manifest = read_manifest(out) or {}
     listed = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
     assert isinstance(listed, dict)
     stats: dict[str, list[int]] = {}
-    if tree is None:
-        tree = read_tree(out, stats)
-    proven = {rel for rel, data in tree.items() if data is not SYMLINK and isinstance(listed.get(rel), str) and listed[rel] == sha256_bytes(data)}
+    hashes: dict[str, str] = {}
+    if tree is not None:
+        for rel, data in tree.items():
+            if data is not SYMLINK and isinstance(listed.get(rel), str):
+                hashes[rel] = sha256_bytes(data)
+        names = set(tree)
+        links = {rel for rel, data in tree.items() if data is SYMLINK}
+    else:
+        names, links = _hash_listed(out, listed, vouched or {}, hashes, stats)
+    proven = {rel for rel, sha in hashes.items() if listed.get(rel) == sha}
     if proven:
-        owned = {rel for rel, data in tree.items() if rel in listed and data is not SYMLINK and _regular(out / rel)}
-        if MANIFEST in tree and _regular(out / MANIFEST):
+        # scandir saw each file's type already; a tree read elsewhere is asked again
+        owned = {rel for rel in hashes if tree is None or _regular(out / rel)}
+        if MANIFEST in names and MANIFEST not in links and _regular(out / MANIFEST):
             owned.add(MANIFEST)
     else:
         manifest, owned = {}, set()
-    foreign = sorted(rel for rel in tree if rel not in owned)
-    return Survey(manifest, owned, foreign, {rel: tree[rel] for rel in owned}, {rel: stats[rel] for rel in owned if rel in stats})
+    foreign = sorted(rel for rel in names if rel not in owned)
+    return Survey(manifest, owned, foreign, {rel: hashes[rel] for rel in owned if rel in hashes}, {rel: stats[rel] for rel in owned if rel in stats})
+
+
+def _hash_listed(out: Path, listed: dict[str, Any], vouched: dict[str, list[int]], hashes: dict[str, str], stats: dict[str, list[int]]) -> tuple[set[str], set[str]]:
+    """Every file under OUT (derived caches left out) and the symbolic links among them; fills
+    `hashes` and `stats` for the listed regular files: a vouched one's hash is the listed one,
+    any other is read and hashed (its stat taken before the read)."""
+    names: set[str] = set()
+    links: set[str] = set()
+    stack = [(str(out), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        for e in os.scandir(folder):
+            rel = prefix + e.name
+            if e.is_symlink():
+                names.add(rel)
+                links.add(rel)
+            elif e.is_dir(follow_symlinks=False):
+                if e.name not in DERIVED_DIRS:
+                    stack.append((e.path, rel + "/"))
+            elif not derived(rel):
+                names.add(rel)
+                want = listed.get(rel)
+                if not isinstance(want, str) or not e.is_file(follow_symlinks=False):
+                    continue  # foreign whatever it holds: not read
+                st = stat_key(e.stat(follow_symlinks=False))
+                if vouched.get(rel) == st:
+                    hashes[rel], stats[rel] = want, st
+                    continue
+                with open(e.path, "rb") as fh:
+                    stats[rel] = stat_key(os.fstat(fh.fileno()))
+                    hashes[rel] = sha256_bytes(fh.read())
+    return names, links
 
 
 def _regular(p: Path) -> bool:

@@ -126,6 +126,23 @@ def current(out: Path, spec: Path, opts: Any) -> bool:
     return _files_hold(out, hashes, stamp)
 
 
+def vouched(out: Path) -> dict[str, list[int]]:
+    """The files of OUT the stamp vouches for, with their stat_key then: OUT's manifest is the
+    one specgen last wrote or checked there, and each file whose stat is still this one (and
+    was not racy) holds the bytes that manifest lists. Nothing when there is no such stamp."""
+    try:
+        stamp = json.loads(_file(out).read_text())
+        manifest_sha = sha256_bytes((out / MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stamp, dict) or stamp.get("manifest_sha256") != manifest_sha:
+        return {}
+    seen, written = stamp.get("stats"), stamp.get("written_ns")
+    if not isinstance(seen, dict) or not isinstance(written, int):
+        return {}
+    return {rel: st for rel, st in seen.items() if isinstance(st, list) and len(st) == 4 and st[2] < written - RACY_NS}
+
+
 def _same_options(manifest: dict[str, Any], spec: Path, opts: Any) -> bool:
     recorded = manifest.get("options")
     if not isinstance(recorded, dict) or recorded.get("formatter") != opts.formatter:

@@ -1,24 +1,29 @@
-"""Write: build the new tree beside the old one and swap them in one step.
+"""Write: the new files are written beside OUT, then put in its place in one step.
 
-A failed, interrupted or killed run leaves the previous output exactly as it was: the new
-tree is complete before anything replaces the old one, the swap is a single atomic
-`renameat2(RENAME_EXCHANGE)` where Linux offers it (two renames with recovery elsewhere),
-and no path from the spec can land outside OUT.
+A failed, interrupted or killed run leaves the previous output exactly as it was. Into a new
+or empty OUT the new tree is renamed whole. Into an OUT specgen wrote, only the files whose
+bytes change are written; they replace the old ones under a journal (journal.py: each file
+renamed in whole, undone on any error, and by the next run after a SIGKILL), so regenerating
+after a small edit writes a few files, not a copy of the tree. A tree that cannot be updated
+that way (a file where a folder was) is completed from OUT by hard links and swapped in by
+one atomic `renameat2(RENAME_EXCHANGE)` where Linux offers it (two renames with recovery
+elsewhere). No path from the spec can land outside OUT.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 import re
 import shutil
-import stat
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable
 
 from ..children import deferred, on_interrupt
-from .owner import MANIFEST, SYMLINK, Survey, read_manifest, read_tree, refuse_foreign, resolve_out, sha256_bytes, stat_key, survey
+from . import journal, stamps
+from .owner import MANIFEST, SYMLINK, read_manifest, read_tree, refuse_foreign, resolve_out, sha256_bytes, stat_key, survey
 
 __all__ = ["MANIFEST", "SYMLINK", "TreeWriter", "check_relative_path", "compare_trees", "read_manifest", "read_tree", "sha256_bytes", "write_tree"]
 _SAFE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,119}$")
@@ -27,12 +32,15 @@ _WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
 
 def check_relative_path(rel: str) -> None:
     """Refuse any output path that could escape OUT or misbehave on some filesystem."""
-    p = PurePosixPath(rel)
-    if p.is_absolute() or not p.parts or len(rel) > 400:
+    # split by hand: no "", "." or "//" is folded away, so each refuses the path
+    if not rel or len(rel) > 400 or not all(map(_safe_part, rel.split("/"))):
         raise ValueError(f"unsafe output path {rel!r}")
-    for part in p.parts:
-        if part in (".", "..") or not _SAFE_PART.match(part) or part.split(".")[0].lower() in _WINDOWS_DEVICES:
-            raise ValueError(f"unsafe output path {rel!r}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _safe_part(part: str) -> bool:
+    """One part of an output path is safe (folders repeat across thousands of paths: asked once)."""
+    return part not in (".", "..") and _SAFE_PART.match(part) is not None and part.split(".")[0].lower() not in _WINDOWS_DEVICES
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -73,6 +81,9 @@ def recover(out: Path) -> None:
         if kind == "old" and not out.exists():
             os.rename(entry, out)  # the swap was cut between its two renames
         else:
+            if kind == "new":
+                journal.rollback(out, entry)  # an update in place was cut half-way
+
             shutil.rmtree(entry, ignore_errors=True)
 
 
@@ -103,24 +114,27 @@ def _named(e: OSError, new: Path, out: Path) -> OSError:
 
 
 class TreeWriter:
-    """OUT's replacement, built beside it one file at a time and swapped in whole: `write_tree`
-    in steps, so the files already rendered are written while others still render. Leaving
-    the `with` block without `swap()` (an error, a signal) removes the half-built tree and
-    leaves OUT as it was."""
+    """OUT's replacement, written beside it one file at a time and put in place whole: `write_tree`
+    in steps, so the files already rendered are written while others still render. A file
+    OUT holds already, byte for byte and specgen's, is not written again. Leaving the `with`
+    block without `swap()` (an error, a signal) removes what was written and leaves OUT as it was."""
 
     def __init__(self, out: Path, before_swap: Callable[[], None] | None = None):
         out = resolve_out(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         recover(out)
-        found = survey(out)
+        # the stamp spares reading the files it vouches for (the trust `check` has in it)
+        found = survey(out, vouched=stamps.vouched(out))
         refuse_foreign(out, found)
         self.out = out
         self.new = out.parent / f".{out.name}.specgen-new-{os.getpid()}"
         self.before_swap = before_swap
         self.stats: dict[str, list[int]] = {}
+        self.hashes: dict[str, str] = {}  # the sha256 of every file put
         self.written: set[str] = set()
+        self.staged: set[str] = set()  # the files written under `new` (the others OUT holds)
         self.swapped = False
-        self._previous = _Previous(out, found)
+        self._found = found
         self._made: set[Path] = {self.new}
         self._cleanup = on_interrupt(self._remove_new)
         shutil.rmtree(self.new, ignore_errors=True)
@@ -144,21 +158,27 @@ class TreeWriter:
     def _remove_new(self) -> None:
         shutil.rmtree(self.new, ignore_errors=True)
 
-    def put(self, rel: str, content: str | bytes) -> None:
-        """Write one file of the new tree (hard-linked from OUT when OUT holds it already, specgen's and byte for byte)."""
+    def put(self, rel: str, content: str | bytes, sha256: str | None = None) -> None:
+        """One file of the new tree (`sha256`: its bytes' hash, when the caller has it)."""
         check_relative_path(rel)
-        target = self.new / rel
         data = content.encode("utf-8") if isinstance(content, str) else content
+        sha = sha256 if sha256 is not None else sha256_bytes(data)
         self.written.add(rel)
+        self.hashes[rel] = sha
+        if self._found.hashes.get(rel) == sha:
+            seen = self._found.stats.get(rel)
+            if seen is not None:
+                self.stats[rel] = seen
+            return
+        self._stage(rel, data)
+
+    def _stage(self, rel: str, data: bytes) -> None:
+        target = self.new / rel
+        self.staged.add(rel)
         try:
             if target.parent not in self._made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self._made.add(target.parent)
-            linked = self._previous.link(rel, target, data)
-            if linked is not None:
-                if linked:
-                    self.stats[rel] = linked
-                return
             try:
                 self.stats[rel] = _write_new(target, data)
             except OSError as e:
@@ -167,26 +187,73 @@ class TreeWriter:
             raise _named(e, self.new, self.out) from None
 
     def swap(self) -> None:
-        """Put the new tree in OUT's place in one step and remove the old one."""
+        """Put the new tree in OUT's place: in place (journal.py) when OUT is specgen's, else whole."""
         if self.before_swap is not None:
             self.before_swap()
-        out, new = self.out, self.new
+        removed = sorted(self._found.owned - self.written)
+        in_place = bool(self._found.owned) and not _conflicts(self.out, self.staged)
+        if not in_place:
+            self._complete()
         try:
-            # a signal here waits until the swap is whole and the old tree is gone
+            # a signal here waits until OUT is whole again, and the rest is removed
             with deferred():
-                if out.exists():
-                    if not _exchange(new, out):
-                        old = out.parent / f".{out.name}.specgen-old-{os.getpid()}"
-                        os.rename(out, old)
-                        os.rename(new, out)
-                        new = old
+                if in_place:
+                    self.stats.update(journal.apply(self.out, self.new, sorted(self.staged), removed))
                     self.swapped = True
-                    shutil.rmtree(new, ignore_errors=True)
+                    shutil.rmtree(self.new, ignore_errors=True)
                 else:
-                    os.rename(new, out)
-                    self.swapped = True
+                    self._exchange()
         except OSError as e:
             raise _named(e, self.new, self.out) from None
+
+    def _complete(self) -> None:
+        """Hard-link into the new tree the files OUT holds already, so it can replace OUT whole."""
+        for rel in sorted(self.written - self.staged):
+            target = self.new / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(self.out / rel, target, follow_symlinks=False)
+            except OSError:
+                self.stats.pop(rel, None)
+                data = (self.out / rel).read_bytes()
+                if sha256_bytes(data) != self.hashes[rel]:
+                    raise OSError(f"{rel} changed while specgen was writing; run again") from None
+                self._stage(rel, data)
+                continue
+            now = stat_key(os.lstat(target))
+            seen = self.stats.get(rel)
+            # linking moves the ctime itself, so only size, mtime and inode can tell a change since the survey
+            if seen is None or [seen[0], seen[1], seen[3]] != [now[0], now[1], now[3]]:
+                self.stats.pop(rel, None)
+            else:
+                self.stats[rel] = now
+
+    def _exchange(self) -> None:
+        out, new = self.out, self.new
+        if out.exists():
+            if not _exchange(new, out):
+                old = out.parent / f".{out.name}.specgen-old-{os.getpid()}"
+                os.rename(out, old)
+                os.rename(new, out)
+                new = old
+            self.swapped = True
+            shutil.rmtree(new, ignore_errors=True)
+        else:
+            os.rename(new, out)
+            self.swapped = True
+
+
+def _conflicts(out: Path, staged: set[str]) -> bool:
+    """Whether a staged file would land where OUT has a folder, or under one of OUT's files."""
+    for rel in staged:
+        if (out / rel).is_dir():
+            return True
+        parts = rel.split("/")
+        for i in range(1, len(parts)):
+            p = out.joinpath(*parts[:i])
+            if p.exists() and not p.is_dir():
+                return True
+    return False
 
 
 def _write_new(target: Path, data: bytes) -> list[int]:
@@ -199,38 +266,6 @@ def _write_new(target: Path, data: bytes) -> list[int]:
         return stat_key(os.fstat(fd))
     finally:
         os.close(fd)
-
-
-class _Previous:
-    """The tree being replaced: its unchanged files are hard-linked into the new one, so a
-    regeneration that changes a few files of thousands costs a few writes. Only files proven
-    specgen's are linked, and only when their bytes (read by the survey) are the new ones:
-    nothing on disk is trusted."""
-
-    def __init__(self, out: Path, found: Survey):
-        self.out = out
-        self.data = found.data
-        self.stats = found.stats
-
-    def link(self, rel: str, new: Path, data: bytes) -> list[int] | None:
-        """None when not linked (write it); else the link's stat_key, or [] when the file's
-        size, mtime or inode moved since the survey read it (a stamp must not vouch for it)."""
-        if self.data.get(rel) != data:
-            return None
-        old = self.out / rel
-        try:
-            if not stat.S_ISREG(os.lstat(old).st_mode):
-                return None
-            os.link(old, new)
-        except OSError:
-            return None
-        try:
-            now = stat_key(os.lstat(new))
-        except OSError:
-            return []
-        seen = self.stats.get(rel)
-        # linking moves the ctime itself, so only size, mtime and inode can tell a change since the read
-        return now if seen is not None and [seen[0], seen[1], seen[3]] == [now[0], now[1], now[3]] else []
 
 
 def compare_trees(expected: dict[str, bytes], actual: dict[str, bytes], owned: set[str] | None = None) -> list[str]:
