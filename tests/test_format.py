@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -19,6 +20,12 @@ TARGETS = {**SEED_SPECS, "openai-chat-3.2": SPECS / "openai-chat-3.2.yaml"}
 
 
 def _rendered(spec: Path) -> dict[str, str]:
+    """The spec's rendered Python modules (a copy: each test may change its own)."""
+    return dict(_rendered_once(spec.resolve()))
+
+
+@functools.cache  # the seed specs are read by several tests of this module (one xdist group)
+def _rendered_once(spec: Path) -> dict[str, str]:
     return {p: t for p, t in build(spec, Options(validate=False, use_cache=False)).files.items() if p.endswith(".py")}
 
 
