@@ -89,22 +89,30 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         )
 
 
+# a slow or corpus test costs about as much as this many ordinary ones (seconds against a tenth)
+SLOW_TEST_SIZE = 30
+
+
 def _heaviest_groups_first(items: list[pytest.Item]) -> list[pytest.Item]:
     """Groups that say their `weight` (xdist_group(name, weight=...): the long per-spec corpus
-    groups) first, heaviest first, then the others by their number of tests, so that no long
-    group starts last and keeps one worker busy after the others are done (`make test` runs
-    xdist with --no-loadscope-reorder to keep this order)."""
+    groups) first, heaviest first, then the others by their size (a test counts 1, a `slow`,
+    `corpus` or Hypothesis one SLOW_TEST_SIZE), so that no long group starts last and keeps one worker busy
+    after the others are done (`make test` runs xdist with --no-loadscope-reorder to keep this
+    order); a module of one or two slow tests would otherwise start last."""
     groups: dict[str, list[pytest.Item]] = {}
     weights: dict[str, float] = {}
+    sizes: dict[str, int] = {}
     for item in items:
         mark = item.get_closest_marker("xdist_group")
         assert mark is not None
         name = str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
         groups.setdefault(name, []).append(item)
+        slow = item.get_closest_marker("slow") or item.get_closest_marker("corpus") or getattr(getattr(item, "function", None), "is_hypothesis_test", False)
+        sizes[name] = sizes.get(name, 0) + (SLOW_TEST_SIZE if slow else 1)
         if "weight" in mark.kwargs:
             weights[name] = float(mark.kwargs["weight"])
     order = sorted(
-        groups, key=lambda g: (g not in weights, -weights.get(g, 0.0), -len(groups[g]))
+        groups, key=lambda g: (g not in weights, -weights.get(g, 0.0), -sizes[g])
     )
     return [item for g in order for item in groups[g]]
 
