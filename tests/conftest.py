@@ -25,6 +25,10 @@ How the suite stays fast (read before adding a slow test):
 from __future__ import annotations
 
 import compileall
+import fcntl
+import hashlib
+import os
+import shutil
 from pathlib import Path
 from typing import Any, Callable
 
@@ -143,11 +147,16 @@ def normalized() -> Callable[[Path], Any]:
 @pytest.fixture(scope="session")
 def generated_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     """`generated_once(spec, formatter="none", package=None, validate=False)`: the folder that
-    `specgen generate` writes for these arguments, generated once per session (read-only).
+    `specgen generate` writes for these arguments, generated once per session (read-only): by
+    whichever xdist worker asks first, the others waiting for it (generation is deterministic).
     """
     from specgen.diagnostics import Diagnostics
     from specgen.pipeline import Options, generate
 
+    base = tmp_path_factory.getbasetemp()
+    # the run's folder that all its workers share (a worker's basetemp is popen-gwN inside it)
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "generated-once"
+    shared.mkdir(exist_ok=True)
     done: dict[tuple[Path, str, str | None, bool], Path] = {}
 
     def get(
@@ -158,9 +167,15 @@ def generated_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Pa
     ) -> Path:
         key = (spec.resolve(), formatter, package, validate)
         if key not in done:
-            out = tmp_path_factory.mktemp(f"generated-{spec.stem}")
-            opts = Options(package=package, formatter=formatter, validate=validate, quiet=True)  # type: ignore[arg-type]
-            generate(key[0], out, opts, Diagnostics())
+            name = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+            out = shared / f"{spec.stem}-{name}"
+            with open(shared / f"{name}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+                if not (shared / f"{name}.done").is_file():
+                    shutil.rmtree(out, ignore_errors=True)  # a worker that failed midway
+                    opts = Options(package=package, formatter=formatter, validate=validate, quiet=True)  # type: ignore[arg-type]
+                    generate(key[0], out, opts, Diagnostics())
+                    (shared / f"{name}.done").touch()
             done[key] = out
         return done[key]
 
