@@ -278,9 +278,12 @@ def test_format_cache_entries_unused_for_a_month_are_dropped(tmp_path: Path, mon
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: nothing renders beside black")
-def test_black_starts_on_the_client_while_the_rest_renders(tmp_path: Path) -> None:
+def test_black_starts_on_the_client_while_the_rest_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from specgen.pipeline import generate
 
+    # a cache of its own: with every piece of this spec already formatted by another test of the
+    # worker, black would have nothing to start on
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path / "cache"))
     steps: list[str] = []
     generate(SEED_SPECS["openai-chat-2025"], tmp_path / "out", Options(validate=False, progress=steps.append))
     assert steps.index("rendering") < steps.index("formatting in parallel") < steps.index("formatting"), steps
