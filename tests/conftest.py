@@ -25,6 +25,10 @@ How the suite stays fast (read before adding a slow test):
 from __future__ import annotations
 
 import compileall
+import fcntl
+import hashlib
+import os
+import shutil
 from pathlib import Path
 from typing import Any, Callable
 
@@ -89,22 +93,30 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         )
 
 
+# a slow or corpus test costs about as much as this many ordinary ones (seconds against a tenth)
+SLOW_TEST_SIZE = 30
+
+
 def _heaviest_groups_first(items: list[pytest.Item]) -> list[pytest.Item]:
     """Groups that say their `weight` (xdist_group(name, weight=...): the long per-spec corpus
-    groups) first, heaviest first, then the others by their number of tests, so that no long
-    group starts last and keeps one worker busy after the others are done (`make test` runs
-    xdist with --no-loadscope-reorder to keep this order)."""
+    groups) first, heaviest first, then the others by their size (a test counts 1, a `slow`,
+    `corpus` or Hypothesis one SLOW_TEST_SIZE), so that no long group starts last and keeps one worker busy
+    after the others are done (`make test` runs xdist with --no-loadscope-reorder to keep this
+    order); a module of one or two slow tests would otherwise start last."""
     groups: dict[str, list[pytest.Item]] = {}
     weights: dict[str, float] = {}
+    sizes: dict[str, int] = {}
     for item in items:
         mark = item.get_closest_marker("xdist_group")
         assert mark is not None
         name = str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
         groups.setdefault(name, []).append(item)
+        slow = item.get_closest_marker("slow") or item.get_closest_marker("corpus") or getattr(getattr(item, "function", None), "is_hypothesis_test", False)
+        sizes[name] = sizes.get(name, 0) + (SLOW_TEST_SIZE if slow else 1)
         if "weight" in mark.kwargs:
             weights[name] = float(mark.kwargs["weight"])
     order = sorted(
-        groups, key=lambda g: (g not in weights, -weights.get(g, 0.0), -len(groups[g]))
+        groups, key=lambda g: (g not in weights, -weights.get(g, 0.0), -sizes[g])
     )
     return [item for g in order for item in groups[g]]
 
@@ -135,11 +147,16 @@ def normalized() -> Callable[[Path], Any]:
 @pytest.fixture(scope="session")
 def generated_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     """`generated_once(spec, formatter="none", package=None, validate=False)`: the folder that
-    `specgen generate` writes for these arguments, generated once per session (read-only).
+    `specgen generate` writes for these arguments, generated once per session (read-only): by
+    whichever xdist worker asks first, the others waiting for it (generation is deterministic).
     """
     from specgen.diagnostics import Diagnostics
     from specgen.pipeline import Options, generate
 
+    base = tmp_path_factory.getbasetemp()
+    # the run's folder that all its workers share (a worker's basetemp is popen-gwN inside it)
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "generated-once"
+    shared.mkdir(exist_ok=True)
     done: dict[tuple[Path, str, str | None, bool], Path] = {}
 
     def get(
@@ -150,9 +167,15 @@ def generated_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Pa
     ) -> Path:
         key = (spec.resolve(), formatter, package, validate)
         if key not in done:
-            out = tmp_path_factory.mktemp(f"generated-{spec.stem}")
-            opts = Options(package=package, formatter=formatter, validate=validate, quiet=True)  # type: ignore[arg-type]
-            generate(key[0], out, opts, Diagnostics())
+            name = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+            out = shared / f"{spec.stem}-{name}"
+            with open(shared / f"{name}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+                if not (shared / f"{name}.done").is_file():
+                    shutil.rmtree(out, ignore_errors=True)  # a worker that failed midway
+                    opts = Options(package=package, formatter=formatter, validate=validate, quiet=True)  # type: ignore[arg-type]
+                    generate(key[0], out, opts, Diagnostics())
+                    (shared / f"{name}.done").touch()
             done[key] = out
         return done[key]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from support import SEED_SPECS, run_specgen
+from support import SEED_SPECS, run_specgen, specgen_in_process
 
 XAI = SEED_SPECS["xai-chat"]
 RACY_S = 0.15  # past stamps.RACY_NS: a stamp written after this trusts the stat of files written before
@@ -30,7 +30,7 @@ def made(tmp_path: Path) -> tuple[Path, Path]:
     spec = tmp_path / "api.yaml"
     shutil.copy(XAI, spec)
     out = tmp_path / "out"
-    res = run_specgen("generate", str(spec), "-o", str(out), "--formatter", "none", "--quiet", env=_cache(tmp_path, True))
+    res = specgen_in_process("generate", str(spec), "-o", str(out), "--formatter", "none", "--quiet", env=_cache(tmp_path, True))
     assert res.returncode == 0, res.stderr
     return spec, out
 

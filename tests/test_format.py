@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -19,6 +20,12 @@ TARGETS = {**SEED_SPECS, "openai-chat-3.2": SPECS / "openai-chat-3.2.yaml"}
 
 
 def _rendered(spec: Path) -> dict[str, str]:
+    """The spec's rendered Python modules (a copy: each test may change its own)."""
+    return dict(_rendered_once(spec.resolve()))
+
+
+@functools.cache  # the seed specs are read by several tests of this module (one xdist group)
+def _rendered_once(spec: Path) -> dict[str, str]:
     return {p: t for p, t in build(spec, Options(validate=False, use_cache=False)).files.items() if p.endswith(".py")}
 
 
@@ -271,9 +278,12 @@ def test_format_cache_entries_unused_for_a_month_are_dropped(tmp_path: Path, mon
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: nothing renders beside black")
-def test_black_starts_on_the_client_while_the_rest_renders(tmp_path: Path) -> None:
+def test_black_starts_on_the_client_while_the_rest_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from specgen.pipeline import generate
 
+    # a cache of its own: with every piece of this spec already formatted by another test of the
+    # worker, black would have nothing to start on
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path / "cache"))
     steps: list[str] = []
     generate(SEED_SPECS["openai-chat-2025"], tmp_path / "out", Options(validate=False, progress=steps.append))
     assert steps.index("rendering") < steps.index("formatting in parallel") < steps.index("formatting"), steps

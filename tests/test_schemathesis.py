@@ -37,7 +37,8 @@ PHASES = "examples,coverage,fuzzing"  # stateful testing needs a real backend, l
 
 SPECS = {
     **{name: (path, 5) for name, path in SEED_SPECS.items()},
-    "openai-2025-02-10": (CORPUS / "openai-2025-02-10.yaml", 2),
+    # the largest: one example per operation still tests all 110 of 110 (as 2 did), for ~20% less CPU
+    "openai-2025-02-10": (CORPUS / "openai-2025-02-10.yaml", 1),
     "readme-3.0/parameters-style": (CORPUS / "real/readme-3.0/parameters-style.yaml", 3),
     "readme-3.0/form-data": (CORPUS / "real/readme-3.0/form-data.yaml", 5),
     "readme-3.0/file-uploads": (CORPUS / "real/readme-3.0/file-uploads.yaml", 5),

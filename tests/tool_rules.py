@@ -22,6 +22,8 @@ Anthropic Messages API, tool use
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from typing import Any
 
@@ -133,8 +135,17 @@ def tool_problems(profile: str, tool: dict[str, Any]) -> list[str]:
         problems.append(f"name {name!r}")
     if schema.get("type") != "object":
         problems.append("the argument schema is not an object schema")
-    try:
-        Draft202012Validator.check_schema(schema)
-    except Exception as e:  # SchemaError: which tool, and why
-        problems.append(str(e)[:200])
+    meta = _meta_schema_problem(json.dumps(schema))
+    if meta is not None:
+        problems.append(meta)
     return [f"{name}: {p}" for p in problems]
+
+
+@functools.cache  # profiles share most argument schemas (generic's and anthropic's are the same)
+def _meta_schema_problem(schema_json: str) -> str | None:
+    """Why the JSON Schema 2020-12 meta-schema rejects this schema (given as JSON text), or None."""
+    try:
+        Draft202012Validator.check_schema(json.loads(schema_json))
+    except Exception as e:  # SchemaError: which tool, and why
+        return str(e)[:200]
+    return None

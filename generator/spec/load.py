@@ -110,18 +110,24 @@ class _ChunkLines:
         except yamlchunks.NotSplittable:
             self.spans = []
         self.maps: dict[int, dict[tuple[str, ...], int]] = {}
+        # the spans that can hold a pointer, by its first tokens: the entry's parent and its key
+        # as written (a key spelled otherwise only costs a whole compose); top-level ones for any
+        self.by_key: dict[tuple[str, ...], list[int]] = {}
+        self.top: list[int] = []
+        for k, (where, start, _, _) in enumerate(self.spans):
+            if where:
+                self.by_key.setdefault(where + (self.lines[start].split(":", 1)[0].strip().strip("'\""),), []).append(k)
+            else:
+                self.top.append(k)
 
     def line_of(self, tokens: tuple[str, ...]) -> int | None:
         if not self.spans:
             return None
         if not tokens:  # the root: the document's first entry
             return int(self.spans[0][1]) + 1
-        for k, (where, start, end, indent) in enumerate(self.spans):
-            if tokens[: len(where)] != where or len(tokens) == len(where):
-                continue
-            # the entry's key as written (a key spelled otherwise only costs a whole compose)
-            if where and self.lines[start].split(":", 1)[0].strip().strip("'\"") != tokens[len(where)]:
-                continue
+        candidates = self.top + [k for n in range(2, len(tokens) + 1) for k in self.by_key.get(tokens[:n], ())]
+        for k in sorted(candidates):  # in document order, as a scan of every span would meet them
+            where, start, end, indent = self.spans[k]
             if k not in self.maps:
                 self.maps[k] = _line_map(yamlchunks.entry_text(self.lines, start, end, indent))
             lines = self.maps[k]
