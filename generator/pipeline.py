@@ -16,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
 import sys
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -243,14 +245,27 @@ def _sunk(rendered: dict[str, str], sink: Sink) -> dict[str, str]:
 
 
 def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderContext, conn: Any) -> None:
+    # a thread sends while the next artifact renders: an artifact's files are more than a pipe
+    # holds, and the parent reads only once its own artifacts are rendered
+    outbox: queue.SimpleQueue[tuple[int, dict[str, str], dict[str, int]] | None] = queue.SimpleQueue()
+
+    def send() -> None:
+        with contextlib.suppress(OSError):  # the parent is gone: nobody to tell
+            while (item := outbox.get()) is not None:
+                conn.send(item)
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
     try:
         for i, render in renders:
             before = _counts(ctx)
             files = render_artifact(render, api, ctx)
-            conn.send((i, files, {k: v - before[k] for k, v in _counts(ctx).items()}))
+            outbox.put((i, files, {k: v - before[k] for k, v in _counts(ctx).items()}))
     except BaseException:
         pass  # silent: the parent renders again and reports the problem itself
     finally:
+        outbox.put(None)
+        sender.join()
         conn.close()
 
 

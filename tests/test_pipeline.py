@@ -270,3 +270,28 @@ def test_validation_started_before_normalize_starts_again_when_a_ref_loads_anoth
     started.clear()
     pipeline.build(one, pipeline.Options(quiet=True), Diagnostics()).collect_validation()
     assert [n for _, n in started] == [1]  # one file: the run started beside normalize is kept
+
+
+@pytest.mark.parametrize("how", ["raises", "dies"])
+def test_what_the_render_child_does_not_send_is_rendered_by_the_parent(how: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The forked child renders fixtures, tests and the docs' operation pages; when it fails
+    part-way (an exception, or killed), the output is what one process renders."""
+    import os
+
+    from specgen import pipeline
+    from specgen.artifacts import docs
+
+    spec = SEED_SPECS["openai-chat-2025"]
+    alone = pipeline.build(spec, pipeline.Options(validate=False, use_cache=False)).files
+    parent = os.getpid()
+    real = pipeline.render_artifact
+
+    def failing(render, api, ctx):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent and render is docs.render_operations:  # the child's last artifact
+            if how == "dies":
+                os._exit(1)
+            raise RuntimeError("a renderer failed in the child")
+        return real(render, api, ctx)
+
+    monkeypatch.setattr(pipeline, "render_artifact", failing)
+    assert pipeline.build(spec, pipeline.Options(validate=False, use_cache=False)).files == alone
