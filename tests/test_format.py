@@ -344,3 +344,19 @@ def test_big_pieces_are_cut_between_simple_statements_where_black_keeps_the_blan
     assert "".join(piece for _, piece in split).replace("\n", "") == _ALIASES.replace("\n", "")
     formatted, _, n = format_files({"m.py": _ALIASES}, "black", FormatCache("black", use_disk=False), workers=1)
     assert n == len(split) and formatted["m.py"] == black.format_str(_ALIASES, mode=black.Mode())
+
+
+def test_a_chunked_file_unchanged_since_the_last_run_is_read_back_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import specgen.output.format as fmt
+
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path))
+    first, _, n = format_files({"m.py": _TWO_CHUNKS}, "black", FormatCache("black"))
+
+    def no_cutting(body: str) -> list[tuple[int, str]]:
+        raise AssertionError("an unchanged file was cut into pieces again")
+
+    monkeypatch.setattr(fmt, "black_split", no_cutting)
+    again, _, m = format_files({"m.py": _TWO_CHUNKS}, "black", FormatCache("black"))
+    assert (n, m) == (2, 0) and again == first
+    with pytest.raises(AssertionError, match="cut into pieces"):  # a changed file is cut
+        format_files({"m.py": _TWO_CHUNKS.replace("= 1", "= 2")}, "black", FormatCache("black"))

@@ -24,6 +24,7 @@ from ..paths import cache_dir
 from .pyfeatures import features_used
 from .workers import Batch, Workers, pool_map as _pool_map
 
+_FILE_KEY = "#file\n"  # a whole chunked file's body, as its pieces formatted and joined give it
 _FEATURES_KEY = "#features2\n"  # 2: __future__ flags counted, as black counts them for a whole file
 _DB_TIMEOUT = 30.0  # seconds to wait for another specgen writing the same cache
 _UNUSED_DAYS = 30
@@ -384,6 +385,7 @@ class FormatRun:
         self.gaps: dict[str, list[int]] = {}  # path -> blank lines before each of its pieces
         self.versions: dict[str, tuple[str, ...] | None] = {}
         self.pending: dict[_Key, str] = {}  # formatted text, "" until known
+        self.done: dict[str, str] = {}  # path -> its formatted body, whole from the cache
         self.batches: list[tuple[list[_Key], Batch]] = []
         self.count = 0
 
@@ -403,10 +405,15 @@ class FormatRun:
         for path, text in files.items():
             body = split_header(text)[1] if path.endswith(".py") else None
             if body is not None and self.bodies.get(path) != body and body not in shipped:
+                self.bodies[path] = body
+                self.done.pop(path, None)
+                whole = self.cache.get(_FILE_KEY + body) if black else None
+                if whole is not None:
+                    self.done[path] = whole  # unchanged since a run formatted it: no pieces to ask for
+                    continue
                 split = black_split(body) if black else [(0, body)]
                 new[path] = [piece for _, piece in split]
                 self.gaps[path] = [gap for gap, _ in split]
-                self.bodies[path] = body
         self.plan.update(new)
         if black:
             self.versions.update(_file_versions(new, self.cache, self.pool))
@@ -439,14 +446,29 @@ class FormatRun:
             self._add(files)
             for todo, batch in self.batches:
                 self._collect(todo, batch)
+            for path, (header, body) in parts.items():
+                formatted = self._assembled(path, body)
+                if formatted is not None:
+                    out[path] = join_header(header, formatted)
         finally:
             self.close()  # what was formatted is kept even when another piece failed
-        for path, pieces in self.plan.items():
-            if path in parts:
-                tv = self.versions.get(path)
-                body = join_chunks([self.pending[(p, tv)] for p in pieces], self.gaps[path]) if len(pieces) > 1 else self.pending[(pieces[0], tv)]
-                out[path] = join_header(parts[path][0], body)
         return out, sources, self.count
+
+    def _assembled(self, path: str, body: str) -> str | None:
+        """The file's formatted body (None: not formatted, like the shipped runtime); a file of
+        several pieces is kept whole in the cache too, so a later run reads it back in one look
+        instead of cutting it and asking for every piece."""
+        if path in self.done:
+            return self.done[path]
+        pieces = self.plan.get(path)
+        if pieces is None:
+            return None
+        tv = self.versions.get(path)
+        if len(pieces) == 1:
+            return self.pending[(pieces[0], tv)]
+        text = join_chunks([self.pending[(p, tv)] for p in pieces], self.gaps[path])
+        self.cache.put(_FILE_KEY + body, text)
+        return text
 
     def _collect(self, todo: list[_Key], batch: Batch) -> None:
         def keep(result: tuple[str, str, str | None]) -> None:
