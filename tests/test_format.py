@@ -12,6 +12,7 @@ from black.parsing import lib2to3_parse
 
 from support import SEED_SPECS, SPECS, corpus
 from specgen.output.format import FormatCache, _file_versions, black_chunks, black_split, format_files, join_header, split_header
+from specgen.output.workers import Workers
 from specgen.output.pyfeatures import features_used
 from specgen.pipeline import Options, build
 
@@ -84,7 +85,7 @@ def _check_versions_equal_blacks_own(files: dict[str, str]) -> int:
             if found is not None:
                 by_ast += 1
                 assert found == _black_sees(piece), (path, piece[:300])
-    versions = _file_versions(plan, FormatCache("black", use_disk=False), workers=1)
+    versions = _file_versions(plan, FormatCache("black", use_disk=False), Workers(1))
     for path, pieces in plan.items():
         if len(pieces) > 1:
             whole = lib2to3_parse(split_header(files[path])[1])
@@ -181,9 +182,11 @@ def _dies_in_a_worker(x: int) -> int:
 
 
 def test_a_dead_format_worker_means_the_work_is_done_in_process() -> None:
-    from specgen.output.format import _pool_map
-
-    assert _pool_map(_dies_in_a_worker, list(range(40)), workers=2) == [x * 2 for x in range(40)]
+    pool = Workers(2)
+    try:
+        assert pool.results(pool.submit(_dies_in_a_worker, list(range(40)))) == [x * 2 for x in range(40)]
+    finally:
+        pool.close()
 
 
 def _black_pieces(files: dict[str, str]) -> list[str]:

@@ -133,7 +133,7 @@ def test_sigkill_of_the_cli_takes_its_forked_children_with_it(previous: tuple[Pa
 _THREADS_PROBE = r"""
 import os, signal, sys
 from specgen.children import install
-from specgen.output.format import _pool_map
+from specgen.output.workers import Workers
 
 install("stopped by {signal}")
 found = {}
@@ -149,7 +149,9 @@ def look() -> None:
     mine = int(next(l for l in open("/proc/self/status").read().splitlines() if l.startswith("SigBlk:")).split()[1], 16)
     found["main"] = mine >> (signal.SIGTERM - 1) & 1 == 0
 
-_pool_map(abs, list(range(-100, 0)), 2, look)
+pool = Workers(2, look)
+pool.results(pool.submit(abs, list(range(-100, 0))))
+pool.close()
 print(sorted(found.items()))
 sys.exit(0 if len(found) > 1 and all(found.values()) else 1)
 """

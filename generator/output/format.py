@@ -22,7 +22,7 @@ from ..diagnostics import SpecError, Diagnostic
 from ..options import Formatter
 from ..paths import cache_dir
 from .pyfeatures import features_used
-from .workers import Batch, Workers, pool_map as _pool_map
+from .workers import Batch, Workers
 
 _FILE_KEY = "#file\n"  # a whole chunked file's body, as its pieces formatted and joined give it
 _FEATURES_KEY = "#features2\n"  # 2: __future__ flags counted, as black counts them for a whole file
@@ -435,7 +435,7 @@ class FormatRun:
             batch = self.pool.submit(_black_one, [(str(i), text, tv) for i, ((_, tv), text) in enumerate(zip(todo, shaped))])
         else:
             results = _ruff_many([(str(i), piece) for i, (piece, _) in enumerate(todo)])
-            batch = Batch(_ruff_many, todo, None, results)
+            batch = Batch.done_now(results)  # ruff formats them all in one process, now
         self.batches.append((todo, batch))
 
     def finish(self, files: dict[str, str]) -> tuple[dict[str, str], dict[str, str], int]:
@@ -523,7 +523,7 @@ def _cache_text(piece: str, versions: tuple[str, ...] | None) -> str:
     return piece if versions is None else "#target-versions " + ",".join(versions) + "\n" + piece
 
 
-def _file_versions(plan: dict[str, list[str]], cache: FormatCache, workers: int | Workers) -> dict[str, tuple[str, ...] | None]:
+def _file_versions(plan: dict[str, list[str]], cache: FormatCache, workers: Workers) -> dict[str, tuple[str, ...] | None]:
     """Black's target versions for each chunked file, from the union of its chunks' features
     (one chunk alone could look older than the file and be formatted differently)."""
     features: dict[str, tuple[str, ...]] = {}
@@ -547,8 +547,5 @@ def _file_versions(plan: dict[str, list[str]], cache: FormatCache, workers: int 
         if err is None:
             cache.put(_FEATURES_KEY + piece, ",".join(found))
 
-    if isinstance(workers, Workers):
-        workers.results(workers.submit(_black_features, todo), keep)
-    else:
-        _pool_map(_black_features, todo, workers, each=keep)
+    workers.results(workers.submit(_black_features, todo), keep)
     return {path: _target_versions({f for p in pieces for f in features[p]}) if len(pieces) > 1 else None for path, pieces in plan.items()}

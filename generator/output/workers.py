@@ -33,10 +33,15 @@ def _worker_gc() -> None:
 class Batch:
     """Items handed to `fn`: each one's future in the pool, or its result when done here."""
 
-    fn: Callable[[Any], Any]
+    fn: Callable[[Any], Any] | None  # None: nothing left to run
     items: list[Any]
     futures: list[Future[Any]] | None  # None: `done` holds every result
     done: list[Any]
+
+    @staticmethod
+    def done_now(results: list[Any]) -> Batch:
+        """A batch whose results are known already."""
+        return Batch(None, results, None, results)
 
 
 class Workers:
@@ -63,14 +68,14 @@ class Workers:
                     self.started()  # the workers exist now
                     self.started = None
                 return Batch(fn, items, futures, [])
-        return Batch(fn, items, None, [fn(item) for item in items])
+        return Batch.done_now([fn(item) for item in items])
 
     def results(self, batch: Batch, each: Callable[[Any], None] | None = None) -> list[Any]:
         """`batch`'s results in order; `each` sees every one as it arrives, so the caller's own
         work on it (keeping it in the cache) overlaps the workers' instead of following."""
         out = []
         for i, item in enumerate(batch.items):
-            if batch.futures is None:
+            if batch.futures is None or batch.fn is None:
                 result = batch.done[i]
             else:
                 try:
@@ -89,11 +94,3 @@ class Workers:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-
-def pool_map(fn: Callable[[Any], Any], items: list[Any], workers: int, started: Callable[[], None] | None = None, each: Callable[[Any], None] | None = None) -> list[Any]:
-    """`fn` over `items`, results in order, in a pool of its own."""
-    pool = Workers(workers, started)
-    try:
-        return pool.results(pool.submit(fn, items), each)
-    finally:
-        pool.close()
