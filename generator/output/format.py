@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -39,8 +40,8 @@ def formatter_id(formatter: Formatter) -> str:
     if formatter == "black":
         from importlib.metadata import version
 
-        # ruff shapes the text black reads (see _ruff_shape), so its version is part of the key
-        return f"black-{version('black')}+{_ruff_id()}"
+        # ruff shapes the text black reads (see _ruff_shape), so its version and target are part of the key
+        return f"black-{version('black')}+{_ruff_id()}-{_RUFF_OLDEST}"
     if formatter == "ruff":
         return f"ruff-{_ruff_version()}"
     return "none"
@@ -167,16 +168,32 @@ def join_chunks(formatted: list[str], gaps: list[int] | None = None) -> str:
     return "".join(("\n" * (gap + 1) if i else "") + piece.strip("\n") for i, (gap, piece) in enumerate(zip(before, formatted))) + "\n"
 
 
-def _black_one(item: tuple[str, str, tuple[str, ...] | None]) -> tuple[str, str, str | None]:
+_Item = tuple[int, str | None, tuple[str, ...] | None, str | None]  # see _black_item
+_Result = tuple[int, str | None, tuple[str, ...] | None, str | None]  # (id, formatted, features, error)
+
+
+def _black_item(item: _Item) -> _Result:
+    """One piece in a worker: (id, text to format or None, black's target versions (None: its
+    own detection), unformatted piece whose features are wanted or None) -> (id, formatted text
+    or None, features or None, error). The features come with the formatting so that black
+    need not wait for them: it formats under versions guessed for the file, and the parent
+    redoes the few pieces whose file turns out to have others (`FormatRun._settle`)."""
+    n, text, versions, raw = item
+    found: tuple[str, ...] | None = None
+    if raw is not None:
+        _, found, err = _black_features(("", raw))
+        if err is not None:
+            found = None  # not cached; the formatting below reports what is wrong
+    if text is None:
+        return n, None, found, None
     import black
     from black.mode import TargetVersion
 
-    path, text, versions = item
     try:
         mode = black.Mode(target_versions={TargetVersion[v] for v in versions}) if versions is not None else black.Mode()
-        return path, black.format_str(text, mode=mode), None
+        return n, black.format_str(text, mode=mode), found, None
     except Exception as e:  # black.InvalidInput and friends: a generator bug, reported by path
-        return path, text, f"{type(e).__name__}: {str(e)[:300]}"
+        return n, text, found, f"{type(e).__name__}: {str(e)[:300]}"
 
 
 def _black_features(item: tuple[str, str]) -> tuple[str, tuple[str, ...], str | None]:
@@ -194,6 +211,17 @@ def _black_features(item: tuple[str, str]) -> tuple[str, tuple[str, ...], str | 
         return key, tuple(sorted(f.name for f in black.get_features_used(node, future_imports=black.get_future_imports(node)))), None
     except Exception as e:
         return key, (), f"{type(e).__name__}: {str(e)[:300]}"
+
+
+def _likely_features(body: str) -> set[str]:
+    """A guess, from the text alone, at the features black finds in a file: a future import of
+    annotations, f-strings. Only ever a starting point: FormatRun checks it (see there)."""
+    likely = set()
+    if _FUTURE_ANNOTATIONS.search(body):
+        likely.add("FUTURE_ANNOTATIONS")
+    if _F_STRING.search(body):
+        likely.add("F_STRINGS")
+    return likely
 
 
 def _target_versions(features: set[str]) -> tuple[str, ...]:
@@ -240,7 +268,7 @@ def _sweep_scratch(root: str) -> None:
             shutil.rmtree(os.path.join(root, name), ignore_errors=True)
 
 
-def _ruff_many(items: list[tuple[str, str]]) -> list[tuple[str, str, str | None]]:
+def _ruff_many(items: list[tuple[str, str]], *options: str) -> list[tuple[str, str, str | None]]:
     root = _scratch_root()
     _sweep_scratch(root or tempfile.gettempdir())
     prefix = f"{_SCRATCH_PREFIX}{os.getpid()}-"
@@ -251,7 +279,7 @@ def _ruff_many(items: list[tuple[str, str]]) -> list[tuple[str, str, str | None]
             p.write_text(text, encoding="utf-8")
             paths.append(p)
         proc = subprocess.run(
-            [_ruff_bin(), "format", "--isolated", "--no-cache", "--quiet", tmp],
+            [_ruff_bin(), "format", "--isolated", "--no-cache", "--quiet", *options, tmp],
             capture_output=True,
             text=True,
             check=False,
@@ -368,13 +396,26 @@ def format_files(
 
 
 _Key = tuple[str, "tuple[str, ...] | None"]  # (piece, black's target versions for its file)
+_FEATURES_ONLY: tuple[str, ...] = ("(features only)",)  # a _Key's versions when only the piece's features are wanted
+_RUFF_OLDEST = "py37"  # the oldest target ruff's formatter accepts
+_GROUP_LEAST = 16_000  # characters of pieces per group handed to a worker (~60 ms of black), the last excepted
+_READ_HERE = 64_000  # characters of pieces with unknown features read in this process rather than guessed
+_FUTURE_ANNOTATIONS = re.compile(r"^from __future__ import (?:.*\b)?annotations\b", re.M)
+_F_STRING = re.compile(r"(?<![\w.])[rRbBuU]?[fF][rR]?[\"']")
 
 
 class FormatRun:
     """One run's formatting. `start` plans the files rendered so far and hands their pieces to
     the workers, returning while black works on them (so the rest of the run renders meanwhile,
     instead of black waiting for the last page); `finish` adds the rest, waits, and returns every
-    file formatted. A run that does not reach `finish` must be `close`d."""
+    file formatted. A run that does not reach `finish` must be `close`d.
+
+    Black picks target versions from the features a whole file uses, so every piece of a
+    chunked file is formatted under its file's versions. Where the cache does not know every
+    piece's features yet, the file's versions are guessed (`_likely_features`) and the workers
+    read each piece's features while they format it; `_settle` then formats again, under the
+    versions found, the pieces of any file whose guess was wrong. What is written is always
+    black's output under the file's own versions."""
 
     def __init__(self, formatter: Formatter, cache: FormatCache | None = None, workers: int | None = None, started: Callable[[], None] | None = None):
         self.formatter = formatter
@@ -383,7 +424,9 @@ class FormatRun:
         self.bodies: dict[str, str] = {}  # path -> the body planned
         self.plan: dict[str, list[str]] = {}  # path -> its pieces (a whole body, or its chunks for black)
         self.gaps: dict[str, list[int]] = {}  # path -> blank lines before each of its pieces
-        self.versions: dict[str, tuple[str, ...] | None] = {}
+        self.versions: dict[str, tuple[str, ...] | None] = {}  # path -> black's target versions (None: its own detection)
+        self.guessed: set[str] = set()  # paths whose versions are a guess until their pieces' features are read
+        self.features: dict[str, tuple[str, ...] | None] = {}  # piece -> its features (None: being read)
         self.pending: dict[_Key, str] = {}  # formatted text, "" until known
         self.done: dict[str, str] = {}  # path -> its formatted body, whole from the cache
         self.batches: list[tuple[list[_Key], Batch]] = []
@@ -416,9 +459,46 @@ class FormatRun:
                 self.gaps[path] = [gap for gap, _ in split]
         self.plan.update(new)
         if black:
-            self.versions.update(_file_versions(new, self.cache, self.pool))
+            self._read_few_features(new)
+            for path, pieces in new.items():
+                self.versions[path] = self._versions(path, pieces)
+        self._submit(new)
+
+    def _read_few_features(self, plan: dict[str, list[str]]) -> None:
+        """Read here the features the cache lacks when they are few (a warm run's edited pieces):
+        their files' versions are then known, not guessed."""
+        unknown = {piece: None for pieces in plan.values() if len(pieces) > 1 for piece in pieces if piece not in self.features and self.cache.get(_FEATURES_KEY + piece) is None}
+        if sum(map(len, unknown)) > _READ_HERE:
+            return
+        for piece in unknown:
+            _, found, err = _black_features(("", piece))
+            self.features[piece] = found
+            if err is None:
+                self.cache.put(_FEATURES_KEY + piece, ",".join(found))
+
+    def _versions(self, path: str, pieces: list[str]) -> tuple[str, ...] | None:
+        """Black's target versions for a file: None for one piece (black detects them itself),
+        else from its pieces' features, known or (`guessed`) likely."""
+        self.guessed.discard(path)
+        if len(pieces) == 1:
+            return None
+        found: set[str] = set()
+        for piece in pieces:
+            if piece not in self.features:
+                hit = self.cache.get(_FEATURES_KEY + piece)
+                self.features[piece] = tuple(x for x in hit.split(",") if x) if hit is not None else None
+            known = self.features[piece]
+            if known is None:
+                self.guessed.add(path)
+            else:
+                found.update(known)
+        return _target_versions(found | _likely_features(self.bodies[path]) if path in self.guessed else found)
+
+    def _submit(self, plan: dict[str, list[str]]) -> None:
+        """Hand the pieces of `plan` that the cache cannot answer to the workers."""
+        black = self.formatter == "black"
         todo: list[_Key] = []
-        for path, pieces in new.items():
+        for path, pieces in plan.items():
             for piece in pieces:
                 key = (piece, self.versions.get(path))
                 if key not in self.pending:
@@ -426,16 +506,27 @@ class FormatRun:
                     self.pending[key] = cached if cached is not None else ""
                     if cached is None:
                         todo.append(key)
+        # a piece formatted already whose features are not known yet (another file's versions)
+        unread = [piece for pieces in plan.values() for piece in pieces if black and piece in self.features and self.features[piece] is None]
+        todo_pieces = {piece for piece, _ in todo}
+        todo += [(piece, _FEATURES_ONLY) for piece in dict.fromkeys(unread) if piece not in todo_pieces]
         if not todo:
             return
         todo.sort(key=lambda key: -len(key[0]))
-        self.count += len(todo)
+        self.count += sum(1 for _, tv in todo if tv is not _FEATURES_ONLY)
         if black:
-            shaped = _ruff_shape([piece for piece, _ in todo])
-            batch = self.pool.submit(_black_one, [(str(i), text, tv) for i, ((_, tv), text) in enumerate(zip(todo, shaped))])
+            reading = set(unread)
+            shaped = _ruff_shape([piece for piece, tv in todo if tv is not _FEATURES_ONLY])
+            texts = iter(shaped)
+            items: list[_Item] = []
+            for n, (piece, tv) in enumerate(todo):
+                wanted = piece if piece in reading else None
+                reading.discard(piece)  # one reading of a piece's features is enough
+                items.append((n, None, None, wanted) if tv is _FEATURES_ONLY else (n, next(texts), tv, wanted))
+            batch = self.pool.submit(_black_item, items, [len(piece) for piece, _ in todo], _GROUP_LEAST)
         else:
             results = _ruff_many([(str(i), piece) for i, (piece, _) in enumerate(todo)])
-            batch = Batch.done_now(results)  # ruff formats them all in one process, now
+            batch = Batch.done_now([(int(i), text, None, err) for i, text, err in results])  # ruff formats them all in one process, now
         self.batches.append((todo, batch))
 
     def finish(self, files: dict[str, str]) -> tuple[dict[str, str], dict[str, str], int]:
@@ -444,8 +535,8 @@ class FormatRun:
         sources = {p: sha256_text(body) for p, (_, body) in parts.items()}
         try:
             self._add(files)
-            for todo, batch in self.batches:
-                self._collect(todo, batch)
+            self._collect()
+            self._settle()
             for path, (header, body) in parts.items():
                 formatted = self._assembled(path, body)
                 if formatted is not None:
@@ -453,6 +544,21 @@ class FormatRun:
         finally:
             self.close()  # what was formatted is kept even when another piece failed
         return out, sources, self.count
+
+    def _settle(self) -> None:
+        """Format again, under the versions their pieces' features give, the files whose guessed
+        versions were wrong (the pieces formatted under the guess stay cached under it)."""
+        again: dict[str, list[str]] = {}
+        for path in sorted(self.guessed):
+            pieces = self.plan[path]
+            exact = _target_versions({f for piece in pieces for f in self.features.get(piece) or ()})
+            if exact != self.versions[path]:
+                self.versions[path] = exact
+                again[path] = pieces
+        self.guessed.clear()
+        if again:
+            self._submit(again)
+            self._collect()
 
     def _assembled(self, path: str, body: str) -> str | None:
         """The file's formatted body (None: not formatted, like the shipped runtime); a file of
@@ -470,29 +576,41 @@ class FormatRun:
         self.cache.put(_FILE_KEY + body, text)
         return text
 
-    def _collect(self, todo: list[_Key], batch: Batch) -> None:
-        def keep(result: tuple[str, str, str | None]) -> None:
-            i, formatted, err = result
-            if err is None:
-                self.cache.put(_cache_text(*todo[int(i)]), formatted)
+    def _collect(self) -> None:
+        """Wait for every batch handed out, keeping each result (and features read) as it comes."""
+        batches, self.batches = self.batches, []
+        for todo, batch in batches:
 
-        results = self.pool.results(batch, keep)
-        failures = [(todo[int(i)][0], err) for i, _, err in results if err]
-        if failures:
-            owners = {piece: path for path, pieces in self.plan.items() for piece in pieces}
-            raise SpecError(
-                [
-                    Diagnostic(
-                        "error",
-                        "internal-format-error",
-                        f"specgen produced Python that {self.formatter} cannot parse in {owners.get(piece, '?')}: {err}",
-                        "this is a specgen bug; please report it with the spec (or run with --formatter none to inspect the output)",
-                    )
-                    for piece, err in failures[:5]
-                ]
-            )
-        for i, formatted, _ in results:
-            self.pending[todo[int(i)]] = formatted
+            def keep(result: _Result, todo: list[_Key] = todo) -> None:
+                n, formatted, found, err = result
+                piece, tv = todo[n]
+                if found is not None:
+                    self.features[piece] = found
+                    self.cache.put(_FEATURES_KEY + piece, ",".join(found))
+                if formatted is not None and err is None:
+                    self.cache.put(_cache_text(piece, tv), formatted)
+
+            results = self.pool.results(batch, keep)
+            failures = [(todo[n][0], err) for n, _, _, err in results if err]
+            if failures:
+                owners = {piece: path for path, pieces in self.plan.items() for piece in pieces}
+                raise SpecError(
+                    [
+                        Diagnostic(
+                            "error",
+                            "internal-format-error",
+                            f"specgen produced Python that {self.formatter} cannot parse in {owners.get(piece, '?')}: {err}",
+                            "this is a specgen bug; please report it with the spec (or run with --formatter none to inspect the output)",
+                        )
+                        for piece, err in failures[:5]
+                    ]
+                )
+            for n, formatted, found, _ in results:
+                piece, tv = todo[n]
+                if tv is not _FEATURES_ONLY and formatted is not None:
+                    self.pending[(piece, tv)] = formatted
+                if found is None and self.features.get(piece, ()) is None:
+                    self.features[piece] = ()  # unreadable: black's own detection said nothing either
 
     def close(self) -> None:
         self.pool.close()
@@ -504,9 +622,13 @@ def _ruff_shape(texts: list[str]) -> list[str]:
     fails. Black formats twice when its first pass changed anything (to settle trailing commas),
     once when the text is already in its form; ruff's form is black's nearly everywhere, and costs
     a fiftieth of black's time, so black's work halves. What is written is still black's output
-    (a fixed point of black: tests/test_format.py), never ruff's."""
+    (a fixed point of black: tests/test_format.py), never ruff's.
+
+    Ruff is told the oldest Python it knows, so that its shape uses no syntax the text did not:
+    for 3.9 and later ruff puts long `with` items in parentheses, and black, which writes them
+    only for a file that is 3.9+ by its own reading, keeps parentheses it finds."""
     try:
-        results = _ruff_many([(str(i), t) for i, t in enumerate(texts)])
+        results = _ruff_many([(str(i), t) for i, t in enumerate(texts)], "--target-version", _RUFF_OLDEST)
     except (SpecError, OSError):
         return texts
     return [text if err else shaped for (_, shaped, err), text in zip(results, texts)]
@@ -521,31 +643,3 @@ def _shipped_black() -> frozenset[str]:
 
 def _cache_text(piece: str, versions: tuple[str, ...] | None) -> str:
     return piece if versions is None else "#target-versions " + ",".join(versions) + "\n" + piece
-
-
-def _file_versions(plan: dict[str, list[str]], cache: FormatCache, workers: Workers) -> dict[str, tuple[str, ...] | None]:
-    """Black's target versions for each chunked file, from the union of its chunks' features
-    (one chunk alone could look older than the file and be formatted differently)."""
-    features: dict[str, tuple[str, ...]] = {}
-    todo: list[tuple[str, str]] = []
-    for pieces in plan.values():
-        if len(pieces) > 1:
-            for piece in pieces:
-                if piece in features:
-                    continue
-                hit = cache.get(_FEATURES_KEY + piece)
-                if hit is not None:
-                    features[piece] = tuple(x for x in hit.split(",") if x)
-                else:
-                    features[piece] = ()
-                    todo.append((piece, piece))
-    todo.sort(key=lambda item: -len(item[1]))
-
-    def keep(result: tuple[str, tuple[str, ...], str | None]) -> None:
-        piece, found, err = result
-        features[piece] = found
-        if err is None:
-            cache.put(_FEATURES_KEY + piece, ",".join(found))
-
-    workers.results(workers.submit(_black_features, todo), keep)
-    return {path: _target_versions({f for p in pieces for f in features[p]}) if len(pieces) > 1 else None for path, pieces in plan.items()}
