@@ -54,7 +54,10 @@ def run_specgen(*args: str, cwd: Path | None = None, env: dict[str, str] | None 
 
 def specgen_in_process(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The CLI's own entry point (`specgen.cli.main`) in this process, with `env` set for the call:
-    for a test's setup, where a child Python's start-up (~0.4 s of CPU each) buys nothing."""
+    for a test's setup, or a test that judges only what the command writes or prints, where a
+    child Python's start-up (~0.3 s of CPU each: specgen's imports) buys nothing. A test of what
+    the process does (its exit code as the point of the test, signals, pipes, what outlives it,
+    rlimits) keeps `run_specgen`."""
     import contextlib
     import io
 

@@ -86,7 +86,7 @@ def test_check_spec_that_does_not_exist_is_an_error_naming_it(made: tuple[Path, 
 @pytest.mark.parametrize("warm", [True, False], ids=["warm", "cold"])
 def test_check_spec_reuses_the_options_recorded_in_the_manifest(tmp_path: Path, warm: bool) -> None:
     out = tmp_path / "out"
-    res = run_specgen("generate", str(XAI), "-o", str(out), "--formatter", "ruff", "--package", "xai", "--quiet", env=_cache(tmp_path, True))
+    res = specgen_in_process("generate", str(XAI), "-o", str(out), "--formatter", "ruff", "--package", "xai", "--quiet", env=_cache(tmp_path, True))
     assert res.returncode == 0, res.stderr
     same = run_specgen("check", "--spec", str(XAI), "-o", str(out), env=_cache(tmp_path, warm))
     assert same.returncode == 0, same.stdout
@@ -109,7 +109,7 @@ def test_a_hand_edit_with_its_hash_forged_in_the_manifest_is_still_stale(made: t
     assert res.returncode == 1
     assert f"{out}/{target}: stale (content differs)" in res.stdout.splitlines()
     # and regeneration repairs it instead of keeping the edited file
-    assert run_specgen("generate", str(spec), "-o", str(out), "--formatter", "none", "--quiet", env=_cache(tmp_path, warm)).returncode == 0
+    assert specgen_in_process("generate", str(spec), "-o", str(out), "--formatter", "none", "--quiet", env=_cache(tmp_path, warm)).returncode == 0
     assert "added by hand" not in (out / target).read_text()
     assert run_specgen("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, warm)).returncode == 0
 

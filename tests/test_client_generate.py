@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from support import ROOT, openapi, run_specgen, write_spec
+from support import ROOT, openapi, specgen_in_process, write_spec
 
 HOSTILE = 'Ends with a quote" and """triple""" \\ backslash \\n \r\n CR \x00 NUL \u2028 LS {{ jinja }} {% raw %} \'single\''
 
@@ -126,7 +126,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("clients")
     for name, auth in AUTHS.items():
         spec = write_spec(root, _spec(auth), f"{name}.yaml")
-        res = run_specgen("generate", str(spec), "-o", str(root / name), "--package", f"hostile_{name}", "--quiet", "--no-validate")
+        res = specgen_in_process("generate", str(spec), "-o", str(root / name), "--package", f"hostile_{name}", "--quiet", "--no-validate")
         assert res.returncode == 0, res.stderr
     return root
 
@@ -262,7 +262,7 @@ def test_sse_only_operation_always_streams_and_uploads_are_multipart(generated: 
 
 def test_no_server_means_base_url_is_required(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, openapi({"/ping": {"get": {"operationId": "ping", "responses": {"200": {"description": "ok"}}}}}))
-    res = run_specgen("generate", str(spec), "-o", str(tmp_path / "out"), "--package", "noserver_client", "--quiet")
+    res = specgen_in_process("generate", str(spec), "-o", str(tmp_path / "out"), "--package", "noserver_client", "--quiet")
     assert res.returncode == 0, res.stderr
     script = (
         "import noserver_client as p\n"
@@ -286,7 +286,7 @@ def test_recursive_union_of_a_bare_json_schema_validates_and_type_checks(tmp_pat
         },
     }
     spec = write_spec(tmp_path, schema, "order.json")
-    res = run_specgen("generate", str(spec), "-o", str(tmp_path / "out"), "--package", "recursive_order", "--quiet")
+    res = specgen_in_process("generate", str(spec), "-o", str(tmp_path / "out"), "--package", "recursive_order", "--quiet")
     assert res.returncode == 0, res.stderr
     script = (
         "import recursive_order as p\n"
@@ -343,7 +343,7 @@ def test_a_path_keys_fixed_query_is_sent_merged_with_the_call_query(tmp_path: Pa
     assert beta.path == "/things?beta=true" and beta.url_path == "/things" and beta.fixed_query == (("beta", "true"),)
     assert ops["getBetaThing"].fixed_query == (("beta", "true"), ("flag", ""))
 
-    res = run_specgen("generate", str(write_spec(tmp_path, spec)), "-o", str(tmp_path / "out"), "--package", "fixed_query_client", "--quiet", "--formatter", "none")
+    res = specgen_in_process("generate", str(write_spec(tmp_path, spec)), "-o", str(tmp_path / "out"), "--package", "fixed_query_client", "--quiet", "--formatter", "none")
     assert res.returncode == 0, res.stderr
     sys.path.insert(0, str(tmp_path / "out"))
     try:
@@ -421,7 +421,7 @@ def test_header_and_cookie_names_that_are_not_tokens_are_left_out_with_a_warning
     spec["components"] = {"securitySchemes": {"bad": {"type": "apiKey", "in": "header", "name": _BAD}, "token": {"type": "http", "scheme": "bearer"}}}
     spec["security"] = [{"bad": []}, {"token": []}]
     path = write_spec(tmp_path, spec, "names.json")
-    res = run_specgen("generate", str(path), "-o", str(tmp_path / "out"), "--package", "wire_names_client", "--formatter", "none", "--no-validate")
+    res = specgen_in_process("generate", str(path), "-o", str(tmp_path / "out"), "--package", "wire_names_client", "--formatter", "none", "--no-validate")
     assert res.returncode == 0, res.stderr
     warned = [ln for ln in res.stderr.splitlines() if "warning[bad-wire-name]" in ln]
     assert len(warned) == 4, res.stderr
@@ -460,7 +460,7 @@ def test_the_hostile_injection_spec_gives_a_usable_client(tmp_path: Path) -> Non
     """tests/hostile/injection.yaml names its apiKey header and a header parameter with control
     characters; the client used to send them and httpx raised UnicodeEncodeError."""
     spec = ROOT / "tests" / "hostile" / "injection.yaml"
-    res = run_specgen("generate", str(spec), "-o", str(tmp_path / "out"), "--package", "hostile_injection", "--formatter", "none")
+    res = specgen_in_process("generate", str(spec), "-o", str(tmp_path / "out"), "--package", "hostile_injection", "--formatter", "none")
     assert res.returncode == 0, res.stderr
     assert res.stderr.count("warning[bad-wire-name]") == 2, res.stderr
     sys.path.insert(0, str(tmp_path / "out"))
@@ -486,7 +486,7 @@ def test_deeply_nested_models_import_and_validate_without_recursion_error(tmp_pa
     built model used to build all 150 nested ones in one recursion (RecursionError); they are
     now built innermost first, at the default recursion limit."""
     spec = ROOT / "tests" / "hostile" / "deep-nesting.json"
-    res = run_specgen("generate", str(spec), "-o", str(tmp_path / "out"), "--package", "deep_client", "--quiet", "--formatter", "none")
+    res = specgen_in_process("generate", str(spec), "-o", str(tmp_path / "out"), "--package", "deep_client", "--quiet", "--formatter", "none")
     assert res.returncode == 0, res.stderr
     assert not any("setrecursionlimit" in p.read_text() for p in (tmp_path / "out" / "deep_client").rglob("*.py"))
     script = textwrap.dedent(

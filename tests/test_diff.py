@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from support import ROOT, SEED_SPECS, corpus, openapi, run_specgen, write_spec
+from support import corpus, openapi, ROOT, run_specgen, SEED_SPECS, specgen_in_process, write_spec
 
 from specgen.config import load_project
 from specgen.diff import Report, check_reports, compare, diff_specs, load_api, render_markdown, write_reports
@@ -117,7 +117,7 @@ def test_fail_on_breaking_exits_1_only_when_something_breaks(tmp_path: Path) -> 
 def test_json_output_has_the_documented_shape(tmp_path: Path) -> None:
     a = small(tmp_path, "a.yaml", {"x": {"type": "string"}, "y": {"type": "string"}})
     b = small(tmp_path, "b.json", {"x": {"type": "string"}})
-    res = run_specgen("diff", str(a), str(b), "--format", "json")
+    res = specgen_in_process("diff", str(a), str(b), "--format", "json")
     data = json.loads(res.stdout)
     assert set(data) == {"old", "new", "summary", "groups", "client"}
     client = {"breaking": 2, "warning": 0, "info": 0, "total": 2}  # the argument and the body model's field
@@ -136,8 +136,8 @@ def test_json_output_has_the_documented_shape(tmp_path: Path) -> None:
 def test_only_hides_less_severe_changes_and_says_how_many(tmp_path: Path) -> None:
     a = small(tmp_path, "a.yaml", {"x": {"type": "string"}, "y": {"type": "string"}})
     c = small(tmp_path, "c.yaml", {"x": {"type": "string", "maxLength": 3}, "z": {"type": "string"}})
-    full = json.loads(run_specgen("diff", str(a), str(c), "--format", "json").stdout)
-    only = json.loads(run_specgen("diff", str(a), str(c), "--format", "json", "--only", "breaking").stdout)
+    full = json.loads(specgen_in_process("diff", str(a), str(c), "--format", "json").stdout)
+    only = json.loads(specgen_in_process("diff", str(a), str(c), "--format", "json", "--only", "breaking").stdout)
     sevs = {ch["severity"] for g in only["groups"] for ch in g["changes"]} | {cc["severity"] for cc in only["client"]}
     assert sevs == {"breaking"}
     total = full["summary"]["total"] + full["summary"]["client"]["total"]
@@ -148,11 +148,11 @@ def test_only_hides_less_severe_changes_and_says_how_many(tmp_path: Path) -> Non
 def test_summary_counts_per_rule_and_per_operation(tmp_path: Path) -> None:
     a = small(tmp_path, "a.yaml", {"x": {"type": "string"}, "y": {"type": "string"}})
     b = small(tmp_path, "b.yaml", {"x": {"type": "integer"}})
-    data = json.loads(run_specgen("diff", str(a), str(b), "--format", "json", "--summary").stdout)
+    data = json.loads(specgen_in_process("diff", str(a), str(b), "--format", "json", "--summary").stdout)
     assert set(data) == {"old", "new", "summary", "rules", "groups"}
     assert {(r["rule"], r["count"]) for r in data["rules"]} >= {("request-property-removed", 1), ("request-type-changed", 1)}
     assert {"key": "POST /things", "breaking": 1, "warning": 1, "info": 0} in data["groups"]
-    md = run_specgen("diff", str(a), str(b), "--format", "markdown", "--summary").stdout
+    md = specgen_in_process("diff", str(a), str(b), "--format", "markdown", "--summary").stdout
     assert "| `request-type-changed` | 🔴 breaking | 1 |" in md and "body.x" not in md
 
 
@@ -188,8 +188,8 @@ def test_markdown_is_cut_to_fit_least_severe_first(tmp_path: Path) -> None:
     a = small(tmp_path, "a.yaml", {"x": {"type": "string"}})
     props = {f"p{i}": {"type": "string"} for i in range(60)}
     b = small(tmp_path, "b.yaml", {"x": {"type": "integer"}, **props})
-    full = run_specgen("diff", str(a), str(b), "--format", "markdown", "--max-chars", "0").stdout
-    cut = run_specgen("diff", str(a), str(b), "--format", "markdown", "--max-chars", "4000").stdout
+    full = specgen_in_process("diff", str(a), str(b), "--format", "markdown", "--max-chars", "0").stdout
+    cut = specgen_in_process("diff", str(a), str(b), "--format", "markdown", "--max-chars", "4000").stdout
     assert len(full) > 4000 >= len(cut)
     assert "request-type-changed" in cut and "Cut to fit 4,000 characters" in cut
     assert cut.count("request-property-added") < full.count("request-property-added")
@@ -211,17 +211,17 @@ paths:
 """
     (tmp_path / "a.yaml").write_text(text)
     (tmp_path / "b.yaml").write_text(text.replace("id: {type: string}", "id: {type: string}, n: {type: integer}"))
-    res = run_specgen("diff", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"), "--format", "json")
+    res = specgen_in_process("diff", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"), "--format", "json")
     assert res.returncode == 0, res.stderr
     assert [c["rule"] for g in json.loads(res.stdout)["groups"] for c in g["changes"]] == ["response-property-added"]
 
 
 def test_rules_lists_every_rule() -> None:
-    res = run_specgen("diff", "--rules", "--format", "json")
+    res = specgen_in_process("diff", "--rules", "--format", "json")
     rules = json.loads(res.stdout)
     assert res.returncode == 0 and len(rules) == len(RULES)
     assert {"id", "severity", "direction", "description"} == set(rules[0])
-    text = run_specgen("diff", "--rules").stdout
+    text = specgen_in_process("diff", "--rules").stdout
     for rid in ("request-property-removed", "response-property-became-optional", "request-enum-value-removed", "request-max-decreased", "operation-deprecated"):
         assert rid in text
 
@@ -235,7 +235,7 @@ def test_missing_arguments_and_files_are_usage_errors(tmp_path: Path) -> None:
 def test_spec_values_cannot_break_the_markdown(tmp_path: Path) -> None:
     a = small(tmp_path, "a.yaml", {"x|y`z": {"type": "string"}})
     b = small(tmp_path, "b.yaml", {"other": {"type": "string"}})
-    md = run_specgen("diff", str(a), str(b), "--format", "markdown").stdout
+    md = specgen_in_process("diff", str(a), str(b), "--format", "markdown").stdout
     row = next(line for line in md.splitlines() if "request-property-removed" in line)
     assert row.count(" | ") == 3  # the pipe from the spec is escaped, the columns hold
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from support import GENERATED_SUITE_ENV, ROOT, SEED_SPECS, corpus, generated_suite, run_specgen
+from support import GENERATED_SUITE_ENV, ROOT, SEED_SPECS, corpus, generated_suite, run_specgen, specgen_in_process
 
 HOSTILE = ROOT / "tests" / "hostile"
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load((HOSTILE / "expected.yaml").read_text())
@@ -57,7 +57,7 @@ def _tree_hash(out: Path) -> str:
 def previous_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A good earlier generation that a failing run must leave exactly as it was."""
     out = tmp_path_factory.mktemp("prev") / "out"
-    res = run_specgen("generate", str(SEED_SPECS["xai-chat"]), "-o", str(out), "--formatter", "none", "--quiet")
+    res = specgen_in_process("generate", str(SEED_SPECS["xai-chat"]), "-o", str(out), "--formatter", "none", "--quiet")
     assert res.returncode == 0, res.stderr
     return out
 
@@ -238,8 +238,8 @@ def test_injection_payload_stays_inert_text(tmp_path: Path) -> None:
     import tokenize
 
     out, twin_out = tmp_path / "out", tmp_path / "twin-out"
-    assert run_specgen("generate", str(HOSTILE / "injection.yaml"), "-o", str(out), "--package", "hostile", "--quiet").returncode == 0
-    assert run_specgen("generate", str(_benign_twin(tmp_path)), "-o", str(twin_out), "--package", "hostile", "--quiet").returncode == 0
+    assert specgen_in_process("generate", str(HOSTILE / "injection.yaml"), "-o", str(out), "--package", "hostile", "--quiet").returncode == 0
+    assert specgen_in_process("generate", str(_benign_twin(tmp_path)), "-o", str(twin_out), "--package", "hostile", "--quiet").returncode == 0
     imports, calls = _imports_and_calls(out)
     twin_imports, twin_calls = _imports_and_calls(twin_out)
     assert imports == twin_imports
@@ -322,7 +322,8 @@ def test_corpus_2024_style_duplicate_anchors_accepted() -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_every_diagnostic_names_a_file_and_a_line_or_pointer(name: str) -> None:
-    res = run_specgen("validate", str(HOSTILE / name), "--format", "json")
+    # only what `validate` prints is judged here (exits and budgets: the sandboxed children above)
+    res = specgen_in_process("validate", str(HOSTILE / name), "--format", "json")
     assert "Traceback" not in res.stderr
     found = json.loads(res.stdout)
     unplaced = [d for d in found if not d["file"] or (d["line"] is None and d["pointer"] is None)]

@@ -19,7 +19,7 @@ import httpx
 import pytest
 import yaml
 
-from support import GENERATED_SUITE_ENV, ROOT, generated_suite, run_specgen
+from support import GENERATED_SUITE_ENV, ROOT, generated_suite, run_specgen, specgen_in_process
 
 SPEC = ROOT / "tests" / "specs" / "streams-3.2.yaml"
 PACKAGE = "item_streams"
@@ -28,7 +28,7 @@ PACKAGE = "item_streams"
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("item-streams") / "out"
-    res = run_specgen("generate", str(SPEC), "-o", str(folder), "--package", PACKAGE, "--quiet")
+    res = specgen_in_process("generate", str(SPEC), "-o", str(folder), "--package", PACKAGE, "--quiet")
     assert res.returncode == 0, res.stderr
     return folder
 
@@ -134,7 +134,7 @@ def test_item_stream_package_passes_mypy_strict_and_black(out: Path) -> None:
 
 
 def test_the_streams_spec_validates_without_errors() -> None:
-    res = run_specgen("validate", str(SPEC), "--format", "json")
+    res = specgen_in_process("validate", str(SPEC), "--format", "json")
     assert res.returncode == 0 and not [d for d in json.loads(res.stdout) if d["severity"] == "error"], res.stdout[-2000:]
 
 
@@ -180,7 +180,7 @@ def test_diff_compares_item_schemas(tmp_path: Path) -> None:
     doc["components"]["schemas"]["Record"]["properties"]["name"] = {"type": "integer"}
     new = tmp_path / "new.yaml"
     new.write_text(yaml.safe_dump(doc))
-    res = run_specgen("diff", str(SPEC), str(new), "--format", "json")
+    res = specgen_in_process("diff", str(SPEC), str(new), "--format", "json")
     found = {(c["rule"], c["path"]) for g in json.loads(res.stdout)["groups"] for c in g["changes"]}
     assert ("response-type-changed", "responses.200.name") in found
     assert any(rule.startswith("response-property") and path == "responses.200.data.text" for rule, path in found), found

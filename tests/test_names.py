@@ -18,7 +18,7 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from support import ROOT, openapi, run_specgen, write_spec
+from support import openapi, ROOT, run_specgen, specgen_in_process, write_spec
 
 SPEC = ROOT / "tests" / "hostile" / "reserved-names.yaml"
 
@@ -26,7 +26,7 @@ SPEC = ROOT / "tests" / "hostile" / "reserved-names.yaml"
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     out = tmp_path_factory.mktemp("names") / "out"
-    res = run_specgen("generate", str(SPEC), "-o", str(out), "--package", "reserved_names", "--formatter", "none")
+    res = specgen_in_process("generate", str(SPEC), "-o", str(out), "--package", "reserved_names", "--formatter", "none")
     assert res.returncode == 0, res.stderr
     sys.path.insert(0, str(out))
     try:
@@ -41,7 +41,7 @@ def _client(handler: Any) -> Any:
 
 
 def test_reserved_names_get_safe_names_and_a_warning_each(generated: tuple[Path, str]) -> None:
-    res = run_specgen("validate", str(SPEC), "--format", "json")
+    res = specgen_in_process("validate", str(SPEC), "--format", "json")
     warned = [f"{d['file']}:{d['message']}" for d in json.loads(res.stdout) if d["code"] == "reserved-name"]
     for said in ("'Warning' is called `WarningModel`", "'Field' is called `FieldModel`", "'Optional' is called `OptionalModel`",
                  "property 'str' is the attribute `str_`", "query parameter 'cast' is the argument `query_cast`",
@@ -127,7 +127,7 @@ def test_client_docs_manifest_and_tests_name_every_call_alike(generated: tuple[P
 @pytest.mark.parametrize("title, package", [("httpx", "httpx_client"), ("json", "json_client"), ("typing", "typing_client"), ("Enum", "enum_client"), ("Types", "types_client"), ("Docs", "docs_client")])
 def test_a_title_that_would_shadow_a_module_gives_a_safe_package_and_a_warning(tmp_path: Path, title: str, package: str) -> None:
     spec = openapi({"/ping": {"get": {"operationId": "ping", "responses": {"200": {"description": "ok"}}}}}, info={"title": title, "version": "1"}, servers=[{"url": "http://h"}])
-    res = run_specgen("generate", str(write_spec(tmp_path, spec)), "-o", str(tmp_path / "out"), "--formatter", "none", "--no-validate")
+    res = specgen_in_process("generate", str(write_spec(tmp_path, spec)), "-o", str(tmp_path / "out"), "--formatter", "none", "--no-validate")
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "out" / package / "__init__.py").is_file()
     assert "warning[package-renamed]" in res.stderr and f"`{package}`" in res.stderr
@@ -155,7 +155,7 @@ def test_a_resource_named_call_leaves_client_call_to_the_generated_methods(tmp_p
     named `call` must not hide it (it becomes `call_`, as `get` or `copy` do)."""
     spec = openapi({"/call/{id}": {"delete": {"operationId": "deleteCall", "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": {"204": {"description": "gone"}}}}}, servers=[{"url": "http://h"}])
     out = tmp_path / "out"
-    res = run_specgen("generate", str(write_spec(tmp_path, spec)), "-o", str(out), "--package", "calls_api", "--formatter", "none", "--no-validate")
+    res = specgen_in_process("generate", str(write_spec(tmp_path, spec)), "-o", str(out), "--package", "calls_api", "--formatter", "none", "--no-validate")
     assert res.returncode == 0, res.stderr
     sys.path.insert(0, str(out))
     try:

@@ -18,7 +18,7 @@ import httpx
 import pytest
 import yaml
 
-from support import GENERATED_SUITE_ENV, ROOT, generated_suite, normalize_dict, openapi, run_specgen, write_spec
+from support import generated_suite, GENERATED_SUITE_ENV, normalize_dict, openapi, ROOT, run_specgen, specgen_in_process, write_spec
 from test_openapi32 import SPECS32, generated_package
 
 # feature -> (spec, client package)
@@ -63,7 +63,7 @@ def test_each_32_spec_validates_clean_and_both_engines_agree(feature: str) -> No
     from specgen.spec.load import load
 
     spec = FEATURES[feature][0]
-    res = run_specgen("validate", "--strict", str(spec), "--format", "json")
+    res = specgen_in_process("validate", "--strict", str(spec), "--format", "json")
     assert res.returncode == 0, res.stdout + res.stderr
     docs = load(spec, Diagnostics(), use_cache=False)
     assert engines.version_of(docs.main.data) == "3.2"
@@ -80,7 +80,7 @@ def test_each_32_spec_validates_clean_and_both_engines_agree(feature: str) -> No
 def test_each_version_is_checked_against_its_own_meta_schema(tmp_path: Path, version: str, flagged: bool) -> None:
     ok = {"responses": {"200": {"description": "ok"}}}
     spec = write_spec(tmp_path, openapi({"/a": {"get": ok, "query": ok}}, version=version))
-    res = run_specgen("validate", str(spec), "--format", "json")
+    res = specgen_in_process("validate", str(spec), "--format", "json")
     findings = [d for d in json.loads(res.stdout) if d["code"] == "invalid-openapi"]
     assert bool(findings) == flagged, findings
     assert all("3.2" not in d["message"] or version != "3.2.0" for d in findings)
@@ -91,7 +91,7 @@ def test_32_specs_generate_typecheck_and_pass_their_tests_against_the_mock(tmp_p
     outs: list[Path] = []
     for feature, (spec, package) in sorted(FEATURES.items()):
         out = tmp_path / feature
-        res = run_specgen("generate", str(spec), "-o", str(out), "--package", package, "--formatter", "black", "--quiet")
+        res = specgen_in_process("generate", str(spec), "-o", str(out), "--package", package, "--formatter", "black", "--quiet")
         assert res.returncode == 0, res.stderr
         manifest = json.loads((out / "manifest.json").read_text())
         assert manifest["operations"] and manifest["skipped"] == [], feature
@@ -113,7 +113,7 @@ def test_32_specs_generate_typecheck_and_pass_their_tests_against_the_mock(tmp_p
 def test_a_change_in_each_32_feature_shows_in_the_diff(tmp_path: Path, feature: str) -> None:
     spec = FEATURES[feature][0]
     change, shown = CHANGES[feature]
-    res = run_specgen("diff", str(spec), str(_edit(spec, tmp_path, change)), "--format", "json")
+    res = specgen_in_process("diff", str(spec), str(_edit(spec, tmp_path, change)), "--format", "json")
     assert res.returncode == 0, res.stderr
     report = json.loads(res.stdout)
     assert report["summary"]["total"] + report["summary"]["client"]["total"] > 0 and shown in json.dumps(report), res.stdout[-2000:]
@@ -201,7 +201,7 @@ def test_self_is_the_base_of_refs_and_a_ref_outside_it_is_refused(tmp_path: Path
 def test_tag_parents_nest_resources_where_paths_do_not_and_shape_the_docs(tmp_path: Path, normalized: Callable[[Path], Any]) -> None:
     api = normalized(FEATURES["tags"][0])
     assert {op.id: op.call for op in api.operations} == {"storeStatus": "client.store.retrieve", "stockLevel": "client.store.inventory.stock_levels.retrieve"}
-    res = run_specgen("generate", str(FEATURES["tags"][0]), "-o", str(tmp_path / "out"), "--formatter", "none", "--quiet")
+    res = specgen_in_process("generate", str(FEATURES["tags"][0]), "-o", str(tmp_path / "out"), "--formatter", "none", "--quiet")
     assert res.returncode == 0, res.stderr
     index = (tmp_path / "out" / "docs" / "README.md").read_text()
     tree = index.split("## Operations by tag", 1)[1].split("\n## ", 1)[0].strip().splitlines()

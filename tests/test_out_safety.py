@@ -14,7 +14,7 @@ from typing import Iterator
 
 import pytest
 
-from support import SEED_SPECS, openapi, run_specgen, write_spec
+from support import SEED_SPECS, openapi, run_specgen, specgen_in_process, write_spec
 
 XAI = SEED_SPECS["xai-chat"]
 
@@ -29,8 +29,9 @@ def _generate(spec: Path, out: Path, *extra: str) -> subprocess.CompletedProcess
 
 @pytest.fixture
 def generated(tmp_path: Path) -> Path:
+    """A good earlier generation (setup, in process: the tests judge the runs that follow)."""
     out = tmp_path / "out"
-    assert _generate(XAI, out).returncode == 0
+    assert specgen_in_process("generate", str(XAI), "-o", str(out), "--formatter", "none", "--quiet", "--package", "xai").returncode == 0
     return out
 
 
@@ -123,7 +124,7 @@ def test_unsafe_package_names_are_refused(name: str, tmp_path: Path) -> None:
 def test_a_package_name_from_the_title_never_collides(title: str, package: str, tmp_path: Path) -> None:
     spec = write_spec(tmp_path, openapi({"/x": {"get": {"operationId": "getX", "responses": {"200": {"description": "ok"}}}}}, info={"title": title, "version": "1"}))
     out = tmp_path / "out"
-    res = run_specgen("generate", str(spec), "-o", str(out), "--formatter", "none", "--quiet", "--no-validate")
+    res = specgen_in_process("generate", str(spec), "-o", str(out), "--formatter", "none", "--quiet", "--no-validate")
     assert res.returncode == 0, res.stderr
     assert json.loads((out / "manifest.json").read_text())["options"]["package"] == package
     assert (out / package / "__init__.py").is_file()

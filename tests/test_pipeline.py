@@ -13,7 +13,7 @@ import pytest
 
 import specgen
 
-from support import ROOT, SEED_SPECS, corpus, run_specgen, write_spec, openapi
+from support import ROOT, SEED_SPECS, corpus, run_specgen, specgen_in_process, write_spec, openapi
 
 
 def _tree(out: Path) -> dict[str, bytes]:
@@ -24,7 +24,7 @@ def test_generate_is_deterministic_and_path_independent(tmp_path: Path) -> None:
     spec = SEED_SPECS["openai-chat-2025"]
     a, b = tmp_path / "a", tmp_path / "deeper" / "b"
     for out in (a, b):
-        res = run_specgen("generate", str(spec), "-o", str(out), "--quiet")
+        res = specgen_in_process("generate", str(spec), "-o", str(out), "--quiet")
         assert res.returncode == 0, res.stderr
     ta, tb = _tree(a), _tree(b)
     assert ta == tb
@@ -34,7 +34,7 @@ def test_generate_is_deterministic_and_path_independent(tmp_path: Path) -> None:
 
 def test_manifest_records_spec_options_operations_and_files(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    res = run_specgen("generate", str(SEED_SPECS["openai-chat-2025"]), "-o", str(out), "--package", "chat25", "--formatter", "none", "--quiet")
+    res = specgen_in_process("generate", str(SEED_SPECS["openai-chat-2025"]), "-o", str(out), "--package", "chat25", "--formatter", "none", "--quiet")
     assert res.returncode == 0, res.stderr
     m = json.loads((out / "manifest.json").read_text())
     import hashlib
@@ -51,7 +51,7 @@ def test_manifest_records_spec_options_operations_and_files(tmp_path: Path) -> N
 
 def test_generated_python_header_names_the_spec_but_not_its_hash(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert run_specgen("generate", str(SEED_SPECS["xai-chat"]), "-o", str(out), "--quiet", "--package", "x").returncode == 0
+    assert specgen_in_process("generate", str(SEED_SPECS["xai-chat"]), "-o", str(out), "--quiet", "--package", "x").returncode == 0
     spec_sha = hashlib.sha256(SEED_SPECS["xai-chat"].read_bytes()).hexdigest()
     for p in out.rglob("*.py"):
         first = p.read_text().splitlines()[0]
@@ -66,12 +66,12 @@ def test_one_field_edit_rewrites_only_the_files_that_show_that_field(tmp_path: P
     spec = tmp_path / "spec.yaml"
     shutil.copy(SEED_SPECS["openai-chat-2025"], spec)
     out = tmp_path / "out"
-    assert run_specgen("generate", str(spec), "-o", str(out), "--quiet", "--package", "chat").returncode == 0
+    assert specgen_in_process("generate", str(spec), "-o", str(out), "--quiet", "--package", "chat").returncode == 0
     before = _tree(out)
     text = spec.read_text()
     assert text.count("Number between -2.0 and 2.0") >= 1
     spec.write_text(text.replace("Number between -2.0 and 2.0", "A number from minus two to two", 1))
-    assert run_specgen("generate", str(spec), "-o", str(out), "--quiet", "--package", "chat").returncode == 0
+    assert specgen_in_process("generate", str(spec), "-o", str(out), "--quiet", "--package", "chat").returncode == 0
     after = _tree(out)
     assert set(after) == set(before)
     changed = sorted(p for p in after if after[p] != before[p])
@@ -87,7 +87,7 @@ def test_one_field_edit_rewrites_only_the_files_that_show_that_field(tmp_path: P
 def test_check_notices_a_hand_edit(tmp_path: Path) -> None:
     out = tmp_path / "out"
     spec = SEED_SPECS["xai-chat"]
-    assert run_specgen("generate", str(spec), "-o", str(out), "--quiet", "--package", "x").returncode == 0
+    assert specgen_in_process("generate", str(spec), "-o", str(out), "--quiet", "--package", "x").returncode == 0
     target = out / "x" / "__init__.py"
     target.write_text(target.read_text() + "\n# hand edit\n")
     (out / "x" / "extra.py").write_text("")
@@ -126,7 +126,7 @@ def test_help_explains_every_command() -> None:
 
 
 def test_inspect_2023_chat_shows_inferred_role_union_and_deprecations() -> None:
-    res = run_specgen("inspect", str(SEED_SPECS["openai-chat-2023"]))
+    res = specgen_in_process("inspect", str(SEED_SPECS["openai-chat-2023"]))
     assert res.returncode == 0, res.stderr
     ir = json.loads(res.stdout)
     messages = next(u for u in ir["unions"] if u["where"].endswith("#/properties/messages/items"))
@@ -149,7 +149,7 @@ def test_validate_reports_pointer_and_line(tmp_path: Path) -> None:
 
 def test_seed_specs_are_valid_openapi() -> None:
     for name, spec in SEED_SPECS.items():
-        res = run_specgen("validate", str(spec), "--strict", "--format", "json")
+        res = specgen_in_process("validate", str(spec), "--strict", "--format", "json")
         assert res.returncode == 0 and json.loads(res.stdout) == [], (name, res.stdout)
 
 
@@ -219,13 +219,13 @@ def test_regenerate_repairs_a_same_size_hand_edit(tmp_path: Path) -> None:
 
     out = tmp_path / "out"
     spec = SEED_SPECS["xai-chat"]
-    assert run_specgen("generate", str(spec), "-o", str(out), "--quiet", "--package", "x").returncode == 0
+    assert specgen_in_process("generate", str(spec), "-o", str(out), "--quiet", "--package", "x").returncode == 0
     target = out / "x" / "_client.py"
     original = target.read_bytes()
     edited = original.replace(b"def ", b"deF ", 1)
     assert len(edited) == len(original) and edited != original
     target.write_bytes(edited)
-    assert run_specgen("generate", str(spec), "-o", str(out), "--quiet", "--package", "x").returncode == 0
+    assert specgen_in_process("generate", str(spec), "-o", str(out), "--quiet", "--package", "x").returncode == 0
     assert target.read_bytes() == original
     untouched = out / "x" / "_errors.py"
     assert os.stat(untouched).st_nlink == 1  # the old tree is gone, its link with it

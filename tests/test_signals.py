@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT, SEED_SPECS, run_specgen
+from support import ROOT, SEED_SPECS, run_specgen, specgen_in_process
 
 # "swapping": the new tree is complete beside OUT and about to replace it
 MOMENTS = ["loading", "normalizing", "rendering", "formatting", "formatting in parallel", "writing", "swapping"]
@@ -54,7 +54,7 @@ def _in_session(sid: int) -> list[int]:
 def previous(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """An earlier generation (xai-chat) that every interrupted run must leave whole."""
     out = tmp_path_factory.mktemp("prev") / "out"
-    assert run_specgen("generate", str(SEED_SPECS["xai-chat"]), "-o", str(out), "--formatter", "none", "--quiet").returncode == 0
+    assert specgen_in_process("generate", str(SEED_SPECS["xai-chat"]), "-o", str(out), "--formatter", "none", "--quiet").returncode == 0
     return out, _tree_hash(out)
 
 

@@ -19,14 +19,14 @@ from typing import Any, Callable, Iterator
 import pytest
 import yaml
 
-from support import GENERATED_SUITE_ENV, ROOT, corpus, generated_suite, openapi, run_specgen, write_spec
+from support import GENERATED_SUITE_ENV, ROOT, corpus, generated_suite, openapi, run_specgen, specgen_in_process, write_spec
 
 SPEC = ROOT / "tests" / "specs" / "webhooks-3.1.yaml"
 PACKAGE = "pet_events"
 
 
 def _generate(out: Path, spec: Path, package: str, *extra: str) -> Any:
-    res = run_specgen("generate", str(spec), "-o", str(out), "--package", package, "--quiet", *extra)
+    res = specgen_in_process("generate", str(spec), "-o", str(out), "--package", package, "--quiet", *extra)
     assert res.returncode == 0, res.stderr
     sys.path.insert(0, str(out))
     try:
@@ -46,7 +46,7 @@ def pkg(out: Path) -> Any:
 
 
 def test_a_webhooks_only_spec_validates_and_generates_typed_payloads(pkg: Any, out: Path) -> None:
-    assert run_specgen("validate", str(SPEC), "--strict").returncode == 0
+    assert specgen_in_process("validate", str(SPEC), "--strict").returncode == 0
     hooks = importlib.import_module(PACKAGE + ".webhooks")
     assert [h.name for h in hooks.WEBHOOKS] == ["petCreated", "petDeleted", "ping"]
     assert {h.name: h.type.__name__ for h in hooks.WEBHOOKS} == {"petCreated": "PetCreated", "petDeleted": "PetDeleted", "ping": "PingPayload"}
@@ -201,7 +201,7 @@ def test_diff_judges_a_webhook_payload_like_an_answer(tmp_path: Path) -> None:
     doc["components"]["schemas"]["PetDeleted"]["properties"]["reason"]["enum"] = ["adopted", "lost"]
     doc["components"]["schemas"]["Pet"]["properties"]["species"]["enum"].append("fish")
     new = write_spec(tmp_path, doc, "new.yaml")
-    res = run_specgen("diff", str(SPEC), str(new), "--format", "json")
+    res = specgen_in_process("diff", str(SPEC), str(new), "--format", "json")
     found = {(c["rule"], c["path"], c["severity"]) for g in json.loads(res.stdout)["groups"] for c in g["changes"]}
     assert ("response-enum-closed", "webhooks.petDeleted.payload.reason", "info") in found
     assert any(rule == "response-enum-value-added" and path == "webhooks.petCreated.payload.pet.species" for rule, path, _ in found), found

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT, SEED_SPECS, run_specgen
+from support import ROOT, run_specgen, SEED_SPECS, specgen_in_process
 from specgen.output import journal
 from specgen.output.write import recover, write_tree
 
@@ -128,14 +128,14 @@ def test_a_hand_edit_that_keeps_size_and_mtime_is_still_repaired(tmp_path: Path)
     out = tmp_path / "out"
     env = {"SPECGEN_CACHE_DIR": str(tmp_path / "cache")}
     args = ("generate", str(SEED_SPECS["xai-chat"]), "-o", str(out), "--formatter", "none", "--quiet")
-    assert run_specgen(*args, env=env).returncode == 0
+    assert specgen_in_process(*args, env=env).returncode == 0
     target = next(p for p in sorted(out.rglob("*.md")) if p.stat().st_size > 20)
     st = target.stat()
     good = target.read_bytes()
     target.write_bytes(good[:-2] + (b"X" if good[-2:-1] != b"X" else b"Y") + good[-1:])
     os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert target.stat().st_size == st.st_size and target.read_bytes() != good
-    assert run_specgen(*args, env=env).returncode == 0
+    assert specgen_in_process(*args, env=env).returncode == 0
     assert target.read_bytes() == good
 
 
@@ -143,7 +143,7 @@ def test_a_foreign_file_in_a_stamped_out_stops_the_run_and_nothing_changes(tmp_p
     out = tmp_path / "out"
     env = {"SPECGEN_CACHE_DIR": str(tmp_path / "cache")}
     args = ("generate", str(SEED_SPECS["xai-chat"]), "-o", str(out), "--formatter", "none", "--quiet")
-    assert run_specgen(*args, env=env).returncode == 0
+    assert specgen_in_process(*args, env=env).returncode == 0
     (out / "docs" / "mine.md").write_text("my notes\n")
     before = _snapshot(out)
     res = run_specgen(*args, env=env)
