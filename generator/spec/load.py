@@ -296,11 +296,71 @@ def _construct(text: str) -> tuple[Any, list[tuple[str, int, bool]]]:
 
 
 def _construct_clean(text: str) -> Any:
-    """Parse a chunk; a duplicate key sends the caller back to the whole text, which warns."""
-    data, dups = _construct(text)
-    if dups:
-        raise ValueError("duplicate keys")
-    return data
+    """Parse a chunk; a duplicate key sends the caller back to the whole text, which warns.
+
+    libyaml composes the nodes; the plain tags a chunk holds (str, null, bool, int, float in
+    maps and lists) are then built by `_build`, with the constructor's own methods for numbers,
+    without its per-node bookkeeping (half of a cold parse). A node it does not take (a merge
+    key, another tag, nesting past the recursion limit) leaves the chunk to the constructor."""
+    loader = _SpecLoader(text)
+    loader.duplicates = []
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            return _build(loader, node, set())
+        except (_NotPlain, RecursionError):
+            data = loader.construct_document(node)
+        if loader.duplicates:
+            raise ValueError("duplicate keys")
+        return data
+    finally:
+        loader.dispose()
+
+
+class _NotPlain(Exception):
+    """A node `_build` leaves to the constructor."""
+
+
+_STR, _NULL, _BOOL, _INT, _FLOAT = (f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "float"))
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+def _build(loader: _SpecLoader, node: yaml.Node, entered: set[int]) -> Any:
+    """What the constructor makes of a node of plain tags (see `_construct_clean`); a key
+    written twice (as text, as `construct_mapping` compares them) raises ValueError. A node
+    met twice is an alias: the constructor makes it once, shared (bounds.py counts on that)."""
+    kind, tag = type(node), node.tag
+    if kind is yaml.ScalarNode:
+        if tag == _STR:
+            return node.value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return loader.bool_values[node.value.lower()]
+        if tag == _INT:
+            return loader.construct_yaml_int(node)
+        if tag == _FLOAT:
+            return loader.construct_yaml_float(node)
+        raise _NotPlain(tag)
+    if id(node) in entered:
+        raise _NotPlain("an alias")
+    entered.add(id(node))
+    if kind is yaml.MappingNode and tag == _MAP:
+        out: dict[Any, Any] = {}
+        written: set[str] = set()
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode:
+                raise _NotPlain("a key that is not a scalar")
+            if key_node.value in written:
+                raise ValueError("duplicate keys")
+            written.add(key_node.value)
+            out[_build(loader, key_node, entered)] = _build(loader, value_node, entered)
+        return out
+    if kind is yaml.SequenceNode and tag == _SEQ:
+        return [_build(loader, child, entered) for child in node.value]
+    raise _NotPlain(tag)
 
 
 def _diag(diags: Diagnostics, code: str, message: str, hint: str, file: str, line: int | None = None) -> Any:
