@@ -122,3 +122,23 @@ def test_a_text_that_fails_at_either_end_declines(monkeypatch: pytest.MonkeyPatc
         with pytest.raises(yamlchunks.NotSplittable):
             yamlchunks.parse_all(bad, _construct_clean)
     assert multiprocessing.active_children() == []
+
+
+def test_work_given_to_do_meanwhile_runs_here_and_cannot_spoil_the_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """load's `meanwhile` (the pipeline imports the fixtures' format checker there) runs in this
+    process while the child parses; if it fails, the parse goes on all the same."""
+    monkeypatch.setattr(yamlchunks, "PARALLEL_MIN", 0)
+    texts = [f"k{i}: v{i}\n" for i in range(300)]
+    want = [_construct_clean(t) for t in texts]
+    ran: list[int] = []
+
+    def work() -> None:
+        import os
+
+        ran.append(os.getpid())
+        raise RuntimeError("a head start that fails")
+
+    assert yamlchunks.parse_all(texts, _construct_clean, work) == want
+    import os
+
+    assert ran == [os.getpid()]

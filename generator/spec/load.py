@@ -11,7 +11,7 @@ import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote, unquote
 
 import yaml
@@ -215,7 +215,7 @@ def _dedupe_anchors(text: str) -> tuple[str, list[tuple[str, int]]]:
     return "".join(parts), redefined
 
 
-def _parse(name: str, text: str, diags: Diagnostics) -> tuple[Any, bool]:
+def _parse(name: str, text: str, diags: Diagnostics, meanwhile: Callable[[], None] | None = None) -> tuple[Any, bool]:
     """Parse text as JSON (when it looks like JSON) or YAML; problems become diagnostics."""
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
@@ -244,7 +244,7 @@ def _parse(name: str, text: str, diags: Diagnostics) -> tuple[Any, bool]:
         from . import yamlchunks
 
         try:
-            return yamlchunks.load(text, _construct_clean, cache_dir(), name), True
+            return yamlchunks.load(text, _construct_clean, cache_dir(), name, meanwhile), True
         except yamlchunks.NotSplittable:
             pass  # the whole text, below: it reports problems with their lines
     try:
@@ -367,8 +367,8 @@ def _diag(diags: Diagnostics, code: str, message: str, hint: str, file: str, lin
     return diags.error(code, message, hint=hint, file=file, line=line)
 
 
-def read_document(path: Path, name: str, diags: Diagnostics, use_cache: bool = True) -> Document:
-    """Read and parse one file, through the content-hash cache."""
+def read_document(path: Path, name: str, diags: Diagnostics, use_cache: bool = True, meanwhile: Callable[[], None] | None = None) -> Document:
+    """Read and parse one file, through the content-hash cache (`meanwhile`: see `load`)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -398,7 +398,7 @@ def read_document(path: Path, name: str, diags: Diagnostics, use_cache: bool = T
         except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
             pass
     before = len(diags.items)
-    data, is_yaml = _parse(name, text, diags)
+    data, is_yaml = _parse(name, text, diags, meanwhile)
     over = shape_problem(data)  # budgets: aliases, depth, $ref chains (checked before anything walks it)
     if over is not None:
         message, hint, pointer = over
@@ -577,12 +577,14 @@ class Documents:
         return Resolved(name, frag, node)
 
 
-def load(path: str | Path, diags: Diagnostics | None = None, use_cache: bool = True) -> Documents:
-    """Load the main spec file; referenced files are loaded as `$ref`s reach them."""
+def load(path: str | Path, diags: Diagnostics | None = None, use_cache: bool = True, meanwhile: Callable[[], None] | None = None) -> Documents:
+    """Load the main spec file; referenced files are loaded as `$ref`s reach them. `meanwhile`:
+    work the run needs later, done while a second process parses a big spec beside this one
+    (`yamlchunks.parse_all`); not done at all otherwise."""
     diags = diags if diags is not None else Diagnostics()
     p = Path(path)
     name = p.name
-    main = read_document(p, name, diags, use_cache)
+    main = read_document(p, name, diags, use_cache, meanwhile)
     docs = Documents(main, diags, use_cache, {name: main})
     diags.locate = docs.locate
     if not isinstance(main.data, dict):

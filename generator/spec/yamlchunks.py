@@ -138,10 +138,12 @@ def _dedent(lines: list[str], indent: int) -> str:
     return "\n".join(ln[indent:] if ln[:indent].strip() == "" else ln for ln in lines) + "\n"
 
 
-def parse_all(texts: list[str], parse: Callable[[str], Any]) -> list[Any]:
+def parse_all(texts: list[str], parse: Callable[[str], Any], meanwhile: Callable[[], None] | None = None) -> list[Any]:
     """Each text parsed, in order; past PARALLEL_MIN characters a forked child parses from the
     last text backwards while this process parses from the first, until they meet (a cold 3 MB
     spec: about half the time, however the cost per text and the load of each core differ).
+    Then `meanwhile` runs here first (work the run needs later, that no text depends on): the
+    child parses more texts, so it costs this process about half its time.
     A text that does not parse raises NotSplittable, as does anything odd about the child (the
     caller then parses the whole text itself, which reports problems with their lines)."""
     total = sum(len(t) for t in texts)
@@ -159,6 +161,8 @@ def parse_all(texts: list[str], parse: Callable[[str], Any]) -> list[Any]:
     proc.start()
     theirs.close()
     try:
+        if meanwhile is not None:
+            _meanwhile(meanwhile)
         head: list[Any] = []
         while (i := len(head)) < ends[1]:
             ends[0] = i + 1
@@ -183,6 +187,13 @@ def parse_all(texts: list[str], parse: Callable[[str], Any]) -> list[Any]:
 
 
 _MISSING = object()
+
+
+def _meanwhile(work: Callable[[], None]) -> None:
+    try:
+        work()
+    except Exception:
+        pass  # only a head start: the run does it again where it needs it, and reports there
 
 
 def _parse_one(text: str, parse: Callable[[str], Any]) -> Any:
@@ -216,9 +227,9 @@ def _cache_file(cache_dir: Path, name: str) -> Path:
     return cache_dir / "parsed-chunks" / (hashlib.sha256(name.encode()).hexdigest() + ".pickle")
 
 
-def load(text: str, parse: Callable[[str], Any], cache_dir: Path, name: str) -> Any:
-    """Parse `text` chunk by chunk, reusing the chunks parsed last time for `name`.
-    Raises NotSplittable when the caller should parse the whole text itself."""
+def load(text: str, parse: Callable[[str], Any], cache_dir: Path, name: str, meanwhile: Callable[[], None] | None = None) -> Any:
+    """Parse `text` chunk by chunk, reusing the chunks parsed last time for `name` (`meanwhile`:
+    see `parse_all`). Raises NotSplittable when the caller should parse the whole text itself."""
     chunks = split(text)
     previous: dict[str, Any] = {}
     cache_file = _cache_file(cache_dir, name)
@@ -233,7 +244,7 @@ def load(text: str, parse: Callable[[str], Any], cache_dir: Path, name: str) -> 
     now: dict[str, Any] = {}
     keys = [hashlib.sha256(chunk.encode()).hexdigest() for _, chunk in chunks]
     todo = {k: chunk for k, (_, chunk) in zip(keys, chunks) if k not in previous}
-    parsed = dict(zip(todo, parse_all(list(todo.values()), parse)))
+    parsed = dict(zip(todo, parse_all(list(todo.values()), parse, meanwhile)))
     for (where, chunk), key in zip(chunks, keys):
         value = previous[key] if key in previous else parsed[key]
         if key not in previous and (not isinstance(value, dict) or len(value) != 1):
