@@ -5,8 +5,8 @@ Validation starts right after load, in a forked child process (again after norma
 loaded more files: every file the `$ref`s reach is part of its cache key), and is collected
 before writing with --strict (a finding then stops the run) or after writing otherwise
 (findings are warnings). The artifacts that need the synthesized fixtures (docs' operation
-pages, fixtures, tests) render in one forked child while the client, the other docs pages,
-tools and MCP server render here; `generate` writes each artifact's unformatted files into the
+pages, fixtures, tests), the tools and the MCP server render in one forked child while the
+client and the other docs pages render here; `generate` writes each artifact's unformatted files into the
 new tree as they arrive (`output.write.TreeWriter`), then the formatted Python and the
 manifest, then swaps it in. `check` renders in memory and lists what differs.
 """
