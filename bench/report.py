@@ -92,7 +92,7 @@ def stage_table(s: dict) -> list[str]:
         lines += ["", *warm_stage_lines(warm)]
     by = d.get("render_by_artifact") or {}
     if by:
-        lines += ["", "Rendering by artifact (each renderer once, serially, in a fresh process; in `generate` the docs' operation pages, the fixtures and the tests render in one forked child beside the rest (docs.definitions renders in the parent), and the parent writes their files as each artifact arrives: `write_while_rendering`):", "", "| artifact | s | files | MB |", "|---|---:|---:|---:|"]
+        lines += ["", "Rendering by artifact (each renderer once, serially, in a fresh process; in `generate` the docs' operation pages, the tools, the MCP server, the fixtures and the tests render in one forked child beside the rest (the client and docs.definitions render in the parent), and the parent writes their files as each artifact arrives: `write_while_rendering`):", "", "| artifact | s | files | MB |", "|---|---:|---:|---:|"]
         for name, secs in by.items():
             lines.append(f"| {name} | {fmt_num(secs)} | {d.get('files_by_artifact', {}).get(name, '—')} | {d.get('mb_by_artifact', {}).get(name, '—')} |")
     return lines + [""]

@@ -18,13 +18,13 @@ def renderers() -> list[tuple[Renderer, bool]]:
     """Every artifact's renderer in output order (client, docs, tools, fixtures, tests), and
     whether it renders in the forked child beside the rest: those that need the synthesized
     fixtures (docs' operation pages, the fixture files, the tests that replay them) go together,
-    so the fixtures are built once, there, while the client, the other docs pages, the tools and
-    the MCP server render here."""
+    so the fixtures are built once, there, with the tools and the MCP server (which share their
+    tool definitions), while the client and the other docs pages render here."""
     from . import docs, fixtures, mcp, testgen, tools
     from .client import views as client
 
-    # the docs pages that need no fixtures render here: the parent has the lighter share
-    return [(client.render, False), (docs.render_definitions, False), (docs.render_operations, True), (tools.render, False), (mcp.render, False), (fixtures.render, True), (testgen.render, True)]
+    # the parent also writes every file and formats the client: it has the lighter share
+    return [(client.render, False), (docs.render_definitions, False), (docs.render_operations, True), (tools.render, True), (mcp.render, True), (fixtures.render, True), (testgen.render, True)]
 
 
 def name_of(render: Renderer) -> str:

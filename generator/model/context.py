@@ -167,6 +167,8 @@ class Context:
 
     def deref(self, node: Any, file: str, pointer: str, seen: set[Key] | None = None) -> tuple[Any, str, str]:
         """Follow `$ref` chains to a non-ref node; (node, file, pointer). Cycles are errors."""
+        if not (isinstance(node, dict) and "$ref" in node):
+            return node, file, pointer  # most nodes asked about are no `$ref`
         seen = seen if seen is not None else set()
         while isinstance(node, dict) and "$ref" in node:
             if len(seen) >= REF_CHAIN_MAX:

@@ -5,6 +5,8 @@ enums, required-only alternatives, and the names derived from values and shapes.
 
 from __future__ import annotations
 
+import functools
+
 import re
 from typing import Any
 
@@ -91,12 +93,17 @@ def unmodeled_keys(node: dict[str, Any], kinds: list[str], degraded: bool, model
     not carry, sorted: all of them, but annotations, when it was degraded to `any`.
     Extensions (`x-...`) are not keywords, but for `x-extensible-enum`, which says which
     values a string takes."""
-    modeled = frozenset() if degraded else frozenset().union(modeled_here, *(_MODELED.get(k, frozenset()) for k in kinds))
+    modeled = frozenset() if degraded else _modeled(modeled_here, tuple(kinds))
     return sorted(
         k
         for k in map(str, node)
         if k not in _ANNOTATIONS and k not in modeled and (not k.startswith("x-") or k == "x-extensible-enum")
     )
+
+
+@functools.lru_cache(maxsize=256)  # a few combinations of kinds, asked about for every schema
+def _modeled(modeled_here: frozenset[str], kinds: tuple[str, ...]) -> frozenset[str]:
+    return frozenset().union(modeled_here, *(_MODELED.get(k, frozenset()) for k in kinds))
 
 
 def text_of(value: Any) -> str:
@@ -129,7 +136,13 @@ def int_or_none(v: Any) -> int | None:
     return v
 
 
+_CONSTRAINT_KEYS = frozenset({"exclusiveMinimum", "exclusiveMaximum", "minimum", "maximum", "pattern", "multipleOf", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties"})
+_NO_CONSTRAINTS = ir.Constraints()
+
+
 def constraints_of(node: dict[str, Any], version: str) -> ir.Constraints:
+    if _CONSTRAINT_KEYS.isdisjoint(node):
+        return _NO_CONSTRAINTS  # most schemas state none: what the reading below gives them
     exmin, exmax = node.get("exclusiveMinimum"), node.get("exclusiveMaximum")
     minimum, maximum = number_or_none(node.get("minimum")), number_or_none(node.get("maximum"))
     ex_min_v = ex_max_v = None
@@ -314,10 +327,15 @@ def sdk_computed(node: Any) -> bool:
     """Whether a property's schema (or a branch of its anyOf/oneOf) is marked SDK-computed."""
     if not isinstance(node, dict):
         return False
-    if any(isinstance(k, str) and _SDK_COMPUTED.match(k) for k in node):
+    if _marked_sdk_computed(node):
         return True
     for kw in ("anyOf", "oneOf", "allOf"):
         parts = node.get(kw)
-        if isinstance(parts, list) and any(isinstance(p, dict) and any(isinstance(k, str) and _SDK_COMPUTED.match(k) for k in p) for p in parts):
+        if isinstance(parts, list) and any(isinstance(p, dict) and _marked_sdk_computed(p) for p in parts):
             return True
     return False
+
+
+def _marked_sdk_computed(node: dict[Any, Any]) -> bool:
+    # the pattern needs `x-` first (any case): most schemas have no such key at all
+    return any(isinstance(k, str) and k[:2] in ("x-", "X-") and _SDK_COMPUTED.match(k) for k in node)

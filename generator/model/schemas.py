@@ -13,6 +13,12 @@ from .keywords import constraints_of, required_alternatives
 
 
 _PRIMITIVES = {"string", "integer", "number", "boolean", "null", "object", "array"}
+_SHAPING = frozenset({"oneOf", "anyOf", "allOf", "enum", "const", "properties"})
+# the keywords that tell a schema's kind when it names no `type`
+_OBJECT_KW = frozenset({"properties", "additionalProperties", "patternProperties", "required"})
+_ARRAY_KW = frozenset({"items", "prefixItems"})
+_STRING_KW = frozenset({"minLength", "maxLength", "pattern"})
+_NUMBER_KW = frozenset({"minimum", "maximum", "multipleOf", "exclusiveMinimum", "exclusiveMaximum"})
 
 
 def convert(cx: Context, node: dict[str, Any], at: At) -> ir.TypeExpr:
@@ -41,7 +47,7 @@ def convert(cx: Context, node: dict[str, Any], at: At) -> ir.TypeExpr:
     if "null" in types:
         nullable = True
         types = [t for t in types if t != "null"]
-        if not types and not any(k in node for k in ("oneOf", "anyOf", "allOf", "enum", "const", "properties")):
+        if not types and _SHAPING.isdisjoint(node):
             return ir.TypeExpr("null", pointer=where, nullable=True)
 
     if "allOf" in node:
@@ -72,13 +78,13 @@ def convert(cx: Context, node: dict[str, Any], at: At) -> ir.TypeExpr:
         return ir.TypeExpr("union", variants=variants, nullable=nullable, pointer=where)
     kind = types[0] if types else None
     if kind is None:
-        if any(k in node for k in ("properties", "additionalProperties", "patternProperties", "required")):
+        if not _OBJECT_KW.isdisjoint(node):
             kind = "object"
-        elif any(k in node for k in ("items", "prefixItems")):
+        elif not _ARRAY_KW.isdisjoint(node):
             kind = "array"
-        elif any(k in node for k in ("minLength", "maxLength", "pattern")):
+        elif not _STRING_KW.isdisjoint(node):
             kind = "string"
-        elif any(k in node for k in ("minimum", "maximum", "multipleOf", "exclusiveMinimum", "exclusiveMaximum")):
+        elif not _NUMBER_KW.isdisjoint(node):
             kind = "number"
     cons = constraints_of(node, cx.version)
     fmt = node.get("format") if isinstance(node.get("format"), str) else None

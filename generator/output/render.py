@@ -157,6 +157,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates do not change during a run: no stat of the file per page
     )
     env.filters.update(FILTERS)
     env.globals["specgen_version"] = __version__

@@ -16,25 +16,42 @@ def shape_problem(data: Any) -> tuple[str, str, str] | None:
     """(message, hint, JSON pointer) of the first budget the document breaks, else None. A
     container reached twice is a YAML alias (a parser makes each container once otherwise),
     counted as such and expanded in the size as often as it is reached."""
-    refs: list[tuple[str, str]] = []
-    problem = _walk(data, refs)
+    places = _Places()
+    refs: list[tuple[int, str]] = []
+    problem = _walk(data, places, refs)
     if problem is not None:
         return problem
-    return _ref_chains(data, refs)
+    return _ref_chains(data, places, refs)
 
 
-def _walk(data: Any, refs: list[tuple[str, str]]) -> tuple[str, str, str] | None:
+class _Places:
+    """Each container the walk enters, as (its parent's entry, its key): a pointer is spelled
+    only for a place that is reported (spelling all of them was most of the walk's time)."""
+
+    def __init__(self) -> None:
+        self.up: list[tuple[int, Any]] = [(-1, None)]  # entry 0: the root
+
+    def pointer(self, entry: int) -> str:
+        tokens: list[str] = []
+        while entry > 0:
+            entry, key = self.up[entry]
+            tokens.append(_token(key))
+        return "".join("/" + t for t in reversed(tokens))
+
+
+def _walk(data: Any, places: _Places, refs: list[tuple[int, str]]) -> tuple[str, str, str] | None:
     """One iterative post-order pass, each container visited once: aliases (a container reached
     again), its size with aliases expanded, and its height (nesting below it); `refs` gets
-    (pointer of the node holding it, target pointer) of every `#...` $ref, in visiting order."""
+    (entry of the node holding it in `places`, target pointer) of every `#...` $ref, in visiting order."""
     done: dict[int, tuple[int, int]] = {}  # id(container) -> (expanded size, height)
     path: set[int] = set()  # containers entered and not finished: the ancestors of the current one
     aliases = 0
-    stack: list[tuple[Any, str, bool]] = [(data, "", False)]
+    at, up = places.pointer, places.up
+    stack: list[tuple[Any, int, bool]] = [(data, 0, False)]
     while stack:
-        node, ptr, finishing = stack.pop()
+        node, entry, finishing = stack.pop()
         if not isinstance(node, (dict, list)):
-            continue
+            continue  # only the root can be a scalar: children are pushed when containers
         key = id(node)
         if finishing:
             path.discard(key)
@@ -47,25 +64,30 @@ def _walk(data: Any, refs: list[tuple[str, str]]) -> tuple[str, str, str] | None
                     size += 1
             done[key] = (size, height)
             if height > DOCUMENT_MAX_DEPTH:
-                return (f"the document nests deeper than {DOCUMENT_MAX_DEPTH} levels", "flatten the deepest structure (name nested schemas under components and $ref them)", ptr)
+                return (f"the document nests deeper than {DOCUMENT_MAX_DEPTH} levels", "flatten the deepest structure (name nested schemas under components and $ref them)", at(entry))
             if size > YAML_MAX_EXPANDED_NODES:
-                return (f"YAML aliases expand the document to more than {YAML_MAX_EXPANDED_NODES:,} nodes", "write the repeated parts once and refer to them with $ref, not nested YAML aliases", ptr)
+                return (f"YAML aliases expand the document to more than {YAML_MAX_EXPANDED_NODES:,} nodes", "write the repeated parts once and refer to them with $ref, not nested YAML aliases", at(entry))
             continue
         if key in path:
-            return ("a YAML alias refers to a node that contains it (the document would be infinite)", "remove the recursive alias; use $ref for recursive schemas", ptr)
+            return ("a YAML alias refers to a node that contains it (the document would be infinite)", "remove the recursive alias; use $ref for recursive schemas", at(entry))
         if key in done:
             aliases += 1
             if aliases > YAML_MAX_ALIASES:
-                return (f"more than {YAML_MAX_ALIASES:,} YAML aliases", "write the repeated parts once and refer to them with $ref", ptr)
+                return (f"more than {YAML_MAX_ALIASES:,} YAML aliases", "write the repeated parts once and refer to them with $ref", at(entry))
             continue
         path.add(key)
-        stack.append((node, ptr, True))
+        stack.append((node, entry, True))
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and ref.startswith("#"):
-                refs.append((ptr, ref[1:]))
-        pairs = node.items() if isinstance(node, dict) else enumerate(node)
-        stack.extend((child, f"{ptr}/{_token(k)}", False) for k, child in pairs if isinstance(child, (dict, list)))
+                refs.append((entry, ref[1:]))
+            pairs: Any = node.items()
+        else:
+            pairs = enumerate(node)
+        for k, child in pairs:
+            if isinstance(child, (dict, list)):
+                up.append((entry, k))
+                stack.append((child, len(up) - 1, False))
     return None
 
 
@@ -73,7 +95,7 @@ def _token(key: Any) -> str:
     return str(key).replace("~", "~0").replace("/", "~1")
 
 
-def _ref_chains(data: Any, refs: list[tuple[str, str]]) -> tuple[str, str, str] | None:
+def _ref_chains(data: Any, places: _Places, refs: list[tuple[int, str]]) -> tuple[str, str, str] | None:
     """A local `$ref` that leads through more than REF_CHAIN_MAX nodes that are only `$ref`s."""
     if not isinstance(data, dict):
         return None
@@ -97,7 +119,7 @@ def _ref_chains(data: Any, refs: list[tuple[str, str]]) -> tuple[str, str, str] 
             total += 1
             length[ptr] = total
         if total + 1 > REF_CHAIN_MAX:
-            return (f"a chain of {total + 1} $refs that only point at other $refs (at most {REF_CHAIN_MAX} are followed)", "point the $ref straight at the schema it means", start + "/$ref")
+            return (f"a chain of {total + 1} $refs that only point at other $refs (at most {REF_CHAIN_MAX} are followed)", "point the $ref straight at the schema it means", places.pointer(start) + "/$ref")
     return None
 
 

@@ -11,7 +11,7 @@ import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote, unquote
 
 import yaml
@@ -215,7 +215,7 @@ def _dedupe_anchors(text: str) -> tuple[str, list[tuple[str, int]]]:
     return "".join(parts), redefined
 
 
-def _parse(name: str, text: str, diags: Diagnostics) -> tuple[Any, bool]:
+def _parse(name: str, text: str, diags: Diagnostics, meanwhile: Callable[[], None] | None = None) -> tuple[Any, bool]:
     """Parse text as JSON (when it looks like JSON) or YAML; problems become diagnostics."""
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
@@ -244,7 +244,7 @@ def _parse(name: str, text: str, diags: Diagnostics) -> tuple[Any, bool]:
         from . import yamlchunks
 
         try:
-            return yamlchunks.load(text, _construct_clean, cache_dir(), name), True
+            return yamlchunks.load(text, _construct_clean, cache_dir(), name, meanwhile), True
         except yamlchunks.NotSplittable:
             pass  # the whole text, below: it reports problems with their lines
     try:
@@ -296,19 +296,79 @@ def _construct(text: str) -> tuple[Any, list[tuple[str, int, bool]]]:
 
 
 def _construct_clean(text: str) -> Any:
-    """Parse a chunk; a duplicate key sends the caller back to the whole text, which warns."""
-    data, dups = _construct(text)
-    if dups:
-        raise ValueError("duplicate keys")
-    return data
+    """Parse a chunk; a duplicate key sends the caller back to the whole text, which warns.
+
+    libyaml composes the nodes; the plain tags a chunk holds (str, null, bool, int, float in
+    maps and lists) are then built by `_build`, with the constructor's own methods for numbers,
+    without its per-node bookkeeping (half of a cold parse). A node it does not take (a merge
+    key, another tag, nesting past the recursion limit) leaves the chunk to the constructor."""
+    loader = _SpecLoader(text)
+    loader.duplicates = []
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            return _build(loader, node, set())
+        except (_NotPlain, RecursionError):
+            data = loader.construct_document(node)
+        if loader.duplicates:
+            raise ValueError("duplicate keys")
+        return data
+    finally:
+        loader.dispose()
+
+
+class _NotPlain(Exception):
+    """A node `_build` leaves to the constructor."""
+
+
+_STR, _NULL, _BOOL, _INT, _FLOAT = (f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "float"))
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+def _build(loader: _SpecLoader, node: yaml.Node, entered: set[int]) -> Any:
+    """What the constructor makes of a node of plain tags (see `_construct_clean`); a key
+    written twice (as text, as `construct_mapping` compares them) raises ValueError. A node
+    met twice is an alias: the constructor makes it once, shared (bounds.py counts on that)."""
+    kind, tag = type(node), node.tag
+    if kind is yaml.ScalarNode:
+        if tag == _STR:
+            return node.value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return loader.bool_values[node.value.lower()]
+        if tag == _INT:
+            return loader.construct_yaml_int(node)
+        if tag == _FLOAT:
+            return loader.construct_yaml_float(node)
+        raise _NotPlain(tag)
+    if id(node) in entered:
+        raise _NotPlain("an alias")
+    entered.add(id(node))
+    if kind is yaml.MappingNode and tag == _MAP:
+        out: dict[Any, Any] = {}
+        written: set[str] = set()
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode:
+                raise _NotPlain("a key that is not a scalar")
+            if key_node.value in written:
+                raise ValueError("duplicate keys")
+            written.add(key_node.value)
+            out[_build(loader, key_node, entered)] = _build(loader, value_node, entered)
+        return out
+    if kind is yaml.SequenceNode and tag == _SEQ:
+        return [_build(loader, child, entered) for child in node.value]
+    raise _NotPlain(tag)
 
 
 def _diag(diags: Diagnostics, code: str, message: str, hint: str, file: str, line: int | None = None) -> Any:
     return diags.error(code, message, hint=hint, file=file, line=line)
 
 
-def read_document(path: Path, name: str, diags: Diagnostics, use_cache: bool = True) -> Document:
-    """Read and parse one file, through the content-hash cache."""
+def read_document(path: Path, name: str, diags: Diagnostics, use_cache: bool = True, meanwhile: Callable[[], None] | None = None) -> Document:
+    """Read and parse one file, through the content-hash cache (`meanwhile`: see `load`)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -338,7 +398,7 @@ def read_document(path: Path, name: str, diags: Diagnostics, use_cache: bool = T
         except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
             pass
     before = len(diags.items)
-    data, is_yaml = _parse(name, text, diags)
+    data, is_yaml = _parse(name, text, diags, meanwhile)
     over = shape_problem(data)  # budgets: aliases, depth, $ref chains (checked before anything walks it)
     if over is not None:
         message, hint, pointer = over
@@ -517,12 +577,14 @@ class Documents:
         return Resolved(name, frag, node)
 
 
-def load(path: str | Path, diags: Diagnostics | None = None, use_cache: bool = True) -> Documents:
-    """Load the main spec file; referenced files are loaded as `$ref`s reach them."""
+def load(path: str | Path, diags: Diagnostics | None = None, use_cache: bool = True, meanwhile: Callable[[], None] | None = None) -> Documents:
+    """Load the main spec file; referenced files are loaded as `$ref`s reach them. `meanwhile`:
+    work the run needs later, done while a second process parses a big spec beside this one
+    (`yamlchunks.parse_all`); not done at all otherwise."""
     diags = diags if diags is not None else Diagnostics()
     p = Path(path)
     name = p.name
-    main = read_document(p, name, diags, use_cache)
+    main = read_document(p, name, diags, use_cache, meanwhile)
     docs = Documents(main, diags, use_cache, {name: main})
     diags.locate = docs.locate
     if not isinstance(main.data, dict):

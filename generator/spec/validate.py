@@ -41,25 +41,46 @@ class _Finder:
 
     def __init__(self, data: Any):
         self.data = data
-        self.by_key: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        self.by_key: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        # one walk for every key asked about; a node's pointer is spelled only when it is the answer
+        self._dicts: list[tuple[int, dict[str, Any]]] | None = None  # (entry, mapping), document order
+        self._up: list[tuple[int, Any]] = [(-1, None)]  # entry -> (its parent's entry, its key or index)
 
-    def _holding(self, key: str) -> list[tuple[str, dict[str, Any]]]:
+    def _walk(self) -> list[tuple[int, dict[str, Any]]]:
+        dicts: list[tuple[int, dict[str, Any]]] = []
+        up = self._up
+        stack: list[tuple[int, Any]] = [(0, self.data)]
+        while stack:
+            entry, node = stack.pop()
+            if isinstance(node, dict):
+                dicts.append((entry, node))
+                items: list[tuple[Any, Any]] = list(node.items())
+            elif isinstance(node, list):
+                items = list(enumerate(node))
+            else:
+                continue
+            for k, v in reversed(items):
+                if isinstance(v, (dict, list)):
+                    up.append((entry, k))
+                    stack.append((len(up) - 1, v))
+        return dicts
+
+    def _pointer(self, entry: int) -> str:
+        tokens: list[Any] = []
+        while entry > 0:
+            entry, token = self._up[entry]
+            tokens.append(token)
+        return join_pointer("", *reversed(tokens))
+
+    def _holding(self, key: str) -> list[tuple[int, dict[str, Any]]]:
         if key not in self.by_key:
-            found: list[tuple[str, dict[str, Any]]] = []
-            stack: list[tuple[str, Any]] = [("", self.data)]
-            while stack:
-                ptr, node = stack.pop()
-                if isinstance(node, dict):
-                    if key in node:
-                        found.append((ptr, node))
-                    stack.extend((join_pointer(ptr, k), v) for k, v in reversed(list(node.items())))
-                elif isinstance(node, list):
-                    stack.extend((join_pointer(ptr, i), v) for i, v in reversed(list(enumerate(node))))
-            self.by_key[key] = found
+            if self._dicts is None:
+                self._dicts = self._walk()
+            self.by_key[key] = [(entry, node) for entry, node in self._dicts if key in node]
         return self.by_key[key]
 
     def find(self, path: list[Any], instance: Any) -> str | None:
-        for ptr, node in self._holding(str(path[0])):
+        for entry, node in self._holding(str(path[0])):
             cur: Any = node
             for tok in path:
                 if isinstance(cur, dict) and str(tok) in cur:
@@ -70,7 +91,7 @@ class _Finder:
                     break
             else:
                 if cur == instance:
-                    return join_pointer(ptr, *path)
+                    return join_pointer(self._pointer(entry), *path)
         return None
 
 

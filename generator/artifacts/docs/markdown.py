@@ -52,36 +52,32 @@ def _delink(text: str) -> str:
 def _spans(s: str) -> list[tuple[bool, str]]:
     """Split text into (is_code, piece) by CommonMark backtick code spans."""
     out: list[tuple[bool, str]] = []
-    i = last = 0
     n = len(s)
-    while i < n:
-        if s[i] != "`":
-            i += 1
-            continue
+    last = 0
+    i = s.find("`")
+    while i >= 0:  # str.find jumps between backticks: most of a description has none
         j = i
         while j < n and s[j] == "`":
             j += 1
         run = j - i
-        k = j
         close = -1
-        while k < n:
-            if s[k] == "`":
-                m = k
-                while m < n and s[m] == "`":
-                    m += 1
-                if m - k == run:
-                    close = k
-                    break
-                k = m
-            else:
-                k += 1
+        k = s.find("`", j)
+        while k >= 0:
+            m = k
+            while m < n and s[m] == "`":
+                m += 1
+            if m - k == run:
+                close = k
+                break
+            k = s.find("`", m)
         if close < 0:
-            i = j
+            i = s.find("`", j)
             continue
         if i > last:
             out.append((False, s[last:i]))
         out.append((True, s[i : close + run]))
-        i = last = close + run
+        last = close + run
+        i = s.find("`", last)
     if last < n:
         out.append((False, s[last:]))
     return out
