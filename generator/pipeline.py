@@ -35,6 +35,7 @@ from .output.format import FormatCache, FormatRun, sha256_text
 from .spec.load import Documents, load
 from .model import naming
 from .model.normalize import normalize
+from .model.reuse import Memo
 from .output.incremental import Fingerprints, PageCache
 from .output.render import RenderContext
 from .spec.validate import Validation, report
@@ -114,31 +115,43 @@ def build(
     validation = Validation(docs, opts.use_cache, strict=opts.strict) if opts.validate else None
     loaded = len(docs.files)
     _step(opts, "normalizing")
-    t = time.perf_counter()
-    try:
-        api = normalize(docs, diags)
-    except BaseException:
-        if validation is not None:
-            validation.cancel()
-        raise
-    finally:
-        timings["normalize"] = time.perf_counter() - t
+    # the last run's IR, when the spec changed only in prose (model/reuse.py); it is part of
+    # the page cache, so only where that is used
+    memo = Memo(spec, stamps.code_sha256()) if out is not None and opts.use_cache else None
+    reuse = memo is not None
+    while True:
+        t = time.perf_counter()
+        try:
+            api = _normalize(docs, diags, memo, reuse)
+        except BaseException:
+            if validation is not None:
+                validation.cancel()
+            raise
+        finally:
+            timings["normalize"] = timings.get("normalize", 0.0) + time.perf_counter() - t
+        pkg = package_name(api, opts.package, diags)
+        ctx = RenderContext(
+            package=pkg,
+            target=opts.target or pkg,
+            spec_label=opts.spec_label or spec.name,
+            spec_sha256=spec_sha256(docs),
+            api_key_env=opts.api_key_env or f"{api.env_prefix or pkg.upper()}_API_KEY",
+            options={"formatter": opts.formatter, **opts.tools},
+        )
+        if memo is None or out is None:
+            break
+        t = time.perf_counter()
+        prints = Fingerprints(api, _salt(ctx), ctx.spec_sha256)
+        timings["fingerprint"] = timings.get("fingerprint", 0.0) + time.perf_counter() - t
+        if memo.shape_matches(prints.shape):
+            ctx.pages = PageCache(out, prints)
+            memo.save(docs.main.sha256, prints.shape)
+            break
+        memo.undo(diags)  # a reused IR of another shape: proved nothing, so normalize after all
+        reuse = False
     if validation is not None and len(docs.files) != loaded:
         validation.cancel()
         validation = Validation(docs, opts.use_cache, strict=opts.strict)
-    pkg = package_name(api, opts.package, diags)
-    ctx = RenderContext(
-        package=pkg,
-        target=opts.target or pkg,
-        spec_label=opts.spec_label or spec.name,
-        spec_sha256=spec_sha256(docs),
-        api_key_env=opts.api_key_env or f"{api.env_prefix or pkg.upper()}_API_KEY",
-        options={"formatter": opts.formatter, **opts.tools},
-    )
-    if out is not None and opts.use_cache:
-        t = time.perf_counter()
-        ctx.pages = PageCache(out, Fingerprints(api, _salt(ctx), ctx.spec_sha256))
-        timings["fingerprint"] = time.perf_counter() - t
     t = time.perf_counter()
     files: dict[str, str] = {}
     sunk = [0.0]
@@ -158,7 +171,21 @@ def build(
     timings["render"] = time.perf_counter() - t - sunk[0]
     if sink is not None:
         timings["write_while_rendering"] = sunk[0]
+    if memo is not None:
+        counts["ir_reused"] = int(memo.reused)
     return Built(api, docs, ctx, files, diags, timings, validation, opts.strict, counts)
+
+
+def _normalize(docs: Documents, diags: Diagnostics, memo: Memo | None, reuse: bool) -> ir.Api:
+    """The IR: the last run's when `memo` proves it current (with `reuse`), else normalized
+    (and noted in `memo` for the next run)."""
+    api = memo.reuse(docs, diags) if memo is not None and reuse else None
+    if api is None:
+        before = len(diags.items)
+        api = normalize(docs, diags)
+        if memo is not None:
+            memo.keep(docs, api, diags.items[before:])
+    return api
 
 
 def _salt(ctx: RenderContext) -> bytes:

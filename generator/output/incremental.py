@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterable, TypeVar
 from ..model import ir
 from ..paths import cache_dir
 
-_FORMAT = b"specgen-pages-1"
+_FORMAT = b"specgen-pages-2"
 _PROSE = frozenset({"description", "summary"})
 GLOBAL = None  # roots of a unit that reads anything (the index, `__init__`...)
 
@@ -127,7 +127,7 @@ class Fingerprints:
         walk = _Walk(frozenset(k for k in by_name if not k.startswith("hook:")))
         self.own: dict[str, bytes] = {}
         self.edges: dict[str, set[str]] = {}
-        whole = hashlib.blake2b(_digest(_FORMAT, salt), digest_size=20)
+        whole = hashlib.blake2b(digest_size=20)
         for key, obj in items.items():
             walk.prose.clear()
             walk.refs.clear()
@@ -140,7 +140,9 @@ class Fingerprints:
         plain = _Walk(frozenset())
         plain.table = {}  # everything outside the definitions is structure, prose included
         whole.update(plain.structure(rest))
-        self.structure = whole.digest()
+        # the IR's shape alone (model/reuse.py checks a reused IR by it), then with what every page reads
+        self.shape = whole.digest()
+        self.structure = _digest(_FORMAT, salt, self.shape)
         self.every = _digest(self.structure, spec_sha256.encode(), api.spec_sha256.encode(), *(k.encode() + v for k, v in self.own.items()))
         self.aliases: dict[str, str] = {}
         for m in api.models:
