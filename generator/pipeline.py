@@ -37,7 +37,7 @@ from .model import naming
 from .model.normalize import normalize
 from .model.reuse import Memo
 from .output.incremental import Fingerprints, PageCache
-from .output.render import RenderContext
+from .output.render import RenderContext, keep_compiled
 from .spec.validate import Validation, report
 from .output import stamps
 from .output.owner import resolve_out, survey
@@ -104,6 +104,8 @@ def build(
     while the rest renders; every file is in the result all the same. With `out` (and the
     cache on), pages whose inputs did not change since the last run into `out` are reused."""
     diags = diags if diags is not None else Diagnostics()
+    if opts.use_cache:
+        keep_compiled()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     _step(opts, "loading")
