@@ -117,40 +117,12 @@ def build(
     validation = Validation(docs, opts.use_cache, strict=opts.strict) if opts.validate else None
     loaded = len(docs.files)
     _step(opts, "normalizing")
-    # the last run's IR, when the spec changed only in prose (model/reuse.py); it is part of
-    # the page cache, so only where that is used
-    memo = Memo(spec, stamps.code_sha256()) if out is not None and opts.use_cache else None
-    reuse = memo is not None
-    while True:
-        t = time.perf_counter()
-        try:
-            api = _normalize(docs, diags, memo, reuse)
-        except BaseException:
-            if validation is not None:
-                validation.cancel()
-            raise
-        finally:
-            timings["normalize"] = timings.get("normalize", 0.0) + time.perf_counter() - t
-        pkg = package_name(api, opts.package, diags)
-        ctx = RenderContext(
-            package=pkg,
-            target=opts.target or pkg,
-            spec_label=opts.spec_label or spec.name,
-            spec_sha256=spec_sha256(docs),
-            api_key_env=opts.api_key_env or f"{api.env_prefix or pkg.upper()}_API_KEY",
-            options={"formatter": opts.formatter, **opts.tools},
-        )
-        if memo is None or out is None:
-            break
-        t = time.perf_counter()
-        prints = Fingerprints(api, _salt(ctx), ctx.spec_sha256)
-        timings["fingerprint"] = timings.get("fingerprint", 0.0) + time.perf_counter() - t
-        if memo.shape_matches(prints.shape):
-            ctx.pages = PageCache(out, prints)
-            memo.save(docs.main.sha256, prints.shape)
-            break
-        memo.undo(diags)  # a reused IR of another shape: proved nothing, so normalize after all
-        reuse = False
+    try:
+        api, ctx, memo = _understand(spec, docs, opts, diags, out, timings)
+    except BaseException:
+        if validation is not None:
+            validation.cancel()
+        raise
     if validation is not None and len(docs.files) != loaded:
         validation.cancel()
         validation = Validation(docs, opts.use_cache, strict=opts.strict)
@@ -176,6 +148,40 @@ def build(
     if memo is not None:
         counts["ir_reused"] = int(memo.reused)
     return Built(api, docs, ctx, files, diags, timings, validation, opts.strict, counts)
+
+
+def _understand(spec: Path, docs: Documents, opts: Options, diags: Diagnostics, out: Path | None, timings: dict[str, float]) -> tuple[ir.Api, RenderContext, Memo | None]:
+    """The IR and the render context (with the page cache of `out` when the cache is on). The
+    IR is the last run's when the spec changed only in prose (model/reuse.py) and its shape
+    proves it; the page cache computes that shape anyway, so the memo is used only with it."""
+    memo = Memo(spec, stamps.code_sha256()) if out is not None and opts.use_cache else None
+    reuse = memo is not None
+    while True:
+        t = time.perf_counter()
+        try:
+            api = _normalize(docs, diags, memo, reuse)
+        finally:
+            timings["normalize"] = timings.get("normalize", 0.0) + time.perf_counter() - t
+        pkg = package_name(api, opts.package, diags)
+        ctx = RenderContext(
+            package=pkg,
+            target=opts.target or pkg,
+            spec_label=opts.spec_label or spec.name,
+            spec_sha256=spec_sha256(docs),
+            api_key_env=opts.api_key_env or f"{api.env_prefix or pkg.upper()}_API_KEY",
+            options={"formatter": opts.formatter, **opts.tools},
+        )
+        if memo is None or out is None:
+            return api, ctx, memo
+        t = time.perf_counter()
+        prints = Fingerprints(api, _salt(ctx), ctx.spec_sha256)
+        timings["fingerprint"] = timings.get("fingerprint", 0.0) + time.perf_counter() - t
+        if memo.shape_matches(prints.shape):
+            ctx.pages = PageCache(out, prints)
+            memo.save(docs.main.sha256, prints.shape)
+            return api, ctx, memo
+        memo.undo(diags)  # a reused IR of another shape proves nothing: normalize after all
+        reuse = False
 
 
 def _normalize(docs: Documents, diags: Diagnostics, memo: Memo | None, reuse: bool) -> ir.Api:
