@@ -6,6 +6,7 @@ the oracle is the whole view built from scratch, on real specs."""
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,29 @@ def test_types_plan_ignores_prose() -> None:
     models = tuple(dataclasses.replace(m, description="Changed. " + (m.description or ""), fields=tuple(dataclasses.replace(f, description="x") for f in m.fields)) for m in api.models)
     edited = dataclasses.replace(api, models=models)
     assert Types.build(edited).plan() == Types.build(api).plan()
+
+
+def _client(api: ir.Api, folder: Path | None) -> dict[str, str]:
+    from specgen.artifacts import render_artifact
+    from specgen.artifacts.client.views import render
+    from specgen.output.incremental import Fingerprints, PageCache
+
+    ctx = _ctx()
+    if folder is not None:
+        ctx.pages = PageCache(folder, Fingerprints(api, b"test", ctx.spec_sha256))
+    return render_artifact(render, api, ctx)
+
+
+@pytest.mark.parametrize("changed", [1, 3, 1000])
+def test_a_warm_client_rendering_some_or_many_modules_again_equals_one_from_scratch(changed: int, tmp_path: Path) -> None:
+    """Prose changed in the first `changed` models: the modules holding them render again, in
+    parts (a few) or from the whole view (past a few), and equal a render from scratch."""
+    import dataclasses
+
+    api = _api("openai-2026-08-21.yaml")  # 20-odd modules of types and of resources
+    _client(api, tmp_path)
+    models = tuple(dataclasses.replace(m, description=f"Changed {i}.") if i < changed else m for i, m in enumerate(api.models))
+    edited = dataclasses.replace(api, models=models)
+    warm = _client(edited, tmp_path)
+    assert warm == _client(edited, None)
+    assert warm != _client(api, None)
