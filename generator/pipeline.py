@@ -174,11 +174,11 @@ def _understand(spec: Path, docs: Documents, opts: Options, diags: Diagnostics, 
         if memo is None or out is None:
             return api, ctx, memo
         t = time.perf_counter()
-        prints = Fingerprints(api, _salt(ctx), ctx.spec_sha256)
+        prints = Fingerprints(api, _salt(ctx), ctx.spec_sha256, memo.known())
         timings["fingerprint"] = timings.get("fingerprint", 0.0) + time.perf_counter() - t
         if memo.shape_matches(prints.shape):
             ctx.pages = PageCache(out, prints)
-            memo.save(docs.main.sha256, prints.shape)
+            memo.save(docs.main.sha256, prints.shape, prints)
             return api, ctx, memo
         memo.undo(diags)  # a reused IR of another shape proves nothing: normalize after all
         reuse = False

@@ -4,8 +4,10 @@ normalizing again.
 
 After every normalization of a spec that reaches no other file, specgen's cache keeps, per
 spec path, the document (marshal: exact types, fast), the IR with the diagnostics normalize
-recorded (pickle protocol 3: every string is `X`, its UTF-8 length and bytes, unframed), and a
-digest of the IR's shape (`Fingerprints.shape`: everything but the definitions' prose).
+recorded (pickle protocol 3: every string is `X`, its UTF-8 length and bytes, unframed; each
+definition pickled on its own), a digest of the IR's shape (`Fingerprints.shape`: everything
+but the definitions' prose) and each definition's fingerprint entry. A definition whose bytes
+no replacement touched is the same value as last run's, so its entry is reused as it is.
 The next run takes the shortcut only when all of this holds, else it normalizes as before:
 
 - same specgen code, same spec path, one file;
@@ -30,6 +32,7 @@ edits that break a condition, normalize again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import marshal
 import os
@@ -39,12 +42,13 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, Diagnostics
+from ..output.incremental import Entry, Fingerprints, Known
 from ..paths import cache_dir
 from ..spec.load import Documents
 from . import ir
 from .keywords import parse_replacement
 
-_FORMAT = "specgen-normalized-1"
+_FORMAT = "specgen-normalized-2"
 _PROSE_KEYS = frozenset({"description", "summary"})
 # a prose key under one of these is the name of an entry (a property called `description`), or
 # data the normalizer reads as values
@@ -66,8 +70,17 @@ class Stored:
     code: str
     sha256: str
     document: bytes
-    normalized: bytes
+    normalized: Pickled
     shape: bytes
+    # the fingerprint entries of its definitions (output/incremental.py), in their order
+    keys: list[str] = field(default_factory=list)
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+
+# the IR pickled in pieces: the API without its definitions (with the definitions' counts and
+# the diagnostics), then each definition on its own, so a piece no edit touched is known unchanged
+Pickled = tuple[bytes, list[bytes]]
+_PARTS = ("models", "unions", "enums", "operations", "hooks")
 
 
 @dataclass
@@ -80,8 +93,9 @@ class Memo:
     reused: bool = False  # this run's IR came from the stored one
     _stored: Stored | None = None
     _document: bytes | None = None
-    _normalized: bytes | None = None
+    _normalized: Pickled | None = None
     _before: list[Diagnostic] = field(default_factory=list)
+    _unchanged: set[int] = field(default_factory=set)  # ids of the definitions no swap touched
 
     @property
     def file(self) -> Path:
@@ -115,15 +129,26 @@ class Memo:
             if found is None:
                 return None
             swaps = found + [(stored.sha256, docs.main.sha256)]
-        blob = _swap(stored.normalized, swaps)
-        if blob is None:
+        head = _swap(stored.normalized[0], swaps)
+        swapped = [_swap(p, swaps) for p in stored.normalized[1]]
+        pieces = [p for p in swapped if p is not None]
+        if head is None or len(pieces) != len(swapped):
             return None
         try:
-            api, recorded = pickle.loads(blob)
+            rest, counts, recorded = pickle.loads(head)
+            parts = [pickle.loads(p) for p in pieces]
+            groups: dict[str, Any] = {}
+            at = 0
+            for name, n in zip(_PARTS, counts):
+                groups[name] = tuple(parts[at : at + n])
+                at += n
+            api = dataclasses.replace(rest, **groups) if at == len(parts) and isinstance(rest, ir.Api) else None
         except Exception:  # noqa: BLE001 - any failure only means: normalize instead
             return None
         if not isinstance(api, ir.Api):
             return None
+        self._unchanged = {id(d) for d, new, old in zip(parts, pieces, stored.normalized[1]) if new is old}
+        blob: Pickled = (head, pieces)
         self._before = list(diags.items)
         for d in recorded:
             diags.add(d.severity, d.code, d.message, hint=d.hint, file=d.file, pointer=d.pointer, line=d.line)
@@ -137,6 +162,7 @@ class Memo:
         diags._seen = {(d.code, d.message, d.file, d.pointer) for d in self._before}
         self.reused = False
         self._normalized = None
+        self._unchanged = set()
 
     def keep(self, docs: Documents, api: ir.Api, recorded: list[Diagnostic]) -> None:
         """Note a fresh normalization (kept by `save` once its shape is known)."""
@@ -145,7 +171,10 @@ class Memo:
         try:
             if self._document is None:
                 self._document = marshal.dumps(docs.main.data, 2)
-            self._normalized = pickle.dumps((api, recorded), protocol=3)
+            rest = dataclasses.replace(api, models=(), unions=(), enums=(), operations=(), hooks=())
+            counts = [len(getattr(api, name)) for name in _PARTS]
+            pieces = [pickle.dumps(d, protocol=3) for name in _PARTS for d in getattr(api, name)]
+            self._normalized = (pickle.dumps((rest, counts, recorded), protocol=3), pieces)
         except (ValueError, pickle.PickleError, TypeError, AttributeError, RecursionError):
             self._normalized = None
 
@@ -153,18 +182,26 @@ class Memo:
         """Whether a reused IR has the stored shape (always true of a fresh one)."""
         return not self.reused or (self._stored is not None and self._stored.shape == shape)
 
-    def save(self, sha256: str, shape: bytes) -> None:
-        """Keep this run's normalization for the next run (nothing when the file says it already)."""
+    def known(self) -> Known | None:
+        """The last run's fingerprint entries for a reused IR (its unchanged definitions' stand)."""
+        if not self.reused or self._stored is None or not self._stored.entries:
+            return None
+        return Known(self._stored.keys, self._stored.entries, self._unchanged)
+
+    def save(self, sha256: str, shape: bytes, prints: Fingerprints | None = None) -> None:
+        """Keep this run's normalization (and `prints`, its fingerprints) for the next run
+        (nothing when the file says it already)."""
         if self._normalized is None or self._document is None:
             return
         stored = self._stored
-        if stored is not None and stored.sha256 == sha256 and stored.normalized == self._normalized and stored.shape == shape:
+        entries = prints.entries if prints is not None else {}
+        if stored is not None and stored.sha256 == sha256 and stored.normalized == self._normalized and stored.shape == shape and stored.entries == entries:
             return
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.file.with_suffix(f".tmp{os.getpid()}")
             with open(tmp, "wb") as fh:
-                pickle.dump((_FORMAT, Stored(self.code, sha256, self._document, self._normalized, shape)), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((_FORMAT, Stored(self.code, sha256, self._document, self._normalized, shape, list(entries), entries)), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.file)
         except OSError:
             pass  # a read-only cache only costs the next run its reuse
@@ -234,8 +271,11 @@ def _swap(blob: bytes, swaps: list[tuple[str, str]]) -> bytes | None:
     """`blob` with each old text's strings replaced by the new text, when every occurrence of
     its bytes is a whole string (a protocol 3 pickle writes `X`, a 4-byte length, the bytes)."""
     for was, now in swaps:
+        raw = was.encode("utf-8", "surrogatepass")
+        if raw not in blob:
+            continue  # untouched: the very bytes (and object) stay, which tells it unchanged
         whole = _whole(was, b"X")
-        if blob.count(was.encode("utf-8", "surrogatepass")) != blob.count(whole):
+        if blob.count(raw) != blob.count(whole):
             return None
         blob = blob.replace(whole, _whole(now, b"X"))
     return blob
