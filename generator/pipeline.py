@@ -35,8 +35,9 @@ from .output.format import FormatCache, FormatRun, sha256_text
 from .spec.load import Documents, load
 from .model import naming
 from .model.normalize import normalize
+from .model.reuse import Memo
 from .output.incremental import Fingerprints, PageCache
-from .output.render import RenderContext
+from .output.render import RenderContext, keep_compiled
 from .spec.validate import Validation, report
 from .output import stamps
 from .output.owner import resolve_out, survey
@@ -103,6 +104,8 @@ def build(
     while the rest renders; every file is in the result all the same. With `out` (and the
     cache on), pages whose inputs did not change since the last run into `out` are reused."""
     diags = diags if diags is not None else Diagnostics()
+    if opts.use_cache:
+        keep_compiled()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     _step(opts, "loading")
@@ -114,31 +117,15 @@ def build(
     validation = Validation(docs, opts.use_cache, strict=opts.strict) if opts.validate else None
     loaded = len(docs.files)
     _step(opts, "normalizing")
-    t = time.perf_counter()
     try:
-        api = normalize(docs, diags)
+        api, ctx, memo = _understand(spec, docs, opts, diags, out, timings)
     except BaseException:
         if validation is not None:
             validation.cancel()
         raise
-    finally:
-        timings["normalize"] = time.perf_counter() - t
     if validation is not None and len(docs.files) != loaded:
         validation.cancel()
         validation = Validation(docs, opts.use_cache, strict=opts.strict)
-    pkg = package_name(api, opts.package, diags)
-    ctx = RenderContext(
-        package=pkg,
-        target=opts.target or pkg,
-        spec_label=opts.spec_label or spec.name,
-        spec_sha256=spec_sha256(docs),
-        api_key_env=opts.api_key_env or f"{api.env_prefix or pkg.upper()}_API_KEY",
-        options={"formatter": opts.formatter, **opts.tools},
-    )
-    if out is not None and opts.use_cache:
-        t = time.perf_counter()
-        ctx.pages = PageCache(out, Fingerprints(api, _salt(ctx), ctx.spec_sha256))
-        timings["fingerprint"] = time.perf_counter() - t
     t = time.perf_counter()
     files: dict[str, str] = {}
     sunk = [0.0]
@@ -158,6 +145,8 @@ def build(
     timings["render"] = time.perf_counter() - t - sunk[0]
     if sink is not None:
         timings["write_while_rendering"] = sunk[0]
+    if memo is not None:
+        counts["ir_reused"] = int(memo.reused)
     return Built(api, docs, ctx, files, diags, timings, validation, opts.strict, counts)
 
 
@@ -167,6 +156,52 @@ def _head_start() -> None:
     from .artifacts.fixtures.conform import load_format_checker
 
     load_format_checker()
+
+
+def _understand(spec: Path, docs: Documents, opts: Options, diags: Diagnostics, out: Path | None, timings: dict[str, float]) -> tuple[ir.Api, RenderContext, Memo | None]:
+    """The IR and the render context (with the page cache of `out` when the cache is on). The
+    IR is the last run's when the spec changed only in prose (model/reuse.py) and its shape
+    proves it; the page cache computes that shape anyway, so the memo is used only with it."""
+    memo = Memo(spec, stamps.code_sha256()) if out is not None and opts.use_cache else None
+    reuse = memo is not None
+    while True:
+        t = time.perf_counter()
+        try:
+            api = _normalize(docs, diags, memo, reuse)
+        finally:
+            timings["normalize"] = timings.get("normalize", 0.0) + time.perf_counter() - t
+        pkg = package_name(api, opts.package, diags)
+        ctx = RenderContext(
+            package=pkg,
+            target=opts.target or pkg,
+            spec_label=opts.spec_label or spec.name,
+            spec_sha256=spec_sha256(docs),
+            api_key_env=opts.api_key_env or f"{api.env_prefix or pkg.upper()}_API_KEY",
+            options={"formatter": opts.formatter, **opts.tools},
+        )
+        if memo is None or out is None:
+            return api, ctx, memo
+        t = time.perf_counter()
+        prints = Fingerprints(api, _salt(ctx), ctx.spec_sha256, memo.known())
+        timings["fingerprint"] = timings.get("fingerprint", 0.0) + time.perf_counter() - t
+        if memo.shape_matches(prints.shape):
+            ctx.pages = PageCache(out, prints)
+            memo.save(docs.main.sha256, prints.shape, prints)
+            return api, ctx, memo
+        memo.undo(diags)  # a reused IR of another shape proves nothing: normalize after all
+        reuse = False
+
+
+def _normalize(docs: Documents, diags: Diagnostics, memo: Memo | None, reuse: bool) -> ir.Api:
+    """The IR: the last run's when `memo` proves it current (with `reuse`), else normalized
+    (and noted in `memo` for the next run)."""
+    api = memo.reuse(docs, diags) if memo is not None and reuse else None
+    if api is None:
+        before = len(diags.items)
+        api = normalize(docs, diags)
+        if memo is not None:
+            memo.keep(docs, api, diags.items[before:])
+    return api
 
 
 def _salt(ctx: RenderContext) -> bytes:

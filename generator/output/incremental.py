@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterable, TypeVar
 from ..model import ir
 from ..paths import cache_dir
 
-_FORMAT = b"specgen-pages-1"
+_FORMAT = b"specgen-pages-2"
 _PROSE = frozenset({"description", "summary"})
 GLOBAL = None  # roots of a unit that reads anything (the index, `__init__`...)
 
@@ -105,10 +105,24 @@ class _Walk:
         return hashlib.blake2b(self._buffer.getbuffer(), digest_size=20).digest()
 
 
+# per definition: its structure's digest, its own prose's hash, the definitions it names
+Entry = tuple[bytes, bytes, frozenset[str]]
+
+
+@dataclasses.dataclass
+class Known:
+    """The last run's entries (`Fingerprints.entries`), for an IR some of whose definitions are
+    the very objects of that run, unchanged (model/reuse.py knows which: `unchanged`, by id)."""
+
+    keys: list[str]
+    entries: dict[str, Entry]
+    unchanged: set[int]
+
+
 class Fingerprints:
     """The structure hash of one API and the prose hash of each definition and of what it reaches."""
 
-    def __init__(self, api: ir.Api, salt: bytes, spec_sha256: str):
+    def __init__(self, api: ir.Api, salt: bytes, spec_sha256: str, known: Known | None = None):
         items: dict[str, Any] = {}
         for m in api.models:
             items[m.name] = m
@@ -120,6 +134,11 @@ class Fingerprints:
             items["op:" + op.id] = op
         for h in api.hooks:
             items["hook:" + h.py_name] = h
+        # an unchanged definition's entry is the last run's when every key is the same (so are
+        # the names its references are found among) and no key was met twice
+        count = len(api.models) + len(api.unions) + len(api.enums) + len(api.operations) + len(api.hooks)
+        if known is not None and (len(items) != count or list(items) != known.keys):
+            known = None
         # a string names a definition: models, unions and enums by name, operations by id
         by_name: dict[str, list[str]] = {}
         for key in items:
@@ -127,20 +146,29 @@ class Fingerprints:
         walk = _Walk(frozenset(k for k in by_name if not k.startswith("hook:")))
         self.own: dict[str, bytes] = {}
         self.edges: dict[str, set[str]] = {}
-        whole = hashlib.blake2b(_digest(_FORMAT, salt), digest_size=20)
+        self.entries: dict[str, Entry] = {}
+        whole = hashlib.blake2b(digest_size=20)
         for key, obj in items.items():
-            walk.prose.clear()
-            walk.refs.clear()
-            whole.update(_digest(key.encode(), walk.structure(obj)))
-            self.own[key] = hashlib.blake2b(pickle.dumps(walk.prose, protocol=5), digest_size=20).digest()
-            self.edges[key] = {k for name in walk.refs for k in by_name[name] if k != key}
+            entry = known.entries.get(key) if known is not None and id(obj) in known.unchanged else None
+            if entry is None:
+                walk.prose.clear()
+                walk.refs.clear()
+                digest = walk.structure(obj)
+                own = hashlib.blake2b(pickle.dumps(walk.prose, protocol=5), digest_size=20).digest()
+                entry = (digest, own, frozenset(k for name in walk.refs for k in by_name[name] if k != key))
+            self.entries[key] = entry
+            whole.update(_digest(key.encode(), entry[0]))
+            self.own[key] = entry[1]
+            self.edges[key] = set(entry[2])
         # what is not a definition (title, servers, security, tags, the order of the lists...);
         # not the spec's hash, which every edit moves: only GLOBAL units may read it
         rest = dataclasses.replace(api, models=(), unions=(), enums=(), operations=(), hooks=(), spec_sha256="")
         plain = _Walk(frozenset())
         plain.table = {}  # everything outside the definitions is structure, prose included
         whole.update(plain.structure(rest))
-        self.structure = whole.digest()
+        # the IR's shape alone (model/reuse.py checks a reused IR by it), then with what every page reads
+        self.shape = whole.digest()
+        self.structure = _digest(_FORMAT, salt, self.shape)
         self.every = _digest(self.structure, spec_sha256.encode(), api.spec_sha256.encode(), *(k.encode() + v for k, v in self.own.items()))
         self.aliases: dict[str, str] = {}
         for m in api.models:

@@ -5,8 +5,11 @@ escape it for its destination (Python string literal, docstring, comment, Markdo
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import json
+import pickle
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
@@ -15,7 +18,7 @@ import jinja2
 import orjson
 
 from .. import __version__
-from ..paths import templates_dir
+from ..paths import cache_dir, templates_dir
 
 if TYPE_CHECKING:
     from .incremental import PageCache
@@ -162,6 +165,36 @@ def environment() -> jinja2.Environment:
     env.filters.update(FILTERS)
     env.globals["specgen_version"] = __version__
     return env
+
+
+class _Compiled(jinja2.FileSystemBytecodeCache):
+    """Templates compiled by an earlier run, in specgen's cache: a run that renders a few pages
+    would spend more compiling its templates than rendering them. A damaged file compiles
+    again; a read-only cache only costs the compile."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError, TypeError, pickle.UnpicklingError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def keep_compiled() -> None:
+    """Keep compiled templates in specgen's cache from now on (Jinja checks each against its
+    template's source; the folder names Jinja's version, for the code it compiles to)."""
+    env = environment()
+    if env.bytecode_cache is None:
+        # what a template compiles to depends on how the environment reads it too
+        read = (env.autoescape, env.keep_trailing_newline, env.trim_blocks, env.lstrip_blocks, env.undefined.__name__)
+        syntax = hashlib.sha256(repr(read).encode()).hexdigest()[:12]
+        folder = cache_dir() / "templates" / f"jinja-{jinja2.__version__}-{syntax}"
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = _Compiled(str(folder))
 
 
 @dataclass

@@ -65,8 +65,10 @@ class ResourceModuleView:
     imports: list[tuple[str, list[str]]]
 
 
-def resources(api: ir.Api, types: Types) -> tuple[list[ResourceView], list[ResourceModuleView]]:
-    """The resource tree (roots in order of first use) and one module per root."""
+def resources(api: ir.Api, types: Types, only: frozenset[str | None] | None = None) -> tuple[list[ResourceView], list[ResourceModuleView]]:
+    """The resource tree (roots in order of first use) and one module per root; with `only`,
+    the modules of those stems alone (each the same as in the whole; the other roots are left
+    without methods: names are claimed in the order of the whole all the same)."""
     class_names = Namer(reserved=set(types.module_of) | RUNTIME_NAMES | {"SyncAPIClient", "AsyncAPIClient", "Timeout"})
     nodes: dict[tuple[str, ...], ResourceView] = {}
     roots: list[ResourceView] = []
@@ -89,14 +91,18 @@ def resources(api: ir.Api, types: Types) -> tuple[list[ResourceView], list[Resou
             node(path[:-1]).children.append(view)
         return view
 
-    for op in api.operations:
-        n = node(op.resource or ("default",))
-        n.methods.append(_method(op, types))
+    placed = [(node(op.resource or ("default",)), op) for op in api.operations]
+    stems = Namer(reserved={"__init__"})
+    stem_of = {root.path: stems.claim(module_stem(root.path[0], "default")) for root in roots}
+    for n, op in placed:
+        if only is None or stem_of[n.path[:1]] in only:
+            n.methods.append(_method(op, types))
         if op.shortcut:
             n.call = op.py_name
     modules: list[ResourceModuleView] = []
-    stems = Namer(reserved={"__init__"})
     for root in roots:
+        if only is not None and stem_of[root.path] not in only:
+            continue
         classes = _post_order(root)
         used: set[str] = set()
         # one Endpoint constant per operation, named for where the method lives below the root
@@ -111,7 +117,7 @@ def resources(api: ir.Api, types: Types) -> tuple[list[ResourceView], list[Resou
             if home is not None:
                 by_module.setdefault(home, set()).add(name)
         imports = [(h, sorted(ns)) for h, ns in sorted(by_module.items())]
-        modules.append(ResourceModuleView(stems.claim(module_stem(root.path[0], "default")), root, classes, imports))
+        modules.append(ResourceModuleView(stem_of[root.path], root, classes, imports))
     return roots, modules
 
 

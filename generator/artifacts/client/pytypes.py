@@ -28,6 +28,10 @@ def _literal_ok(value: object) -> bool:
     return isinstance(value, (str, bool, int))
 
 
+# request models, request unions, response models, response unions, union param names, module of, dependencies
+Plan = tuple[set[str], set[str], set[str], set[str], dict[str, str], dict[str, str], dict[str, set[str]]]
+
+
 @dataclass
 class Types:
     """Names and homes of every generated type, and how a TypeExpr is spelled."""
@@ -39,6 +43,7 @@ class Types:
     response_unions: set[str] = field(default_factory=set)
     union_param_names: dict[str, str] = field(default_factory=dict)
     module_of: dict[str, str] = field(default_factory=dict)  # generated name -> module stem
+    _deps: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, api: ir.Api) -> Types:
@@ -47,6 +52,17 @@ class Types:
         t._name_unions()
         t._place()
         return t
+
+    def plan(self) -> Plan:
+        """What `build` decided, without the IR: it reads the IR's structure only (names, types,
+        sides, groups; never prose), so a run whose structure is unchanged may keep it."""
+        return (self.request_models, self.request_unions, self.response_models, self.response_unions, self.union_param_names, self.module_of, self.dependencies())
+
+    @classmethod
+    def of(cls, api: ir.Api, plan: Plan) -> Types:
+        """The Types `build` gives for an IR of the structure `plan` was made from."""
+        req_m, req_u, resp_m, resp_u, params, module_of, deps = plan
+        return cls(api, req_m, req_u, resp_m, resp_u, params, module_of, deps)
 
     # ------------------------------------------------------------ which side
 
@@ -143,7 +159,13 @@ class Types:
         self.module_of = {name: merged[g] for name, g in group.items()}
 
     def dependencies(self) -> dict[str, set[str]]:
-        """Generated name -> generated names its definition refers to."""
+        """Generated name -> generated names its definition refers to (worked out once: the
+        sides and union names it reads are decided before `_place` asks)."""
+        if self._deps is None:
+            self._deps = self._dependencies()
+        return self._deps
+
+    def _dependencies(self) -> dict[str, set[str]]:
         api = self.api
         deps: dict[str, set[str]] = {}
         for m in api.models:

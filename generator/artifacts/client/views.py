@@ -35,24 +35,52 @@ def render(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     """Files of OUT/<package>/, keyed by their path relative to OUT. Each file is a unit of the
     page cache (`ctx.cached`): a module of types from the definitions it holds, a module of
     resources from its operations, the runtime from nothing but the options, the rest from all.
-    Which files there are and what each holds is the structure's (a unit of its own), so the
-    view data is built only when some file renders again."""
-    views: list[ClientView] = []
-
-    def view() -> ClientView:
-        if not views:
-            views.append(build_view(api, ctx))
-        return views[0]
-
+    Which files there are and what each holds is the structure's (a unit of its own), as are
+    the types' names and homes (`Types.plan`), so only what some file renders again is built."""
+    types = Types.of(api, ctx.cached("client", "types", (), lambda: Types.build(api).plan()))
+    parts = _Parts(api, ctx, types)
     out: dict[str, str] = {}
-    for path, roots, template, stem in ctx.cached("client", "layout", (), lambda: _layout(api, ctx, view())):
+    for path, roots, template, stem in ctx.cached("client", "layout", (), lambda: _layout(api, ctx, parts.view())):
         # the spec's hash is printed by `__init__` alone: its unit's name carries it
         unit = f"{path}@{ctx.spec_sha256}" if template == "client/__init__.py.j2" else path
-        out[path] = ctx.cached("client", unit, roots, lambda template=template, stem=stem: _page(api, ctx, view, template, stem))  # type: ignore[misc]
+        out[path] = ctx.cached("client", unit, roots, lambda template=template, stem=stem: _page(api, ctx, parts, template, stem))  # type: ignore[misc]
     for mod in COPIED:
         out[f"{ctx.package}/{mod}.py"] = f"# {ctx.header}\n" + _runtime_source(mod)
     out[f"{ctx.package}/py.typed"] = ""
     return out
+
+
+class _Parts:
+    """The view data, each part built on first use: a page of one module of types needs only
+    that module's view, one of resources only the resource tree; the rest read the whole view."""
+
+    def __init__(self, api: ir.Api, ctx: RenderContext, types: Types):
+        self.api, self.ctx, self.types = api, ctx, types
+        self._view: ClientView | None = None
+        self._alone = 0  # parts built alone; past a few, the whole view costs less than more
+
+    def view(self) -> ClientView:
+        if self._view is None:
+            self._view = build_view(self.api, self.ctx, self.types)
+        return self._view
+
+    def _whole(self) -> ClientView | None:
+        self._alone += 1
+        return self.view() if self._view is not None or self._alone > _ALONE else None
+
+    def type_module(self, stem: str | None) -> TypeModuleView:
+        if (view := self._whole()) is not None:
+            return next(tm for tm in view.type_modules if tm.stem == stem)
+        return _type_modules(self.api, self.types, frozenset({stem}))[0]
+
+    def resource_module(self, stem: str | None) -> ResourceModuleView:
+        if (view := self._whole()) is not None:
+            return next(rm for rm in view.resource_modules if rm.stem == stem)
+        return resources(self.api, self.types, frozenset({stem}))[1][0]
+
+
+# each part built alone walks every definition (or operation) once to find its own
+_ALONE = 4
 
 
 Layout = list[tuple[str, "list[str] | None", str, "str | None"]]
@@ -84,16 +112,17 @@ def _layout(api: ir.Api, ctx: RenderContext, view: ClientView) -> Layout:
 _NO_VIEW = frozenset({f"client/runtime/{m}.py.j2" for m in (*RUNTIME, "_webhooks")} | {"client/__init__.py.j2"})
 
 
-def _page(api: ir.Api, ctx: RenderContext, views: Callable[[], ClientView], template: str, stem: str | None) -> str:
+def _page(api: ir.Api, ctx: RenderContext, parts: _Parts, template: str, stem: str | None) -> str:
     """One file of the layout (the view data built only for the templates that read it)."""
     if template in _NO_VIEW:
         return render_template(template, api=api, ctx=ctx, view=None)
-    view = views()
-    base = {"api": api, "ctx": ctx, "view": view}
+    # a module's own template reads its module only, never `view`
     if template == "client/types_module.py.j2":
-        return render_template(template, module=next(tm for tm in view.type_modules if tm.stem == stem), **base)
+        return render_template(template, api=api, ctx=ctx, view=None, module=parts.type_module(stem))
     if template == "client/resource_module.py.j2":
-        return render_template(template, module=next(rm for rm in view.resource_modules if rm.stem == stem), **base)
+        return render_template(template, api=api, ctx=ctx, view=None, module=parts.resource_module(stem))
+    view = parts.view()
+    base = {"api": api, "ctx": ctx, "view": view}
     if template == "client/webhooks.py.j2":
         return render_template(template, hooks=webhooks_view(api, view.types), **base)
     return render_template(template, **base)
@@ -234,9 +263,9 @@ def env_names(api: ir.Api, ctx: RenderContext) -> tuple[str, dict[str, str]]:
     return f"{prefix}_BASE_URL", envs
 
 
-def build_view(api: ir.Api, ctx: RenderContext) -> ClientView:
-    """Everything the client templates place, decided from the IR."""
-    types = Types.build(api)
+def build_view(api: ir.Api, ctx: RenderContext, types: Types | None = None) -> ClientView:
+    """Everything the client templates place, decided from the IR (`types`: `Types.build(api)`)."""
+    types = types if types is not None else Types.build(api)
     type_modules = _type_modules(api, types)
     roots, resource_modules = resources(api, types)
     base_env, envs = env_names(api, ctx)
@@ -301,16 +330,18 @@ def _auth_doc(api: ir.Api, envs: dict[str, str]) -> str:
     return "Credentials: " + ", ".join(lines) + "."
 
 
-def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
+def _type_modules(api: ir.Api, types: Types, only: frozenset[str | None] | None = None) -> list[TypeModuleView]:
+    """The view of every module of types, or of those in `only` (each the same either way)."""
     deps = types.dependencies()
-    stems = sorted(set(types.module_of.values()))
+    stems = sorted(s for s in set(types.module_of.values()) if only is None or s in only)
     modules: dict[str, TypeModuleView] = {s: TypeModuleView(s, [], [], [], [], [], [], []) for s in stems}
     type_names = set(types.module_of) | ANNOTATION_NAMES
     for e in api.enums:
-        tm = modules[types.module_of[e.name]]
-        tm.enums.append(AliasView(e.name, types.enum_type(e), field_doc(e.description, e.deprecated)))
+        tm = modules.get(types.module_of[e.name])
+        if tm is not None:
+            tm.enums.append(AliasView(e.name, types.enum_type(e), field_doc(e.description, e.deprecated)))
     for m in api.models:
-        if m.name in types.response_models:
+        if m.name in types.response_models and types.module_of[m.name] in modules:
             fields = []
             for f in m.fields:
                 ann = types.spell(f.type, "response")
@@ -322,7 +353,7 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
                     doc = (_SDK_COMPUTED + "\n\n" + doc).strip()
                 fields.append(FieldView(f.py_name, ann, f.name if f.name != f.py_name else None, optional, doc))
             modules[types.module_of[m.name]].models.append(ClassView(m.name, field_doc(m.description or m.title or "", m.deprecated), fields))
-        if m.name in types.request_models:
+        if m.name in types.request_models and types.module_of[m.param_name] in modules:
             fields = []
             functional = False
             for f in m.fields:
@@ -353,6 +384,8 @@ def _type_modules(api: ir.Api, types: Types) -> list[TypeModuleView]:
     union_names = {name for items in pending.values() for name, _, _ in items}
     recursive = _on_cycle({n: deps.get(n, set()) & union_names for n in union_names})
     for stem, items in pending.items():
+        if stem not in modules:
+            continue
         local = {name for name, _, _ in items}
         ordered = _topo([name for name, _, _ in items], {name: deps.get(name, set()) & local for name, _, _ in items})
         by_name = {name: (u, side) for name, u, side in items}
