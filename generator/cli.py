@@ -171,8 +171,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as e:  # the machine said no (permissions, a full disk, a read-only folder)
         print(f"specgen: {os_error(e)}", file=sys.stderr)
         return EXIT_SPEC
+    except RuntimeError as e:
+        if str(e) not in _NO_THREAD:
+            return _internal_error(e)
+        # a thread the standard library needed (a process pool's, a queue's) could not start: the
+        # machine's memory or process limit, as `ulimit -v` shows, not a bug
+        print("specgen: error: out of memory (a thread could not be started); existing output was left as it was (raise the memory or process limit, or shrink the largest schemas)", file=sys.stderr)
+        return EXIT_SPEC
     except Exception as e:  # a bug in specgen, not in the spec: still no traceback for the user
         return _internal_error(e)
+
+
+# RuntimeError's words when a thread cannot start, and when a library's cleanup then joins it
+_NO_THREAD = frozenset({"can't start new thread", "cannot join thread before it is started"})
 
 
 def _internal_error(e: Exception) -> int:

@@ -349,3 +349,28 @@ def test_a_fixed_spec_no_longer_reports_its_old_validation_finding(tmp_path: Pat
     spec.write_text(broken.replace("strin}", "string}").replace("B: {type: object}", "B: {type: objekt}"))
     other = run_specgen("validate", str(spec), env=env)
     assert "'strin'" not in other.stdout and "(at /components/schemas/B/type)" in other.stdout
+
+
+@pytest.mark.parametrize("words", ["can't start new thread", "cannot join thread before it is started"])
+def test_a_thread_that_cannot_start_is_reported_as_out_of_memory(words: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Under `ulimit -v` the standard library's own threads (a process pool's, a queue's feeder)
+    are where memory runs out as often as an allocation: the user is told it is memory, not a bug."""
+    from specgen import cli
+
+    def no_thread(args: Any) -> int:
+        raise RuntimeError(words)
+
+    monkeypatch.setitem(cli._COMMANDS, "validate", no_thread)
+    spec = tmp_path / "a.json"
+    spec.write_text('{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}')
+    assert cli.main(["validate", str(spec)]) == cli.EXIT_SPEC
+    err = capsys.readouterr().err
+    assert "out of memory" in err and "internal error" not in err, err
+
+    def a_bug(args: Any) -> int:
+        raise RuntimeError("something else went wrong")
+
+    monkeypatch.setitem(cli._COMMANDS, "validate", a_bug)
+    assert cli.main(["validate", str(spec)]) == cli.EXIT_SPEC
+    err = capsys.readouterr().err
+    assert "internal error" in err and "something else went wrong" in err and "out of memory" not in err, err
