@@ -215,6 +215,37 @@ def test_ruff_hands_black_text_already_in_its_form() -> None:
     assert settled >= 0.9 * len(pieces), f"{settled} of {len(pieces)} pieces in black's form after ruff"
 
 
+_LONG = "word " * 17  # 84 characters once the filter strips the last space
+
+
+@pytest.mark.parametrize(
+    ("doc", "apart"),
+    [
+        (f"First line.\n{_LONG}", True),  # in a class, the last line passes 88 columns with the quotes
+        (f"First line.\n{_LONG[:60]}", False),  # it fits
+        (_LONG + _LONG, False),  # one line: black never moves the quotes
+        (f"First line.\n  - {_LONG[:70]}\n  - {_LONG}", True),  # black strips the common indent first
+        (f"First line.\n  - {_LONG[:70]}\n  - {_LONG[:79]}", False),  # stripped, it fits
+        (f'First line.\n{_LONG[:80]} "x"', True),  # at the module's level: 88 columns and the space black puts after a quote
+        ('"Quoted" first.\nlast', False),  # both put a space after the opening quotes
+        (f"First line.\n{_LONG}\\", True),  # a backslash (escaped: two) before the quotes
+        (f"First line.\n{_LONG}\\\nlast", False),  # a backslash ending a line: black leaves the docstring alone
+    ],
+)
+def test_a_docstring_that_ends_closes_where_black_and_ruff_both_leave_it(doc: str, apart: bool) -> None:
+    # `docstring(..., ends=True)` puts the closing quotes where black puts them, so that a piece
+    # ruff shaped is already in black's form: black makes one pass over it, not two
+    from specgen.output.format import _ruff_shape
+    from specgen.output.render import docstring
+
+    for indent, src in (("    ", 'class A:\n    """{}"""\n\n    x: int\n'), ("", '"""{}"""\n\nx = 1\n')):
+        text = src.format(docstring(doc, indent, ends=True))
+        if indent:
+            assert text.count('\n    """\n') == apart, text  # the closing quotes alone on a line
+        [shaped] = _ruff_shape([text])
+        assert black.format_str(shaped, mode=black.Mode()) == shaped
+
+
 def test_black_formats_alone_when_ruff_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     import specgen.output.format as fmt
     from specgen.diagnostics import Diagnostic, SpecError

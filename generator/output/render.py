@@ -68,16 +68,37 @@ def py_literal(value: Any) -> str:
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
-def docstring(text: Any, indent: str = "") -> str:
+def docstring(text: Any, indent: str = "", ends: bool = False) -> str:
     """Text that is safe between triple double quotes: backslashes and quote runs escaped,
-    control and separator characters spelled as escapes, lines re-indented."""
+    control and separator characters spelled as escapes, lines re-indented.
+
+    `ends`: the closing quotes follow, and the string is a docstring to black (the first
+    statement of a module, class or function, at `indent`). Black then puts them on a line of
+    their own where the last line would pass 88 columns with them; ruff leaves them, and a
+    piece that ruff shaped would need black's second pass (`output/format.py`). Here they get
+    the line black gives them, and both formatters keep it."""
     s = str(text or "").strip()
     s = s.replace("\\", "\\\\")
     s = _LINE_BREAKS.sub("\n", s)
     s = _printable(s, keep="\n")
     s = re.sub(r'"(?=")|"$', '\\"', s)
     lines = [ln.rstrip() for ln in s.split("\n")]
-    return ("\n" + indent).join(lines).replace("\n" + indent + "\n", "\n\n")
+    out = ("\n" + indent).join(lines).replace("\n" + indent + "\n", "\n\n")
+    # (a text ending in a quote still costs black's second pass: black puts a space before the
+    # closing quotes, and ruff takes it away)
+    return out + "\n" + indent if ends and _closes_apart(lines, indent) else out
+
+
+def _closes_apart(lines: list[str], indent: str) -> bool:
+    """Whether black moves a docstring's closing quotes to their own line (its visit_STRING):
+    several lines, the last one (re-indented to `indent` as black re-indents, padded with a
+    space after a quote) plus the quotes over 88 columns, and no backslash before a line break
+    (black leaves such a docstring alone)."""
+    if len(lines) < 2 or any(ln.endswith("\\") for ln in lines[:-1]):
+        return False
+    common = min(len(ln) - len(ln.lstrip(" ")) for ln in lines[1:] if ln.strip())
+    last = indent + lines[-1][common:]
+    return len(last) + last.endswith('"') + 3 > 88
 
 
 def comment(text: Any) -> str:
