@@ -36,6 +36,14 @@ def _escape_char(c: str) -> str:
 
 
 def _printable(text: str, keep: str = "") -> str:
+    """`text` with every character that is not printable (other than those in `keep`) spelled
+    as an escape. Nearly all text is printable already: that is found at C speed, and the
+    text returned as it is (a spec's prose is megabytes of characters on a big spec)."""
+    probe = text
+    for c in keep:
+        probe = probe.replace(c, "")
+    if probe.isprintable():
+        return text
     return "".join(c if (c.isprintable() or c in keep) else _escape_char(c) for c in text)
 
 
