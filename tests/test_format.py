@@ -447,3 +447,36 @@ def test_work_goes_to_the_workers_in_groups_that_shrink_to_the_end() -> None:
     assert all(size >= 40 for size in sizes[:-1])
     assert sizes[0] > 5 * sizes[-2] and len(cuts) < len(weights) / 5
     assert groups([1] * 3, 2) == [(0, 1), (1, 2), (2, 3)]  # nothing worth grouping: one each
+
+
+@pytest.mark.parametrize("formatter", ["ruff", "black"])
+def test_start_returns_while_ruff_works_and_finish_waits_for_it(formatter: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the caller renders its next artifact while ruff formats (or shapes for black) in a thread
+    import threading
+
+    import specgen.output.format as fmt
+    from specgen.output.format import FormatRun
+
+    release, entered = threading.Event(), threading.Event()
+    name = "_ruff_many" if formatter == "ruff" else "_ruff_shape"
+    real = getattr(fmt, name)
+
+    def held(*args: object) -> object:
+        entered.set()
+        assert release.wait(60), "never released"
+        return real(*args)
+
+    monkeypatch.setattr(fmt, name, held)
+    files = _rendered(SEED_SPECS["xai-chat"])
+    run = FormatRun(formatter, FormatCache(formatter, use_disk=False), workers=2)  # type: ignore[arg-type]
+    try:
+        run.start(files)
+        assert entered.wait(60), "ruff was never asked"
+        assert not release.is_set()  # start returned while ruff was held
+        release.set()
+        out, _, n = run.finish(files)
+    finally:
+        release.set()
+        run.close()
+    expected, _, _ = format_files(files, formatter, FormatCache(formatter, use_disk=False), workers=1)  # type: ignore[arg-type]
+    assert n > 0 and out == expected

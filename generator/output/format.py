@@ -15,10 +15,11 @@ import shutil
 import subprocess
 import tempfile
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
-from ..children import on_interrupt, process_group
+from ..children import on_interrupt, process_group, signals_stay_with_main_thread
 from ..diagnostics import SpecError, Diagnostic
 from ..options import Formatter
 from ..paths import cache_dir
@@ -415,7 +416,11 @@ class FormatRun:
     piece's features yet, the file's versions are guessed (`_likely_features`) and the workers
     read each piece's features while they format it; `_settle` then formats again, under the
     versions found, the pieces of any file whose guess was wrong. What is written is always
-    black's output under the file's own versions."""
+    black's output under the file's own versions.
+
+    Ruff runs in a thread of this process (`shaper`), which also hands its results to the
+    workers: the caller waits for neither, and renders the next artifact while ruff formats
+    (with `--formatter ruff`) or shapes for black the pieces planned."""
 
     def __init__(self, formatter: Formatter, cache: FormatCache | None = None, workers: int | None = None, started: Callable[[], None] | None = None):
         self.formatter = formatter
@@ -429,7 +434,9 @@ class FormatRun:
         self.features: dict[str, tuple[str, ...] | None] = {}  # piece -> its features (None: being read)
         self.pending: dict[_Key, str] = {}  # formatted text, "" until known
         self.done: dict[str, str] = {}  # path -> its formatted body, whole from the cache
-        self.batches: list[tuple[list[_Key], Batch]] = []
+        self.batches: list[tuple[list[_Key], Future[Batch]]] = []
+        # one thread, so that hand-overs reach the workers in the order planned
+        self.shaper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="specgen-ruff")
         self.count = 0
 
     def start(self, files: dict[str, str]) -> None:
@@ -514,20 +521,28 @@ class FormatRun:
             return
         todo.sort(key=lambda key: -len(key[0]))
         self.count += sum(1 for _, tv in todo if tv is not _FEATURES_ONLY)
+        pieces = [piece for piece, tv in todo if tv is not _FEATURES_ONLY]
+        hand_over = self._shaped_to_workers if black else self._ruff_formatted
         if black:
-            reading = set(unread)
-            shaped = _ruff_shape([piece for piece, tv in todo if tv is not _FEATURES_ONLY])
-            texts = iter(shaped)
-            items: list[_Item] = []
-            for n, (piece, tv) in enumerate(todo):
-                wanted = piece if piece in reading else None
-                reading.discard(piece)  # one reading of a piece's features is enough
-                items.append((n, None, None, wanted) if tv is _FEATURES_ONLY else (n, next(texts), tv, wanted))
-            batch = self.pool.submit(_black_item, items, [len(piece) for piece, _ in todo], _GROUP_LEAST)
-        else:
-            results = _ruff_many([(str(i), piece) for i, (piece, _) in enumerate(todo)])
-            batch = Batch.done_now([(int(i), text, None, err) for i, text, err in results])  # ruff formats them all in one process, now
-        self.batches.append((todo, batch))
+            self.pool.prepare(len(todo))
+        with signals_stay_with_main_thread():  # the shaper's thread starts with its first task
+            self.batches.append((todo, self.shaper.submit(hand_over, todo, pieces, set(unread))))
+
+    def _shaped_to_workers(self, todo: list[_Key], pieces: list[str], reading: set[str]) -> Batch:
+        """In the shaper thread: the pieces in ruff's shape, handed to black in the workers."""
+        texts = iter(_ruff_shape(pieces))
+        items: list[_Item] = []
+        for n, (piece, tv) in enumerate(todo):
+            wanted = piece if piece in reading else None
+            reading.discard(piece)  # one reading of a piece's features is enough
+            items.append((n, None, None, wanted) if tv is _FEATURES_ONLY else (n, next(texts), tv, wanted))
+        return self.pool.submit(_black_item, items, [len(piece) for piece, _ in todo], _GROUP_LEAST)
+
+    @staticmethod
+    def _ruff_formatted(todo: list[_Key], pieces: list[str], reading: set[str]) -> Batch:
+        """In the shaper thread: the pieces formatted by ruff (in one process, all at once)."""
+        results = _ruff_many([(str(i), piece) for i, piece in enumerate(pieces)])
+        return Batch.done_now([(int(i), text, None, err) for i, text, err in results])
 
     def finish(self, files: dict[str, str]) -> tuple[dict[str, str], dict[str, str], int]:
         out = dict(files)
@@ -579,7 +594,8 @@ class FormatRun:
     def _collect(self) -> None:
         """Wait for every batch handed out, keeping each result (and features read) as it comes."""
         batches, self.batches = self.batches, []
-        for todo, batch in batches:
+        for todo, handed in batches:
+            batch = handed.result()  # re-raises what went wrong in the shaper thread
 
             def keep(result: _Result, todo: list[_Key] = todo) -> None:
                 n, formatted, found, err = result
@@ -613,6 +629,7 @@ class FormatRun:
                     self.features[piece] = ()  # unreadable: black's own detection said nothing either
 
     def close(self) -> None:
+        self.shaper.shutdown(wait=True, cancel_futures=True)  # first: it may still hand work to the pool
         self.pool.close()
         self.cache.flush()
 

@@ -79,24 +79,44 @@ class Workers:
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False
 
+    def wanted(self, count: int) -> bool:
+        """Whether `count` items go to the workers (fewer are done in the caller's process)."""
+        return count >= PARALLEL_MIN and self.workers >= 2 and not self._broken
+
+    def prepare(self, count: int) -> None:
+        """Start the workers now when `count` items will want them: a caller that submits from
+        a helper thread calls this first, from the main thread, so that the workers are forked
+        from it (a fork from a helper thread copies whatever lock the main thread holds then)."""
+        if self.wanted(count) and self._pool is None:
+            try:
+                self._pool_now()
+            except BrokenProcessPool:
+                self._broken = True
+
+    def _pool_now(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # workers are forked: they inherit a disabled collector (see cli.entry) and must not keep it
+            with signals_stay_with_main_thread():  # the pool's threads start with its first item
+                self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_gc)
+                self._pool.submit(int)  # a fork-context pool forks every worker on its first item
+            if self.started is not None:
+                self.started()  # the workers exist now
+                self.started = None
+        return self._pool
+
     def submit(self, fn: Callable[[Any], Any], items: list[Any], weights: list[int] | None = None, least: int = 1) -> Batch:
         """Start `fn` over `items` (callers put the largest first: a big item handed out last
         would leave the other workers idle at the end), in groups by `weights` (1 each when
         not given; see `groups`); returns at once when workers take them."""
-        if len(items) >= PARALLEL_MIN and self.workers >= 2 and not self._broken:
-            # workers are forked: they inherit a disabled collector (see cli.entry) and must not keep it
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_gc)
+        if self.wanted(len(items)):
             try:
-                with signals_stay_with_main_thread():  # the pool's threads start with the first item
+                pool = self._pool_now()
+                with signals_stay_with_main_thread():
                     cuts = groups(weights or [1] * len(items), self.workers, least)
-                    futures = [(a, b, self._pool.submit(_run_group, fn, items[a:b])) for a, b in cuts]
+                    futures = [(a, b, pool.submit(_run_group, fn, items[a:b])) for a, b in cuts]
             except BrokenProcessPool:
                 self._broken = True
             else:
-                if self.started is not None:
-                    self.started()  # the workers exist now
-                    self.started = None
                 return Batch(fn, items, futures, [])
         return Batch.done_now([fn(item) for item in items])
 
