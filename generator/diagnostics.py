@@ -25,6 +25,9 @@ def unescape_pointer_token(token: str) -> str:
 
 def join_pointer(pointer: str, *tokens: object) -> str:
     """Append tokens (keys or indexes) to a JSON pointer."""
+    if len(tokens) == 1:  # the usual call (normalize makes tens of thousands): no generator
+        token = str(tokens[0])
+        return pointer + "/" + (escape_pointer_token(token) if "~" in token or "/" in token else token)
     return pointer + "".join("/" + escape_pointer_token(str(t)) for t in tokens)
 
 

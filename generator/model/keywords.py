@@ -338,4 +338,10 @@ def sdk_computed(node: Any) -> bool:
 
 def _marked_sdk_computed(node: dict[Any, Any]) -> bool:
     # the pattern needs `x-` first (any case): most schemas have no such key at all
-    return any(isinstance(k, str) and k[:2] in ("x-", "X-") and _SDK_COMPUTED.match(k) for k in node)
+    for k in node:
+        if isinstance(k, str) and k[:2] in _X and _SDK_COMPUTED.match(k):
+            return True
+    return False
+
+
+_X = frozenset({"x-", "X-"})
