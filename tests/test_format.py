@@ -30,10 +30,17 @@ def _rendered_once(spec: Path) -> dict[str, str]:
     return {p: t for p, t in build(spec, Options(validate=False, use_cache=False)).files.items() if p.endswith(".py")}
 
 
+@functools.cache  # test_black_after_ruff_writes_what_black_alone_writes formats openai-chat-2025 the same way
+def _black_in_one_process(spec: Path) -> dict[str, str]:
+    """The spec's rendered modules through `format_files` with black (ruff shaping first, as a
+    run does), one process, no cache: what the chunked path writes (read-only)."""
+    return format_files(_rendered(spec), "black", FormatCache("black", use_disk=False), workers=1)[0]
+
+
 @pytest.mark.parametrize("target", sorted(SEED_SPECS))
 def test_chunked_black_equals_black_on_the_whole_file(target: str) -> None:
     files = _rendered(SEED_SPECS[target])
-    formatted, _, _ = format_files(files, "black", FormatCache("black", use_disk=False), workers=1)
+    formatted = _black_in_one_process(SEED_SPECS[target].resolve())
     chunked = [p for p, t in files.items() if len(black_chunks(split_header(t)[1])) > 1]
     assert chunked, "no file was split: the test would prove nothing"
     for path, text in formatted.items():
@@ -198,7 +205,7 @@ def test_black_after_ruff_writes_what_black_alone_writes(monkeypatch: pytest.Mon
     import specgen.output.format as fmt
 
     files = _rendered(SEED_SPECS["openai-chat-2025"])
-    shaped, _, _ = format_files(files, "black", FormatCache("black", use_disk=False), workers=1)
+    shaped = _black_in_one_process(SEED_SPECS["openai-chat-2025"].resolve())
     monkeypatch.setattr(fmt, "_ruff_shape", lambda texts: texts)
     alone, _, _ = format_files(files, "black", FormatCache("black", use_disk=False), workers=1)
     assert shaped == alone

@@ -10,6 +10,7 @@ specs, with every (or, on the big ones, a spread of) `description` and `summary`
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import json
 import pickle
@@ -32,6 +33,7 @@ from support import SEED_SPECS, corpus
 Path_ = tuple[Any, ...]
 
 
+@functools.cache  # the spec's leaves and its edits read the same file (read-only: edits deep-copy it)
 def _read(source: Path) -> Any:
     return yaml.load(source.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
