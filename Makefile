@@ -7,7 +7,9 @@ STAMP := $(VENV)/.specgen-installed
 # pytest-xdist workers for `make test`: the cores this process may use, at most 4 (0 = no xdist)
 TEST_WORKERS ?= $(shell $(PY) -c "import os; print(min(4, len(os.sched_getaffinity(0))))" 2>/dev/null || echo 2)
 # pytest's exit 5 means it collected nothing: a failure, said out loud, never a silent pass
-PYTEST_RUN = $(BIN)/python -m pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder)
+# and with bytecode written (an environment's PYTHONDONTWRITEBYTECODE unset): pytest then keeps
+# each test module's assertion rewrite in __pycache__ instead of redoing it in every worker and run
+PYTEST_RUN = env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder)
 
 .PHONY: install regenerate check test test-quick diff bench fuzz clean
 
