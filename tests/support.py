@@ -21,6 +21,11 @@ SEED_SPECS = {
     "xai-chat": SPECS / "xai-chat.yaml",
 }
 
+# test_docs, test_tools and test_tool_profiles in one xdist group: one worker loads the 2026 corpus
+# spec's IR once for all three, and checks each distinct tool schema against the meta-schema once
+# (tool_rules._meta_schema_problem; test_tools' generic tools are test_tool_profiles' generic ones)
+DOCS_AND_TOOLS = pytest.mark.xdist_group("docs-and-tools")
+
 
 def corpus(name: str) -> Path:
     """A corpus spec, or skip with the reason when ../shared/corpus is absent."""

@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from support import ROOT, SEED_SPECS, corpus, openapi, write_spec
+from support import DOCS_AND_TOOLS, ROOT, SEED_SPECS, corpus, openapi, write_spec
+
+pytestmark = DOCS_AND_TOOLS
 
 SEED_004 = ROOT.parent / "shared" / "seeds" / "004_60144500b3d560ab.txt"
 CHAT_PAGE = "docs/operations/create_chat_completion.md"
