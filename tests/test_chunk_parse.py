@@ -108,7 +108,7 @@ def test_two_processes_meeting_in_the_middle_parse_every_text_once_in_order(monk
     """Chunks of very different costs: wherever the two ends meet, each text's value is in
     its place, and no child is left."""
     monkeypatch.setattr(yamlchunks, "PARALLEL_MIN", 0)
-    texts = [f"k{i}: " + ("[" + ", ".join(str(j) for j in range(i * 40)) + "]" if i % 7 == 0 else f"v{i}") + "\n" for i in range(400)]
+    texts = [f"k{i}: " + ("[" + ", ".join(str(j) for j in range(i * 4)) + "]" if i % 7 == 0 else f"v{i}") + "\n" for i in range(400)]
     want = [_construct_clean(t) for t in texts]
     for _ in range(3):
         assert yamlchunks.parse_all(texts, _construct_clean) == want
