@@ -27,14 +27,13 @@ from typing import Any, Callable
 from . import __version__
 
 from .artifacts import Renderer, render_artifact, renderers
-from .artifacts.docs import render_operations as _docs_render
+from .artifacts.docs import render_definitions, render_operations
 from .model import ir
 from .diagnostics import Diagnostics, MissingSpec, SpecError, UsageError
 from .options import Options
 from .output.format import FormatCache, FormatRun, sha256_text
 from .spec.load import Documents, load
 from .model import naming
-from .model.normalize import normalize
 from .model.reuse import Memo
 from .output.incremental import Fingerprints, PageCache
 from .output.render import RenderContext, keep_compiled
@@ -88,7 +87,9 @@ def _step(opts: Options, text: str) -> None:
         opts.progress(text)
 
 
-Sink = Callable[[str, str], None]
+# a file that needs no formatting, as soon as it is rendered: (path, text, its sha256 when known)
+Sink = Callable[[str, str, "str | None"], None]
+_DOCS = (render_operations, render_definitions)
 
 
 def build(
@@ -130,13 +131,14 @@ def build(
     files: dict[str, str] = {}
     sunk = [0.0]
 
-    def timed(path: str, text: str) -> None:
+    def timed(path: str, text: str, sha256: str | None) -> None:
         if sink is not None:
             t = time.perf_counter()
-            sink(path, text)
+            sink(path, text, sha256)
             sunk[0] += time.perf_counter() - t
 
-    rendered_all, counts = _render_all(api, ctx, lambda: _step(opts, "rendering"), timed, formatting.start if formatting is not None else None)
+    warm = memo is not None and memo.reused
+    rendered_all, counts = _render_all(api, ctx, lambda: _step(opts, "rendering"), timed, formatting.start if formatting is not None else None, warm)
     for rendered in rendered_all:
         for path, text in rendered.items():
             if path in files:
@@ -197,6 +199,10 @@ def _normalize(docs: Documents, diags: Diagnostics, memo: Memo | None, reuse: bo
     (and noted in `memo` for the next run)."""
     api = memo.reuse(docs, diags) if memo is not None and reuse else None
     if api is None:
+        # imported here: a reused IR needs none of the normalizer (nor the wire runtime and
+        # asyncio it imports), about a fifth of specgen's imports
+        from .model.normalize import normalize
+
         before = len(diags.items)
         api = normalize(docs, diags)
         if memo is not None:
@@ -220,6 +226,7 @@ def _render_all(
     started: Callable[[], None],
     sink: Sink,
     early: Callable[[dict[str, str]], None] | None = None,
+    warm: bool = False,
 ) -> tuple[list[dict[str, str]], dict[str, int]]:
     """Every artifact's files, in artifact order; those marked in `renderers()` render in one
     forked child meanwhile (so what they share, like the fixtures, is built once), each sent
@@ -227,8 +234,9 @@ def _render_all(
 
     The child shares the IR through fork (nothing is pickled but its output); if it fails for
     any reason those files are rendered here instead, so the output never depends on it.
-    Also returns how many units of the page cache were rendered and reused, in both processes."""
-    listed = renderers()
+    Also returns how many units of the page cache were rendered and reused, in both processes.
+    `warm`: the IR was reused (a prose edit), so most pages will be (see `renderers`)."""
+    listed = renderers(warm)
     forked = [i for i, (_, in_child) in enumerate(listed) if in_child]
     job: tuple[Any, Any] | None = None
     if forked and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
@@ -237,7 +245,7 @@ def _render_all(
         mp = multiprocessing.get_context("fork")
         parent, child = mp.Pipe(duplex=False)
         # the largest (docs) last, so the parent writes the others' files while it renders
-        order = sorted(forked, key=lambda i: listed[i][0] is _docs_render)
+        order = sorted(forked, key=lambda i: listed[i][0] in _DOCS)
         proc = mp.Process(target=_render_child, args=([(i, listed[i][0]) for i in order], api, ctx, child), daemon=True)
         proc.start()
         child.close()
@@ -255,8 +263,8 @@ def _render_all(
             proc, conn = job
             try:
                 for _ in forked:
-                    i, rendered, theirs = conn.recv()
-                    results[i] = _sunk(rendered, sink)
+                    i, rendered, theirs, hashes = conn.recv()
+                    results[i] = _sunk(rendered, sink, hashes)
                     for k in counts:
                         counts[k] += theirs[k]
             except (EOFError, OSError):
@@ -280,17 +288,25 @@ def _render_all(
     return [results[i] for i in range(len(listed))], counts
 
 
-def _sunk(rendered: dict[str, str], sink: Sink) -> dict[str, str]:
+def _sunk(rendered: dict[str, str], sink: Sink, hashes: dict[str, str] | None = None) -> dict[str, str]:
+    """`rendered`, each file that needs no formatting given to `sink` (with `hashes`: the sha256
+    of those files, as the render child sends them)."""
     for path, text in rendered.items():
         if not path.endswith(".py"):  # only Python files are formatted: the rest are final now
-            sink(path, text)
+            sink(path, text, hashes.get(path) if hashes is not None else None)
     return rendered
+
+
+def _final_hashes(rendered: dict[str, str]) -> dict[str, str]:
+    """The sha256 of the files `_sunk` gives its sink: the render child works them out (it has
+    a core's spare time) so the parent, the run's longer side, need not."""
+    return {path: sha256_text(text) for path, text in rendered.items() if not path.endswith(".py")}
 
 
 def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderContext, conn: Any) -> None:
     # a thread sends while the next artifact renders: an artifact's files are more than a pipe
     # holds, and the parent reads only once its own artifacts are rendered
-    outbox: queue.SimpleQueue[tuple[int, dict[str, str], dict[str, int]] | None] = queue.SimpleQueue()
+    outbox: queue.SimpleQueue[tuple[int, dict[str, str], dict[str, int], dict[str, str]] | None] = queue.SimpleQueue()
 
     def send() -> None:
         with contextlib.suppress(OSError):  # the parent is gone: nobody to tell
@@ -303,7 +319,7 @@ def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderC
         for i, render in renders:
             before = _counts(ctx)
             files = render_artifact(render, api, ctx)
-            outbox.put((i, files, {k: v - before[k] for k, v in _counts(ctx).items()}))
+            outbox.put((i, files, {k: v - before[k] for k, v in _counts(ctx).items()}, _final_hashes(files)))
     except BaseException:
         pass  # silent: the parent renders again and reports the problem itself
     finally:
@@ -387,7 +403,7 @@ def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = N
             return opened[0]
 
         formatting = stack.enter_context(contextlib.closing(formatter_run(opts)))
-        built = build(spec, opts, diags, sink=lambda path, text: writer().put(path, text), out=out, formatting=formatting)
+        built = build(spec, opts, diags, sink=lambda path, text, sha256: writer().put(path, text, sha256), out=out, formatting=formatting)
         files, manifest, formatted = finish(built, out, opts, formatting, opened[0].hashes if opened else None)
         _step(opts, "writing")
         t = time.perf_counter()

@@ -14,17 +14,21 @@ from ..output.render import RenderContext
 Renderer = Callable[[ir.Api, RenderContext], dict[str, str]]
 
 
-def renderers() -> list[tuple[Renderer, bool]]:
+def renderers(warm: bool = False) -> list[tuple[Renderer, bool]]:
     """Every artifact's renderer in output order (client, docs, tools, fixtures, tests), and
     whether it renders in the forked child beside the rest: those that need the synthesized
     fixtures (docs' operation pages, the fixture files, the tests that replay them) go together,
     so the fixtures are built once, there, with the tools and the MCP server (which share their
-    tool definitions), while the client and the other docs pages render here."""
+    tool definitions), while the client and the other docs pages render here.
+
+    `warm`: a run whose pages are mostly reused (a prose edit). The child's share is then small
+    (its fixtures and tests are reused whole), and the parent's is long (black's start on the
+    edited client modules), so the docs' definition pages render in the child too."""
     from . import docs, fixtures, mcp, testgen, tools
     from .client import views as client
 
     # the parent also writes every file and formats the client: it has the lighter share
-    return [(client.render, False), (docs.render_definitions, False), (docs.render_operations, True), (tools.render, True), (mcp.render, True), (fixtures.render, True), (testgen.render, True)]
+    return [(client.render, False), (docs.render_definitions, warm), (docs.render_operations, True), (tools.render, True), (mcp.render, True), (fixtures.render, True), (testgen.render, True)]
 
 
 def name_of(render: Renderer) -> str:

@@ -161,8 +161,11 @@ class TreeWriter:
     def put(self, rel: str, content: str | bytes, sha256: str | None = None) -> None:
         """One file of the new tree (`sha256`: its bytes' hash, when the caller has it)."""
         check_relative_path(rel)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        sha = sha256 if sha256 is not None else sha256_bytes(data)
+        data: bytes | None = None  # encoded only when it is hashed or written
+        if sha256 is None:
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            sha256 = sha256_bytes(data)
+        sha = sha256
         self.written.add(rel)
         self.hashes[rel] = sha
         if self._found.hashes.get(rel) == sha:
@@ -170,6 +173,8 @@ class TreeWriter:
             if seen is not None:
                 self.stats[rel] = seen
             return
+        if data is None:
+            data = content.encode("utf-8") if isinstance(content, str) else content
         self._stage(rel, data)
 
     def _stage(self, rel: str, data: bytes) -> None:
