@@ -40,7 +40,7 @@ from .output.render import RenderContext, keep_compiled
 from .spec.validate import Validation, report
 from .output import stamps
 from .output.owner import resolve_out, survey
-from .output.write import MANIFEST, TreeWriter, compare_trees, read_tree
+from .output.write import MANIFEST, SurveyAhead, TreeWriter, compare_trees, read_tree
 
 @dataclass
 class Built:
@@ -397,9 +397,12 @@ def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = N
     with contextlib.ExitStack() as stack:
         opened: list[TreeWriter] = []
 
+        # OUT's survey, taken by a child while this process loads and normalizes
+        ahead = stack.enter_context(contextlib.closing(SurveyAhead(out)))
+
         def writer() -> TreeWriter:
             if not opened:
-                opened.append(stack.enter_context(TreeWriter(out, before_swap=lambda: _step(opts, "swapping"))))
+                opened.append(stack.enter_context(TreeWriter(out, before_swap=lambda: _step(opts, "swapping"), ahead=ahead)))
             return opened[0]
 
         formatting = stack.enter_context(contextlib.closing(formatter_run(opts)))

@@ -19,11 +19,12 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from ..children import deferred, on_interrupt
+from ..diagnostics import UsageError
 from . import journal, stamps
-from .owner import MANIFEST, SYMLINK, read_manifest, read_tree, refuse_foreign, resolve_out, sha256_bytes, stat_key, survey
+from .owner import MANIFEST, SYMLINK, Survey, read_manifest, read_tree, refuse_foreign, resolve_out, sha256_bytes, stat_key, survey
 
 __all__ = ["MANIFEST", "SYMLINK", "TreeWriter", "check_relative_path", "compare_trees", "read_manifest", "read_tree", "sha256_bytes", "write_tree"]
 _SAFE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,119}$")
@@ -66,18 +67,21 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def recover(out: Path) -> None:
-    """Undo what an interrupted earlier run left: restore a moved-away tree, drop partial ones."""
+def recover(out: Path) -> bool:
+    """Undo what an interrupted earlier run left: restore a moved-away tree, drop partial ones.
+    Whether there was anything to undo."""
     parent = out.parent
     if not parent.is_dir():
-        return
+        return False
     prefix = f".{out.name}.specgen-"
+    found = False
     for entry in sorted(parent.iterdir()):
         if not entry.name.startswith(prefix):
             continue
         kind, _, pid = entry.name[len(prefix):].partition("-")
         if pid.isdigit() and _pid_alive(int(pid)) and int(pid) != os.getpid():
             continue  # another run is working on it right now
+        found = True
         if kind == "old" and not out.exists():
             os.rename(entry, out)  # the swap was cut between its two renames
         else:
@@ -85,6 +89,78 @@ def recover(out: Path) -> None:
                 journal.rollback(out, entry)  # an update in place was cut half-way
 
             shutil.rmtree(entry, ignore_errors=True)
+    return found
+
+
+class SurveyAhead:
+    """OUT's survey (`owner.survey`, after `recover`), taken by a forked child while this process
+    loads and normalizes the spec: on a warm run, reading the stats of OUT's thousands of files
+    is the writer's start-up cost, and the other core is idle then. `TreeWriter` takes it when
+    it is whole and still true (nothing recovered since); without it (no fork, the child failed,
+    an OUT that `resolve_out` refuses, which the writer reports in its turn) the writer surveys
+    OUT itself, as it always did."""
+
+    def __init__(self, out: Path):
+        self.out: Path | None = None
+        self._job: tuple[Any, Any] | None = None
+        if (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+            return
+        try:
+            target = resolve_out(out)
+            if not target.is_dir():
+                return  # nothing to survey
+            recover(target)
+        except (UsageError, OSError):
+            return  # the writer meets it again and reports it, after any problem with the spec
+        import multiprocessing
+
+        mp = multiprocessing.get_context("fork")
+        mine, theirs = mp.Pipe(duplex=False)
+        proc = mp.Process(target=_survey_child, args=(target, theirs), daemon=True)
+        try:
+            proc.start()
+        except OSError:  # no memory or processes left for a child: the writer surveys
+            mine.close()
+            return
+        finally:
+            theirs.close()
+        self.out, self._job = target, (proc, mine)
+
+    def take(self, out: Path) -> Survey | None:
+        """The survey of `out` (resolved), or None (then survey it here)."""
+        job, self._job = self._job, None
+        if job is None:
+            return None
+        proc, conn = job
+        try:
+            found = conn.recv() if out == self.out else None
+        except (EOFError, OSError):
+            found = None  # the child died: nothing lost but its time
+        finally:
+            _end(proc, conn)
+        return found if isinstance(found, Survey) else None
+
+    def close(self) -> None:
+        """Stop the child (when the run ends before its writer took the survey)."""
+        job, self._job = self._job, None
+        if job is not None:
+            _end(*job)
+
+
+def _end(proc: Any, conn: Any) -> None:
+    if proc.is_alive():
+        proc.terminate()
+    proc.join()
+    conn.close()
+
+
+def _survey_child(out: Path, conn: Any) -> None:
+    try:
+        conn.send(survey(out, vouched=stamps.vouched(out)))
+    except BaseException:
+        pass  # the parent sees the pipe close and surveys OUT itself
+    finally:
+        conn.close()
 
 
 def write_tree(out: Path, files: dict[str, str | bytes], before_swap: Callable[[], None] | None = None, stats: dict[str, list[int]] | None = None) -> Path:
@@ -119,12 +195,16 @@ class TreeWriter:
     OUT holds already, byte for byte and specgen's, is not written again. Leaving the `with`
     block without `swap()` (an error, a signal) removes what was written and leaves OUT as it was."""
 
-    def __init__(self, out: Path, before_swap: Callable[[], None] | None = None):
+    def __init__(self, out: Path, before_swap: Callable[[], None] | None = None, ahead: SurveyAhead | None = None):
         out = resolve_out(out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        recover(out)
-        # the stamp spares reading the files it vouches for (the trust `check` has in it)
-        found = survey(out, vouched=stamps.vouched(out))
+        recovered = recover(out)
+        found = ahead.take(out) if ahead is not None and not recovered else None
+        if ahead is not None:
+            ahead.close()
+        if found is None:
+            # the stamp spares reading the files it vouches for (the trust `check` has in it)
+            found = survey(out, vouched=stamps.vouched(out))
         refuse_foreign(out, found)
         self.out = out
         self.new = out.parent / f".{out.name}.specgen-new-{os.getpid()}"

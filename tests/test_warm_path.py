@@ -1,0 +1,170 @@
+"""The warm edit's path through `generate` (issue 19): on a prose edit the docs' definition pages
+render in the forked child, OUT's survey is taken by a child while the spec loads, and the
+normalizer is not imported at all. Each is judged by what matters to a user: OUT holds, byte
+for byte, what a run from scratch writes, and a child that fails changes nothing but time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import yaml
+
+from specgen import pipeline
+from specgen.artifacts import docs
+from specgen.diagnostics import Diagnostics
+from specgen.output import write
+from specgen.pipeline import Options, generate
+from support import SEED_SPECS
+
+SEED = SEED_SPECS["openai-chat-2025"]
+OPTS = Options(validate=False, formatter="none", quiet=True)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+
+
+def _edited(doc: dict[str, Any]) -> dict[str, Any]:
+    """`doc` with " (edited)" after the first plain one-line property description."""
+    for schema in doc["components"]["schemas"].values():
+        for prop in (schema.get("properties") or {}).values():
+            text = prop.get("description") if isinstance(prop, dict) else None
+            if isinstance(text, str) and text and "\n" not in text and text == text.strip() and '"' not in text and "\\" not in text:
+                prop["description"] = text + " (edited)"
+                return doc
+    raise AssertionError("no plain property description in the seed")
+
+
+@pytest.fixture
+def warm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], tuple[Path, Path]]:
+    """A spec generated once into OUT, then given a prose edit: returns (spec, OUT) ready for
+    the warm run (the caller patches what it watches first)."""
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path / "cache"))
+    spec, out = tmp_path / "spec.json", tmp_path / "out"
+    doc = yaml.load(SEED.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    spec.write_text(json.dumps(doc))
+    generate(spec, out, OPTS, Diagnostics())
+
+    def edit() -> tuple[Path, Path]:
+        spec.write_text(json.dumps(_edited(doc)))
+        return spec, out
+
+    return edit
+
+
+def _scratch(spec: Path, tmp_path: Path) -> dict[str, bytes]:
+    generate(spec, tmp_path / "scratch", Options(validate=False, formatter="none", quiet=True, use_cache=False), Diagnostics())
+    return _tree(tmp_path / "scratch")
+
+
+def _pids(log: Path) -> list[int]:
+    return [int(x) for x in log.read_text().split()] if log.exists() else []
+
+
+def test_a_prose_edit_renders_the_definition_pages_in_the_child_and_writes_what_scratch_writes(warm: Callable[[], tuple[Path, Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "pids"
+    real = pipeline.render_artifact
+
+    def watched(render_: Any, api: Any, ctx: Any) -> dict[str, str]:
+        if render_ is docs.render_definitions:
+            with open(log, "a") as fh:
+                fh.write(f"{os.getpid()}\n")
+        return real(render_, api, ctx)
+
+    monkeypatch.setattr(pipeline, "render_artifact", watched)
+    spec, out = warm()
+    res = generate(spec, out, OPTS, Diagnostics())
+    assert res.pages["ir_reused"] == 1 and res.pages["reused"] > res.pages["rendered"], res.pages
+    assert _pids(log) and os.getpid() not in _pids(log)  # rendered once, by the child
+    assert _tree(out) == _scratch(spec, tmp_path)
+
+
+def test_a_child_that_dies_on_the_definition_pages_of_a_warm_run_leaves_what_one_process_renders(warm: Callable[[], tuple[Path, Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+    real = pipeline.render_artifact
+
+    def dying(render_: Any, api: Any, ctx: Any) -> dict[str, str]:
+        if os.getpid() != parent and render_ is docs.render_definitions:
+            os._exit(1)
+        return real(render_, api, ctx)
+
+    monkeypatch.setattr(pipeline, "render_artifact", dying)
+    spec, out = warm()
+    res = generate(spec, out, OPTS, Diagnostics())
+    assert res.pages["ir_reused"] == 1
+    assert _tree(out) == _scratch(spec, tmp_path)
+
+
+def test_the_writer_takes_outs_survey_from_the_child_that_took_it_while_the_spec_loaded(warm: Callable[[], tuple[Path, Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "pids"
+    real = write.survey
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        with open(log, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(write, "survey", watched)
+    spec, out = warm()
+    generate(spec, out, OPTS, Diagnostics())
+    assert len(_pids(log)) == 1 and os.getpid() not in _pids(log)
+    assert _tree(out) == _scratch(spec, tmp_path)
+
+
+def test_a_survey_child_that_dies_means_the_writer_surveys_out_itself(warm: Callable[[], tuple[Path, Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "pids"
+    real = write.survey
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        with open(log, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(write, "survey", watched)
+    monkeypatch.setattr(write, "_survey_child", lambda out, conn: os._exit(1))
+    spec, out = warm()
+    generate(spec, out, OPTS, Diagnostics())
+    assert _pids(log) == [os.getpid()]
+    assert _tree(out) == _scratch(spec, tmp_path)
+
+
+def test_a_recovery_after_the_child_surveyed_makes_the_writer_survey_out_again(warm: Callable[[], tuple[Path, Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What an interrupted run left, recovered after the child's survey, may have changed OUT:
+    that survey is not used."""
+    _, out = warm()
+    ahead = write.SurveyAhead(out)
+    leftover = out.parent / f".{out.name}.specgen-new-999999999"  # a dead run's staging folder
+    leftover.mkdir()
+    calls: list[int] = []
+    real = write.survey
+    monkeypatch.setattr(write, "survey", lambda *a, **k: calls.append(os.getpid()) or real(*a, **k))
+    with write.TreeWriter(out, ahead=ahead):
+        pass
+    assert calls == [os.getpid()] and not leftover.exists()
+
+
+def test_a_foreign_file_in_out_is_refused_when_the_child_surveyed_it(warm: Callable[[], tuple[Path, Path]]) -> None:
+    spec, out = warm()
+    (out / "docs" / "notes-of-mine.md").write_text("mine\n")
+    with pytest.raises(pipeline.UsageError, match="notes-of-mine.md"):
+        generate(spec, out, OPTS, Diagnostics())
+    assert (out / "docs" / "notes-of-mine.md").read_text() == "mine\n"
+
+
+def test_a_warm_run_does_not_import_the_normalizer(warm: Callable[[], tuple[Path, Path]], tmp_path: Path) -> None:
+    spec, out = warm()
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom specgen.diagnostics import Diagnostics\nfrom specgen.pipeline import Options, generate\n"
+        f"res = generate(Path({str(spec)!r}), Path({str(out)!r}), Options(validate=False, formatter='none', quiet=True), Diagnostics())\n"
+        "print(res.pages['ir_reused'], 'specgen.model.normalize' in sys.modules)\n"
+    )
+    got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "SPECGEN_CACHE_DIR": str(tmp_path / "cache")}, check=True)
+    assert got.stdout.split() == ["1", "False"], got.stderr
+    assert _tree(out) == _scratch(spec, tmp_path)
