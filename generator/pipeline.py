@@ -138,7 +138,9 @@ def build(
             sunk[0] += time.perf_counter() - t
 
     warm = memo is not None and memo.reused
-    rendered_all, counts = _render_all(api, ctx, lambda: _step(opts, "rendering"), timed, formatting.start if formatting is not None else None, warm)
+    if memo is not None and not warm:
+        memo.flush()  # here: a cold run's render child is its longer side
+    rendered_all, counts = _render_all(api, ctx, lambda: _step(opts, "rendering"), timed, formatting.start if formatting is not None else None, warm, memo.flush if memo is not None else None)
     for rendered in rendered_all:
         for path, text in rendered.items():
             if path in files:
@@ -188,7 +190,7 @@ def _understand(spec: Path, docs: Documents, opts: Options, diags: Diagnostics, 
         timings["fingerprint"] = timings.get("fingerprint", 0.0) + time.perf_counter() - t
         if memo.shape_matches(prints.shape):
             ctx.pages = PageCache(out, prints)
-            memo.save(docs.main.sha256, prints.shape, prints)
+            memo.ready(docs.main.sha256, prints.shape, prints)  # saved by `build`
             return api, ctx, memo
         memo.undo(diags)  # a reused IR of another shape proves nothing: normalize after all
         reuse = False
@@ -227,6 +229,7 @@ def _render_all(
     sink: Sink,
     early: Callable[[dict[str, str]], None] | None = None,
     warm: bool = False,
+    chores: Callable[[], None] | None = None,
 ) -> tuple[list[dict[str, str]], dict[str, int]]:
     """Every artifact's files, in artifact order; those marked in `renderers()` render in one
     forked child meanwhile (so what they share, like the fixtures, is built once), each sent
@@ -235,7 +238,9 @@ def _render_all(
     The child shares the IR through fork (nothing is pickled but its output); if it fails for
     any reason those files are rendered here instead, so the output never depends on it.
     Also returns how many units of the page cache were rendered and reused, in both processes.
-    `warm`: the IR was reused (a prose edit), so most pages will be (see `renderers`)."""
+    `warm`: the IR was reused (a prose edit), so most pages will be (see `renderers`).
+    `chores`: work for the cache that no file waits for, done first by the child when there is
+    one (the parent is a warm run's longer side), else here."""
     listed = renderers(warm)
     forked = [i for i, (_, in_child) in enumerate(listed) if in_child]
     job: tuple[Any, Any] | None = None
@@ -246,7 +251,7 @@ def _render_all(
         parent, child = mp.Pipe(duplex=False)
         # the largest (docs) last, so the parent writes the others' files while it renders
         order = sorted(forked, key=lambda i: listed[i][0] in _DOCS)
-        proc = mp.Process(target=_render_child, args=([(i, listed[i][0]) for i in order], api, ctx, child), daemon=True)
+        proc = mp.Process(target=_render_child, args=([(i, listed[i][0]) for i in order], api, ctx, child, chores), daemon=True)
         proc.start()
         child.close()
         job = (proc, parent)
@@ -268,11 +273,15 @@ def _render_all(
                     for k in counts:
                         counts[k] += theirs[k]
             except (EOFError, OSError):
+                if not any(i in results for i in forked) and chores is not None:
+                    chores()  # the child died before its first artifact: perhaps in them
                 for i in forked:  # the child died: render here what it did not send
                     if i not in results:
                         results[i] = _sunk(render_artifact(listed[i][0], api, ctx), sink)
             proc.join()
             conn.close()
+        elif chores is not None:
+            chores()
     except BaseException:
         # a renderer stopped the run (a usage error, ^C): the child must not outlive it (it
         # holds its pipe's read end too, so one blocked in send would wait forever)
@@ -303,7 +312,7 @@ def _final_hashes(rendered: dict[str, str]) -> dict[str, str]:
     return {path: sha256_text(text) for path, text in rendered.items() if not path.endswith(".py")}
 
 
-def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderContext, conn: Any) -> None:
+def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderContext, conn: Any, chores: Callable[[], None] | None = None) -> None:
     # a thread sends while the next artifact renders: an artifact's files are more than a pipe
     # holds, and the parent reads only once its own artifacts are rendered
     outbox: queue.SimpleQueue[tuple[int, dict[str, str], dict[str, int], dict[str, str]] | None] = queue.SimpleQueue()
@@ -316,6 +325,8 @@ def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderC
     sender = threading.Thread(target=send, daemon=True)
     sender.start()
     try:
+        if chores is not None:
+            chores()
         for i, render in renders:
             before = _counts(ctx)
             files = render_artifact(render, api, ctx)

@@ -6,6 +6,7 @@ for byte, what a run from scratch writes, and a child that fails changes nothing
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -19,7 +20,7 @@ import yaml
 from specgen import pipeline
 from specgen.artifacts import docs
 from specgen.diagnostics import Diagnostics
-from specgen.output import write
+from specgen.output import stamps, write
 from specgen.pipeline import Options, generate
 from support import SEED_SPECS
 
@@ -167,4 +168,27 @@ def test_a_warm_run_does_not_import_the_normalizer(warm: Callable[[], tuple[Path
     )
     got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "SPECGEN_CACHE_DIR": str(tmp_path / "cache")}, check=True)
     assert got.stdout.split() == ["1", "False"], got.stderr
+    assert _tree(out) == _scratch(spec, tmp_path)
+
+
+@pytest.mark.parametrize("child_dies", [False, True])
+def test_a_warm_runs_memo_is_saved_by_the_render_child_or_else_by_the_parent(child_dies: bool, warm: Callable[[], tuple[Path, Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from specgen.model import reuse
+
+    parent, log = os.getpid(), tmp_path / "pids"
+    real = reuse.Memo.save
+
+    def watched(self: Any, *args: Any) -> None:
+        if child_dies and os.getpid() != parent:
+            os._exit(1)  # the child dies before its first artifact, in the middle of its chores
+        with open(log, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        real(self, *args)
+
+    monkeypatch.setattr(reuse.Memo, "save", watched)
+    spec, out = warm()
+    assert generate(spec, out, OPTS, Diagnostics()).pages["ir_reused"] == 1
+    assert _pids(log) == [parent] if child_dies else (len(_pids(log)) == 1 and parent not in _pids(log))
+    stored = reuse.Memo(spec, stamps.code_sha256())._read()  # what the next run starts from
+    assert stored is not None and stored.sha256 == hashlib.sha256(spec.read_bytes()).hexdigest()
     assert _tree(out) == _scratch(spec, tmp_path)

@@ -96,6 +96,7 @@ class Memo:
     _normalized: Pickled | None = None
     _before: list[Diagnostic] = field(default_factory=list)
     _unchanged: set[int] = field(default_factory=set)  # ids of the definitions no swap touched
+    _ready: tuple[str, bytes, Fingerprints | None] | None = None  # what `flush` saves
 
     @property
     def file(self) -> Path:
@@ -187,6 +188,16 @@ class Memo:
         if not self.reused or self._stored is None or not self._stored.entries:
             return None
         return Known(self._stored.keys, self._stored.entries, self._unchanged)
+
+    def ready(self, sha256: str, shape: bytes, prints: Fingerprints | None = None) -> None:
+        """Note what `flush` is to save (see `save`): a warm run saves it in its render child."""
+        self._ready = (sha256, shape, prints)
+
+    def flush(self) -> None:
+        """`save` what `ready` noted, once."""
+        ready, self._ready = self._ready, None
+        if ready is not None:
+            self.save(*ready)
 
     def save(self, sha256: str, shape: bytes, prints: Fingerprints | None = None) -> None:
         """Keep this run's normalization (and `prints`, its fingerprints) for the next run
