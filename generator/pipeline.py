@@ -110,7 +110,8 @@ def build(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     _step(opts, "loading")
-    docs = load(spec, diags, use_cache=opts.use_cache, meanwhile=_head_start)
+    later: list[Callable[[], None]] = []  # cache writes no later stage waits for
+    docs = load(spec, diags, use_cache=opts.use_cache, meanwhile=_head_start, later=later)
     timings["load"] = time.perf_counter() - t0
     # in the background from now, so the meta-schema check overlaps normalize (one core is idle
     # then) rather than rendering; every file the $refs reach is part of its cache key, so if
@@ -120,10 +121,14 @@ def build(
     _step(opts, "normalizing")
     try:
         api, ctx, memo = _understand(spec, docs, opts, diags, out, timings)
-    except BaseException:
+    except BaseException as e:
         if validation is not None:
             validation.cancel()
+        if isinstance(e, Exception):
+            _run(later)  # what was parsed stays parsed for the next run, as before
         raise
+    if memo is not None:
+        later.append(memo.flush)
     if validation is not None and len(docs.files) != loaded:
         validation.cancel()
         validation = Validation(docs, opts.use_cache, strict=opts.strict)
@@ -138,9 +143,9 @@ def build(
             sunk[0] += time.perf_counter() - t
 
     warm = memo is not None and memo.reused
-    if memo is not None and not warm:
-        memo.flush()  # here: a cold run's render child is its longer side
-    rendered_all, counts = _render_all(api, ctx, lambda: _step(opts, "rendering"), timed, formatting.start if formatting is not None else None, warm, memo.flush if memo is not None else None)
+    if not warm:
+        _run(later)  # here: a cold run's render child is its longer side
+    rendered_all, counts = _render_all(api, ctx, lambda: _step(opts, "rendering"), timed, formatting.start if formatting is not None else None, warm, lambda: _run(later))
     for rendered in rendered_all:
         for path, text in rendered.items():
             if path in files:
@@ -152,6 +157,12 @@ def build(
     if memo is not None:
         counts["ir_reused"] = int(memo.reused)
     return Built(api, docs, ctx, files, diags, timings, validation, opts.strict, counts)
+
+
+def _run(chores: list[Callable[[], None]]) -> None:
+    """Each chore once (the list is emptied: a forked child's copy is its own)."""
+    while chores:
+        chores.pop(0)()
 
 
 def _head_start() -> None:

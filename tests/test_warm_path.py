@@ -189,6 +189,43 @@ def test_a_warm_runs_memo_is_saved_by_the_render_child_or_else_by_the_parent(chi
     spec, out = warm()
     assert generate(spec, out, OPTS, Diagnostics()).pages["ir_reused"] == 1
     assert _pids(log) == [parent] if child_dies else (len(_pids(log)) == 1 and parent not in _pids(log))
+    sha = hashlib.sha256(spec.read_bytes()).hexdigest()
     stored = reuse.Memo(spec, stamps.code_sha256())._read()  # what the next run starts from
-    assert stored is not None and stored.sha256 == hashlib.sha256(spec.read_bytes()).hexdigest()
+    assert stored is not None and stored.sha256 == sha
+    assert (tmp_path / "cache" / "parsed" / f"{sha}.pickle").is_file()  # load's write, done with it
+    assert _tree(out) == _scratch(spec, tmp_path)
+
+
+def test_a_warm_edit_of_a_big_yaml_spec_leaves_its_chunks_for_the_next_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Load's cache writes wait for the render child on a warm run: the chunks of this run's
+    text are there for the next one all the same (its load parses none)."""
+    from specgen.spec import load as load_mod, yamlchunks
+
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path / "cache"))
+    doc = yaml.load(SEED.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    for n in range(700):  # past the size where load parses chunk by chunk
+        doc["components"]["schemas"][f"Padding{n}"] = {
+            "type": "object",
+            "description": f"Padding model number {n}, only here to make the document big.",
+            "properties": {f"field_{k}": {"type": "string", "description": f"Field {k} of padding model {n}."} for k in range(4)},
+        }
+    class Indented(yaml.SafeDumper):
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
+            return super().increase_indent(flow, False)  # `- item` under its key, as specs write it
+
+    text = yaml.dump(doc, Dumper=Indented, sort_keys=False, width=1000)
+    assert len(text) > load_mod._CHUNKED_MIN and yamlchunks.split(text)
+    spec, out = tmp_path / "big.yaml", tmp_path / "out"
+    spec.write_text(text)
+    generate(spec, out, OPTS, Diagnostics())
+    line = "description: Field 2 of padding model 345."
+    assert text.count(line) == 1
+    spec.write_text(text.replace(line, line + " (edited)"))
+    assert generate(spec, out, OPTS, Diagnostics()).pages["ir_reused"] == 1
+    parsed: list[str] = []
+    real = yamlchunks.parse_all
+    monkeypatch.setattr(yamlchunks, "parse_all", lambda texts, *a, **k: parsed.extend(texts) or real(texts, *a, **k))
+    (tmp_path / "cache" / "parsed").rename(tmp_path / "parsed-aside")  # the whole-text cache would answer first
+    load_mod.load(spec, Diagnostics())
+    assert parsed == []
     assert _tree(out) == _scratch(spec, tmp_path)

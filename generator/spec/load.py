@@ -215,7 +215,7 @@ def _dedupe_anchors(text: str) -> tuple[str, list[tuple[str, int]]]:
     return "".join(parts), redefined
 
 
-def _parse(name: str, text: str, diags: Diagnostics, meanwhile: Callable[[], None] | None = None) -> tuple[Any, bool]:
+def _parse(name: str, text: str, diags: Diagnostics, meanwhile: Callable[[], None] | None = None, later: list[Callable[[], None]] | None = None) -> tuple[Any, bool]:
     """Parse text as JSON (when it looks like JSON) or YAML; problems become diagnostics."""
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
@@ -244,7 +244,7 @@ def _parse(name: str, text: str, diags: Diagnostics, meanwhile: Callable[[], Non
         from . import yamlchunks
 
         try:
-            return yamlchunks.load(text, _construct_clean, cache_dir(), name, meanwhile), True
+            return yamlchunks.load(text, _construct_clean, cache_dir(), name, meanwhile, later), True
         except yamlchunks.NotSplittable:
             pass  # the whole text, below: it reports problems with their lines
     try:
@@ -367,8 +367,8 @@ def _diag(diags: Diagnostics, code: str, message: str, hint: str, file: str, lin
     return diags.error(code, message, hint=hint, file=file, line=line)
 
 
-def read_document(path: Path, name: str, diags: Diagnostics, use_cache: bool = True, meanwhile: Callable[[], None] | None = None) -> Document:
-    """Read and parse one file, through the content-hash cache (`meanwhile`: see `load`)."""
+def read_document(path: Path, name: str, diags: Diagnostics, use_cache: bool = True, meanwhile: Callable[[], None] | None = None, later: list[Callable[[], None]] | None = None) -> Document:
+    """Read and parse one file, through the content-hash cache (`meanwhile`, `later`: see `load`)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -398,7 +398,7 @@ def read_document(path: Path, name: str, diags: Diagnostics, use_cache: bool = T
         except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
             pass
     before = len(diags.items)
-    data, is_yaml = _parse(name, text, diags, meanwhile)
+    data, is_yaml = _parse(name, text, diags, meanwhile, later)
     over = shape_problem(data)  # budgets: aliases, depth, $ref chains (checked before anything walks it)
     if over is not None:
         message, hint, pointer = over
@@ -407,14 +407,22 @@ def read_document(path: Path, name: str, diags: Diagnostics, use_cache: bool = T
             message += " (below this place)"
         raise SpecError([diags.error("spec-too-large", message, hint=hint, file=name, pointer=pointer)])
     if use_cache:
-        try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
-            with tmp.open("wb") as fh:
-                pickle.dump((_CACHE_FORMAT, data, is_yaml, diags.items[before:]), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache_file)
-        except OSError:
-            pass  # a read-only cache only costs speed
+        found = diags.items[before:]
+
+        def keep() -> None:
+            try:
+                cache_file.parent.mkdir(parents=True, exist_ok=True)
+                tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
+                with tmp.open("wb") as fh:
+                    pickle.dump((_CACHE_FORMAT, data, is_yaml, found), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, cache_file)
+            except OSError:
+                pass  # a read-only cache only costs speed
+
+        if later is not None:
+            later.append(keep)
+        else:
+            keep()
     return Document(name, path, data, sha, text, is_yaml)
 
 
@@ -577,14 +585,15 @@ class Documents:
         return Resolved(name, frag, node)
 
 
-def load(path: str | Path, diags: Diagnostics | None = None, use_cache: bool = True, meanwhile: Callable[[], None] | None = None) -> Documents:
+def load(path: str | Path, diags: Diagnostics | None = None, use_cache: bool = True, meanwhile: Callable[[], None] | None = None, later: list[Callable[[], None]] | None = None) -> Documents:
     """Load the main spec file; referenced files are loaded as `$ref`s reach them. `meanwhile`:
     work the run needs later, done while a second process parses a big spec beside this one
-    (`yamlchunks.parse_all`); not done at all otherwise."""
+    (`yamlchunks.parse_all`); not done at all otherwise. `later`: given, the main file's cache
+    writes are appended to it (the caller runs them, where they delay nothing) instead of done."""
     diags = diags if diags is not None else Diagnostics()
     p = Path(path)
     name = p.name
-    main = read_document(p, name, diags, use_cache, meanwhile)
+    main = read_document(p, name, diags, use_cache, meanwhile, later)
     docs = Documents(main, diags, use_cache, {name: main})
     diags.locate = docs.locate
     if not isinstance(main.data, dict):

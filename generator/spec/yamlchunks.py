@@ -227,9 +227,10 @@ def _cache_file(cache_dir: Path, name: str) -> Path:
     return cache_dir / "parsed-chunks" / (hashlib.sha256(name.encode()).hexdigest() + ".pickle")
 
 
-def load(text: str, parse: Callable[[str], Any], cache_dir: Path, name: str, meanwhile: Callable[[], None] | None = None) -> Any:
+def load(text: str, parse: Callable[[str], Any], cache_dir: Path, name: str, meanwhile: Callable[[], None] | None = None, later: list[Callable[[], None]] | None = None) -> Any:
     """Parse `text` chunk by chunk, reusing the chunks parsed last time for `name` (`meanwhile`:
-    see `parse_all`). Raises NotSplittable when the caller should parse the whole text itself."""
+    see `parse_all`; `later`: given, the cache write is appended to it instead of done). Raises
+    NotSplittable when the caller should parse the whole text itself."""
     chunks = split(text)
     previous: dict[str, Any] = {}
     cache_file = _cache_file(cache_dir, name)
@@ -264,12 +265,19 @@ def load(text: str, parse: Callable[[str], Any], cache_dir: Path, name: str, mea
                 raise NotSplittable("a section header holds a value")
             v = {}
         target[k] = v
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
-        with tmp.open("wb") as fh:
-            pickle.dump((_FORMAT, now), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_file)
-    except OSError:
-        pass
+
+    def keep() -> None:
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
+            with tmp.open("wb") as fh:
+                pickle.dump((_FORMAT, now), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cache_file)
+        except OSError:
+            pass
+
+    if later is not None:
+        later.append(keep)
+    else:
+        keep()
     return root
