@@ -56,6 +56,7 @@ class Built:
     strict: bool = False
     # units of the page cache rendered and reused (output/incremental.py): {"rendered", "reused"}
     pages: dict[str, int] = field(default_factory=dict)
+    settle: Callable[[], None] = lambda: None  # see `build`'s `defer`
 
     def collect_validation(self) -> None:
         """Wait for validation, record its findings, and stop on errors (with --strict)."""
@@ -99,11 +100,14 @@ def build(
     sink: Sink | None = None,
     out: Path | None = None,
     formatting: FormatRun | None = None,
+    defer: bool = False,
 ) -> Built:
     """Load, validate, normalize and render one spec (nothing is formatted). `sink` is given
     each file that needs no formatting (all but .py) as soon as it is rendered, to write it
     while the rest renders; every file is in the result all the same. With `out` (and the
-    cache on), pages whose inputs did not change since the last run into `out` are reused."""
+    cache on), pages whose inputs did not change since the last run into `out` are reused.
+    `defer`: the cache writes that no file waits for may still be under way (in the render
+    child) when this returns; the caller must call `Built.settle` before it ends."""
     diags = diags if diags is not None else Diagnostics()
     if opts.use_cache:
         keep_compiled()
@@ -145,7 +149,9 @@ def build(
     warm = memo is not None and memo.reused
     if not warm:
         _run(later)  # here: a cold run's render child is its longer side
-    rendered_all, counts = _render_all(api, ctx, lambda: _step(opts, "rendering"), timed, formatting.start if formatting is not None else None, warm, lambda: _run(later))
+    rendered_all, counts, settle = _render_all(api, ctx, lambda: _step(opts, "rendering"), timed, formatting.start if formatting is not None else None, warm, lambda: _run(later))
+    if not defer:
+        settle()
     for rendered in rendered_all:
         for path, text in rendered.items():
             if path in files:
@@ -156,7 +162,7 @@ def build(
         timings["write_while_rendering"] = sunk[0]
     if memo is not None:
         counts["ir_reused"] = int(memo.reused)
-    return Built(api, docs, ctx, files, diags, timings, validation, opts.strict, counts)
+    return Built(api, docs, ctx, files, diags, timings, validation, opts.strict, counts, settle)
 
 
 def _run(chores: list[Callable[[], None]]) -> None:
@@ -241,7 +247,7 @@ def _render_all(
     early: Callable[[dict[str, str]], None] | None = None,
     warm: bool = False,
     chores: Callable[[], None] | None = None,
-) -> tuple[list[dict[str, str]], dict[str, int]]:
+) -> tuple[list[dict[str, str]], dict[str, int], Callable[[], None]]:
     """Every artifact's files, in artifact order; those marked in `renderers()` render in one
     forked child meanwhile (so what they share, like the fixtures, is built once), each sent
     back as soon as it is done; `sink` gets every file that needs no formatting as it arrives.
@@ -250,8 +256,9 @@ def _render_all(
     any reason those files are rendered here instead, so the output never depends on it.
     Also returns how many units of the page cache were rendered and reused, in both processes.
     `warm`: the IR was reused (a prose edit), so most pages will be (see `renderers`).
-    `chores`: work for the cache that no file waits for, done first by the child when there is
-    one (the parent is a warm run's longer side), else here."""
+    `chores`: work for the cache that no file waits for, done by the child after its last
+    artifact when there is one (the parent is a warm run's longer side), else here; the
+    callable returned waits for them (and for the child), or does them here if the child did not."""
     listed = renderers(warm)
     forked = [i for i, (_, in_child) in enumerate(listed) if in_child]
     job: tuple[Any, Any] | None = None
@@ -284,15 +291,9 @@ def _render_all(
                     for k in counts:
                         counts[k] += theirs[k]
             except (EOFError, OSError):
-                if not any(i in results for i in forked) and chores is not None:
-                    chores()  # the child died before its first artifact: perhaps in them
                 for i in forked:  # the child died: render here what it did not send
                     if i not in results:
                         results[i] = _sunk(render_artifact(listed[i][0], api, ctx), sink)
-            proc.join()
-            conn.close()
-        elif chores is not None:
-            chores()
     except BaseException:
         # a renderer stopped the run (a usage error, ^C): the child must not outlive it (it
         # holds its pipe's read end too, so one blocked in send would wait forever)
@@ -305,7 +306,27 @@ def _render_all(
         raise
     for k, v in _counts(ctx).items():
         counts[k] += v
-    return [results[i] for i in range(len(listed))], counts
+
+    settled: list[bool] = []
+
+    def settle() -> None:
+        if settled:
+            return
+        settled.append(True)
+        done = False
+        if job is not None:
+            proc, conn = job
+            with contextlib.suppress(EOFError, OSError):
+                done = conn.recv() == _CHORES_DONE
+            proc.join()
+            conn.close()
+        if not done and chores is not None:
+            chores()
+
+    return [results[i] for i in range(len(listed))], counts, settle
+
+
+_CHORES_DONE = "chores done"
 
 
 def _sunk(rendered: dict[str, str], sink: Sink, hashes: dict[str, str] | None = None) -> dict[str, str]:
@@ -336,14 +357,17 @@ def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderC
     sender = threading.Thread(target=send, daemon=True)
     sender.start()
     try:
-        if chores is not None:
-            chores()
         for i, render in renders:
             before = _counts(ctx)
             files = render_artifact(render, api, ctx)
             outbox.put((i, files, {k: v - before[k] for k, v in _counts(ctx).items()}, _final_hashes(files)))
+        outbox.put(None)
+        sender.join()
+        if chores is not None:
+            chores()  # after every artifact is sent: the parent waits for none of it
+        conn.send(_CHORES_DONE)
     except BaseException:
-        pass  # silent: the parent renders again and reports the problem itself
+        pass  # silent: the parent renders again (and does the chores) and reports the problem itself
     finally:
         outbox.put(None)
         sender.join()
@@ -428,7 +452,8 @@ def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = N
             return opened[0]
 
         formatting = stack.enter_context(contextlib.closing(formatter_run(opts)))
-        built = build(spec, opts, diags, sink=lambda path, text, sha256: writer().put(path, text, sha256), out=out, formatting=formatting)
+        built = build(spec, opts, diags, sink=lambda path, text, sha256: writer().put(path, text, sha256), out=out, formatting=formatting, defer=True)
+        stack.callback(built.settle)  # the render child's cache writes overlap the rest of the run
         files, manifest, formatted = finish(built, out, opts, formatting, opened[0].hashes if opened else None)
         _step(opts, "writing")
         t = time.perf_counter()
