@@ -269,7 +269,7 @@ def _render_all(
         parent, child = mp.Pipe(duplex=False)
         # the largest (docs) last, so the parent writes the others' files while it renders
         order = sorted(forked, key=lambda i: listed[i][0] in _DOCS)
-        proc = mp.Process(target=_render_child, args=([(i, listed[i][0]) for i in order], api, ctx, child, chores), daemon=True)
+        proc = mp.Process(target=_render_child, args=([(i, listed[i][0]) for i in order], api, ctx, child, chores, warm), daemon=True)
         proc.start()
         child.close()
         job = (proc, parent)
@@ -339,12 +339,13 @@ def _sunk(rendered: dict[str, str], sink: Sink, hashes: dict[str, str] | None = 
 
 
 def _final_hashes(rendered: dict[str, str]) -> dict[str, str]:
-    """The sha256 of the files `_sunk` gives its sink: the render child works them out (it has
-    a core's spare time) so the parent, the run's longer side, need not."""
+    """The sha256 of the files `_sunk` gives its sink: on a warm run the render child works them
+    out (it has a core's spare time) so the parent, the run's longer side, need not (on a cold
+    run the child is the longer side: the parent hashes them)."""
     return {path: sha256_text(text) for path, text in rendered.items() if not path.endswith(".py")}
 
 
-def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderContext, conn: Any, chores: Callable[[], None] | None = None) -> None:
+def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderContext, conn: Any, chores: Callable[[], None] | None = None, warm: bool = False) -> None:
     # a thread sends while the next artifact renders: an artifact's files are more than a pipe
     # holds, and the parent reads only once its own artifacts are rendered
     outbox: queue.SimpleQueue[tuple[int, dict[str, str], dict[str, int], dict[str, str]] | None] = queue.SimpleQueue()
@@ -360,7 +361,7 @@ def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderC
         for i, render in renders:
             before = _counts(ctx)
             files = render_artifact(render, api, ctx)
-            outbox.put((i, files, {k: v - before[k] for k, v in _counts(ctx).items()}, _final_hashes(files)))
+            outbox.put((i, files, {k: v - before[k] for k, v in _counts(ctx).items()}, _final_hashes(files) if warm else {}))
         outbox.put(None)
         sender.join()
         if chores is not None:
