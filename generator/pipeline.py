@@ -454,7 +454,8 @@ def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = N
 
         formatting = stack.enter_context(contextlib.closing(formatter_run(opts)))
         built = build(spec, opts, diags, sink=lambda path, text, sha256: writer().put(path, text, sha256), out=out, formatting=formatting, defer=True)
-        stack.callback(built.settle)  # the render child's cache writes overlap the rest of the run
+        # the render child's cache writes overlap the rest of the run: waited for as it ends
+        stack.push(lambda kind, *_: built.settle() if kind is not None else None)
         files, manifest, formatted = finish(built, out, opts, formatting, opened[0].hashes if opened else None)
         _step(opts, "writing")
         t = time.perf_counter()
@@ -464,10 +465,13 @@ def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = N
                 tree.put(path, files[path], manifest["files"][path])
         tree.put(MANIFEST, manifest_text(manifest))
         tree.swap()
-    stamps.remember(tree.out, spec, manifest, tree.stats)
-    built.timings["write"] = time.perf_counter() - t
-    # warnings only: they were worth waiting for, but not worth delaying the write
-    built.collect_validation()
+    try:
+        stamps.remember(tree.out, spec, manifest, tree.stats)
+        built.timings["write"] = time.perf_counter() - t
+        # warnings only: they were worth waiting for, but not worth delaying the write
+        built.collect_validation()
+    finally:
+        built.settle()
     return GenerateResult(built.api, out, len(files) + 1, formatted, built.diagnostics, built.timings, built.pages)
 
 
