@@ -487,3 +487,36 @@ def test_start_returns_while_ruff_works_and_finish_waits_for_it(formatter: str, 
         run.close()
     expected, _, _ = format_files(files, formatter, FormatCache(formatter, use_disk=False), workers=1)  # type: ignore[arg-type]
     assert n > 0 and out == expected
+
+
+def _pid(_: object) -> int:
+    return os.getpid()
+
+
+def test_a_few_items_go_to_one_worker_when_asked_and_stay_here_otherwise() -> None:
+    # black's few pieces on a warm run: formatted beside the run (whose own work goes on), not in it
+    few = Workers(2, few=True)
+    plain = Workers(2)
+    try:
+        assert few.results(few.submit(_pid, [1, 2, 3])) != [os.getpid()] * 3
+        assert plain.results(plain.submit(_pid, [1, 2, 3])) == [os.getpid()] * 3
+        assert Workers(1, few=True).wanted(3) is False  # one core: no worker at all
+    finally:
+        few.close()
+        plain.close()
+
+
+def test_target_versions_worked_out_once_are_read_back_without_black(monkeypatch: pytest.MonkeyPatch) -> None:
+    import specgen.output.format as fmt
+    from specgen.output.format import FormatRun
+
+    cache = FormatCache("black", use_disk=False)
+    features = {"F_STRINGS", "FUTURE_ANNOTATIONS"}
+    first = FormatRun("black", cache, workers=1)._target_versions(features)
+    assert first == _target_versions(features)
+
+    def no_black(found: set[str]) -> tuple[str, ...]:
+        raise AssertionError("black's table asked again")
+
+    monkeypatch.setattr(fmt, "_target_versions", no_black)
+    assert FormatRun("black", cache, workers=1)._target_versions(set(features)) == first

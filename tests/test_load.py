@@ -110,3 +110,25 @@ def test_line_of_a_pointer_from_its_chunk_is_the_line_of_a_whole_compose(path: s
                 answered += 1
                 assert got == expected, (probe, got, expected)
     assert answered or not chunks.spans or not whole  # a splittable document is answered from its chunks
+
+
+def test_diagnostic_lines_after_a_chunked_load_come_from_the_load_s_own_spans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chunks load split the text into answer the diagnostics' line numbers later: the text
+    is not split again (0.07 s on a 3 MB spec), and the lines are those of a fresh split."""
+    from specgen.diagnostics import Diagnostics
+    from specgen.spec.load import _line_map, load
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(SEED_SPECS["openai-chat-2025"].read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr("specgen.spec.load._CHUNKED_MIN", 0)
+    docs = load(spec, Diagnostics(), use_cache=False)
+    pointers = ["/paths", "/components/schemas", *(f"/components/schemas/{name}" for name in list(docs.main.data["components"]["schemas"])[:5])]
+
+    def split_again(*args: object) -> None:
+        raise AssertionError("the text was split again")
+
+    with monkeypatch.context() as m:
+        m.setattr(yamlchunks, "spans", split_again)
+        got = [docs.main.line_of(pointer) for pointer in pointers]
+    whole = _line_map(docs.main.text)  # PyYAML's lines, from a compose of the whole text
+    assert got == [whole[tuple(p.strip("/").split("/"))] for p in pointers]

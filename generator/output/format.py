@@ -28,6 +28,7 @@ from .workers import Batch, Workers
 
 _FILE_KEY = "#file\n"  # a whole chunked file's body, as its pieces formatted and joined give it
 _FEATURES_KEY = "#features2\n"  # 2: __future__ flags counted, as black counts them for a whole file
+_VERSIONS_KEY = "#versions\n"  # features -> black's target versions (black's table, by its version)
 _DB_TIMEOUT = 30.0  # seconds to wait for another specgen writing the same cache
 _UNUSED_DAYS = 30
 
@@ -425,7 +426,7 @@ class FormatRun:
     def __init__(self, formatter: Formatter, cache: FormatCache | None = None, workers: int | None = None, started: Callable[[], None] | None = None):
         self.formatter = formatter
         self.cache = cache or FormatCache(formatter)
-        self.pool = Workers(workers or os.cpu_count() or 1, started)
+        self.pool = Workers(workers or os.cpu_count() or 1, started, few=formatter == "black")
         self.bodies: dict[str, str] = {}  # path -> the body planned
         self.plan: dict[str, list[str]] = {}  # path -> its pieces (a whole body, or its chunks for black)
         self.gaps: dict[str, list[int]] = {}  # path -> blank lines before each of its pieces
@@ -499,7 +500,18 @@ class FormatRun:
                 self.guessed.add(path)
             else:
                 found.update(known)
-        return _target_versions(found | _likely_features(self.bodies[path]) if path in self.guessed else found)
+        return self._target_versions(found | _likely_features(self.bodies[path]) if path in self.guessed else found)
+
+    def _target_versions(self, features: set[str]) -> tuple[str, ...]:
+        """`_target_versions`, read back from the cache where a run worked it out already (this
+        process then never imports black, whose workers do the formatting)."""
+        key = _VERSIONS_KEY + ",".join(sorted(features))
+        hit = self.cache.get(key)
+        if hit is not None:
+            return tuple(v for v in hit.split(",") if v)
+        found = _target_versions(features)
+        self.cache.put(key, ",".join(found))
+        return found
 
     def _submit(self, plan: dict[str, list[str]]) -> None:
         """Hand the pieces of `plan` that the cache cannot answer to the workers."""
@@ -566,7 +578,7 @@ class FormatRun:
         again: dict[str, list[str]] = {}
         for path in sorted(self.guessed):
             pieces = self.plan[path]
-            exact = _target_versions({f for piece in pieces for f in self.features.get(piece) or ()})
+            exact = self._target_versions({f for piece in pieces for f in self.features.get(piece) or ()})
             if exact != self.versions[path]:
                 self.versions[path] = exact
                 again[path] = pieces

@@ -8,7 +8,8 @@ renders and writes, and a worker with no item queued sits idle meanwhile (thousa
 items left each worker idle about 2 s of a 13 s cold run). Groups shrink as the work left
 shrinks (guided self-scheduling), so the workers still finish together.
 
-A pool is worth its start only for many items; fewer are done here and now. A worker that dies
+A pool is worth its start only for many items; fewer are done here and now, unless the
+caller asks for one worker even then (`few`: black, whose import alone costs the caller 75 ms). A worker that dies
 (out of memory under a limit, killed) breaks the pool: what it had not returned is done here.
 """
 
@@ -73,15 +74,19 @@ class Batch:
 
 
 class Workers:
-    def __init__(self, workers: int, started: Callable[[], None] | None = None):
+    """`few`: a handful of items goes to one worker too, not to the caller's process (whose own
+    work then goes on beside it: black's import alone is 75 ms)."""
+
+    def __init__(self, workers: int, started: Callable[[], None] | None = None, few: bool = False):
         self.workers = workers
         self.started = started  # called once, when the workers exist
+        self.few = few
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False
 
     def wanted(self, count: int) -> bool:
         """Whether `count` items go to the workers (fewer are done in the caller's process)."""
-        return count >= PARALLEL_MIN and self.workers >= 2 and not self._broken
+        return (count >= PARALLEL_MIN or (self.few and count > 0)) and self.workers >= 2 and not self._broken
 
     def prepare(self, count: int) -> None:
         """Start the workers now when `count` items will want them: a caller that submits from
@@ -89,15 +94,17 @@ class Workers:
         from it (a fork from a helper thread copies whatever lock the main thread holds then)."""
         if self.wanted(count) and self._pool is None:
             try:
-                self._pool_now()
+                self._pool_now(count)
             except BrokenProcessPool:
                 self._broken = True
 
-    def _pool_now(self) -> ProcessPoolExecutor:
+    def _pool_now(self, count: int) -> ProcessPoolExecutor:
         if self._pool is None:
+            # as many workers as the first hand-over can use: one for a few items (a warm run's)
+            workers = self.workers if count >= PARALLEL_MIN else 1
             # workers are forked: they inherit a disabled collector (see cli.entry) and must not keep it
             with signals_stay_with_main_thread():  # the pool's threads start with its first item
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_gc)
+                self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_gc)
                 self._pool.submit(int)  # a fork-context pool forks every worker on its first item
             if self.started is not None:
                 self.started()  # the workers exist now
@@ -110,7 +117,7 @@ class Workers:
         not given; see `groups`); returns at once when workers take them."""
         if self.wanted(len(items)):
             try:
-                pool = self._pool_now()
+                pool = self._pool_now(len(items))
                 with signals_stay_with_main_thread():
                     cuts = groups(weights or [1] * len(items), self.workers, least)
                     futures = [(a, b, pool.submit(_run_group, fn, items[a:b])) for a, b in cuts]

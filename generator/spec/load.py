@@ -103,12 +103,12 @@ class _ChunkLines:
     same nodes at the same places as in the whole text); None where that cannot answer."""
 
     def __init__(self, text: str):
-        self.lines = text.split("\n")
         self.spans: list[tuple[tuple[str, ...], int, int, int]]
         try:
-            self.spans = [sp for sp in yamlchunks.spans(text, self.lines) if not yamlchunks.is_open(sp[0])]
+            self.lines, found = yamlchunks.layout(text)  # load's own, when it split this text
+            self.spans = [sp for sp in found if not yamlchunks.is_open(sp[0])]
         except yamlchunks.NotSplittable:
-            self.spans = []
+            self.lines, self.spans = text.split("\n"), []
         self.maps: dict[int, dict[tuple[str, ...], int]] = {}
         # the spans that can hold a pointer, by its first tokens: the entry's parent and its key
         # as written (a key spelled otherwise only costs a whole compose); top-level ones for any
