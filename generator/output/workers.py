@@ -9,8 +9,9 @@ items left each worker idle about 2 s of a 13 s cold run). Groups shrink as the 
 shrinks (guided self-scheduling), so the workers still finish together.
 
 A pool is worth its start only for many items; fewer are done here and now, unless the
-caller asks for one worker even then (`few`: black, whose import alone costs the caller 75 ms). A worker that dies
-(out of memory under a limit, killed) breaks the pool: what it had not returned is done here.
+caller asks for one worker even then (`few`: black, whose import alone costs the caller 75 ms).
+A worker that dies (out of memory under a limit, killed) breaks the pool: what it had not
+returned is done here.
 """
 
 from __future__ import annotations
