@@ -147,8 +147,6 @@ def build(
             sunk[0] += time.perf_counter() - t
 
     warm = memo is not None and memo.reused
-    if not warm:
-        _run(later)  # here: a cold run's render child is its longer side
     rendered_all, counts, settle = _render_all(api, ctx, lambda: _step(opts, "rendering"), timed, formatting.start if formatting is not None else None, warm, lambda: _run(later))
     if not defer:
         settle()
@@ -257,8 +255,10 @@ def _render_all(
     Also returns how many units of the page cache were rendered and reused, in both processes.
     `warm`: the IR was reused (a prose edit), so most pages will be (see `renderers`).
     `chores`: work for the cache that no file waits for, done by the child after its last
-    artifact when there is one (the parent is a warm run's longer side), else here; the
-    callable returned waits for them (and for the child), or does them here if the child did not."""
+    artifact when there is one on a warm run (the parent is then the longer side), else here
+    once this process's own artifacts are rendered (a cold run's child is the longer side, and
+    this process would only wait for it meanwhile); the callable returned waits for them (and
+    for the child), or does them here if the child did not."""
     listed = renderers(warm)
     forked = [i for i, (_, in_child) in enumerate(listed) if in_child]
     job: tuple[Any, Any] | None = None
@@ -269,7 +269,8 @@ def _render_all(
         parent, child = mp.Pipe(duplex=False)
         # the largest (docs) last, so the parent writes the others' files while it renders
         order = sorted(forked, key=lambda i: listed[i][0] in _DOCS)
-        proc = mp.Process(target=_render_child, args=([(i, listed[i][0]) for i in order], api, ctx, child, chores, warm), daemon=True)
+        theirs = chores if warm else None
+        proc = mp.Process(target=_render_child, args=([(i, listed[i][0]) for i in order], api, ctx, child, theirs, warm), daemon=True)
         proc.start()
         child.close()
         job = (proc, parent)
@@ -284,6 +285,8 @@ def _render_all(
                     early(results[i])  # formatting starts while the child renders
         if job is not None:
             proc, conn = job
+            if not warm and chores is not None:
+                chores()  # while the child, the longer side, still renders
             try:
                 for _ in forked:
                     i, rendered, theirs, hashes = conn.recv()

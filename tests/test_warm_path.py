@@ -229,3 +229,36 @@ def test_a_warm_edit_of_a_big_yaml_spec_leaves_its_chunks_for_the_next_run(tmp_p
     load_mod.load(spec, Diagnostics())
     assert parsed == []
     assert _tree(out) == _scratch(spec, tmp_path)
+
+
+def test_a_cold_runs_cache_writes_are_done_by_the_parent_once_its_own_artifacts_are_rendered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a cold run the render child is the longer side: the memo and load's cache writes are
+    done by the parent while it waits for the child, not before either starts rendering."""
+    from specgen.artifacts import renderers
+    from specgen.model import reuse
+
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path / "cache"))
+    parent, log = os.getpid(), tmp_path / "log"
+    rendered: list[str] = []
+    real_render, real_save = pipeline.render_artifact, reuse.Memo.save
+
+    def render(render: Any, *args: Any) -> Any:
+        if os.getpid() == parent:
+            rendered.append(render.__qualname__)
+        return real_render(render, *args)
+
+    def save(self: Any, *args: Any) -> None:
+        with open(log, "a") as fh:
+            fh.write(f"{os.getpid()} {len(rendered)}\n")
+        real_save(self, *args)
+
+    monkeypatch.setattr(pipeline, "render_artifact", render)
+    monkeypatch.setattr(reuse.Memo, "save", save)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(SEED.read_text(encoding="utf-8"))
+    generate(spec, tmp_path / "out", OPTS, Diagnostics())
+    own = sum(1 for _, in_child in renderers(False) if not in_child)
+    assert log.read_text().split() == [str(parent), str(own)]  # once, here, after this process's artifacts
+    sha = hashlib.sha256(spec.read_bytes()).hexdigest()
+    assert reuse.Memo(spec, stamps.code_sha256())._read() is not None
+    assert (tmp_path / "cache" / "parsed" / f"{sha}.pickle").is_file()
