@@ -88,8 +88,23 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     _interrupt(signum)
 
 
+_SPAWN = threading.RLock()  # held while a child process is being started, from any thread
+
+
+@contextlib.contextmanager
+def spawning() -> Iterator[None]:
+    """Hold while starting a child process from a helper thread (ruff from the shaper): a
+    signal's handler, which ends every child it finds, waits for a start in progress, and no
+    child starts once a signal has ended the run (other threads run on while the handler does)."""
+    with _SPAWN:
+        if _State.interrupted is not None:
+            raise KeyboardInterrupt
+        yield
+
+
 def _interrupt(signum: int) -> None:
-    _State.interrupted = signum
+    with _SPAWN:  # reentrant: the main thread may have been starting a child itself
+        _State.interrupted = signum
     end_children()
     for fn in reversed(_State.cleanups):
         with contextlib.suppress(Exception):

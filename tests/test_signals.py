@@ -164,3 +164,28 @@ def test_the_process_pools_helper_threads_leave_signals_to_the_main_thread() -> 
     when a signal came while the main thread slept)."""
     proc = subprocess.run([sys.executable, "-c", _THREADS_PROBE], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_no_child_starts_from_a_helper_thread_once_a_signal_ended_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The handler ends every child it finds while other threads run on: a helper thread about
+    to start ruff must not start it after that (it would outlive the CLI)."""
+    import threading
+
+    from specgen import children
+
+    with children.spawning():
+        pass  # no signal yet: a start goes ahead
+    monkeypatch.setattr(children._State, "interrupted", signal.SIGINT)
+    raised: list[BaseException] = []
+
+    def helper() -> None:
+        try:
+            with children.spawning():
+                raised.append(AssertionError("a child started after the signal"))
+        except KeyboardInterrupt as e:
+            raised.append(e)
+
+    t = threading.Thread(target=helper)
+    t.start()
+    t.join(30)
+    assert len(raised) == 1 and isinstance(raised[0], KeyboardInterrupt), raised

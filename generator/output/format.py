@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
-from ..children import on_interrupt, process_group, signals_stay_with_main_thread
+from ..children import on_interrupt, process_group, signals_stay_with_main_thread, spawning
 from ..diagnostics import SpecError, Diagnostic
 from ..options import Formatter
 from ..paths import cache_dir
@@ -280,16 +280,18 @@ def _ruff_many(items: list[tuple[str, str]], *options: str) -> list[tuple[str, s
             p = Path(tmp) / f"f{i}.py"
             p.write_text(text, encoding="utf-8")
             paths.append(p)
-        proc = subprocess.run(
-            [_ruff_bin(), "format", "--isolated", "--no-cache", "--quiet", *options, tmp],
-            capture_output=True,
-            text=True,
-            check=False,
-            process_group=process_group(),
-        )
+        with spawning():  # ruff is started from the shaper thread: see children.spawning
+            proc = subprocess.Popen(
+                [_ruff_bin(), "format", "--isolated", "--no-cache", "--quiet", *options, tmp],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                process_group=process_group(),
+            )
+        _, stderr = proc.communicate()
         out = []
         for (path, text), p in zip(items, paths):
-            err = None if proc.returncode == 0 else (proc.stderr.strip().splitlines() or ["ruff failed"])[-1]
+            err = None if proc.returncode == 0 else (stderr.strip().splitlines() or ["ruff failed"])[-1]
             out.append((path, p.read_text(encoding="utf-8"), err))
         return out
 

@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from ..children import signals_stay_with_main_thread
+from ..children import signals_stay_with_main_thread, spawning
 
 PARALLEL_MIN = 24  # below this many items a process pool costs more than it saves
 _SHARE = 4  # a group holds at most 1/(_SHARE * workers) of the work not yet grouped
@@ -104,7 +104,7 @@ class Workers:
             # as many workers as the first hand-over can use: one for a few items (a warm run's)
             workers = self.workers if count >= PARALLEL_MIN else 1
             # workers are forked: they inherit a disabled collector (see cli.entry) and must not keep it
-            with signals_stay_with_main_thread():  # the pool's threads start with its first item
+            with spawning(), signals_stay_with_main_thread():  # the pool's threads start with its first item
                 self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_gc)
                 self._pool.submit(int)  # a fork-context pool forks every worker on its first item
             if self.started is not None:
