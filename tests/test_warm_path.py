@@ -69,14 +69,30 @@ def _pids(log: Path) -> list[int]:
     return [int(x) for x in log.read_text().split()] if log.exists() else []
 
 
+def _note_pid(log: Path, extra: str = "") -> None:
+    """Append this process's pid (forked children included) to `log`."""
+    with open(log, "a") as fh:
+        fh.write(f"{os.getpid()}{extra}\n")
+
+
+def _watch_survey(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+    """Log the pid of every process that surveys OUT."""
+    real = write.survey
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        _note_pid(log)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(write, "survey", watched)
+
+
 def test_a_prose_edit_renders_the_definition_pages_in_the_child_and_writes_what_scratch_writes(warm: Callable[[], tuple[Path, Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     log = tmp_path / "pids"
     real = pipeline.render_artifact
 
     def watched(render_: Any, api: Any, ctx: Any) -> dict[str, str]:
         if render_ is docs.render_definitions:
-            with open(log, "a") as fh:
-                fh.write(f"{os.getpid()}\n")
+            _note_pid(log)
         return real(render_, api, ctx)
 
     monkeypatch.setattr(pipeline, "render_artifact", watched)
@@ -105,14 +121,7 @@ def test_a_child_that_dies_on_the_definition_pages_of_a_warm_run_leaves_what_one
 
 def test_the_writer_takes_outs_survey_from_the_child_that_took_it_while_the_spec_loaded(warm: Callable[[], tuple[Path, Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     log = tmp_path / "pids"
-    real = write.survey
-
-    def watched(*args: Any, **kwargs: Any) -> Any:
-        with open(log, "a") as fh:
-            fh.write(f"{os.getpid()}\n")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(write, "survey", watched)
+    _watch_survey(monkeypatch, log)
     spec, out = warm()
     generate(spec, out, OPTS, Diagnostics())
     assert len(_pids(log)) == 1 and os.getpid() not in _pids(log)
@@ -121,14 +130,7 @@ def test_the_writer_takes_outs_survey_from_the_child_that_took_it_while_the_spec
 
 def test_a_survey_child_that_dies_means_the_writer_surveys_out_itself(warm: Callable[[], tuple[Path, Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     log = tmp_path / "pids"
-    real = write.survey
-
-    def watched(*args: Any, **kwargs: Any) -> Any:
-        with open(log, "a") as fh:
-            fh.write(f"{os.getpid()}\n")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(write, "survey", watched)
+    _watch_survey(monkeypatch, log)
     monkeypatch.setattr(write, "_survey_child", lambda out, conn: os._exit(1))
     spec, out = warm()
     generate(spec, out, OPTS, Diagnostics())
@@ -181,8 +183,7 @@ def test_a_warm_runs_memo_is_saved_by_the_render_child_or_else_by_the_parent(chi
     def watched(self: Any, *args: Any) -> None:
         if child_dies and os.getpid() != parent:
             os._exit(1)  # the child dies before its first artifact, in the middle of its chores
-        with open(log, "a") as fh:
-            fh.write(f"{os.getpid()}\n")
+        _note_pid(log)
         real(self, *args)
 
     monkeypatch.setattr(reuse.Memo, "save", watched)
@@ -248,8 +249,7 @@ def test_a_cold_runs_cache_writes_are_done_by_the_parent_once_its_own_artifacts_
         return real_render(render, *args)
 
     def save(self: Any, *args: Any) -> None:
-        with open(log, "a") as fh:
-            fh.write(f"{os.getpid()} {len(rendered)}\n")
+        _note_pid(log, f" {len(rendered)}")
         real_save(self, *args)
 
     monkeypatch.setattr(pipeline, "render_artifact", render)

@@ -360,6 +360,14 @@ class FormatCache:
                 return str(row[0])
         return None
 
+    def get_names(self, text: str) -> tuple[str, ...] | None:
+        """A tuple of names kept by `put_names` (features, target versions), or None."""
+        hit = self.get(text)
+        return None if hit is None else tuple(x for x in hit.split(",") if x)
+
+    def put_names(self, text: str, names: tuple[str, ...]) -> None:
+        self.put(text, ",".join(names))
+
     def put(self, text: str, formatted: str) -> None:
         k = self.key(text)
         self.memory[k] = formatted
@@ -484,7 +492,7 @@ class FormatRun:
             _, found, err = _black_features(("", piece))
             self.features[piece] = found
             if err is None:
-                self.cache.put(_FEATURES_KEY + piece, ",".join(found))
+                self.cache.put_names(_FEATURES_KEY + piece, found)
 
     def _versions(self, path: str, pieces: list[str]) -> tuple[str, ...] | None:
         """Black's target versions for a file: None for one piece (black detects them itself),
@@ -495,8 +503,7 @@ class FormatRun:
         found: set[str] = set()
         for piece in pieces:
             if piece not in self.features:
-                hit = self.cache.get(_FEATURES_KEY + piece)
-                self.features[piece] = tuple(x for x in hit.split(",") if x) if hit is not None else None
+                self.features[piece] = self.cache.get_names(_FEATURES_KEY + piece)
             known = self.features[piece]
             if known is None:
                 self.guessed.add(path)
@@ -508,11 +515,10 @@ class FormatRun:
         """`_target_versions`, read back from the cache where a run worked it out already (this
         process then never imports black, whose workers do the formatting)."""
         key = _VERSIONS_KEY + ",".join(sorted(features))
-        hit = self.cache.get(key)
-        if hit is not None:
-            return tuple(v for v in hit.split(",") if v)
-        found = _target_versions(features)
-        self.cache.put(key, ",".join(found))
+        found = self.cache.get_names(key)
+        if found is None:
+            found = _target_versions(features)
+            self.cache.put_names(key, found)
         return found
 
     def _submit(self, plan: dict[str, list[str]]) -> None:
@@ -616,7 +622,7 @@ class FormatRun:
                 piece, tv = todo[n]
                 if found is not None:
                     self.features[piece] = found
-                    self.cache.put(_FEATURES_KEY + piece, ",".join(found))
+                    self.cache.put_names(_FEATURES_KEY + piece, found)
                 if formatted is not None and err is None:
                     self.cache.put(_cache_text(piece, tv), formatted)
 

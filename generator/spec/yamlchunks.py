@@ -96,12 +96,12 @@ def layout(text: str) -> tuple[list[str], list[_Span]]:
     return lines, spans(text, lines)
 
 
-def spans(text: str, lines: list[str] | None = None) -> list[_Span]:
+def spans(text: str, lines: list[str]) -> list[_Span]:
     """[(path of the mapping the entry belongs to, first line, end line, indent)] in document
-    order: where each chunk of `split` lies in the text (0-based lines, end exclusive)."""
+    order: where each chunk of `split` lies in the text (`lines`: its lines; 0-based, end
+    exclusive). Callers ask `layout`, which keeps the answer for the last text."""
     if _unsafe(text):
         raise NotSplittable("anchors, aliases, tags, directives, tabs or CR line ends")
-    lines = text.split("\n") if lines is None else lines
     ind = _indents(lines)
     out: list[_Span] = []
     top = _entries(lines, ind, 0, len(lines), 0)
