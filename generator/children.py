@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from types import FrameType
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _PR_SET_PDEATHSIG = 1
@@ -51,19 +51,39 @@ def install(message: str) -> None:
     except (OSError, AttributeError):
         _State.prctl = None
     if hasattr(os, "register_at_fork"):
-        os.register_at_fork(after_in_child=_in_child)
+        os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent, after_in_child=_in_child)
     for s in SIGNALS:
         signal.signal(s, _on_signal)
 
 
+_MASKS = threading.local()  # the forking thread's signal mask, kept across its fork
+
+
+def _before_fork() -> None:
+    """The signals are held back across a fork: a child would otherwise run the CLI's handler
+    for a signal sent before it reset its own (the parent terminating a child it just started),
+    and Python drops a signal whose handler changed before it ran ("ignored due to race
+    condition"), so the child lived on, blocked on a pipe its parent no longer read. Held back,
+    the signal waits in the kernel until the child has the default action, and then ends it."""
+    _MASKS.old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+
+
+def _after_fork_in_parent() -> None:
+    old = getattr(_MASKS, "old", None)
+    if old is not None:
+        _MASKS.old = None
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a signal held back meanwhile runs now
+
+
 def _in_child() -> None:
-    """Runs in every forked child: its own process group, default signal actions, and death
-    with the CLI."""
+    """Runs in every forked child: its own process group, default signal actions (then the
+    signals held back since the fork are let in, and act), and death with the CLI."""
     owner = _State.owner
     _State.owner = None
     for s in SIGNALS:
         signal.signal(s, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)  # forked inside `signals_stay_with_main_thread`
+    _MASKS.old = None
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)  # held since `_before_fork`
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)
     if _State.prctl is not None:
@@ -157,6 +177,17 @@ def deferred() -> Iterator[None]:
         if not _State.deferred and _State.pending is not None and _State.interrupted is None:
             signum, _State.pending = _State.pending, None
             _interrupt(signum)
+
+
+def stop(proc: Any) -> None:
+    """End a forked child (a `multiprocessing.Process`) that may still run: SIGTERM, and SIGKILL
+    if it has not ended within the grace period; it is reaped either way, so no wait is unbounded."""
+    if proc.is_alive():
+        proc.terminate()
+        proc.join(_GRACE)
+        if proc.is_alive():
+            proc.kill()
+    proc.join()
 
 
 def children() -> list[int]:

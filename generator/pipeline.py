@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
+from .children import stop
 
 from .artifacts import Renderer, render_artifact, renderers
 from .artifacts.docs import render_definitions, render_operations
@@ -302,9 +303,7 @@ def _render_all(
         # holds its pipe's read end too, so one blocked in send would wait forever)
         if job is not None:
             proc, conn = job
-            if proc.is_alive():
-                proc.terminate()
-            proc.join()
+            stop(proc)
             conn.close()
         raise
     for k, v in _counts(ctx).items():

@@ -21,7 +21,7 @@ import shutil
 from pathlib import Path
 from typing import Any, Callable
 
-from ..children import deferred, on_interrupt
+from ..children import deferred, on_interrupt, stop
 from ..diagnostics import UsageError
 from . import journal, stamps
 from .owner import MANIFEST, SYMLINK, Survey, read_manifest, read_tree, refuse_foreign, resolve_out, sha256_bytes, stat_key, survey
@@ -148,9 +148,7 @@ class SurveyAhead:
 
 
 def _end(proc: Any, conn: Any) -> None:
-    if proc.is_alive():
-        proc.terminate()
-    proc.join()
+    stop(proc)
     conn.close()
 
 

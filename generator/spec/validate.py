@@ -14,6 +14,7 @@ import os
 import pickle
 from typing import Any, Literal
 
+from ..children import stop
 from ..diagnostics import Diagnostics, join_pointer
 from . import engines
 from ..paths import cache_dir
@@ -293,8 +294,7 @@ class Validation:
 
     def cancel(self) -> None:
         if self._proc is not None:
-            self._proc.terminate()
-            self._proc.join()
+            stop(self._proc)
             self._proc = None
 
 

@@ -18,6 +18,8 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
+from ..children import stop
+
 # anchors and tags where a value starts (an alias needs an anchor; one that crosses chunks
 # fails to parse and so falls back): each `&` or `!` is found with str.find, and its line
 # checked where one could start a value; then directives, document markers, tab indentation
@@ -187,9 +189,7 @@ def parse_all(texts: list[str], parse: Callable[[str], Any], meanwhile: Callable
         proc.join()
     finally:
         # an error or ^C here: the child must not outlive it
-        if proc.is_alive():
-            proc.terminate()
-            proc.join()
+        stop(proc)
         mine.close()
     if not ok:
         raise NotSplittable(tail)
