@@ -60,11 +60,12 @@ _MASKS = threading.local()  # the forking thread's signal mask, kept across its 
 
 
 def _before_fork() -> None:
-    """The signals are held back across a fork: a child would otherwise run the CLI's handler
-    for a signal sent before it reset its own (the parent terminating a child it just started),
-    and Python drops a signal whose handler changed before it ran ("ignored due to race
-    condition"), so the child lived on, blocked on a pipe its parent no longer read. Held back,
-    the signal waits in the kernel until the child has the default action, and then ends it."""
+    """The signals are held back across a fork. A signal sent to a child that has not yet run
+    (the parent terminating a child it just started) was caught by the CLI's handler as the child
+    first ran, and lost: Python clears the signals caught before its fork handling ends, and drops
+    one whose handler changed before it ran. The child lived on, blocked on a pipe its parent no
+    longer read. Held back, the signal waits in the kernel until the child has the default
+    action, and then ends it."""
     _MASKS.old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
 
 
