@@ -14,6 +14,7 @@ manifest, then swaps it in. `check` renders in memory and lists what differs.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import queue
@@ -36,7 +37,7 @@ from .output.format import FormatCache, FormatRun, sha256_text
 from .spec.load import Documents, load
 from .model import naming
 from .model.reuse import Memo
-from .output.incremental import Fingerprints, PageCache
+from .output.incremental import Fingerprints, Known, PageCache
 from .output.render import RenderContext, keep_compiled
 from .spec.validate import Validation, report
 from .output import stamps
@@ -201,15 +202,27 @@ def _understand(spec: Path, docs: Documents, opts: Options, diags: Diagnostics, 
         )
         if memo is None or out is None:
             return api, ctx, memo
-        t = time.perf_counter()
-        prints = Fingerprints(api, _salt(ctx), ctx.spec_sha256, memo.known())
-        timings["fingerprint"] = timings.get("fingerprint", 0.0) + time.perf_counter() - t
+        fingerprint = functools.partial(_fingerprint, api, _salt(ctx), ctx.spec_sha256, memo.known(), timings)
+        if not memo.reused:
+            # a fresh IR needs no shape check: the fingerprints only store the units, so on a cold
+            # run (no units on disk) they are computed once this process's own pages are rendered
+            pages = ctx.pages = PageCache(out, fingerprint)
+            memo.ready(docs.main.sha256, lambda: pages.prints)  # saved by `build`
+            return api, ctx, memo
+        prints = fingerprint()
         if memo.shape_matches(prints.shape):
             ctx.pages = PageCache(out, prints)
-            memo.ready(docs.main.sha256, prints.shape, prints)  # saved by `build`
+            memo.ready(docs.main.sha256, prints)  # saved by `build`
             return api, ctx, memo
         memo.undo(diags)  # a reused IR of another shape proves nothing: normalize after all
         reuse = False
+
+
+def _fingerprint(api: ir.Api, salt: bytes, spec_sha256: str, known: Known | None, timings: dict[str, float]) -> Fingerprints:
+    t = time.perf_counter()
+    prints = Fingerprints(api, salt, spec_sha256, known)
+    timings["fingerprint"] = timings.get("fingerprint", 0.0) + time.perf_counter() - t
+    return prints
 
 
 def _normalize(docs: Documents, diags: Diagnostics, memo: Memo | None, reuse: bool) -> ir.Api:
@@ -263,6 +276,7 @@ def _render_all(
     listed = renderers(warm)
     forked = [i for i, (_, in_child) in enumerate(listed) if in_child]
     job: tuple[Any, Any] | None = None
+    prints_out: Any = None
     if forked and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
         import multiprocessing
 
@@ -271,9 +285,13 @@ def _render_all(
         # the largest (docs) last, so the parent writes the others' files while it renders
         order = sorted(forked, key=lambda i: listed[i][0] in _DOCS)
         theirs = chores if warm else None
-        proc = mp.Process(target=_render_child, args=([(i, listed[i][0]) for i in order], api, ctx, child, theirs, warm), daemon=True)
+        # the child's units are stored with fingerprints this process computes (cold: pending)
+        prints_in, prints_out = mp.Pipe(duplex=False) if ctx.pages is not None and ctx.pages.pending else (None, None)
+        proc = mp.Process(target=_render_child, args=([(i, listed[i][0]) for i in order], api, ctx, child, theirs, warm, (prints_in, prints_out) if prints_in is not None else None), daemon=True)
         proc.start()
         child.close()
+        if prints_in is not None:
+            prints_in.close()
         job = (proc, parent)
     started()
     results: dict[int, dict[str, str]] = {}
@@ -286,6 +304,8 @@ def _render_all(
                     early(results[i])  # formatting starts while the child renders
         if job is not None:
             proc, conn = job
+            if prints_out is not None:
+                _send_prints(ctx, prints_out)
             if not warm and chores is not None:
                 chores()  # while the child, the longer side, still renders
             try:
@@ -303,6 +323,8 @@ def _render_all(
         # holds its pipe's read end too, so one blocked in send would wait forever)
         if job is not None:
             proc, conn = job
+            if prints_out is not None:
+                prints_out.close()
             stop(proc)
             conn.close()
         raise
@@ -347,7 +369,19 @@ def _final_hashes(rendered: dict[str, str]) -> dict[str, str]:
     return {path: sha256_text(text) for path, text in rendered.items() if not path.endswith(".py")}
 
 
-def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderContext, conn: Any, chores: Callable[[], None] | None = None, warm: bool = False) -> None:
+def _send_prints(ctx: RenderContext, conn: Any) -> None:
+    """The fingerprints to the render child, which stores its units with them (see PageCache)."""
+    assert ctx.pages is not None
+    with contextlib.suppress(OSError):  # the child is gone: this process renders its part
+        conn.send(ctx.pages.complete())
+    conn.close()
+
+
+def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderContext, conn: Any, chores: Callable[[], None] | None = None, warm: bool = False, prints: tuple[Any, Any] | None = None) -> None:
+    inbox: Any = None
+    if prints is not None:
+        inbox = prints[0]
+        prints[1].close()  # the parent's end, copied by fork: the parent's close must end the wait below
     # a thread sends while the next artifact renders: an artifact's files are more than a pipe
     # holds, and the parent reads only once its own artifacts are rendered
     outbox: queue.SimpleQueue[tuple[int, dict[str, str], dict[str, int], dict[str, str]] | None] = queue.SimpleQueue()
@@ -357,8 +391,19 @@ def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderC
             while (item := outbox.get()) is not None:
                 conn.send(item)
 
+    # and one receives the fingerprints (the parent sends them while this process renders: more
+    # than a pipe holds, they would wait for a reader otherwise, and the parent for them)
+    received: list[Fingerprints] = []
+
+    def receive() -> None:
+        with contextlib.suppress(EOFError, OSError):  # none: the units are not stored
+            received.append(inbox.recv())
+
     sender = threading.Thread(target=send, daemon=True)
     sender.start()
+    receiver = threading.Thread(target=receive, daemon=True)
+    if inbox is not None:
+        receiver.start()
     try:
         for i, render in renders:
             before = _counts(ctx)
@@ -366,6 +411,10 @@ def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderC
             outbox.put((i, files, {k: v - before[k] for k, v in _counts(ctx).items()}, _final_hashes(files) if warm else {}))
         outbox.put(None)
         sender.join()
+        if inbox is not None:
+            receiver.join()
+            if received and ctx.pages is not None:
+                ctx.pages.adopt(received[0])  # its units stored, after every artifact is sent
         if chores is not None:
             chores()  # after every artifact is sent: the parent waits for none of it
         conn.send(_CHORES_DONE)

@@ -39,7 +39,7 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..diagnostics import Diagnostic, Diagnostics
 from ..output.incremental import Entry, Fingerprints, Known
@@ -96,7 +96,7 @@ class Memo:
     _normalized: Pickled | None = None
     _before: list[Diagnostic] = field(default_factory=list)
     _unchanged: set[int] = field(default_factory=set)  # ids of the definitions no swap touched
-    _ready: tuple[str, bytes, Fingerprints | None] | None = None  # what `flush` saves
+    _ready: tuple[str, Fingerprints | Callable[[], Fingerprints]] | None = None  # what `flush` saves
     _fresh: tuple[Any, ir.Api, list[Diagnostic]] | None = None  # what `keep` noted, pickled by `save`
 
     @property
@@ -199,15 +199,18 @@ class Memo:
             return None
         return Known(self._stored.keys, self._stored.entries, self._unchanged)
 
-    def ready(self, sha256: str, shape: bytes, prints: Fingerprints | None = None) -> None:
-        """Note what `flush` is to save (see `save`): a warm run saves it in its render child."""
-        self._ready = (sha256, shape, prints)
+    def ready(self, sha256: str, prints: Fingerprints | Callable[[], Fingerprints]) -> None:
+        """Note what `flush` is to save (see `save`): a warm run saves it in its render child. The
+        fingerprints may be a function that gives them (a cold run computes them late)."""
+        self._ready = (sha256, prints)
 
     def flush(self) -> None:
         """`save` what `ready` noted, once."""
         ready, self._ready = self._ready, None
         if ready is not None:
-            self.save(*ready)
+            sha256, given = ready
+            prints = given if isinstance(given, Fingerprints) else given()
+            self.save(sha256, prints.shape, prints)
 
     def save(self, sha256: str, shape: bytes, prints: Fingerprints | None = None) -> None:
         """Keep this run's normalization (and `prints`, its fingerprints) for the next run

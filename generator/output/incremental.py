@@ -34,7 +34,7 @@ import operator
 import os
 import pickle
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from ..model import ir
 from ..paths import cache_dir
@@ -265,21 +265,81 @@ def _closure_hashes(own: dict[str, bytes], edges: dict[str, set[str]]) -> dict[s
 
 
 class PageCache:
-    """The units of one output folder: what this run renders or reuses, by artifact."""
+    """The units of one output folder: what this run renders or reuses, by artifact.
 
-    def __init__(self, folder: Path, prints: Fingerprints, use_disk: bool = True):
-        self.prints = prints
+    `prints` may be a function that computes them: when the folder has no units on disk yet
+    (a cold run), every unit renders whatever its fingerprint, which is needed only to store
+    it. The units are then noted with what their fingerprints read (`pending`) and stored by
+    `complete`, off the run's serial start; the files are the ones a run that fingerprinted
+    first would write. (With units on disk the fingerprints are computed at once.)"""
+
+    def __init__(self, folder: Path, prints: Fingerprints | Callable[[], Fingerprints], use_disk: bool = True):
         self.use_disk = use_disk
         self.base = cache_dir() / "pages" / hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:32]
         self._old: dict[str, dict[str, tuple[bytes, Any]]] = {}
         self._new: dict[str, dict[str, tuple[bytes, Any]]] = {}
         self.reused = 0
         self.rendered = 0
+        self._make: Callable[[], Fingerprints] | None = None
+        self._prints: Fingerprints | None = None
+        if isinstance(prints, Fingerprints):
+            self._prints = prints
+        elif self._stored_any():
+            self._prints = prints()
+        else:
+            self._make = prints
+        # per artifact, its units' (unit, roots, own) while the fingerprints are not known; the
+        # artifacts `save` was asked for meanwhile
+        self._noted: dict[str, list[tuple[str, tuple[str, ...] | None, Iterable[str]]]] = {}
+        self._saving: list[str] = []
+
+    @property
+    def pending(self) -> bool:
+        """Whether the fingerprints are still to be computed (`complete`) or received (`adopt`)."""
+        return self._prints is None
+
+    @property
+    def prints(self) -> Fingerprints:
+        """The fingerprints (computed now if still pending)."""
+        return self.complete()
+
+    def users_of(self, name: str) -> Iterable[str]:
+        """The definitions that name `name` (`Fingerprints.users`), read only when a unit's
+        fingerprint is computed: a unit may pass them as `own` while the fingerprints are pending."""
+        return _Users(self, name)
+
+    def _stored_any(self) -> bool:
+        try:
+            return self.use_disk and any(name.endswith(".pickle") for name in os.listdir(self.base))
+        except OSError:
+            return False
+
+    def complete(self) -> Fingerprints:
+        """Compute pending fingerprints, then store the artifacts `save` was asked for."""
+        if self._prints is None:
+            if self._make is None:
+                raise AssertionError("no fingerprints to compute: this cache waits for them (adopt)")
+            self.adopt(self._make())
+        assert self._prints is not None
+        return self._prints
+
+    def adopt(self, prints: Fingerprints) -> None:
+        """Take fingerprints computed elsewhere (a forked renderer's parent computes them), then
+        store the artifacts `save` was asked for meanwhile."""
+        self._prints, self._make = prints, None
+        for artifact, units in self._noted.items():
+            new = self._new[artifact]
+            for unit, roots, own in units:
+                new[unit] = (prints.of(f"{artifact}/{unit}", roots, own), new[unit][1])
+        self._noted.clear()
+        saving, self._saving = self._saving, []
+        for artifact in saving:
+            self.save(artifact)
 
     def _store(self, artifact: str) -> dict[str, tuple[bytes, Any]]:
         if artifact not in self._old:
             data: Any = {}
-            if self.use_disk:
+            if self.use_disk and self._prints is not None:  # pending: nothing on disk to read
                 try:
                     with open(self.base / f"{artifact}.pickle", "rb") as fh:
                         data = pickle.load(fh)
@@ -291,11 +351,18 @@ class PageCache:
 
     def get(self, artifact: str, unit: str, roots: Iterable[str] | None, make: Callable[[], T], own: Iterable[str] = ()) -> T:
         """The unit's value from the cache when its fingerprint is unchanged, else `make()`."""
-        fp = self.prints.of(f"{artifact}/{unit}", roots, own)
-        old = self._store(artifact).get(unit)
+        old_units = self._store(artifact)
+        if self._prints is None:
+            self.rendered += 1
+            value = make()
+            self._noted.setdefault(artifact, []).append((unit, None if roots is GLOBAL else tuple(roots), own if isinstance(own, _Users) else tuple(own)))
+            self._new[artifact][unit] = (b"", value)
+            return value
+        fp = self._prints.of(f"{artifact}/{unit}", roots, own)
+        old = old_units.get(unit)
         if old is not None and old[0] == fp:
             self.reused += 1
-            value: T = old[1]
+            value = old[1]
         else:
             self.rendered += 1
             value = make()
@@ -303,9 +370,13 @@ class PageCache:
         return value
 
     def save(self, artifact: str) -> None:
-        """Keep what this run used of `artifact` (and nothing else) for the next run."""
+        """Keep what this run used of `artifact` (and nothing else) for the next run (once the
+        fingerprints are known, if they are pending)."""
         new = self._new.get(artifact)
         if not self.use_disk or new is None:
+            return
+        if self._prints is None:
+            self._saving.append(artifact)
             return
         old = self._old.get(artifact, {})
         if new.keys() == old.keys() and all(old[k][0] == v[0] for k, v in new.items()):
@@ -323,3 +394,13 @@ class PageCache:
 
     def counts(self) -> dict[str, int]:
         return {"rendered": self.rendered, "reused": self.reused}
+
+
+class _Users:
+    """`PageCache.users_of`: iterated when the fingerprints are known."""
+
+    def __init__(self, cache: PageCache, name: str):
+        self.cache, self.name = cache, name
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.cache.prints.users.get(self.name, ()))

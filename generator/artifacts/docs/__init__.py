@@ -64,12 +64,12 @@ def render_definitions(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
     used = functools.cache(lambda: used_by(site))  # who uses each definition: built when a page renders
 
     files = {"docs/" + path: text for path, text in ctx.cached(_DEFS, "index", None, lambda: index_page(site)).items()}
-    users = ctx.pages.prints.users if ctx.pages is not None else {}
+    users = ctx.pages.users_of if ctx.pages is not None else (lambda name: ())
     # a definition's page lists who uses it (an operation by its summary): their prose too
     for m in api.models:
-        files["docs/" + site.def_files[m.name]] = ctx.cached(_DEFS, m.name, [m.name], lambda m=m: model_page(site, m, used().get(m.name, [])), own=users.get(m.name, ()))  # type: ignore[misc]
+        files["docs/" + site.def_files[m.name]] = ctx.cached(_DEFS, m.name, [m.name], lambda m=m: model_page(site, m, used().get(m.name, [])), own=users(m.name))  # type: ignore[misc]
     for u in api.unions:
-        files["docs/" + site.def_files[u.name]] = ctx.cached(_DEFS, u.name, [u.name], lambda u=u: union_page(site, u, used().get(u.name, [])), own=users.get(u.name, ()))  # type: ignore[misc]
+        files["docs/" + site.def_files[u.name]] = ctx.cached(_DEFS, u.name, [u.name], lambda u=u: union_page(site, u, used().get(u.name, [])), own=users(u.name))  # type: ignore[misc]
     for e in api.enums:
-        files["docs/" + site.def_files[e.name]] = ctx.cached(_DEFS, e.name, [e.name], lambda e=e: enum_page(site, e, used().get(e.name, [])), own=users.get(e.name, ()))  # type: ignore[misc]
+        files["docs/" + site.def_files[e.name]] = ctx.cached(_DEFS, e.name, [e.name], lambda e=e: enum_page(site, e, used().get(e.name, [])), own=users(e.name))  # type: ignore[misc]
     return files

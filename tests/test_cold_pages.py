@@ -1,0 +1,155 @@
+"""A cold run's page cache (issue 19): with no units on disk for OUT, every unit renders whatever
+its fingerprint, so the fingerprints are computed once the parent's own artifacts are rendered
+(the render child, the longer side, gets them through a pipe) instead of before either starts.
+Judged by what the next run sees: the same cache files as a run that fingerprints first (one
+with units already on disk), the same reuse on the next edit, and OUT as a run from scratch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from specgen import pipeline
+from specgen.artifacts import name_of, renderers
+from specgen.diagnostics import Diagnostics
+from specgen.output import incremental
+from specgen.output.incremental import PageCache
+from specgen.pipeline import Options, generate
+from support import SEED_SPECS
+
+SEED = SEED_SPECS["openai-chat-2025"]
+OPTS = Options(validate=False, formatter="none", quiet=True)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _cache(folder: Path) -> dict[str, Any]:
+    """The page cache and the memo of the IR, unpickled (pickle's bytes may differ for equal values)."""
+    found = {}
+    for sub in ("pages", "normalized"):
+        for path in sorted((folder / sub).rglob("*.pickle")):
+            found[path.relative_to(folder).as_posix()] = pickle.loads(path.read_bytes())
+    return found
+
+
+def _doc() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.load(SEED.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return loaded
+
+
+def _edit(doc: dict[str, Any]) -> dict[str, Any]:
+    """`doc` with " (edited)" after the first plain one-line property description."""
+    for schema in doc["components"]["schemas"].values():
+        for prop in (schema.get("properties") or {}).values():
+            text = prop.get("description") if isinstance(prop, dict) else None
+            if isinstance(text, str) and text and "\n" not in text and text == text.strip() and '"' not in text and "\\" not in text:
+                prop["description"] = text + " (edited)"
+                return doc
+    raise AssertionError("no plain property description in the seed")
+
+
+def _run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: str, seeded: bool) -> tuple[dict[str, Any], dict[str, int], dict[str, bytes]]:
+    """A cold run into tmp/out with cache folder `cache` (`seeded`: a unit of some other artifact
+    already on disk, so the run fingerprints first, as every run did before), then a prose edit:
+    the cache the cold run left, the edit run's reuse counts and OUT after it."""
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path / cache))
+    spec, out = tmp_path / "spec.json", tmp_path / "out"
+    shutil.rmtree(out, ignore_errors=True)
+    doc = _doc()
+    spec.write_text(json.dumps(doc))
+    pages = PageCache(out, lambda: pytest.fail("not computed here")).base
+    if seeded:
+        pages.mkdir(parents=True)
+        (pages / "another.pickle").write_bytes(pickle.dumps({}))
+    generate(spec, out, OPTS, Diagnostics())
+    left = _cache(tmp_path / cache)
+    left.pop(f"pages/{pages.name}/another.pickle", None)
+    spec.write_text(json.dumps(_edit(doc)))
+    res = generate(spec, out, OPTS, Diagnostics())
+    return left, res.pages, _tree(out)
+
+
+def test_a_cold_run_leaves_the_page_cache_a_run_that_fingerprints_first_leaves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    late = _run(tmp_path, monkeypatch, "late", seeded=False)
+    first = _run(tmp_path, monkeypatch, "first", seeded=True)
+    assert late[0] and late[0] == first[0]
+    assert any(key.startswith("normalized/") for key in late[0])
+    assert late[1] == first[1]  # the edit run reuses exactly as much
+    assert late[1]["ir_reused"] == 1 and late[1]["reused"] > late[1]["rendered"]
+    assert late[2] == first[2]
+    generate(tmp_path / "spec.json", tmp_path / "scratch", Options(validate=False, formatter="none", quiet=True, use_cache=False), Diagnostics())
+    assert late[2] == _tree(tmp_path / "scratch")
+
+
+def test_a_cold_run_fingerprints_in_the_parent_once_its_own_artifacts_are_rendered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path / "cache"))
+    parent, log = os.getpid(), tmp_path / "log"
+    rendered: list[str] = []
+    real_render, real_init = pipeline.render_artifact, incremental.Fingerprints.__init__
+
+    def render(render_: Any, *args: Any) -> Any:
+        if os.getpid() == parent:
+            rendered.append(render_.__qualname__)
+        return real_render(render_, *args)
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        with open(log, "a") as fh:
+            fh.write(f"{os.getpid()} {len(rendered)}\n")
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "render_artifact", render)
+    monkeypatch.setattr(incremental.Fingerprints, "__init__", init)
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(_doc()))
+    res = generate(spec, tmp_path / "out", OPTS, Diagnostics())
+    own = sum(1 for _, in_child in renderers(False) if not in_child)
+    assert log.read_text().split() == [str(parent), str(own)]  # once, here, after this process's artifacts
+    assert res.pages["reused"] == 0 and res.pages["rendered"] > 0
+    stored = {p.name for p in (tmp_path / "cache" / "pages").rglob("*.pickle")}
+    assert stored == {f"{name_of(r)}.pickle" for r, _ in renderers(False)}  # the child's too
+
+
+@pytest.mark.parametrize("dies", ["before-its-first-artifact", "before-storing-its-units"])
+def test_a_cold_runs_child_that_dies_costs_only_the_reuse_of_what_it_did_not_store(dies: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path / "cache"))
+    parent = os.getpid()
+    real_render, real_adopt = pipeline.render_artifact, PageCache.adopt
+
+    def render(render_: Any, *args: Any) -> Any:
+        if os.getpid() != parent and dies == "before-its-first-artifact":
+            os._exit(1)
+        return real_render(render_, *args)
+
+    def adopt(self: PageCache, prints: Any) -> None:
+        if os.getpid() != parent:
+            os._exit(1)
+        real_adopt(self, prints)
+
+    monkeypatch.setattr(pipeline, "render_artifact", render)
+    monkeypatch.setattr(PageCache, "adopt", adopt)
+    spec, out = tmp_path / "spec.json", tmp_path / "out"
+    doc = _doc()
+    spec.write_text(json.dumps(doc))
+    generate(spec, out, OPTS, Diagnostics())
+    stored = {p.name for p in (tmp_path / "cache" / "pages").rglob("*.pickle")}
+    theirs = {f"{name_of(r)}.pickle" for r, in_child in renderers(False) if in_child}
+    if dies == "before-its-first-artifact":
+        assert stored == {f"{name_of(r)}.pickle" for r, _ in renderers(False)}  # rendered and stored here
+    else:
+        assert stored and not stored & theirs
+    spec.write_text(json.dumps(_edit(doc)))
+    res = generate(spec, out, OPTS, Diagnostics())
+    assert res.pages["reused"] > 0
+    generate(spec, tmp_path / "scratch", Options(validate=False, formatter="none", quiet=True, use_cache=False), Diagnostics())
+    assert _tree(out) == _tree(tmp_path / "scratch")
+
