@@ -1,5 +1,6 @@
-"""Templates compiled by one run are kept in specgen's cache for the next
-(generator/output/render.py `keep_compiled`): the output is the same, a damaged file only
+"""Templates compiled by one run are kept for the next (generator/output/render.py
+`keep_compiled`), in `__pycache__` beside the templates as Python keeps compiled modules, or in
+specgen's cache where that cannot be written: the output is the same, a damaged file only
 compiles again, and a source changed since is never served from it."""
 
 from __future__ import annotations
@@ -16,10 +17,17 @@ from specgen.paths import cache_dir
 
 @pytest.fixture(autouse=True)
 def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A cache of this test's own, and the shared environment as it was once it ends."""
+    """A cache and a templates folder of this test's own, and the shared environment as it was
+    once it ends."""
     monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "installed").mkdir()
+    monkeypatch.setattr(render, "templates_dir", lambda: tmp_path / "installed")
     yield
     render.environment.cache_clear()
+
+
+def _kept(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "installed" / "__pycache__").rglob("*.cache"))
 
 
 def _env(folder: Path) -> jinja2.Environment:
@@ -33,8 +41,8 @@ def _env(folder: Path) -> jinja2.Environment:
 def test_a_template_compiled_once_is_read_back_and_renders_the_same(tmp_path: Path) -> None:
     (tmp_path / "t.j2").write_text("{% for x in xs %}{{ x }},{% endfor %}\n")
     first = _env(tmp_path).get_template("t.j2").render(xs=[1, 2])
-    kept = list((cache_dir() / "templates").rglob("*.cache"))
-    assert len(kept) == 1
+    assert len(_kept(tmp_path)) == 1
+    assert not list((tmp_path / "cache").rglob("*.cache"))  # so a cold run's fresh cache reads them back
     second = _env(tmp_path)
 
     def never(*args: object, **kwargs: object) -> None:
@@ -47,14 +55,24 @@ def test_a_template_compiled_once_is_read_back_and_renders_the_same(tmp_path: Pa
 def test_a_changed_template_is_compiled_again(tmp_path: Path) -> None:
     (tmp_path / "t.j2").write_text("old {{ x }}\n")
     assert _env(tmp_path).get_template("t.j2").render(x=1) == "old 1\n"
-    (tmp_path / "t.j2").write_text("new {{ x }}\n")
+    old = [p.read_bytes() for p in _kept(tmp_path)]
+    (tmp_path / "t.j2").write_text("new {{ x }}\n")  # as a template is edited in a worktree
     assert _env(tmp_path).get_template("t.j2").render(x=1) == "new 1\n"
+    assert len(old) == 1 and [p.read_bytes() for p in _kept(tmp_path)] != old  # and kept compiled anew
+    assert _env(tmp_path).get_template("t.j2").render(x=1) == "new 1\n"
+
+
+def test_templates_compiled_where_they_cannot_be_kept_beside_them_are_kept_in_the_cache(tmp_path: Path) -> None:
+    (tmp_path / "installed" / "__pycache__").write_text("not a folder")  # stands for a read-only install
+    (tmp_path / "t.j2").write_text("{{ x }}.\n")
+    assert _env(tmp_path).get_template("t.j2").render(x=3) == "3.\n"
+    assert len(list((cache_dir() / "templates").rglob("*.cache"))) == 1
 
 
 def test_a_damaged_compiled_template_only_compiles_again(tmp_path: Path) -> None:
     (tmp_path / "t.j2").write_text("{{ x }}!\n")
     _env(tmp_path).get_template("t.j2")
-    for p in (cache_dir() / "templates").rglob("*.cache"):
+    for p in _kept(tmp_path):
         p.write_bytes(jinja2.bccache.bc_magic + b"garbage")
     assert _env(tmp_path).get_template("t.j2").render(x=1) == "1!\n"
 

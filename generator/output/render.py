@@ -9,8 +9,10 @@ import contextlib
 import functools
 import hashlib
 import json
+import os
 import pickle
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
@@ -197,9 +199,8 @@ def environment() -> jinja2.Environment:
 
 
 class _Compiled(jinja2.FileSystemBytecodeCache):
-    """Templates compiled by an earlier run, in specgen's cache: a run that renders a few pages
-    would spend more compiling its templates than rendering them. A damaged file compiles
-    again; a read-only cache only costs the compile."""
+    """Compiled templates kept for the next run (see `keep_compiled`). A damaged file compiles
+    again; a folder that cannot be written only costs the compile."""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
@@ -209,21 +210,29 @@ class _Compiled(jinja2.FileSystemBytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
+            super().dump_bytecode(bucket)  # atomic: a temporary file, then os.replace
 
 
 def keep_compiled() -> None:
-    """Keep compiled templates in specgen's cache from now on (Jinja checks each against its
-    template's source; the folder names Jinja's version, for the code it compiles to)."""
+    """Keep compiled templates from now on, as Python keeps compiled modules: in `__pycache__`
+    beside the templates (specgen's cache when that cannot be written). What a template compiles
+    to depends only on its source, Jinja and Python, never on a spec or the options: Jinja
+    checks each file against its template source's checksum (an edited template compiles
+    again) and Python's version; the folder names Jinja's version and how templates are read."""
     env = environment()
     if env.bytecode_cache is None:
         # what a template compiles to depends on how the environment reads it too
         read = (env.autoescape, env.keep_trailing_newline, env.trim_blocks, env.lstrip_blocks, env.undefined.__name__)
         syntax = hashlib.sha256(repr(read).encode()).hexdigest()[:12]
-        folder = cache_dir() / "templates" / f"jinja-{jinja2.__version__}-{syntax}"
-        with contextlib.suppress(OSError):
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = _Compiled(str(folder))
+        name = f"jinja-{jinja2.__version__}-py{sys.version_info[0]}.{sys.version_info[1]}-{syntax}"
+        for folder in (templates_dir() / "__pycache__" / name, cache_dir() / "templates" / name):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                continue
+            if os.access(folder, os.W_OK):
+                env.bytecode_cache = _Compiled(str(folder))
+                return
 
 
 @dataclass
