@@ -269,10 +269,10 @@ def _render_all(
     Also returns how many units of the page cache were rendered and reused, in both processes.
     `warm`: the IR was reused (a prose edit), so most pages will be (see `renderers`).
     `chores`: work for the cache that no file waits for, done by the child after its last
-    artifact when there is one on a warm run (the parent is then the longer side), else here
-    once this process's own artifacts are rendered (a cold run's child is the longer side, and
-    this process would only wait for it meanwhile); the callable returned waits for them (and
-    for the child), or does them here if the child did not."""
+    artifact when there is one (this process then reads, writes and formats what the child
+    sent), else here; the callable returned waits for them (and for the child), or does them
+    here if the child did not. On a cold run the page cache's fingerprints are computed here
+    before this process's docs pages and sent to the child, which stores its units with them."""
     listed = renderers(warm)
     forked = [i for i, (_, in_child) in enumerate(listed) if in_child]
     job: tuple[Any, Any] | None = None
@@ -284,10 +284,9 @@ def _render_all(
         parent, child = mp.Pipe(duplex=False)
         # the largest (docs) last, so the parent writes the others' files while it renders
         order = sorted(forked, key=lambda i: listed[i][0] in _DOCS)
-        theirs = chores if warm else None
         # the child's units are stored with fingerprints this process computes (cold: pending)
         prints_in, prints_out = mp.Pipe(duplex=False) if ctx.pages is not None and ctx.pages.pending else (None, None)
-        proc = mp.Process(target=_render_child, args=([(i, listed[i][0]) for i in order], api, ctx, child, theirs, warm, (prints_in, prints_out) if prints_in is not None else None), daemon=True)
+        proc = mp.Process(target=_render_child, args=([(i, listed[i][0]) for i in order], api, ctx, child, chores, warm, (prints_in, prints_out) if prints_in is not None else None), daemon=True)
         proc.start()
         child.close()
         if prints_in is not None:
@@ -297,17 +296,20 @@ def _render_all(
     results: dict[int, dict[str, str]] = {}
     counts = {"rendered": 0, "reused": 0}
     try:
-        for i, (render, _) in enumerate(listed):
-            if job is None or i not in forked:
-                results[i] = _sunk(render_artifact(render, api, ctx), sink)
-                if early is not None and job is not None:
-                    early(results[i])  # formatting starts while the child renders
+        # the docs pages (the most files) last here too, and before them the fingerprints the
+        # child stores its units with: it has them once its own artifacts are rendered
+        for i in sorted((i for i in range(len(listed)) if job is None or i not in forked), key=lambda i: listed[i][0] in _DOCS):
+            if prints_out is not None and listed[i][0] in _DOCS:
+                _send_prints(ctx, prints_out)
+                prints_out = None
+            results[i] = _sunk(render_artifact(listed[i][0], api, ctx), sink)
+            if early is not None and job is not None:
+                early(results[i])  # formatting starts while the child renders
         if job is not None:
             proc, conn = job
             if prints_out is not None:
                 _send_prints(ctx, prints_out)
-            if not warm and chores is not None:
-                chores()  # while the child, the longer side, still renders
+                prints_out = None
             try:
                 for _ in forked:
                     i, rendered, theirs, hashes = conn.recv()
@@ -363,9 +365,9 @@ def _sunk(rendered: dict[str, str], sink: Sink, hashes: dict[str, str] | None = 
 
 
 def _final_hashes(rendered: dict[str, str]) -> dict[str, str]:
-    """The sha256 of the files `_sunk` gives its sink: on a warm run the render child works them
-    out (it has a core's spare time) so the parent, the run's longer side, need not (on a cold
-    run the child is the longer side: the parent hashes them)."""
+    """The sha256 of the files `_sunk` gives its sink: the render child works them out so that
+    the parent, the run's longer side at its end (it reads, writes and formats every file), need
+    not."""
     return {path: sha256_text(text) for path, text in rendered.items() if not path.endswith(".py")}
 
 
@@ -408,15 +410,19 @@ def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderC
         for i, render in renders:
             before = _counts(ctx)
             files = render_artifact(render, api, ctx)
-            outbox.put((i, files, {k: v - before[k] for k, v in _counts(ctx).items()}, _final_hashes(files) if warm else {}))
+            outbox.put((i, files, {k: v - before[k] for k, v in _counts(ctx).items()}, _final_hashes(files)))
         outbox.put(None)
-        sender.join()
+        if warm:
+            sender.join()  # the parent waits for the artifacts: nothing competes with their sending
+        # on a cold run the parent reads them only once its own artifacts are rendered: until then
+        # the pipe is full, so the units are stored and the chores done meanwhile
         if inbox is not None:
             receiver.join()
             if received and ctx.pages is not None:
-                ctx.pages.adopt(received[0])  # its units stored, after every artifact is sent
+                ctx.pages.adopt(received[0])
         if chores is not None:
-            chores()  # after every artifact is sent: the parent waits for none of it
+            chores()  # no file waits for them
+        sender.join()
         conn.send(_CHORES_DONE)
     except BaseException:
         pass  # silent: the parent renders again (and does the chores) and reports the problem itself
