@@ -7,24 +7,21 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from specgen.artifacts.client.methods import resources
 from specgen.artifacts.client.pytypes import Types
 from specgen.artifacts.client.views import _type_modules, build_view
-from specgen.diagnostics import Diagnostics
 from specgen.model import ir
-from specgen.model.normalize import normalize
 from specgen.output.render import RenderContext
-from specgen.spec.load import load
 from support import SPECS, corpus
 
 
-def _api(name: str) -> ir.Api:
-    path = SPECS / name if (SPECS / name).is_file() else corpus(name)
-    diags = Diagnostics()
-    return normalize(load(path, diags, use_cache=False), diags)
+def _api(normalized: Callable[[Path], ir.Api], name: str) -> ir.Api:
+    """The spec's IR from the session's one normalization of it (read-only: edits replace)."""
+    return normalized(SPECS / name if (SPECS / name).is_file() else corpus(name))
 
 
 def _ctx() -> RenderContext:
@@ -35,8 +32,8 @@ SPECS_USED = ["openai-chat-3.2.yaml", "openai-chat-2025.yaml", "real/spotify.yam
 
 
 @pytest.mark.parametrize("name", SPECS_USED)
-def test_each_module_built_alone_equals_its_part_of_the_whole_view(name: str) -> None:
-    api = _api(name)
+def test_each_module_built_alone_equals_its_part_of_the_whole_view(normalized: Callable[[Path], ir.Api], name: str) -> None:
+    api = _api(normalized, name)
     whole = build_view(api, _ctx())
     assert whole.type_modules, "the spec has types"
     kept = Types.of(api, pickle.loads(pickle.dumps(Types.build(api).plan())))
@@ -50,8 +47,8 @@ def test_each_module_built_alone_equals_its_part_of_the_whole_view(name: str) ->
 
 
 @pytest.mark.parametrize("name", SPECS_USED)
-def test_types_kept_from_the_last_run_equal_types_built_now(name: str) -> None:
-    api = _api(name)
+def test_types_kept_from_the_last_run_equal_types_built_now(normalized: Callable[[Path], ir.Api], name: str) -> None:
+    api = _api(normalized, name)
     built = Types.build(api)
     kept = Types.of(api, pickle.loads(pickle.dumps(built.plan())))
     assert kept == built
@@ -59,12 +56,12 @@ def test_types_kept_from_the_last_run_equal_types_built_now(name: str) -> None:
     assert kept.plan() == built.plan()
 
 
-def test_types_plan_ignores_prose() -> None:
+def test_types_plan_ignores_prose(normalized: Callable[[Path], ir.Api]) -> None:
     """The plan is cached under the structure's fingerprint, which leaves prose out: prose
     must not change it."""
     import dataclasses
 
-    api = _api("openai-chat-3.2.yaml")
+    api = _api(normalized, "openai-chat-3.2.yaml")
     models = tuple(dataclasses.replace(m, description="Changed. " + (m.description or ""), fields=tuple(dataclasses.replace(f, description="x") for f in m.fields)) for m in api.models)
     edited = dataclasses.replace(api, models=models)
     assert Types.build(edited).plan() == Types.build(api).plan()
@@ -82,12 +79,12 @@ def _client(api: ir.Api, folder: Path | None) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("changed", [1, 3, 1000])
-def test_a_warm_client_rendering_some_or_many_modules_again_equals_one_from_scratch(changed: int, tmp_path: Path) -> None:
+def test_a_warm_client_rendering_some_or_many_modules_again_equals_one_from_scratch(normalized: Callable[[Path], ir.Api], changed: int, tmp_path: Path) -> None:
     """Prose changed in the first `changed` models: the modules holding them render again, in
     parts (a few) or from the whole view (past a few), and equal a render from scratch."""
     import dataclasses
 
-    api = _api("openai-2026-08-21.yaml")  # 20-odd modules of types and of resources
+    api = _api(normalized, "openai-2026-08-21.yaml")  # 20-odd modules of types and of resources
     _client(api, tmp_path)
     models = tuple(dataclasses.replace(m, description=f"Changed {i}.") if i < changed else m for i, m in enumerate(api.models))
     edited = dataclasses.replace(api, models=models)
