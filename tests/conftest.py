@@ -123,25 +123,13 @@ def _heaviest_groups_first(items: list[pytest.Item]) -> list[pytest.Item]:
 
 @pytest.fixture(scope="session")
 def normalized() -> Callable[[Path], Any]:
-    """`normalized(spec)`: the spec's IR (`ir.Api`), loaded and normalized once per session.
+    """`normalized(spec)`: the spec's IR (`ir.Api`), loaded and normalized once per session
+    (`support.normalized_once`, which helpers outside a test's arguments call directly).
 
     Diagnostics of that run are on `api.__dict__["_diags"]`."""
-    from specgen.diagnostics import Diagnostics
-    from specgen.model.normalize import normalize
-    from specgen.spec.load import load
+    from support import normalized_once
 
-    done: dict[Path, Any] = {}
-
-    def get(spec: Path) -> Any:
-        key = spec.resolve()
-        if key not in done:
-            diags = Diagnostics()
-            api = normalize(load(key, diags), diags)
-            api.__dict__["_diags"] = diags
-            done[key] = api
-        return done[key]
-
-    return get
+    return normalized_once
 
 
 @pytest.fixture(scope="session")

@@ -102,22 +102,24 @@ def sdk_calls() -> dict[tuple[str, str], list[str]]:
     return {k: sorted(set(v)) for k, v in out.items()}
 
 
-def specgen_calls(spec: Path) -> dict[tuple[str, str], list[str]]:
+def specgen_calls(spec: Path, api: Any = None) -> dict[tuple[str, str], list[str]]:
     """(METHOD, normalized path) -> specgen's calls, for the operations without a fixed query
-    (a callable sub-resource answers to two: `files.content.retrieve` and `files.content`)."""
-    from specgen.diagnostics import Diagnostics
-    from specgen.model.normalize import normalize
-    from specgen.spec.load import load
+    (a callable sub-resource answers to two: `files.content.retrieve` and `files.content`).
+    `api`: the spec's IR when the caller has it (a test's shared one), else normalized here."""
+    if api is None:
+        from specgen.diagnostics import Diagnostics
+        from specgen.model.normalize import normalize
+        from specgen.spec.load import load
 
-    diags = Diagnostics()
-    api = normalize(load(spec, diags), diags)
+        diags = Diagnostics()
+        api = normalize(load(spec, diags), diags)
     return {(op.method.upper(), _norm(op.url_path)): [op.call] + ([op.call.rsplit(".", 1)[0]] if op.shortcut else []) for op in api.operations if not op.fixed_query}
 
 
-def compare(spec: Path) -> tuple[int, int, list[dict[str, str]]]:
+def compare(spec: Path, api: Any = None) -> tuple[int, int, list[dict[str, str]]]:
     """(operations both have, how many have the same name, each difference: method, path, ours, sdk)."""
     sdk = sdk_calls()
-    ours = specgen_calls(spec)
+    ours = specgen_calls(spec, api)
     same = 0
     diffs = []
     for key in sorted(ours):

@@ -88,6 +88,27 @@ def generated_suite(*args: str) -> list[str]:
     return [sys.executable, "-m", "pytest", "-p", "asyncio", "-q", "-p", "no:cacheprovider", *args]
 
 
+_NORMALIZED: dict[Path, Any] = {}
+
+
+def normalized_once(spec: Path) -> Any:
+    """The spec's IR (`ir.Api`), loaded and normalized once per process (per xdist worker) for
+    every test that reads it: the `normalized` fixture, and helpers outside a test's arguments.
+    Read-only (edit through `dataclasses.replace`). Diagnostics of that run are on
+    `api.__dict__["_diags"]`."""
+    from specgen.diagnostics import Diagnostics
+    from specgen.model.normalize import normalize
+    from specgen.spec.load import load
+
+    key = spec.resolve()
+    if key not in _NORMALIZED:
+        diags = Diagnostics()
+        api = normalize(load(key, diags), diags)
+        api.__dict__["_diags"] = diags
+        _NORMALIZED[key] = api
+    return _NORMALIZED[key]
+
+
 def normalize_dict(tmp_path: Path, spec: dict[str, Any]) -> Any:
     """Spec dict -> IR through the real load and normalize stages."""
     from specgen.diagnostics import Diagnostics

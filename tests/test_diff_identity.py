@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 from rewrites import inline_refs, reorder, to_31
-from support import CORPUS, corpus, normalize_dict, openapi
+from support import CORPUS, corpus, normalize_dict, normalized_once, openapi
 
 from specgen.diff import Report, compare, load_api
 
@@ -28,7 +28,8 @@ def nothing(rep: Report) -> list[str]:
 @pytest.mark.parametrize("name", SPECS + REAL)
 def test_a_corpus_spec_diffed_with_itself_changes_nothing(name: str) -> None:
     path = corpus(name)
-    assert nothing(compare(load_api(path), load_api(path))) == []
+    # two normalizations of the file: the worker's shared one and one made here
+    assert nothing(compare(normalized_once(path), load_api(path))) == []
 
 
 def rewritten(tmp_path: Path, name: str, how: Callable[[dict[str, Any]], dict[str, Any]]) -> tuple[Path, Path]:
@@ -42,13 +43,13 @@ def rewritten(tmp_path: Path, name: str, how: Callable[[dict[str, Any]], dict[st
 @pytest.mark.parametrize("name", ["openai-2025-02-10.yaml", "openai-2026-08-21.yaml", "real/kratos.json", "real/qdrant.json", "real/box-v2025.json"])
 def test_keys_reordered_and_written_as_json_change_nothing(tmp_path: Path, name: str) -> None:
     src, out = rewritten(tmp_path, name, reorder)
-    assert nothing(compare(load_api(src), load_api(out))) == []
+    assert nothing(compare(normalized_once(src), load_api(out))) == []
 
 
 @pytest.mark.parametrize("name", ["openai-2023-11-15.yaml", "openai-2025-02-10.yaml"] + [n for n in REAL if n.startswith("readme-3.0/")])
 def test_3_0_forms_written_the_3_1_way_change_nothing(tmp_path: Path, name: str) -> None:
     src, out = rewritten(tmp_path, name, to_31)
-    assert nothing(compare(load_api(src), load_api(out))) == []
+    assert nothing(compare(normalized_once(src), load_api(out))) == []
 
 
 @pytest.mark.parametrize("name", ["openai-2023-11-15.yaml", "openai-2025-02-10.yaml", "real/spotify.yaml", "real/twilio-messaging-v1.yaml", "real/readme-3.0/petstore-expanded.yaml"])
@@ -57,7 +58,7 @@ def test_refs_inlined_change_nothing_a_caller_writes(tmp_path: Path, name: str) 
     change (listed as renamed or added); the spec section is empty and every method, argument
     and field keeps its name and type."""
     src, out = rewritten(tmp_path, name, inline_refs)
-    rep = compare(load_api(src), load_api(out))
+    rep = compare(normalized_once(src), load_api(out))
     assert [c for c in nothing(rep) if not c.startswith(("client model ", "client enum ", "client union ", "client member "))] == []
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from support import DOCS_AND_TOOLS, ROOT, SEED_SPECS, corpus, openapi, write_spec
+from support import DOCS_AND_TOOLS, ROOT, SEED_SPECS, corpus, normalized_once, openapi, write_spec
 
 pytestmark = DOCS_AND_TOOLS
 
@@ -396,14 +396,10 @@ def test_docs_are_deterministic(tmp_path: Path) -> None:
     assert render_spec(spec) == render_spec(spec)
 
 
-@functools.lru_cache(maxsize=1)
-def _api_2026(path: str) -> Any:
-    return load_api(Path(path))
-
-
 def api_2026() -> Any:
-    """The 2026 corpus spec's IR (skips when ../shared/corpus is absent), loaded once."""
-    return _api_2026(str(corpus("openai-2026-08-21.yaml")))
+    """The 2026 corpus spec's IR (skips when ../shared/corpus is absent), loaded once per worker
+    with the session's (support.normalized_once)."""
+    return normalized_once(corpus("openai-2026-08-21.yaml"))
 
 
 def test_docs_and_tools_for_the_2026_corpus_spec_are_well_formed_and_within_the_page_budget() -> None:

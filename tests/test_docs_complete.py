@@ -11,8 +11,8 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from support import openapi, write_spec, corpus
-from test_docs import chat_2025, load_api, page_rows, render_spec, split_cells, tokens
+from support import openapi, write_spec, corpus, normalized_once
+from test_docs import chat_2025, page_rows, render_spec, split_cells, tokens
 
 _MD = MarkdownIt("commonmark")
 
@@ -64,7 +64,7 @@ def _unshown(name: str) -> tuple[int, tuple[str, ...]]:
 
     spec = corpus(name)
     doc = yaml.load(spec.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    api = load_api(spec)
+    api = normalized_once(spec)
     ctx = RenderContext(package="p", target="t", spec_label=name, spec_sha256="0" * 64, api_key_env="P_API_KEY")
     files = docs.render(api, ctx)
     site = Site(api, ctx)
