@@ -21,10 +21,12 @@ SEED_SPECS = {
     "xai-chat": SPECS / "xai-chat.yaml",
 }
 
-# test_docs, test_tools and test_tool_profiles in one xdist group: one worker loads the 2026 corpus
-# spec's IR once for all three, and checks each distinct tool schema against the meta-schema once
-# (tool_rules._meta_schema_problem; test_tools' generic tools are test_tool_profiles' generic ones)
-DOCS_AND_TOOLS = pytest.mark.xdist_group("docs-and-tools")
+# the modules that read the IR of corpus specs, in one xdist group: one worker normalizes each of
+# those specs once for all of them (normalized_once), instead of each worker that draws one of the
+# modules doing it again; and test_docs, test_tools and test_tool_profiles check each distinct tool
+# schema against the meta-schema once (tool_rules._meta_schema_problem; test_tools' generic tools
+# are test_tool_profiles' generic ones)
+CORPUS_IR = pytest.mark.xdist_group("corpus-ir")
 
 
 def corpus(name: str) -> Path:

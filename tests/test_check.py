@@ -221,7 +221,7 @@ def _fast_path_reads(spec: Path, out: Path, tmp_path: Path, monkeypatch: pytest.
 def test_no_op_check_reads_no_generated_file_once_their_stat_is_trusted(made: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spec, out = made
     time.sleep(RACY_S)  # every file is now older than the racy window of the next stamp
-    first = run_specgen("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True))
+    first = specgen_in_process("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True))  # the stamp this test reads
     assert first.returncode == 0, first.stdout + first.stderr
     verdict, opened = _fast_path_reads(spec, out, tmp_path, monkeypatch)
     assert verdict is True and opened == []
@@ -230,7 +230,7 @@ def test_no_op_check_reads_no_generated_file_once_their_stat_is_trusted(made: tu
 def test_a_same_size_edit_with_its_mtime_set_back_is_caught_by_its_ctime(made: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spec, out = made
     time.sleep(RACY_S)
-    assert run_specgen("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True)).returncode == 0
+    assert specgen_in_process("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True)).returncode == 0  # setup: the stamp
     target = next(p for p in json.loads((out / "manifest.json").read_text())["files"] if p.endswith("/_client.py"))
     _same_size_edit(out / target)
     verdict, opened = _fast_path_reads(spec, out, tmp_path, monkeypatch)
@@ -242,7 +242,7 @@ def test_a_same_size_edit_with_its_mtime_set_back_is_caught_by_its_ctime(made: t
 def test_a_file_replaced_by_another_of_the_same_size_and_mtime_is_caught(made: tuple[Path, Path], tmp_path: Path) -> None:
     spec, out = made
     time.sleep(RACY_S)
-    assert run_specgen("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True)).returncode == 0
+    assert specgen_in_process("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True)).returncode == 0  # setup: the stamp
     target = out / "tools" / "tools.json"
     before = target.stat()
     twin = target.with_name("twin.tmp")
@@ -257,7 +257,7 @@ def test_a_file_replaced_by_another_of_the_same_size_and_mtime_is_caught(made: t
 @pytest.mark.parametrize("change", ["added", "removed"])
 def test_a_file_added_or_removed_after_a_fast_check_is_reported(made: tuple[Path, Path], tmp_path: Path, change: str) -> None:
     spec, out = made
-    assert run_specgen("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True)).returncode == 0
+    assert specgen_in_process("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True)).returncode == 0  # setup: the stamp
     if change == "added":
         (out / "docs" / "notes.md").write_text("mine\n")
         expected = f"{out}/docs/notes.md: extra, not written by specgen (generate refuses to run until it is moved out)"
@@ -271,7 +271,7 @@ def test_a_file_added_or_removed_after_a_fast_check_is_reported(made: tuple[Path
 def test_a_touched_file_with_the_same_bytes_is_still_current_and_rehashed_once(made: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spec, out = made
     time.sleep(RACY_S)
-    assert run_specgen("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True)).returncode == 0
+    assert specgen_in_process("check", "--spec", str(spec), "-o", str(out), env=_cache(tmp_path, True)).returncode == 0  # setup: the stamp
     (out / "tools" / "tools.json").touch()
     time.sleep(RACY_S)
     verdict, opened = _fast_path_reads(spec, out, tmp_path, monkeypatch)

@@ -16,8 +16,10 @@ from specgen.artifacts.client.pytypes import Types
 from specgen.artifacts.client.views import _type_modules, build_view
 from specgen.model import ir
 from specgen.output.render import RenderContext
-from support import SPECS, corpus
+from support import CORPUS_IR, SPECS, corpus
 
+
+pytestmark = CORPUS_IR  # shares each corpus spec's one normalization (support.CORPUS_IR)
 
 def _api(normalized: Callable[[Path], ir.Api], name: str) -> ir.Api:
     """The spec's IR from the session's one normalization of it (read-only: edits replace)."""

@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 import yaml
 from rewrites import inline_refs, reorder, to_31
-from support import CORPUS, corpus, normalize_dict, normalized_once, openapi
+from support import CORPUS_IR, CORPUS, corpus, normalize_dict, normalized_once, openapi
 
 from specgen.diff import Report, compare, load_api
+
+pytestmark = CORPUS_IR  # shares each corpus spec's one normalization (support.CORPUS_IR)
 
 SPECS = ["openai-2023-11-15.yaml", "openai-2025-02-10.yaml", "openai-2026-08-21.yaml"]
 REAL = sorted(str(p.relative_to(CORPUS)) for p in (CORPUS / "real").rglob("*") if p.suffix in (".yaml", ".json")) if (CORPUS / "real").is_dir() else []

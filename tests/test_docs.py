@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from support import DOCS_AND_TOOLS, ROOT, SEED_SPECS, corpus, normalized_once, openapi, write_spec
+from support import CORPUS_IR, ROOT, SEED_SPECS, corpus, normalized_once, openapi, write_spec
 
-pytestmark = DOCS_AND_TOOLS
+pytestmark = CORPUS_IR
 
 SEED_004 = ROOT.parent / "shared" / "seeds" / "004_60144500b3d560ab.txt"
 CHAT_PAGE = "docs/operations/create_chat_completion.md"

@@ -11,8 +11,10 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from support import openapi, write_spec, corpus, normalized_once
+from support import CORPUS_IR, openapi, write_spec, corpus, normalized_once
 from test_docs import chat_2025, page_rows, render_spec, split_cells, tokens
+
+pytestmark = CORPUS_IR  # shares each corpus spec's one normalization (support.CORPUS_IR)
 
 _MD = MarkdownIt("commonmark")
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from fixture_oracle import check_all
-from support import SEED_SPECS, corpus, normalize_dict, openapi
+from support import CORPUS_IR, SEED_SPECS, corpus, normalize_dict, normalized_once, openapi
 
 from specgen.artifacts import fixtures
 
@@ -26,6 +26,8 @@ from specgen.diagnostics import Diagnostics
 from specgen.spec.load import Documents, load
 from specgen.model.normalize import normalize
 
+
+pytestmark = CORPUS_IR  # shares each corpus spec's one normalization (support.CORPUS_IR)
 
 def build(spec: Path) -> tuple[ir.Api, Documents]:
     """IR and documents of a spec file, through the real stages (no cache)."""
@@ -491,7 +493,10 @@ def _corpus_specs() -> list[str]:
 def _judged_corpus_spec(name: str) -> tuple[tuple[str, ...], int, dict[str, dict[str, int]]]:
     """(problems, fixtures checked, coverage summary) of one corpus spec; kept small, so the
     coverage floor below reuses what the validity test built instead of building it again."""
-    api, docs = build(corpus(name))
+    spec = corpus(name)
+    # the worker's one normalization of the spec (its group's modules share it), and the
+    # documents the independent validator reads
+    api, docs = normalized_once(spec), load(spec, Diagnostics())
     verdict = check_all(api, docs)
     summary = fixtures.fixture_report(api)["summary"]
     return tuple(verdict.problems), verdict.checked, {k: summary[k] for k in ("enum_values", "variants")}

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
-from support import GENERATED_SUITE_ENV, SEED_SPECS, corpus, generated_suite, run_specgen
+from support import CORPUS_IR, GENERATED_SUITE_ENV, SEED_SPECS, corpus, generated_suite, run_specgen
 
 from specgen.artifacts import fixtures
 
@@ -18,6 +18,8 @@ from specgen.diagnostics import Diagnostics
 from specgen.spec.load import load
 from specgen.model.normalize import normalize
 from specgen.output.render import RenderContext
+
+pytestmark = CORPUS_IR  # shares each corpus spec's one normalization (support.CORPUS_IR)
 
 CTX = RenderContext("pkg", "target", "spec.yaml", "0" * 64, "PKG_API_KEY")
 

@@ -12,10 +12,12 @@ from typing import Any
 import anyio
 import pytest
 
-from support import ROOT, SEED_SPECS
+from support import CORPUS_IR, ROOT, SEED_SPECS
 from test_docs import api_2026
 
 mcp = pytest.importorskip("mcp", reason="the MCP tests need the official `mcp` SDK (the test extra)")
+
+pytestmark = CORPUS_IR  # shares each corpus spec's one normalization (support.CORPUS_IR)
 
 TARGET = "openai-chat-2025"
 OUT = ROOT / "generated" / TARGET

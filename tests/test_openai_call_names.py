@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 import yaml
 
-from support import corpus, normalized_once
+from support import CORPUS_IR, corpus, normalized_once
 
 pytest.importorskip("openai", reason="the official SDK is the oracle here (pip install openai)")
 
 import sdk_calls  # noqa: E402
+
+pytestmark = CORPUS_IR  # shares each corpus spec's one normalization (support.CORPUS_IR)
 
 NAMES: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "openai_call_names.yaml").read_text())
 

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from support import DOCS_AND_TOOLS, ROOT, SEED_SPECS, openapi, run_specgen, write_spec
+from support import CORPUS_IR, ROOT, SEED_SPECS, openapi, run_specgen, write_spec
 from test_docs import api_2026, load_api, split_cells
 from tool_rules import strict_problems, tool_problems
 
-pytestmark = DOCS_AND_TOOLS
+pytestmark = CORPUS_IR
 
 SEED_003 = ROOT.parent / "shared" / "seeds" / "003_ad784547d656f198.txt"
 PROFILES = ("generic", "openai-strict", "anthropic")

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from support import DOCS_AND_TOOLS, SEED_SPECS, write_spec
+from support import CORPUS_IR, SEED_SPECS, write_spec
 from test_docs import api_2026, chat_2025, hostile_spec, link_problems, load_api, render_spec, table_problems
 from tool_rules import _meta_schema_problem
 
-pytestmark = DOCS_AND_TOOLS
+pytestmark = CORPUS_IR
 
 
 def refs_in(schema: Any, where: str = "") -> list[str]:

@@ -19,7 +19,9 @@ from typing import Any, Callable, Iterator
 import pytest
 import yaml
 
-from support import GENERATED_SUITE_ENV, ROOT, corpus, generated_suite, openapi, run_specgen, specgen_in_process, write_spec
+from support import CORPUS_IR, GENERATED_SUITE_ENV, ROOT, corpus, generated_suite, openapi, run_specgen, specgen_in_process, write_spec
+
+pytestmark = CORPUS_IR  # shares each corpus spec's one normalization (support.CORPUS_IR)
 
 SPEC = ROOT / "tests" / "specs" / "webhooks-3.1.yaml"
 PACKAGE = "pet_events"
