@@ -4,6 +4,7 @@ it says, and the catalog's size report is the size of what is sent."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -27,6 +28,11 @@ def tools(api: Any, profile: str, include: tuple[str, ...] = (), exclude: tuple[
     return [t for _, t in tools_for(api, "openai", profile, include, exclude)]
 
 
+@functools.cache  # the generic tools are read by two tests (read-only)
+def _tools_2026(profile: str) -> list[dict[str, Any]]:
+    return tools(api_2026(), profile)
+
+
 def render_tools(api: Any, **options: Any) -> dict[str, str]:
     from specgen.artifacts import tools as tools_mod
     from specgen.output.render import RenderContext
@@ -46,14 +52,14 @@ def test_every_seed_target_tool_is_accepted_by_the_profiles_provider(profile: st
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_every_2026_corpus_tool_is_accepted_by_the_profiles_provider(profile: str) -> None:
-    found = tools(api_2026(), profile)
+    found = _tools_2026(profile)
     assert len(found) == 288
     problems = [p for t in found for p in tool_problems(profile, t)]
     assert not problems, problems[:10]
 
 
 def test_the_generic_corpus_tools_would_fail_strict_mode_which_is_why_the_profile_lowers_them() -> None:
-    generic = tools(api_2026(), "generic")
+    generic = _tools_2026("generic")
     rejected = [t for t in generic if strict_problems(t["function"]["parameters"])]
     assert len(rejected) > 100  # the issue counted 151 of 288
 
