@@ -121,3 +121,15 @@ def normalize_dict(tmp_path: Path, spec: dict[str, Any]) -> Any:
     api = normalize(load(write_spec(tmp_path, spec), diags, use_cache=False), diags)
     api.__dict__["_diags"] = diags
     return api
+
+
+def prose_edited(doc: dict[str, Any]) -> dict[str, Any]:
+    """`doc` with " (edited)" after the first plain one-line property description (a prose edit:
+    the IR keeps its shape)."""
+    for schema in doc["components"]["schemas"].values():
+        for prop in (schema.get("properties") or {}).values():
+            text = prop.get("description") if isinstance(prop, dict) else None
+            if isinstance(text, str) and text and "\n" not in text and text == text.strip() and '"' not in text and "\\" not in text:
+                prop["description"] = text + " (edited)"
+                return doc
+    raise AssertionError("no plain property description in the seed")

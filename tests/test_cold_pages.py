@@ -24,7 +24,7 @@ from specgen.diagnostics import Diagnostics
 from specgen.output import incremental
 from specgen.output.incremental import PageCache
 from specgen.pipeline import Options, generate
-from support import SEED_SPECS
+from support import SEED_SPECS, prose_edited
 
 SEED = SEED_SPECS["openai-chat-2025"]
 OPTS = Options(validate=False, formatter="none", quiet=True)
@@ -48,17 +48,6 @@ def _doc() -> dict[str, Any]:
     return loaded
 
 
-def _edit(doc: dict[str, Any]) -> dict[str, Any]:
-    """`doc` with " (edited)" after the first plain one-line property description."""
-    for schema in doc["components"]["schemas"].values():
-        for prop in (schema.get("properties") or {}).values():
-            text = prop.get("description") if isinstance(prop, dict) else None
-            if isinstance(text, str) and text and "\n" not in text and text == text.strip() and '"' not in text and "\\" not in text:
-                prop["description"] = text + " (edited)"
-                return doc
-    raise AssertionError("no plain property description in the seed")
-
-
 def _run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: str, seeded: bool) -> tuple[dict[str, Any], dict[str, int], dict[str, bytes]]:
     """A cold run into tmp/out with cache folder `cache` (`seeded`: a unit of some other artifact
     already on disk, so the run fingerprints first, as every run did before), then a prose edit:
@@ -75,7 +64,7 @@ def _run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: str, seeded: bo
     generate(spec, out, OPTS, Diagnostics())
     left = _cache(tmp_path / cache)
     left.pop(f"pages/{pages.name}/another.pickle", None)
-    spec.write_text(json.dumps(_edit(doc)))
+    spec.write_text(json.dumps(prose_edited(doc)))
     res = generate(spec, out, OPTS, Diagnostics())
     return left, res.pages, _tree(out)
 
@@ -150,7 +139,7 @@ def test_a_cold_runs_child_that_dies_costs_only_the_reuse_of_what_it_did_not_sto
         assert stored == {f"{name_of(r)}.pickle" for r, _ in renderers(False)}  # rendered and stored here
     else:  # the child may die before its artifacts are all sent too: the parent renders the rest
         assert ours <= stored
-    spec.write_text(json.dumps(_edit(doc)))
+    spec.write_text(json.dumps(prose_edited(doc)))
     res = generate(spec, out, OPTS, Diagnostics())
     assert res.pages["reused"] > 0
     generate(spec, tmp_path / "scratch", Options(validate=False, formatter="none", quiet=True, use_cache=False), Diagnostics())

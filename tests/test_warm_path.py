@@ -22,7 +22,7 @@ from specgen.artifacts import docs
 from specgen.diagnostics import Diagnostics
 from specgen.output import stamps, write
 from specgen.pipeline import Options, generate
-from support import SEED_SPECS
+from support import SEED_SPECS, prose_edited
 
 SEED = SEED_SPECS["openai-chat-2025"]
 OPTS = Options(validate=False, formatter="none", quiet=True)
@@ -30,17 +30,6 @@ OPTS = Options(validate=False, formatter="none", quiet=True)
 
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and not p.name.startswith(".")}
-
-
-def _edited(doc: dict[str, Any]) -> dict[str, Any]:
-    """`doc` with " (edited)" after the first plain one-line property description."""
-    for schema in doc["components"]["schemas"].values():
-        for prop in (schema.get("properties") or {}).values():
-            text = prop.get("description") if isinstance(prop, dict) else None
-            if isinstance(text, str) and text and "\n" not in text and text == text.strip() and '"' not in text and "\\" not in text:
-                prop["description"] = text + " (edited)"
-                return doc
-    raise AssertionError("no plain property description in the seed")
 
 
 @pytest.fixture
@@ -54,7 +43,7 @@ def warm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], tuple[
     generate(spec, out, OPTS, Diagnostics())
 
     def edit() -> tuple[Path, Path]:
-        spec.write_text(json.dumps(_edited(doc)))
+        spec.write_text(json.dumps(prose_edited(doc)))
         return spec, out
 
     return edit
