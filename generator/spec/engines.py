@@ -28,8 +28,9 @@ from .load import Documents
 Engine = Literal["fast", "reference"]
 Finding = dict[str, Any]
 # where an error with a path relative to the schema being checked lies in the document:
-# (that path, the offending value) -> a JSON pointer, or None (validate.py's _Finder)
-Locate = Callable[[list[Any], Any], "str | None"]
+# (that path, the offending value, the node that holds the path's first key or None) -> a JSON
+# pointer, or None (validate.py's _Finder)
+Locate = Callable[[list[Any], Any, Any], "str | None"]
 
 MAX_FINDINGS = 200
 _ROOT_KEYS = {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs", "webhooks", "jsonSchemaDialect", "$self"}
@@ -44,7 +45,7 @@ def short(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _no_place(path: list[Any], instance: Any) -> str | None:
+def _no_place(path: list[Any], instance: Any, holder: Any = None) -> str | None:
     return None
 
 
@@ -53,8 +54,16 @@ def _finding(error: Any, locate: Locate) -> Finding:
     rooted in the document, else where `locate` finds it (errors about a sub-schema carry a
     path relative to that schema)."""
     path = list(getattr(error, "absolute_path", []) or [])
-    rooted = not path or str(path[0]) in _ROOT_KEYS
-    pointer = join_pointer("", *path) if rooted else locate(path, getattr(error, "instance", None))
+    instance = getattr(error, "instance", None)
+    schema = getattr(error, "schema", None)
+    if not path and isinstance(schema, dict) and "default" in schema and schema["default"] == instance:
+        # a schema's `default` checked against that schema: the (empty) path is relative to the
+        # value, which lies under the schema's own `default`, not at the document's root
+        pointer = locate(["default"], instance, schema)
+    elif not path or str(path[0]) in _ROOT_KEYS:
+        pointer = join_pointer("", *path)
+    else:
+        pointer = locate(path, instance, None)
     return {"message": short(getattr(error, "message", str(error))), "pointer": pointer}
 
 

@@ -21,7 +21,7 @@ from ..paths import cache_dir
 from .load import Documents
 
 _MAX_REPORTED = engines.MAX_FINDINGS
-_CACHE_FORMAT = "specgen-validate-7"
+_CACHE_FORMAT = "specgen-validate-8"  # 8: a wrong default is placed at its `default`
 _PARTS_FORMAT = "specgen-validate-parts-3"
 
 
@@ -80,8 +80,18 @@ class _Finder:
             self.by_key[key] = [(entry, node) for entry, node in self._dicts if key in node]
         return self.by_key[key]
 
-    def find(self, path: list[Any], instance: Any) -> str | None:
+    def find(self, path: list[Any], instance: Any, holder: Any = None) -> str | None:
+        """With `holder`: the first node equal to it, if one is; else the first node at all."""
+        if holder is not None:
+            found = self._find(path, instance, holder)
+            if found is not None:
+                return found
+        return self._find(path, instance, None)
+
+    def _find(self, path: list[Any], instance: Any, holder: Any) -> str | None:
         for entry, node in self._holding(str(path[0])):
+            if holder is not None and node != holder:
+                continue
             cur: Any = node
             for tok in path:
                 if isinstance(cur, dict) and str(tok) in cur:
