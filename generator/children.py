@@ -189,6 +189,8 @@ def stop(proc: Any) -> None:
         if proc.is_alive():
             proc.kill()
     proc.join()
+    with contextlib.suppress(OSError):
+        os.killpg(proc.pid, signal.SIGKILL)  # whatever the child itself started (its group), as `end_children` does
 
 
 def children() -> list[int]:

@@ -287,11 +287,19 @@ def _render_all(
         # the child's units are stored with fingerprints this process computes (cold: pending)
         prints_in, prints_out = mp.Pipe(duplex=False) if ctx.pages is not None and ctx.pages.pending else (None, None)
         proc = mp.Process(target=_render_child, args=([(i, listed[i][0]) for i in order], api, ctx, child, chores, warm, (prints_in, prints_out) if prints_in is not None else None), daemon=True)
-        proc.start()
-        child.close()
-        if prints_in is not None:
-            prints_in.close()
-        job = (proc, parent)
+        try:
+            proc.start()
+        except OSError:  # no memory or processes left for a child: this process renders it all
+            parent.close()
+            if prints_out is not None:
+                prints_out.close()
+            prints_out = None
+        else:
+            job = (proc, parent)
+        finally:
+            child.close()
+            if prints_in is not None:
+                prints_in.close()
     started()
     results: dict[int, dict[str, str]] = {}
     counts = {"rendered": 0, "reused": 0}
@@ -383,7 +391,7 @@ def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderC
     inbox: Any = None
     if prints is not None:
         inbox = prints[0]
-        prints[1].close()  # the parent's end, copied by fork: the parent's close must end the wait below
+        prints[1].close()  # the parent's end, copied by fork (the black workers, forked later, hold it too: on an error the parent ends this process, see `_render_all`)
     # a thread sends while the next artifact renders: an artifact's files are more than a pipe
     # holds, and the parent reads only once its own artifacts are rendered
     outbox: queue.SimpleQueue[tuple[int, dict[str, str], dict[str, int], dict[str, str]] | None] = queue.SimpleQueue()

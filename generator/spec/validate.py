@@ -81,7 +81,9 @@ class _Finder:
         return self.by_key[key]
 
     def find(self, path: list[Any], instance: Any, holder: Any = None) -> str | None:
-        """With `holder`: the first node equal to it, if one is; else the first node at all."""
+        """With `holder`: the first node equal to it, if one is; else the first node at all. By
+        equality, not identity: the Rust port hands back copies, and both engines must place a
+        finding alike (two equal schemas with the same wrong default are both placed at the first)."""
         if holder is not None:
             found = self._find(path, instance, holder)
             if found is not None:
