@@ -542,11 +542,11 @@ class FormatRun:
         todo.sort(key=lambda key: -len(key[0]))
         self.count += sum(1 for _, tv in todo if tv is not _FEATURES_ONLY)
         pieces = [piece for piece, tv in todo if tv is not _FEATURES_ONLY]
-        hand_over = self._shaped_to_workers if black else self._ruff_formatted
         if black:
             self.pool.prepare(len(todo))
         with signals_stay_with_main_thread():  # the shaper's thread starts with its first task
-            self.batches.append((todo, self.shaper.submit(hand_over, todo, pieces, set(unread))))
+            task = self.shaper.submit(self._shaped_to_workers, todo, pieces, set(unread)) if black else self.shaper.submit(_ruff_formatted, pieces)
+            self.batches.append((todo, task))
 
     def _shaped_to_workers(self, todo: list[_Key], pieces: list[str], reading: set[str]) -> Batch:
         """In the shaper thread: the pieces in ruff's shape, handed to black in the workers."""
@@ -557,12 +557,6 @@ class FormatRun:
             reading.discard(piece)  # one reading of a piece's features is enough
             items.append((n, None, None, wanted) if tv is _FEATURES_ONLY else (n, next(texts), tv, wanted))
         return self.pool.submit(_black_item, items, [len(piece) for piece, _ in todo], _GROUP_LEAST)
-
-    @staticmethod
-    def _ruff_formatted(todo: list[_Key], pieces: list[str], reading: set[str]) -> Batch:
-        """In the shaper thread: the pieces formatted by ruff (in one process, all at once)."""
-        results = _ruff_many([(str(i), piece) for i, piece in enumerate(pieces)])
-        return Batch.done_now([(int(i), text, None, err) for i, text, err in results])
 
     def finish(self, files: dict[str, str]) -> tuple[dict[str, str], dict[str, str], int]:
         out = dict(files)
@@ -652,6 +646,12 @@ class FormatRun:
         self.shaper.shutdown(wait=True, cancel_futures=True)  # first: it may still hand work to the pool
         self.pool.close()
         self.cache.flush()
+
+
+def _ruff_formatted(pieces: list[str]) -> Batch:
+    """In the shaper thread: the pieces formatted by ruff (in one process, all at once)."""
+    results = _ruff_many([(str(i), piece) for i, piece in enumerate(pieces)])
+    return Batch.done_now([(int(i), text, None, err) for i, text, err in results])
 
 
 def _ruff_shape(texts: list[str]) -> list[str]:

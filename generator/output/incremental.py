@@ -317,8 +317,7 @@ class PageCache:
     def complete(self) -> Fingerprints:
         """Compute pending fingerprints, then store the artifacts `save` was asked for."""
         if self._prints is None:
-            if self._make is None:
-                raise AssertionError("no fingerprints to compute: this cache waits for them (adopt)")
+            assert self._make is not None  # set whenever the fingerprints are pending (see __init__)
             self.adopt(self._make())
         assert self._prints is not None
         return self._prints
