@@ -42,7 +42,8 @@ from .output.render import RenderContext, keep_compiled
 from .spec.validate import Validation, report
 from .output import stamps
 from .output.owner import resolve_out, survey
-from .output.write import MANIFEST, SurveyAhead, TreeWriter, compare_trees, read_tree
+from .output.owner import read_manifest
+from .output.write import MANIFEST, SurveyAhead, TreeWriter, Unsent, compare_trees, read_tree
 
 @dataclass
 class Built:
@@ -59,6 +60,8 @@ class Built:
     # units of the page cache rendered and reused (output/incremental.py): {"rendered", "reused"}
     pages: dict[str, int] = field(default_factory=dict)
     settle: Callable[[], None] = lambda: None  # see `build`'s `defer`
+    # files the sink was given by their hash alone (as OUT holds them already): not in `files`
+    unsent: dict[str, str] = field(default_factory=dict)
 
     def collect_validation(self) -> None:
         """Wait for validation, record its findings, and stop on errors (with --strict)."""
@@ -90,8 +93,9 @@ def _step(opts: Options, text: str) -> None:
         opts.progress(text)
 
 
-# a file that needs no formatting, as soon as it is rendered: (path, text, its sha256 when known)
-Sink = Callable[[str, str, "str | None"], None]
+# a file that needs no formatting, as soon as it is rendered: (path, text, its sha256 when known);
+# text None: the file is as OUT holds it with that sha256 (else the sink raises write.Unsent)
+Sink = Callable[[str, "str | None", "str | None"], None]
 _DOCS = (render_operations, render_definitions)
 
 
@@ -142,19 +146,21 @@ def build(
     files: dict[str, str] = {}
     sunk = [0.0]
 
-    def timed(path: str, text: str, sha256: str | None) -> None:
+    def timed(path: str, text: str | None, sha256: str | None) -> None:
         if sink is not None:
             t = time.perf_counter()
             sink(path, text, sha256)
             sunk[0] += time.perf_counter() - t
 
     warm = memo is not None and memo.reused
-    rendered_all, counts, settle = _render_all(api, ctx, lambda: _step(opts, "rendering"), timed, formatting.start if formatting is not None else None, warm, lambda: _run(later))
+    # with a sink that writes into `out`, the render child leaves out the text of the files OUT
+    # holds already (by the hash its manifest lists): the sink writes none of them anyway
+    rendered_all, counts, settle, unsent = _render_all(api, ctx, lambda: _step(opts, "rendering"), timed, formatting, warm, lambda: _run(later), out if sink is not None else None)
     if not defer:
         settle()
     for rendered in rendered_all:
         for path, text in rendered.items():
-            if path in files:
+            if path in files or path in unsent:
                 raise AssertionError(f"two artifacts render {path}")
             files[path] = text
     timings["render"] = time.perf_counter() - t - sunk[0]
@@ -162,7 +168,7 @@ def build(
         timings["write_while_rendering"] = sunk[0]
     if memo is not None:
         counts["ir_reused"] = int(memo.reused)
-    return Built(api, docs, ctx, files, diags, timings, validation, opts.strict, counts, settle)
+    return Built(api, docs, ctx, files, diags, timings, validation, opts.strict, counts, settle, unsent)
 
 
 def _run(chores: list[Callable[[], None]]) -> None:
@@ -256,10 +262,11 @@ def _render_all(
     ctx: RenderContext,
     started: Callable[[], None],
     sink: Sink,
-    early: Callable[[dict[str, str]], None] | None = None,
+    formatting: FormatRun | None = None,
     warm: bool = False,
     chores: Callable[[], None] | None = None,
-) -> tuple[list[dict[str, str]], dict[str, int], Callable[[], None]]:
+    folder: Path | None = None,
+) -> tuple[list[dict[str, str]], dict[str, int], Callable[[], None], dict[str, str]]:
     """Every artifact's files, in artifact order; those marked in `renderers()` render in one
     forked child meanwhile (so what they share, like the fixtures, is built once), each sent
     back as soon as it is done; `sink` gets every file that needs no formatting as it arrives.
@@ -267,12 +274,18 @@ def _render_all(
     The child shares the IR through fork (nothing is pickled but its output); if it fails for
     any reason those files are rendered here instead, so the output never depends on it.
     Also returns how many units of the page cache were rendered and reused, in both processes.
-    `warm`: the IR was reused (a prose edit), so most pages will be (see `renderers`).
+    `formatting`: given each artifact rendered here as it is done (formatting starts while the
+    child renders). `warm`: the IR was reused (a prose edit), so most pages will be (see
+    `renderers`).
     `chores`: work for the cache that no file waits for, done by the child after its last
     artifact when there is one (this process then reads, writes and formats what the child
     sent), else here; the callable returned waits for them (and for the child), or does them
     here if the child did not. On a cold run the page cache's fingerprints are computed here
-    before this process's docs pages and sent to the child, which stores its units with them."""
+    before this process's docs pages and sent to the child, which stores its units with them.
+    `folder`: the output folder `sink` writes into; the child then sends a file that needs no
+    formatting by its hash alone when the folder's manifest lists that hash (a warm run's
+    thousands of unchanged pages), and the last value returned maps those files to their
+    hashes; if OUT does not hold one so (`write.Unsent`), its artifact is rendered here."""
     listed = renderers(warm)
     forked = [i for i, (_, in_child) in enumerate(listed) if in_child]
     job: tuple[Any, Any] | None = None
@@ -286,7 +299,7 @@ def _render_all(
         order = sorted(forked, key=lambda i: listed[i][0] in _DOCS)
         # the child's units are stored with fingerprints this process computes (cold: pending)
         prints_in, prints_out = mp.Pipe(duplex=False) if ctx.pages is not None and ctx.pages.pending else (None, None)
-        proc = mp.Process(target=_render_child, args=([(i, listed[i][0]) for i in order], api, ctx, child, chores, warm, (prints_in, prints_out) if prints_in is not None else None), daemon=True)
+        proc = mp.Process(target=_render_child, args=([(i, listed[i][0]) for i in order], api, ctx, child, chores, warm, (prints_in, prints_out) if prints_in is not None else None, folder), daemon=True)
         try:
             proc.start()
         except OSError:  # no memory or processes left for a child: this process renders it all
@@ -302,6 +315,7 @@ def _render_all(
                 prints_in.close()
     started()
     results: dict[int, dict[str, str]] = {}
+    unsent: dict[str, str] = {}
     counts = {"rendered": 0, "reused": 0}
     try:
         # the docs pages (the most files) last here too, and before them the fingerprints the
@@ -311,8 +325,8 @@ def _render_all(
                 _send_prints(ctx, prints_out)
                 prints_out = None
             results[i] = _sunk(render_artifact(listed[i][0], api, ctx), sink)
-            if early is not None and job is not None:
-                early(results[i])  # formatting starts while the child renders
+            if formatting is not None and job is not None:
+                formatting.start(results[i])  # formatting starts while the child renders
         if job is not None:
             proc, conn = job
             if prints_out is not None:
@@ -320,8 +334,14 @@ def _render_all(
                 prints_out = None
             try:
                 for _ in forked:
-                    i, rendered, theirs, hashes = conn.recv()
-                    results[i] = _sunk(rendered, sink, hashes)
+                    i, rendered, theirs, hashes, same = conn.recv()
+                    try:
+                        results[i] = _sunk(rendered, sink, hashes)
+                        for path, sha256 in same.items():
+                            sink(path, None, sha256)
+                        unsent.update(same)
+                    except Unsent:  # OUT does not hold one of them as its manifest says: all with text
+                        results[i] = _sunk(render_artifact(listed[i][0], api, ctx), sink)
                     for k in counts:
                         counts[k] += theirs[k]
             except (EOFError, OSError):
@@ -357,7 +377,7 @@ def _render_all(
         if not done and chores is not None:
             chores()
 
-    return [results[i] for i in range(len(listed))], counts, settle
+    return [results[i] for i in range(len(listed))], counts, settle, unsent
 
 
 _CHORES_DONE = "chores done"
@@ -387,14 +407,21 @@ def _send_prints(ctx: RenderContext, conn: Any) -> None:
     conn.close()
 
 
-def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderContext, conn: Any, chores: Callable[[], None] | None = None, warm: bool = False, prints: tuple[Any, Any] | None = None) -> None:
+def _listed(folder: Path | None) -> dict[str, str]:
+    """The sha256 of each file the manifest of `folder` lists ({} when it has none)."""
+    manifest = read_manifest(folder) if folder is not None else None
+    listed = manifest.get("files") if manifest is not None else None
+    return {k: v for k, v in listed.items() if isinstance(v, str)} if isinstance(listed, dict) else {}
+
+
+def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderContext, conn: Any, chores: Callable[[], None] | None = None, warm: bool = False, prints: tuple[Any, Any] | None = None, folder: Path | None = None) -> None:
     inbox: Any = None
     if prints is not None:
         inbox = prints[0]
         prints[1].close()  # the parent's end, copied by fork (the black workers, forked later, hold it too: on an error the parent ends this process, see `_render_all`)
     # a thread sends while the next artifact renders: an artifact's files are more than a pipe
     # holds, and the parent reads only once its own artifacts are rendered
-    outbox: queue.SimpleQueue[tuple[int, dict[str, str], dict[str, int], dict[str, str]] | None] = queue.SimpleQueue()
+    outbox: queue.SimpleQueue[tuple[int, dict[str, str], dict[str, int], dict[str, str], dict[str, str]] | None] = queue.SimpleQueue()
 
     def send() -> None:
         with contextlib.suppress(OSError):  # the parent is gone: nobody to tell
@@ -415,10 +442,16 @@ def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderC
     if inbox is not None:
         receiver.start()
     try:
+        listed: dict[str, str] | None = None
         for i, render in renders:
             before = _counts(ctx)
             files = render_artifact(render, api, ctx)
-            outbox.put((i, files, {k: v - before[k] for k, v in _counts(ctx).items()}, _final_hashes(files)))
+            hashes = _final_hashes(files)
+            if listed is None:
+                listed = _listed(folder)
+            # what the folder holds as this run renders it (per its manifest) goes by its hash alone
+            same = {path: sha for path, sha in hashes.items() if listed.get(path) == sha}
+            outbox.put((i, {p: t for p, t in files.items() if p not in same}, {k: v - before[k] for k, v in _counts(ctx).items()}, hashes, same))
         outbox.put(None)
         if warm:
             sender.join()  # the parent waits for the artifacts: nothing competes with their sending
@@ -476,7 +509,7 @@ def finish(built: Built, out: Path, opts: Options, formatting: FormatRun | None 
         "operations": [{"id": op.id, "method": op.method.upper(), "path": op.path, "call": op.call} for op in api.operations],
         "skipped": list(api.skipped),
         "degraded": list(api.degraded),
-        "files": {p: (known or {}).get(p) or sha256_text(files[p]) for p in sorted(files)},
+        "files": {p: (known or {}).get(p) or built.unsent.get(p) or sha256_text(files[p]) for p in sorted({*files, *built.unsent})},
     }
     return files, manifest, formatted
 
@@ -537,7 +570,7 @@ def generate(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = N
         built.collect_validation()
     finally:
         built.settle()
-    return GenerateResult(built.api, out, len(files) + 1, formatted, built.diagnostics, built.timings, built.pages)
+    return GenerateResult(built.api, out, len(files) + len(built.unsent) + 1, formatted, built.diagnostics, built.timings, built.pages)
 
 
 def check(spec: Path, out: Path, opts: Options, diags: Diagnostics | None = None) -> list[str]:

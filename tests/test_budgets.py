@@ -284,3 +284,65 @@ def test_budgets_are_documented_in_the_readme() -> None:
     section = readme.split("## Untrusted specs", 1)[1]
     names = [n for n in vars(budgets) if n.isupper()]
     assert names and all(f"`{n}`" in section for n in names), [n for n in names if f"`{n}`" not in section]
+
+
+# ---------------------------------------------------------------- budgets proved from the chunks
+
+
+def _big(schemas: dict[str, Any]) -> dict[str, Any]:
+    """A spec past the size where YAML is loaded in chunks (spec/load.py's _CHUNKED_MIN)."""
+    from specgen.spec.load import _CHUNKED_MIN
+
+    filler = {f"Filler{i}": {"type": "object", "description": "x" * 200, "properties": {"a": {"type": "string"}}} for i in range(_CHUNKED_MIN // 250 + 50)}
+    return openapi(paths=_post({"$ref": "#/components/schemas/S0"}), schemas={**schemas, **filler})
+
+
+@pytest.mark.parametrize("case", ["within", "deep", "chain"])
+def test_a_chunked_spec_is_judged_from_its_chunks_as_a_whole_walk_judges_it(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A YAML spec loaded in chunks is proved within budget from each chunk's size, height and
+    $refs (kept with the chunk: an edit walks its own chunk, not the document). Over budget, the
+    whole document is walked and the error is the one `shape_problem` gives, at its place."""
+    from specgen.spec import bounds, load as load_mod, yamlchunks
+
+    monkeypatch.setattr(bounds, "DOCUMENT_MAX_DEPTH", 12)
+    monkeypatch.setattr(bounds, "REF_CHAIN_MAX", 4)
+    deep: Any = {"type": "string"}
+    for _ in range(12 if case == "deep" else 6):
+        deep = {"type": "array", "items": deep}
+    schemas = {"S0": deep}
+    if case == "chain":
+        schemas = {f"S{i}": {"$ref": f"#/components/schemas/S{i + 1}"} for i in range(5)} | {"S5": {"type": "string"}}
+    spec = write_spec(tmp_path, _big(schemas))
+    walked: list[object] = []
+    monkeypatch.setattr(load_mod, "shape_problem", lambda data: walked.append(data) or shape_problem(data))
+    doc = yaml.safe_load(spec.read_text())
+    expected = shape_problem(doc)
+    assert (expected is None) == (case == "within")
+    if case == "within":
+        docs = load(spec, Diagnostics(), use_cache=False)
+        assert docs.main.data == doc and walked == []  # proved from the chunks alone
+        return
+    with pytest.raises(SpecError) as info:
+        load(spec, Diagnostics(), use_cache=False)
+    assert len(walked) == 1 and expected[0] in str(info.value) and expected[2] in str(info.value)
+    assert yamlchunks.layout(spec.read_text())[1]  # it was loaded in chunks
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", ["openai-2026-08-21.yaml", "real/readme-3.0/star-trek.yaml", "real/readme-3.0/readme.yaml", "real/readme-3.1/train-travel.yaml"])  # specs that split
+def test_the_facts_of_a_real_specs_chunks_add_up_to_the_whole_documents(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from support import corpus
+
+    from specgen.spec import bounds, yamlchunks
+    from specgen.spec.load import _construct_clean
+
+    seen: list[tuple[Any, list[tuple[int, bounds.Facts]]]] = []
+    monkeypatch.setattr(yamlchunks, "within", lambda data, parts: seen.append((data, parts)) or bounds.within(data, parts))
+    root, proved = yamlchunks.load_within(corpus(name).read_text(encoding="utf-8"), _construct_clean, tmp_path, "spec")
+    ((data, parts),) = seen
+    whole = bounds.facts(root)
+    assert whole is not None and data is root
+    assert 1 + sum(p[0] for _, p in parts) == whole[0]  # size
+    assert max([1] + [above + 1 + p[1] for above, p in parts]) == whole[1]  # height
+    assert sorted(r for _, p in parts for r in p[2]) == sorted(whole[2])  # $refs
+    assert proved == (shape_problem(root) is None) == True

@@ -297,7 +297,36 @@ def test_formatted_pieces_are_kept_on_disk_for_the_next_run(tmp_path: Path, monk
     again, _, n2 = format_files({"m.py": _TWO_CHUNKS}, "black", FormatCache("black"))  # a new run: nothing in memory
     assert (n1, n2) == (2, 0)
     assert first == again == {"m.py": "x = [1, 2]\n\n\nclass A:\n    y: int = 1\n"}
-    assert [p.name for p in tmp_path.iterdir() if p.is_file() and not p.name.startswith("format.sqlite-")] == ["format.sqlite"]
+    # one file for every piece (and one for the formatters' versions), not a file per piece
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file() and not p.name.startswith("format.sqlite-")) == ["format.sqlite", "formatter-versions.json"]
+
+
+def test_a_formatters_version_is_asked_once_per_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Asking black or ruff for its version costs 4 to 10 ms a run: it is kept under the
+    identity of the formatter's file, and asked again when that file is replaced (an upgrade)."""
+    from specgen.output import format as fmt
+
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path))
+    tool = tmp_path / "tool"
+    tool.write_text("v1")
+    asked: list[str] = []
+
+    def version(v: str) -> str:
+        asked.append(v)
+        return v
+
+    assert fmt._remembered("tool", str(tool), lambda: version("1.0")) == "1.0"
+    assert fmt._remembered("tool", str(tool), lambda: version("never asked")) == "1.0"
+    assert asked == ["1.0"]
+    tool.unlink()
+    tool.write_text("v2, a new install")  # another size, inode and mtime
+    assert fmt._remembered("tool", str(tool), lambda: version("2.0")) == "2.0"
+    assert fmt._remembered("tool", str(tool), lambda: version("never asked")) == "2.0"
+    assert fmt._remembered("tool", str(tmp_path / "absent"), lambda: version("3.0")) == "3.0"  # no file: asked each time
+    assert asked == ["1.0", "2.0", "3.0"]
+    (tmp_path / "formatter-versions.json").write_text("{not json")  # a damaged file only costs the question
+    assert fmt._remembered("tool", str(tool), lambda: version("2.0")) == "2.0"
+    assert fmt.formatter_id("black") == fmt.formatter_id("black") and fmt.formatter_id("black").startswith("black-")
 
 
 def test_a_damaged_format_cache_is_started_anew(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -523,3 +552,20 @@ def test_target_versions_worked_out_once_are_read_back_without_black(monkeypatch
 
     monkeypatch.setattr(fmt, "_target_versions", no_black)
     assert FormatRun("black", cache, workers=1)._target_versions(set(features)) == first
+
+
+def test_a_file_black_formatted_before_is_read_back_whole_without_cutting_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One piece or many, a file black formatted in an earlier run is found whole in the cache:
+    cutting a big module into pieces to ask for each costs more than the look-up."""
+    from specgen.output import format as fmt
+
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path))
+    files = {"one.py": "x = [1,\n 2]\n", "two.py": _TWO_CHUNKS}
+    first, _, n1 = format_files(files, "black", FormatCache("black"))
+
+    def no_cutting(body: str) -> list[tuple[int, str]]:
+        raise AssertionError("cut again")
+
+    monkeypatch.setattr(fmt, "black_split", no_cutting)
+    again, _, n2 = format_files(files, "black", FormatCache("black"))
+    assert n1 == 3 and n2 == 0 and again == first

@@ -105,6 +105,50 @@ def test_changing_the_prose_of_any_one_definition_rerenders_every_page_that_show
     assert changed_somewhere >= len(list(_definitions(api))) // 2  # the edits show in the output
 
 
+def _reprose_inside(value: Any, mark: str) -> Any:
+    """`value` (a definition) with the prose of everything inside it changed (its fields,
+    parameters, responses...), its own summary and description left as they are."""
+    changes = {f.name: _reprose(getattr(value, f.name), mark) for f in dataclasses.fields(value) if f.name not in ("description", "summary")}
+    return dataclasses.replace(value, **{k: v for k, v in changes.items() if v is not getattr(value, k)})
+
+
+@pytest.mark.slow
+def test_prose_inside_a_definition_rerenders_its_pages_but_not_the_index(chat_api: ir.Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The docs' index and the table of who uses each definition read each definition's own
+    summary and description only (`HEADS`): an edit of a field's or a parameter's prose renders
+    again the pages that show it, equal to a render from scratch, and reuses the index."""
+    from specgen.artifacts import docs
+
+    made: list[str] = []
+    for name in ("index_page", "used_by"):
+        monkeypatch.setattr(docs, name, lambda site, name=name, real=getattr(docs, name): made.append(name) or real(site))
+    api = chat_api
+    folder = tmp_path / "out"
+    first, _ = _render(api, folder)
+    index = "docs/README.md"
+    edited_some = 0
+    for attr, label, i in _definitions(api):
+        items = list(getattr(api, attr))
+        changed = _reprose_inside(items[i], "Changed inside.")
+        if changed is items[i]:
+            continue  # no prose inside this one
+        items[i] = changed
+        edited = dataclasses.replace(api, **{attr: tuple(items)})
+        ctx = _ctx()
+        ctx.pages = PageCache(folder, Fingerprints(edited, b"test", ctx.spec_sha256))
+        warm: dict[str, str] = {}
+        made.clear()
+        for render, _ in renderers():
+            warm.update(render_artifact(render, edited, ctx))
+        assert made == [], f"{label}: {made} made again"
+        scratch, _ = _render(edited, None)
+        assert warm == scratch, f"{label}: stale pages {sorted(p for p in scratch if warm.get(p) != scratch[p])[:5]}"
+        assert warm[index] == first[index], label
+        edited_some += 1
+        _render(api, folder)  # the cache as it was before this edit
+    assert edited_some >= 10
+
+
 def test_an_unchanged_api_renders_no_page_again(chat_api: ir.Api, tmp_path: Path) -> None:
     first, counts = _render(chat_api, tmp_path / "out")
     assert counts["reused"] == 0 and counts["rendered"] > 0

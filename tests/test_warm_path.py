@@ -252,3 +252,41 @@ def test_a_cold_runs_cache_writes_are_done_by_the_render_child_once_its_own_arti
     sha = hashlib.sha256(spec.read_bytes()).hexdigest()
     assert reuse.Memo(spec, stamps.code_sha256())._read() is not None
     assert (tmp_path / "cache" / "parsed" / f"{sha}.pickle").is_file()
+
+
+def test_the_render_child_sends_unchanged_pages_by_their_hash_and_a_hand_edit_in_out_is_undone(warm: Callable[[], tuple[Path, Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a warm run the render child leaves out the text of every file OUT holds already by
+    its manifest's hash (thousands of pages, pickled and piped for nothing): the parent writes
+    none of them anyway. A page changed by hand in OUT, whose text is then needed, is rendered
+    by the parent instead: OUT ends as a run from scratch writes it, the hand edit undone."""
+    spec, out = warm()
+    given: list[tuple[str, bool]] = []
+    real = pipeline.TreeWriter.put
+
+    def watched(self: Any, rel: str, content: Any, sha256: Any = None) -> None:
+        given.append((rel, content is None))
+        real(self, rel, content, sha256)
+
+    monkeypatch.setattr(pipeline.TreeWriter, "put", watched)
+    generate(spec, out, OPTS, Diagnostics())
+    by_hash = [rel for rel, none in given if none]
+    assert len(by_hash) > 100 and all(not rel.endswith(".py") for rel in by_hash)
+    assert _tree(out) == _scratch(spec, tmp_path)
+    # a page of the child's, edited by hand: the next run needs its text
+    page = next(rel for rel in by_hash if rel.startswith("docs/operations/"))
+    (out / page).write_text("edited by hand\n")
+    rendered_here: list[str] = []
+    real_render = pipeline.render_artifact
+
+    def noted(render: Any, api: Any, ctx: Any) -> Any:
+        if os.getpid() == parent:
+            rendered_here.append(render.__name__)
+        return real_render(render, api, ctx)
+
+    parent = os.getpid()
+    monkeypatch.setattr(pipeline, "render_artifact", noted)
+    given.clear()
+    generate(spec, out, OPTS, Diagnostics())
+    assert _tree(out) == _scratch(spec, tmp_path)
+    assert "render_operations" in rendered_here  # the parent rendered the artifact that holds it
+    assert (page, False) in given

@@ -13,6 +13,9 @@ What a unit reads is split in two, so no change can slip past a fingerprint:
   flattened from one; `closure`), and of the definitions listed as `own` (for a page that
   names its users, such as a model page listing the operations that use it). A unit that
   cannot name its roots is `GLOBAL`: its fingerprint covers all the prose and the spec's hash.
+  A unit that lists every definition by its own `summary` and `description` alone (the docs'
+  index) names `HEADS`: its fingerprint covers those two texts of each definition, not the
+  prose of what is inside them (a field's description), nor the spec's hash.
 
 References are found without knowing the IR's field names: any string in a definition that is
 another definition's name (a `TypeExpr.ref`, `Operation.body_model`, a webhook's `operation`)
@@ -41,7 +44,17 @@ from ..paths import cache_dir
 
 _FORMAT = b"specgen-pages-2"
 _PROSE = frozenset({"description", "summary"})
-GLOBAL = None  # roots of a unit that reads anything (the index, `__init__`...)
+GLOBAL = None  # roots of a unit that reads anything (`__init__`...)
+
+
+class _Heads:
+    def __repr__(self) -> str:
+        return "HEADS"
+
+
+# roots of a unit that reads the structure and each definition's own summary and description
+# (the docs' index: a row per definition), not the prose inside definitions (fields, parameters)
+HEADS: Any = _Heads()
 
 T = TypeVar("T")
 
@@ -170,6 +183,10 @@ class Fingerprints:
         self.shape = whole.digest()
         self.structure = _digest(_FORMAT, salt, self.shape)
         self.every = _digest(self.structure, spec_sha256.encode(), api.spec_sha256.encode(), *(k.encode() + v for k, v in self.own.items()))
+        heads = hashlib.blake2b(self.structure, digest_size=20)
+        for key, obj in items.items():
+            heads.update(pickle.dumps((key, getattr(obj, "summary", None), getattr(obj, "description", None)), protocol=5))
+        self.heads = heads.digest()
         self.aliases: dict[str, str] = {}
         for m in api.models:
             self.aliases.setdefault(m.param_name, m.name)
@@ -192,6 +209,8 @@ class Fingerprints:
         """The fingerprint of a unit rendered from `roots` (and the prose of `own`)."""
         if roots is GLOBAL:
             return _digest(self.every, unit.encode())
+        if roots is HEADS:
+            return _digest(self.heads, unit.encode(), b"heads")
         reach: list[bytes] = []
         for name in roots:
             k = self.key(name)
@@ -354,7 +373,7 @@ class PageCache:
         if self._prints is None:
             self.rendered += 1
             value = make()
-            self._noted.setdefault(artifact, []).append((unit, None if roots is GLOBAL else tuple(roots), own if isinstance(own, _Users) else tuple(own)))
+            self._noted.setdefault(artifact, []).append((unit, roots if roots is GLOBAL or roots is HEADS else tuple(roots), own if isinstance(own, _Users) else tuple(own)))
             self._new[artifact][unit] = (b"", value)
             return value
         fp = self._prints.of(f"{artifact}/{unit}", roots, own)

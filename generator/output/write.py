@@ -187,6 +187,11 @@ def _named(e: OSError, new: Path, out: Path) -> OSError:
     return OSError(e.errno, e.strerror or str(e), shown)
 
 
+class Unsent(Exception):
+    """A file was given by its hash alone, and OUT does not hold it with that hash: the caller
+    must give its text."""
+
+
 class TreeWriter:
     """OUT's replacement, written beside it one file at a time and put in place whole: `write_tree`
     in steps, so the files already rendered are written while others still render. A file
@@ -236,11 +241,15 @@ class TreeWriter:
     def _remove_new(self) -> None:
         shutil.rmtree(self.new, ignore_errors=True)
 
-    def put(self, rel: str, content: str | bytes, sha256: str | None = None) -> None:
-        """One file of the new tree (`sha256`: its bytes' hash, when the caller has it)."""
+    def put(self, rel: str, content: str | bytes | None, sha256: str | None = None) -> None:
+        """One file of the new tree (`sha256`: its bytes' hash, when the caller has it). Content
+        None: the file as OUT holds it, which must then have that hash (else `Unsent`)."""
         check_relative_path(rel)
+        if content is None and (sha256 is None or self._found.hashes.get(rel) != sha256):
+            raise Unsent(rel)
         data: bytes | None = None  # encoded only when it is hashed or written
         if sha256 is None:
+            assert content is not None  # checked above: a file without its text comes with its hash
             data = content.encode("utf-8") if isinstance(content, str) else content
             sha256 = sha256_bytes(data)
         sha = sha256
@@ -252,6 +261,7 @@ class TreeWriter:
                 self.stats[rel] = seen
             return
         if data is None:
+            assert content is not None  # checked above: OUT holds it
             data = content.encode("utf-8") if isinstance(content, str) else content
         self._stage(rel, data)
 

@@ -97,10 +97,20 @@ def _token(key: Any) -> str:
 
 def _ref_chains(data: Any, places: _Places, refs: list[tuple[int, str]]) -> tuple[str, str, str] | None:
     """A local `$ref` that leads through more than REF_CHAIN_MAX nodes that are only `$ref`s."""
+    found = _long_chain(data, [ref for _, ref in refs])
+    if found is None:
+        return None
+    i, total = found
+    return (f"a chain of {total + 1} $refs that only point at other $refs (at most {REF_CHAIN_MAX} are followed)", "point the $ref straight at the schema it means", places.pointer(refs[i][0]) + "/$ref")
+
+
+def _long_chain(data: Any, refs: list[str]) -> tuple[int, int] | None:
+    """(index in `refs`, links) of the first `$ref` target that leads through more than
+    REF_CHAIN_MAX nodes that are only `$ref`s, else None."""
     if not isinstance(data, dict):
         return None
     length: dict[str, int] = {}  # pointer of a `$ref` node -> links from it to a real node
-    for start, ref in refs:
+    for i, ref in enumerate(refs):
         chain: list[str] = []
         target = ref
         seen: set[str] = set()
@@ -119,8 +129,68 @@ def _ref_chains(data: Any, places: _Places, refs: list[tuple[int, str]]) -> tupl
             total += 1
             length[ptr] = total
         if total + 1 > REF_CHAIN_MAX:
-            return (f"a chain of {total + 1} $refs that only point at other $refs (at most {REF_CHAIN_MAX} are followed)", "point the $ref straight at the schema it means", places.pointer(start) + "/$ref")
+            return i, total
     return None
+
+
+# of one parsed value without YAML aliases: (size, height, local `$ref` targets), as `_walk`
+# counts them (a scalar: size 1, height 0)
+Facts = tuple[int, int, tuple[str, ...]]
+
+
+def facts(value: Any) -> Facts | None:
+    """The `Facts` of a value parsed from text without anchors (a chunk of spec/yamlchunks.py),
+    so that a document assembled from such values is proved within budget from its parts'
+    facts (`within`), kept with each part, instead of walking it whole; None when a container
+    is reached twice (then only `shape_problem` may judge the document)."""
+    if not isinstance(value, (dict, list)):
+        return 1, 0, ()
+    done: dict[int, tuple[int, int]] = {}
+    refs: list[str] = []
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    while stack:
+        node, finishing = stack.pop()
+        if finishing:
+            size, height = 1, 1
+            for c in node.values() if isinstance(node, dict) else node:
+                if isinstance(c, (dict, list)):
+                    csize, cheight = done[id(c)]
+                    size, height = size + csize, max(height, cheight + 1)
+                else:
+                    size += 1
+            done[id(node)] = (size, height)
+            continue
+        if id(node) in done:
+            return None
+        done[id(node)] = (0, 0)  # entered: met again before it is finished, it is shared
+        stack.append((node, True))
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#"):
+                refs.append(ref[1:])
+            children: Any = node.values()
+        else:
+            children = node
+        for child in children:
+            if isinstance(child, (dict, list)):
+                stack.append((child, False))
+    size, height = done[id(value)]
+    return size, height, tuple(refs)
+
+
+def within(data: Any, parts: list[tuple[int, Facts]]) -> bool:
+    """Whether `data`, a mapping made of `parts` (each: how many containers hold it below the
+    root, and its facts), each object in it once, breaks none of the budgets `shape_problem`
+    checks. False means only that `shape_problem` must walk it (and say where)."""
+    if not isinstance(data, dict):
+        return False
+    size, height = 1, 1
+    refs: list[str] = []
+    for above, (psize, pheight, prefs) in parts:
+        size += psize
+        height = max(height, above + 1 + pheight)
+        refs.extend(prefs)
+    return height <= DOCUMENT_MAX_DEPTH and size <= YAML_MAX_EXPANDED_NODES and _long_chain(data, refs) is None
 
 
 def _at(data: Any, pointer: str) -> Any:

@@ -215,8 +215,9 @@ def _dedupe_anchors(text: str) -> tuple[str, list[tuple[str, int]]]:
     return "".join(parts), redefined
 
 
-def _parse(name: str, text: str, diags: Diagnostics, meanwhile: Callable[[], None] | None = None, later: list[Callable[[], None]] | None = None) -> tuple[Any, bool]:
-    """Parse text as JSON (when it looks like JSON) or YAML; problems become diagnostics."""
+def _parse(name: str, text: str, diags: Diagnostics, meanwhile: Callable[[], None] | None = None, later: list[Callable[[], None]] | None = None) -> tuple[Any, bool, bool]:
+    """Parse text as JSON (when it looks like JSON) or YAML; problems become diagnostics.
+    Returns (data, whether it is YAML, whether it is proved within the budgets of bounds.py)."""
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
         raise SpecError([_diag(diags, "empty-file", f"{name} is empty", "point specgen at an OpenAPI 3.x or JSON Schema document", name, line=1)])
@@ -239,12 +240,13 @@ def _parse(name: str, text: str, diags: Diagnostics, meanwhile: Callable[[], Non
             raise SpecError([_diag(diags, "parse-error", msg, "fix the JSON syntax at that line", name, line=e.lineno)]) from None
         for k in dup_keys:
             diags.warning("duplicate-key", f"duplicate key {k!r}; the last value wins", hint="remove the repeated key", file=name)
-        return data, False
+        return data, False, False
     if len(text) > _CHUNKED_MIN:
         from . import yamlchunks
 
         try:
-            return yamlchunks.load(text, _construct_clean, cache_dir(), name, meanwhile, later), True
+            data, proved = yamlchunks.load_within(text, _construct_clean, cache_dir(), name, meanwhile, later)
+            return data, True, proved
         except yamlchunks.NotSplittable:
             pass  # the whole text, below: it reports problems with their lines
     try:
@@ -271,7 +273,7 @@ def _parse(name: str, text: str, diags: Diagnostics, meanwhile: Callable[[], Non
     for key, line, same in dups:
         detail = "with the same value" if same else "with a different value; the last one wins"
         diags.warning("duplicate-key", f"duplicate key {key!r} {detail}", hint="remove the repeated key", file=name, line=line)
-    return data, True
+    return data, True, False
 
 
 def _yaml_error(e: yaml.YAMLError, text: str, name: str, diags: Diagnostics) -> SpecError:
@@ -398,8 +400,8 @@ def read_document(path: Path, name: str, diags: Diagnostics, use_cache: bool = T
         except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
             pass
     before = len(diags.items)
-    data, is_yaml = _parse(name, text, diags, meanwhile, later)
-    over = shape_problem(data)  # budgets: aliases, depth, $ref chains (checked before anything walks it)
+    data, is_yaml, proved = _parse(name, text, diags, meanwhile, later)
+    over = None if proved else shape_problem(data)  # budgets: aliases, depth, $ref chains (checked before anything walks it)
     if over is not None:
         message, hint, pointer = over
         if pointer.count("/") > 12:  # the place it starts: a pointer thousands of levels long helps nobody

@@ -299,9 +299,8 @@ class Validation:
             self._proc = None
         if self.findings is None:
             self.findings, self.source = _compute(self.docs, self.use_cache, self.strict)
-        if self.use_cache and self.source in ("fast", "reference"):
-            _store(self.docs, self.findings, "fast" if self.source == "fast" else "reference")
-            _remember_parts(self.docs, self.findings)
+            if self.use_cache:
+                _keep(self.docs, self.findings, self.source)
         return self.findings
 
     def cancel(self) -> None:
@@ -324,9 +323,19 @@ def _compute(docs: Documents, incremental: bool, strict: bool) -> tuple[list[dic
     return engines.reference(data, docs, locate), "reference"
 
 
+def _keep(docs: Documents, findings: list[dict[str, Any]], source: Source) -> None:
+    """Store the findings of a full run for the next runs (the whole result, and by part)."""
+    if source in ("fast", "reference"):
+        _store(docs, findings, "fast" if source == "fast" else "reference")
+        _remember_parts(docs, findings)
+
+
 def _child(docs: Documents, conn: Any, incremental: bool, strict: bool) -> None:
     try:
-        conn.send(_compute(docs, incremental, strict))
+        found = _compute(docs, incremental, strict)
+        if incremental:  # the cache is on: stored here, off the parent's path
+            _keep(docs, *found)
+        conn.send(found)
     except BaseException:
         pass  # silent: the parent validates again itself
     finally:

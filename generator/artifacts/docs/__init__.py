@@ -19,9 +19,8 @@ Python and JSON examples of an operation page) and `pages` (the pages themselves
 
 from __future__ import annotations
 
-import functools
-
 from ...model import ir
+from ...output.incremental import HEADS
 from ...output.render import RenderContext
 from ..fixtures.hooks import webhook_examples
 from .examples import fixture_examples
@@ -57,19 +56,19 @@ def render_operations(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
 
 
 def render_definitions(api: ir.Api, ctx: RenderContext) -> dict[str, str]:
-    """The pages that need no fixtures, so they render beside those that do: the index (a unit
-    that depends on everything) and a page per model, union and enum; what pages share is built
-    only when one renders."""
+    """The pages that need no fixtures, so they render beside those that do: the index and a page
+    per model, union and enum. The index and the table of who uses each definition read the
+    structure and each definition's own summary and description (`HEADS`), so an edit of the
+    prose inside a definition (a field's description) renders its page alone."""
     site = Site(api, ctx)
-    used = functools.cache(lambda: used_by(site))  # who uses each definition: built when a page renders
-
-    files = {"docs/" + path: text for path, text in ctx.cached(_DEFS, "index", None, lambda: index_page(site)).items()}
+    used = ctx.cached(_DEFS, "used-by", HEADS, lambda: used_by(site))  # an operation by its summary
+    files = {"docs/" + path: text for path, text in ctx.cached(_DEFS, "index", HEADS, lambda: index_page(site)).items()}
     users = ctx.pages.users_of if ctx.pages is not None else (lambda name: ())
     # a definition's page lists who uses it (an operation by its summary): their prose too
     for m in api.models:
-        files["docs/" + site.def_files[m.name]] = ctx.cached(_DEFS, m.name, [m.name], lambda m=m: model_page(site, m, used().get(m.name, [])), own=users(m.name))  # type: ignore[misc]
+        files["docs/" + site.def_files[m.name]] = ctx.cached(_DEFS, m.name, [m.name], lambda m=m: model_page(site, m, used.get(m.name, [])), own=users(m.name))  # type: ignore[misc]
     for u in api.unions:
-        files["docs/" + site.def_files[u.name]] = ctx.cached(_DEFS, u.name, [u.name], lambda u=u: union_page(site, u, used().get(u.name, [])), own=users(u.name))  # type: ignore[misc]
+        files["docs/" + site.def_files[u.name]] = ctx.cached(_DEFS, u.name, [u.name], lambda u=u: union_page(site, u, used.get(u.name, [])), own=users(u.name))  # type: ignore[misc]
     for e in api.enums:
-        files["docs/" + site.def_files[e.name]] = ctx.cached(_DEFS, e.name, [e.name], lambda e=e: enum_page(site, e, used().get(e.name, [])), own=users(e.name))  # type: ignore[misc]
+        files["docs/" + site.def_files[e.name]] = ctx.cached(_DEFS, e.name, [e.name], lambda e=e: enum_page(site, e, used.get(e.name, [])), own=users(e.name))  # type: ignore[misc]
     return files
