@@ -332,22 +332,25 @@ def _render_all(
             if prints_out is not None:
                 _send_prints(ctx, prints_out)
                 prints_out = None
-            try:
-                for _ in forked:
+            for _ in forked:
+                try:
                     i, rendered, theirs, hashes, same = conn.recv()
-                    try:
-                        results[i] = _sunk(rendered, sink, hashes)
-                        for path, sha256 in same.items():
-                            sink(path, None, sha256)
-                        unsent.update(same)
-                    except Unsent:  # OUT does not hold one of them as its manifest says: all with text
-                        results[i] = _sunk(render_artifact(listed[i][0], api, ctx), sink)
-                    for k in counts:
-                        counts[k] += theirs[k]
-            except (EOFError, OSError):
-                for i in forked:  # the child died: render here what it did not send
-                    if i not in results:
-                        results[i] = _sunk(render_artifact(listed[i][0], api, ctx), sink)
+                except (EOFError, OSError):
+                    break  # the child died: what it did not send is rendered below
+                try:
+                    _sunk(rendered, sink, hashes)
+                    for path, sha256 in same.items():
+                        sink(path, None, sha256)
+                except Unsent:  # OUT does not hold one of them as its manifest says: all with text
+                    rendered, same = render_artifact(listed[i][0], api, ctx), {}
+                    _sunk(rendered, sink)  # the files put already are put again, the same
+                results[i] = rendered
+                unsent.update(same)
+                for k in counts:
+                    counts[k] += theirs[k]
+            for i in forked:  # the child died: render here what it did not send
+                if i not in results:
+                    results[i] = _sunk(render_artifact(listed[i][0], api, ctx), sink)
     except BaseException:
         # a renderer stopped the run (a usage error, ^C): the child must not outlive it (it
         # holds its pipe's read end too, so one blocked in send would wait forever)

@@ -307,6 +307,8 @@ def test_a_formatters_version_is_asked_once_per_install(tmp_path: Path, monkeypa
     from specgen.output import format as fmt
 
     monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path))
+    assert fmt.FormatCache("black", use_disk=False).fid.startswith("black-")
+    assert not (tmp_path / "formatter-versions.json").exists()  # with the cache off, nothing is kept
     tool = tmp_path / "tool"
     tool.write_text("v1")
     asked: list[str] = []

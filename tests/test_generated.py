@@ -91,3 +91,27 @@ def test_generated_tests_pass_outside_the_repo_and_skip_without_the_spec(tmp_pat
     assert skipped.returncode == 0 and "skipped" in skipped.stdout and "SPECGEN_MOCK_SPEC" in skipped.stdout, skipped.stdout[-2000:]
     ran = subprocess.run(args, cwd=tmp_path, env={**env, "SPECGEN_MOCK_SPEC": str(SEED_SPECS["xai-chat"])}, capture_output=True, text=True, timeout=300)
     assert ran.returncode == 0 and " passed" in ran.stdout and "skipped" not in ran.stdout, ran.stdout[-3000:]
+
+
+def test_a_list_whose_example_page_is_empty_passes_its_generated_tests(tmp_path: Path) -> None:
+    """The generated tests expect a page to hold items only when the fixture's page does: a
+    spec's own example of an empty list (DigitalOcean's token list) is what the mock answers."""
+    from support import openapi, write_spec
+
+    item = {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}
+    page = {"type": "object", "properties": {"tokens": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}}, "meta": {"type": "object", "properties": {"total": {"type": "integer"}}}}, "required": ["tokens"]}
+    answer = {"description": "ok", "content": {"application/json": {"schema": page, "example": {"tokens": [], "meta": {"total": 0}}}}}
+    params = [{"name": "page", "in": "query", "schema": {"type": "integer"}}, {"name": "per_page", "in": "query", "schema": {"type": "integer"}}]
+    spec = write_spec(tmp_path, openapi(paths={"/tokens": {"get": {"operationId": "listTokens", "parameters": params, "responses": {"200": answer}}}}, schemas={"Token": item}))
+    api = _api(spec)
+    op = api.operations[0]
+    assert op.pagination is not None and op.pagination.items_field == "tokens"
+    (fx,) = [f for o, f in fixtures.all_fixtures(api) if o.id == op.id]
+    assert testgen._page_items(op, fx) == 0
+    out = tmp_path / "out"
+    res = run_specgen("generate", str(spec), "-o", str(out), "--formatter", "none", "--quiet")
+    assert res.returncode == 0, res.stderr
+    args = generated_suite("--import-mode=importlib", "-o", "asyncio_default_fixture_loop_scope=function", "-rs", str(out / "tests"))
+    env = {k: v for k, v in os.environ.items() if k != "SPECGEN_MOCK_SPEC"} | GENERATED_SUITE_ENV | {"SPECGEN_MOCK_SPEC": str(spec)}
+    ran = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0 and " passed" in ran.stdout and "failed" not in ran.stdout, ran.stdout[-3000:]

@@ -379,3 +379,65 @@ def test_an_operation_documenting_no_success_still_succeeds(tmp_path: Path) -> N
     spec = openapi(paths={"/pet": {"put": {"operationId": "updatePet", "responses": {"400": {"description": "bad id"}, "404": {"description": "none"}}}}})
     with MockServer(write_spec(tmp_path, spec)) as s:
         assert httpx.put(s.base_url + "/pet").status_code == 200
+
+
+# ------------------------------------------------------------------ an empty enum
+
+
+def test_an_empty_enum_beside_the_values_it_means_is_no_constraint_for_client_fixtures_and_mock(tmp_path: Path) -> None:
+    """`enum: []` allows no value by the letter; Discord's spec writes it beside an `allOf` that
+    names the values meant. The normalizer reads it as absent, with a warning at its place, so
+    the field has the referenced type (not null), the full fixture sends one of its values, and
+    the mock, reading it the same way, accepts that request (and still refuses another value)."""
+    from specgen.artifacts.fixtures import operation_fixtures
+    from support import normalize_dict
+
+    status = {"type": "string", "oneOf": [{"const": "APPROVED"}, {"const": "REJECTED"}]}
+    body = {"type": "object", "properties": {"action": {"type": "string", "enum": [], "allOf": [{"$ref": "#/components/schemas/Status"}]}}}
+    doc = openapi(paths={"/requests": _post(body)}, schemas={"Status": status})
+    api = normalize_dict(tmp_path, doc)
+    ((field,),) = [m.fields for m in api.models if m.name != "Status" and any(f.name == "action" for f in m.fields)]
+    assert field.type.kind != "null" and field.type.ref is not None
+    found = [d for d in api.__dict__["_diags"].items if d.code == "empty-enum"]
+    assert len(found) == 1 and found[0].pointer.endswith("/properties/action/enum")
+    fx = operation_fixtures(api, api.operations[0])
+    full = fx.requests["full"]["body"] if fx.wrapped else fx.requests["full"]
+    assert full["action"] in ("APPROVED", "REJECTED")
+    with MockServer(write_spec(tmp_path, doc)) as s:
+        assert httpx.post(s.base_url + "/requests", json=full).status_code == 200
+        assert httpx.post(s.base_url + "/requests", json={"action": "MAYBE"}).status_code == 422
+
+
+def test_a_string_where_a_subschema_belongs_constrains_nothing_and_the_rest_still_does(tmp_path: Path) -> None:
+    """`properties: {$ref: file.yml}` (DigitalOcean's) holds a property called `$ref` whose schema
+    is a string; a `$ref` may also lead to a string. The mock answers as the normalizer reads
+    them (no constraint), never with a 500, and the other properties are still checked."""
+    body = {"type": "object", "properties": {"$ref": "droplet_ids.yml", "count": {"type": "integer"}, "other": {"$ref": "#/components/schemas/Text"}}, "required": ["count"]}
+    doc = openapi(paths={"/things": _post(body)}, schemas={"Text": "not a schema"})
+    with MockServer(write_spec(tmp_path, doc)) as s:
+        assert httpx.post(s.base_url + "/things", json={"count": 1, "$ref": [1, 2], "other": 5}).status_code == 200
+        bad = httpx.post(s.base_url + "/things", json={"count": "one"})
+        assert bad.status_code == 422 and "count" in bad.text
+
+
+def test_an_allof_part_that_only_says_which_fields_are_required_makes_them_alternatives(tmp_path: Path) -> None:
+    """`allOf: [$ref object, anyOf: [{required: [inbound]}, {required: [outbound]}]]`
+    (DigitalOcean's firewall rules): the object keeps its fields and takes the required sets as
+    its alternatives, so even the minimal request names one, and the mock accepts it."""
+    from specgen.artifacts.fixtures import operation_fixtures
+    from support import normalize_dict
+
+    rules = {"type": "object", "properties": {"inbound": {"type": "array", "items": {"type": "string"}}, "outbound": {"type": "array", "items": {"type": "string"}}}}
+    body = {"allOf": [{"$ref": "#/components/schemas/Rules"}, {"anyOf": [{"title": "In", "required": ["inbound"]}, {"title": "Out", "required": ["outbound"]}]}]}
+    doc = openapi(paths={"/rules": _post(body)}, schemas={"Rules": rules})
+    api = normalize_dict(tmp_path, doc)
+    assert api.operations[0].body is not None
+    ((model,),) = [[m for m in api.models if m.alternatives]]
+    assert {f.name for f in model.fields} == {"inbound", "outbound"} and set(model.alternatives) == {("inbound",), ("outbound",)}
+    fx = operation_fixtures(api, api.operations[0])
+    with MockServer(write_spec(tmp_path, doc)) as s:
+        for name, request in fx.requests.items():
+            sent = request["body"] if fx.wrapped else request
+            assert "inbound" in sent or "outbound" in sent, name
+            assert httpx.post(s.base_url + "/rules", json=sent).status_code == 200, name
+        assert httpx.post(s.base_url + "/rules", json={}).status_code == 422

@@ -11,7 +11,7 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 import pytest
@@ -290,3 +290,32 @@ def test_the_render_child_sends_unchanged_pages_by_their_hash_and_a_hand_edit_in
     assert _tree(out) == _scratch(spec, tmp_path)
     assert "render_operations" in rendered_here  # the parent rendered the artifact that holds it
     assert (page, False) in given
+
+
+@pytest.mark.parametrize("damage", ["deleted", "edited"])
+def test_a_page_missing_or_changed_in_out_is_written_again_beside_the_pages_an_edit_changes(damage: str, warm: Callable[[], tuple[Path, Path]], tmp_path: Path) -> None:
+    """A prose edit changes some of the render child's pages (sent with their text, written)
+    while OUT lacks, or holds another copy of, one it sends by its hash alone: the parent
+    renders that artifact again and puts all of its files, those written already included, so
+    nothing of the artifact is lost and OUT ends as a run from scratch writes it."""
+    spec, out = warm()
+    doc = json.loads(spec.read_text())
+    generate(spec, out, OPTS, Diagnostics())  # OUT as this edit leaves it
+    for schema in doc["components"]["schemas"].values():  # a second prose edit: other pages change
+        for prop in (schema.get("properties") or {}).values():
+            if isinstance(prop, dict) and isinstance(prop.get("description"), str) and prop["description"].endswith(" (edited)"):
+                prop["description"] += " again"
+    spec.write_text(json.dumps(doc))
+    scratch = _scratch(spec, tmp_path)
+    changed = {p for p, data in scratch.items() if (out / p).is_file() and (out / p).read_bytes() != data}
+    assert changed and any(p.startswith("docs/") for p in changed)
+    # a page of the same artifact as a changed one (the child sends both; the changed one with its text)
+    folder = next(PurePosixPath(p).parent for p in sorted(changed) if p.startswith("docs/"))
+    victim = next(p for p in sorted(scratch) if PurePosixPath(p).parent == folder and p not in changed)
+    if damage == "deleted":
+        (out / victim).unlink()
+    else:
+        (out / victim).write_text("{}\n")
+    generate(spec, out, OPTS, Diagnostics())
+    assert _tree(out) == scratch
+    assert victim in json.loads((out / "manifest.json").read_text())["files"]

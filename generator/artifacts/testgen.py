@@ -166,7 +166,19 @@ def _operation(api: ir.Api, op: ir.Operation, fx: Any) -> dict[str, Any]:
         "stream_types": _class_names(api, op.stream_type) if op.stream_type is not None else [],
         "stream_events": len(fx.stream_events),
         "items": len(fx.items),
+        "page_items": _page_items(op, fx),
     }
+
+
+def _page_items(op: ir.Operation, fx: Any) -> int | None:
+    """How many items the success answer's fixture holds on a page (what the mock answers),
+    or None where the fixture does not say (a spec's example of an empty list answers none)."""
+    if op.pagination is None or op.success is None:
+        return None
+    body = fx.responses.get(op.success.status)
+    field = op.pagination.items_field
+    items = body if field is None else body.get(field) if isinstance(body, dict) else None
+    return len(items) if isinstance(items, list) else None
 
 
 def _result(api: ir.Api, op: ir.Operation) -> dict[str, Any]:

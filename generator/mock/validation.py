@@ -11,7 +11,8 @@ documents. What the spec means beyond the validator's letter:
   also beside `anyOf` / `oneOf` / `allOf`; an `enum` admits null only when it lists it (OpenAPI
   3.0.3); `type: "null"` is a type in 3.0 documents too;
 - a keyword the validator cannot apply (`maximum: "1e400"`, a pattern that is not a regular
-  expression) constrains nothing, and `schema_warnings` names it at start-up.
+  expression) constrains nothing, and `schema_warnings` names it at start-up; nor does an
+  empty `enum` (by the letter it allows no value; the client is generated as if it were absent).
 
 Every problem is a JSON pointer into the instance, the keyword, and a sentence with the value
 written as JSON: never a Python repr.
@@ -128,17 +129,47 @@ def _flagged_required(data: Any, flag: str, follow: Callable[[Any], Any]) -> Any
 # ------------------------------------------------------------------ the validator
 
 
+# keywords whose value holds subschemas: by name, in a list, or one
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas"})
+_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+_SCHEMA_ONE = frozenset({"items", "additionalItems", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties"})
+
+
+def _schema(value: Any) -> Any:
+    """A subschema as the validator can take it: a string or a number where a schema belongs
+    (`properties: {$ref: file.yml}` holds a property called `$ref` whose schema is a string)
+    constrains nothing, as the normalizer, which warns about it, reads it."""
+    return value if isinstance(value, (dict, bool)) else True
+
+
+def _subschemas(keyword: str, value: Any) -> Any:
+    if keyword in _SCHEMA_MAPS and isinstance(value, dict):
+        return value if all(isinstance(v, (dict, bool)) for v in value.values()) else {k: _schema(v) for k, v in value.items()}
+    if keyword in _SCHEMA_LISTS and isinstance(value, list):
+        return value if all(isinstance(v, (dict, bool)) for v in value) else [_schema(v) for v in value]
+    if keyword in _SCHEMA_ONE and not (keyword == "items" and isinstance(value, list)):  # 3.0's validator takes a list of items too
+        return _schema(value)
+    return value
+
+
 def _tolerant(fn: Callable[..., Iterator[ValidationError]], keyword: str) -> Callable[..., Iterator[ValidationError]]:
     """A keyword function that treats a broken keyword value (a string where a number belongs,
-    a pattern that does not compile) as no constraint instead of raising."""
+    a pattern that does not compile, a string where a subschema belongs, a `$ref` to one) as no
+    constraint instead of raising."""
 
     def run(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
         if instance is None and isinstance(schema, dict) and schema.get("nullable") is True and keyword not in ("enum", "const"):
             return  # `nullable: true` admits null (around anyOf too) whatever the version; an enum must list it (3.0.3)
+        if keyword == "enum" and value == []:
+            return  # an empty enum constrains nothing, as the normalizer reads it (model/schemas.py)
         try:
-            yield from fn(validator, value, instance, schema)
+            yield from fn(validator, _subschemas(keyword, value), instance, schema)
         except (TypeError, ValueError, OverflowError, re.error, LookupError):
             return
+        except AttributeError:
+            if keyword not in ("$ref", "$dynamicRef"):
+                raise
+            return  # a `$ref` to a string, not a schema (the resolver reads a schema's `$id` with .get)
 
     return run
 

@@ -267,9 +267,10 @@ def open_enum_values(node: dict[str, Any], targets: list[Any]) -> list[Any] | No
 
 
 def required_alternatives(node: dict[str, Any], kw: str) -> tuple[tuple[str, ...], ...] | None:
-    """`properties` plus `anyOf: [{required: [a]}, {required: [b]}]`: the required sets, else None."""
+    """`properties` (its own, or its `allOf` parts') plus `anyOf: [{required: [a]}, {required:
+    [b]}]`: the required sets, else None."""
     parts = node.get(kw)
-    if not isinstance(node.get("properties"), dict) or not isinstance(parts, list) or not parts:
+    if not (isinstance(node.get("properties"), dict) or isinstance(node.get("allOf"), list)) or not isinstance(parts, list) or not parts:
         return None
     out = []
     for p in parts:
@@ -277,6 +278,18 @@ def required_alternatives(node: dict[str, Any], kw: str) -> tuple[tuple[str, ...
             return None
         out.append(tuple(str(r) for r in p["required"]))
     return tuple(out)
+
+
+def alternatives_part(part: Any) -> str | None:
+    """`oneOf` or `anyOf` when `part` (an `allOf` part) only says which sets of fields are
+    required (`anyOf: [{required: [a]}, {required: [b]}]`, a title or a description beside it),
+    else None: the object it is a part of takes those sets as its own."""
+    if not isinstance(part, dict):
+        return None
+    kws = [kw for kw in ("oneOf", "anyOf") if kw in part]
+    if len(kws) != 1 or set(part) - {kws[0], "title", "description"}:
+        return None
+    return kws[0] if required_alternatives({"properties": {}, kws[0]: part[kws[0]]}, kws[0]) is not None else None
 
 
 def deprecation_in_parts(site: dict[str, Any], description: str) -> ir.Deprecation | None:

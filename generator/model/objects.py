@@ -10,7 +10,7 @@ from typing import Any
 from ..diagnostics import join_pointer
 from . import ir
 from .context import At, Context, ModelDraft
-from .keywords import DOC_KEYS, deprecation_of, text_of, examples_of, constraints_of, field_py_name, required_alternatives, wrapped_parts, deprecation_in_parts, stability_of, sunset_of, unmodeled_keys, sdk_computed
+from .keywords import DOC_KEYS, alternatives_part, deprecation_of, text_of, examples_of, constraints_of, field_py_name, required_alternatives, wrapped_parts, deprecation_in_parts, stability_of, sunset_of, unmodeled_keys, sdk_computed
 from .naming import ANNOTATION_NAMES, BUILTIN_TYPE_NAMES, MODEL_RESERVED, PY_RESERVED, Namer, pascal
 
 
@@ -61,6 +61,14 @@ def all_of(cx: Context, node: dict[str, Any], at: At, nullable: bool) -> ir.Type
         t = cx.schema(parts[0], At(at.file, at.pointer + "/allOf/0", at.hint))
         return t.with_nullable() if nullable and not t.nullable else t
     resolved = [cx.deref(p, at.file, join_pointer(at.pointer, "allOf", i))[0] for i, p in enumerate(parts)]
+    hoisted = [(i, kw) for i, r in enumerate(resolved) if (kw := alternatives_part(r)) is not None]
+    if len(hoisted) == 1 and not any(k in node for k in ("oneOf", "anyOf")) and len(parts) > 1:
+        # a part that only says which fields are required (`anyOf: [{required: [a]}, ...]`):
+        # the object's own alternatives (see object_type), the other parts its fields (the part
+        # left as `{}`, so that the others keep their places)
+        i, kw = hoisted[0]
+        node = {**{k: v for k, v in node.items() if k != "allOf"}, "allOf": [*parts[:i], {}, *parts[i + 1 :]], kw: resolved[i][kw]}
+        parts, resolved = node["allOf"], [*resolved[:i], {}, *resolved[i + 1 :]]
     objecty = all(
         isinstance(r, dict) and (r.get("type") in (None, "object") or "properties" in r) and not any(k in r for k in ("oneOf", "anyOf", "enum"))
         for r in resolved

@@ -23,6 +23,12 @@ _NUMBER_KW = frozenset({"minimum", "maximum", "multipleOf", "exclusiveMinimum", 
 
 def convert(cx: Context, node: dict[str, Any], at: At) -> ir.TypeExpr:
     where = cx.where(at.file, at.pointer)
+    if isinstance(node.get("enum"), list) and not node["enum"]:
+        # by the letter no value is valid; specs that write it (Discord's, beside an `allOf` that
+        # names the values) mean no constraint, and a client that can send nothing helps nobody.
+        # The mock reads it so too (mock/validation.py)
+        cx.diags.warning("empty-enum", "`enum` lists no value (so no value would be valid): read as no constraint", hint="list the allowed values, or remove `enum`", file=at.file, pointer=at.pointer + "/enum")
+        node = {k: v for k, v in node.items() if k != "enum"}
     nullable = node.get("nullable") is True
     raw_type = node.get("type")
     types: list[str] = []

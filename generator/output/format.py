@@ -38,22 +38,23 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def formatter_id(formatter: Formatter) -> str:
-    """Name and version: part of every cache key, so upgrading a formatter reformats."""
+def formatter_id(formatter: Formatter, use_disk: bool = True) -> str:
+    """Name and version: part of every cache key, so upgrading a formatter reformats (the
+    versions are kept in specgen's cache only with `use_disk`)."""
     if formatter == "black":
         # ruff shapes the text black reads (see _ruff_shape), so its version and target are part of the key
-        return f"black-{_black_version()}+{_ruff_id()}-{_RUFF_OLDEST}"
+        return f"black-{_black_version(use_disk)}+{_ruff_id(use_disk)}-{_RUFF_OLDEST}"
     if formatter == "ruff":
-        return f"ruff-{_ruff_version()}"
+        return f"ruff-{_ruff_version(use_disk)}"
     return "none"
 
 
-def _black_version() -> str:
+def _black_version(use_disk: bool = True) -> str:
     from importlib.metadata import version
     from importlib.util import find_spec
 
     spec = find_spec("black")  # found, not imported
-    if spec is None or spec.origin is None:
+    if spec is None or spec.origin is None or not use_disk:
         return version("black")
     return _remembered("black", spec.origin, lambda: version("black"))
 
@@ -61,7 +62,9 @@ def _black_version() -> str:
 def _remembered(name: str, path: str, compute: Callable[[], str]) -> str:
     """`compute()` (a formatter's version: 4 to 10 ms to ask), kept in specgen's cache under
     the identity of the file it belongs to (path, size, mtime, inode): an upgrade or a reinstall
-    replaces that file, and the version is asked again."""
+    replaces that file, and the version is asked again. (An install that keeps that file while
+    the version changes, as an editable one may, keeps the old version in the keys: formatting
+    is then redone only when the text changes; `rm -r` the cache to start anew.)"""
     try:
         st = os.stat(path)
     except OSError:
@@ -106,18 +109,22 @@ def _ruff_bin() -> str:
 _ruff_ver: str | None = None
 
 
-def _ruff_id() -> str:
+def _ruff_id(use_disk: bool = True) -> str:
     try:
-        return f"ruff-{_ruff_version()}"
+        return f"ruff-{_ruff_version(use_disk)}"
     except SpecError:
         return "no-ruff"
 
 
-def _ruff_version() -> str:
+def _ruff_version(use_disk: bool = True) -> str:
     global _ruff_ver
     if _ruff_ver is None:
         binary = _ruff_bin()
-        _ruff_ver = _remembered("ruff", binary, lambda: subprocess.run([binary, "--version"], capture_output=True, text=True, check=False, process_group=process_group()).stdout.strip().replace(" ", "-"))
+
+        def ask() -> str:
+            return subprocess.run([binary, "--version"], capture_output=True, text=True, check=False, process_group=process_group()).stdout.strip().replace(" ", "-")
+
+        _ruff_ver = _remembered("ruff", binary, ask) if use_disk else ask()
     return _ruff_ver
 
 
@@ -351,7 +358,7 @@ class FormatCache:
 
     def __init__(self, formatter: Formatter, use_disk: bool = True):
         self.formatter = formatter
-        self.fid = formatter_id(formatter)
+        self.fid = formatter_id(formatter, use_disk)
         self.path = cache_dir() / "format.sqlite" if use_disk else None
         self.memory: dict[str, str] = {}
         self._new: dict[str, str] = {}

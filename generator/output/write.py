@@ -253,6 +253,8 @@ class TreeWriter:
             data = content.encode("utf-8") if isinstance(content, str) else content
             sha256 = sha256_bytes(data)
         sha = sha256
+        if rel in self.written and self.hashes[rel] == sha:
+            return  # given again (an artifact rendered again here when its child's copy lacked a text)
         self.written.add(rel)
         self.hashes[rel] = sha
         if self._found.hashes.get(rel) == sha:

@@ -180,8 +180,10 @@ def facts(value: Any) -> Facts | None:
 
 def within(data: Any, parts: list[tuple[int, Facts]]) -> bool:
     """Whether `data`, a mapping made of `parts` (each: how many containers hold it below the
-    root, and its facts), each object in it once, breaks none of the budgets `shape_problem`
-    checks. False means only that `shape_problem` must walk it (and say where)."""
+    root, and its facts), breaks none of the budgets `shape_problem` checks, each part counted
+    where it stands (two chunks of the same text are one object, which `shape_problem` would
+    count as a YAML alias; none was written). False means only that `shape_problem` must walk
+    it (and say where)."""
     if not isinstance(data, dict):
         return False
     size, height = 1, 1
