@@ -520,3 +520,25 @@ def test_fixtures_cover_at_least_90_percent_of_reachable_enum_values_and_variant
             total[kind][1] += counts["covered"]
     for kind, (reachable, covered) in total.items():
         assert reachable > 0 and covered >= 0.9 * reachable, f"{kind}: {covered} of {reachable} covered"
+
+
+def test_an_array_of_one_enum_value_beside_other_enum_places_gets_every_value_covered(tmp_path: Path) -> None:
+    """PagerDuty's `trigger_types: {type: array, minItems: 1, maxItems: 1, items: {enum: [...]}}`
+    beside other enum places: the array and its one item are both places of the enum, and a
+    plan that put a value in each crashed (the array replaced by a value, then indexed). Plans
+    never hold a place and one inside it: every value is held by some valid request."""
+    action = {
+        "type": "object",
+        "properties": {
+            "severity": {"type": "string", "enum": ["info", "warning", "error"]},
+            "trigger_types": {"type": "array", "minItems": 1, "maxItems": 1, "uniqueItems": True, "items": {"type": "string", "enum": ["alert_triggered", "alert_suppressed", "alert_suspended"]}},
+        },
+        "required": ["severity", "trigger_types"],
+    }
+    post = {"post": {"operationId": "act", "requestBody": {"required": True, "content": {"application/json": {"schema": action}}}, "responses": {"204": {"description": "none"}}}}
+    api = normalize_dict(tmp_path, openapi(paths={"/actions": post}))
+    fx = fixtures.operation_fixtures(api, api.operations[0])
+    held = {v for r in fx.requests.values() for v in r.get("trigger_types", [])}
+    assert held == {"alert_triggered", "alert_suppressed", "alert_suspended"}
+    assert {r.get("severity") for r in fx.requests.values()} >= {"info", "warning", "error"}
+    assert all(isinstance(r.get("trigger_types"), list) and len(r["trigger_types"]) == 1 for r in fx.requests.values())

@@ -194,3 +194,21 @@ def test_the_reference_keeps_its_backend_after_the_library_was_used_with_another
     run = subprocess.run([sys.executable, "-c", _BACKEND_FIRST, str(spec)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[0] == "True", run.stdout
+
+
+def test_response_codes_yaml_reads_as_numbers_are_validated_as_json_carries_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`200:` unquoted (Asana's spec, 1,527 times) is a YAML integer key; the validators take
+    JSON and stopped at the first one ("the validator stopped early"), so nothing after it was
+    checked. They now read the spec as JSON carries it: a real problem elsewhere is found, by
+    the fast engine, the reference and an incremental run alike."""
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path / "cache"))
+    spec = tmp_path / "spec.yaml"
+    ok = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n        404:\n          description: no\n"
+    spec.write_text(ok + "components:\n  schemas:\n    A:\n      type: objekt\n")
+    found, _ = _findings_via(spec)
+    assert found and not any("stopped early" in str(f["message"]) for f in found)
+    assert any(str(f["pointer"]).startswith("/components/schemas/A") for f in found)
+    assert [f["message"] for f in found] == [f["message"] for f in _full(spec)]
+    spec.write_text(ok + "components:\n  schemas:\n    A:\n      type: object\n")
+    assert _findings_via(spec) == ([], False) or _findings_via(spec)[0] == []
+    assert _full(spec) == []

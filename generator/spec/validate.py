@@ -21,13 +21,13 @@ from ..paths import cache_dir
 from .load import Documents
 
 _MAX_REPORTED = engines.MAX_FINDINGS
-_CACHE_FORMAT = "specgen-validate-8"  # 8: a wrong default is placed at its `default`
-_PARTS_FORMAT = "specgen-validate-parts-3"
+_CACHE_FORMAT = "specgen-validate-9"  # 9: keys YAML read as numbers validated as JSON text (8: a wrong default placed at its `default`)
+_PARTS_FORMAT = "specgen-validate-parts-4"
 
 
 def _findings(docs: Documents, strict: bool = False) -> list[dict[str, Any]]:
     """A full run on the main document; each finding is {message, pointer|None}."""
-    return _findings_for(docs.main.data, docs, strict)[0]
+    return _findings_for(json_view(docs.main.data), docs, strict)[0]
 
 
 def _findings_for(data: dict[str, Any], docs: Documents, strict: bool = False) -> tuple[list[dict[str, Any]], engines.Engine]:
@@ -185,16 +185,16 @@ def _parts_file(docs: Documents) -> Any:
     return cache_dir() / "validate" / f"parts-{key}.json"
 
 
-def _incremental(docs: Documents) -> list[dict[str, Any]] | None:
-    """Findings from the last full validation of this file, re-validating only the path items
-    and component schemas that changed; None when the rest of the document changed too."""
+def _incremental(docs: Documents, data: Any) -> list[dict[str, Any]] | None:
+    """Findings from the last full validation of this file (`data`: its `json_view`),
+    re-validating only the path items and component schemas that changed; None when the rest
+    of the document changed too."""
     try:
         record = json.loads(_parts_file(docs).read_text())
         if record.get("format") != _PARTS_FORMAT:
             return None
     except (OSError, ValueError):
         return None
-    data = docs.main.data
     if len(docs.files) > 1 or not isinstance(data, dict) or "openapi" not in data:
         return None
     parts = _split_parts(data)
@@ -238,7 +238,7 @@ def _schema_refs(node: Any, out: set[str]) -> set[str]:
 
 
 def _remember_parts(docs: Documents, findings: list[dict[str, Any]]) -> None:
-    data = docs.main.data
+    data = json_view(docs.main.data)  # as `_incremental` will split it
     if len(docs.files) > 1 or not isinstance(data, dict) or "openapi" not in data:
         return
     try:
@@ -309,15 +309,39 @@ class Validation:
             self._proc = None
 
 
+def json_view(value: Any) -> Any:
+    """`value` as JSON carries it: a mapping key that YAML read as a number, a boolean or null
+    (`200:` unquoted, as OpenAPI says it must not be but real specs write) as its JSON text, so
+    that the validators (which take JSON, and stopped at the first such key) read the whole
+    spec; a container without such keys anywhere below is shared, not copied."""
+    stack, odd = [value], False
+    while stack and not odd:
+        node = stack.pop()
+        if isinstance(node, dict):
+            odd = any(not isinstance(k, str) for k in node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return _rekeyed(value) if odd else value
+
+
+def _rekeyed(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k if isinstance(k, str) else json.dumps(k) if isinstance(k, (bool, int, float)) or k is None else str(k): _rekeyed(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_rekeyed(v) for v in node]
+    return node
+
+
 def _compute(docs: Documents, incremental: bool, strict: bool) -> tuple[list[dict[str, Any]], Source]:
     """(findings, where they come from)."""
-    data = docs.main.data
+    data = json_view(docs.main.data)
     locate = _Finder(data).find
     if not strict:
         found = engines.fast(data, docs, locate)
         if found is not None:
             return found, "fast"
-        partial = _incremental(docs) if incremental else None
+        partial = _incremental(docs, data) if incremental else None
         if partial is not None:
             return partial, "incremental"
     return engines.reference(data, docs, locate), "reference"
