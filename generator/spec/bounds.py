@@ -55,14 +55,7 @@ def _walk(data: Any, places: _Places, refs: list[tuple[int, str]]) -> tuple[str,
         key = id(node)
         if finishing:
             path.discard(key)
-            size, height = 1, 1
-            for c in node.values() if isinstance(node, dict) else node:
-                if isinstance(c, (dict, list)):
-                    csize, cheight = done[id(c)]
-                    size, height = size + csize, max(height, cheight + 1)
-                else:
-                    size += 1
-            done[key] = (size, height)
+            size, height = done[key] = _measured(node, done)
             if height > DOCUMENT_MAX_DEPTH:
                 return (f"the document nests deeper than {DOCUMENT_MAX_DEPTH} levels", "flatten the deepest structure (name nested schemas under components and $ref them)", at(entry))
             if size > YAML_MAX_EXPANDED_NODES:
@@ -89,6 +82,18 @@ def _walk(data: Any, places: _Places, refs: list[tuple[int, str]]) -> tuple[str,
                 up.append((entry, k))
                 stack.append((child, len(up) - 1, False))
     return None
+
+
+def _measured(node: Any, done: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    """A finished container's (expanded size, height), from its children's in `done`."""
+    size, height = 1, 1
+    for c in node.values() if isinstance(node, dict) else node:
+        if isinstance(c, (dict, list)):
+            csize, cheight = done[id(c)]
+            size, height = size + csize, max(height, cheight + 1)
+        else:
+            size += 1
+    return size, height
 
 
 def _token(key: Any) -> str:
@@ -151,14 +156,7 @@ def facts(value: Any) -> Facts | None:
     while stack:
         node, finishing = stack.pop()
         if finishing:
-            size, height = 1, 1
-            for c in node.values() if isinstance(node, dict) else node:
-                if isinstance(c, (dict, list)):
-                    csize, cheight = done[id(c)]
-                    size, height = size + csize, max(height, cheight + 1)
-                else:
-                    size += 1
-            done[id(node)] = (size, height)
+            done[id(node)] = _measured(node, done)
             continue
         if id(node) in done:
             return None
