@@ -542,3 +542,10 @@ def test_an_array_of_one_enum_value_beside_other_enum_places_gets_every_value_co
     assert held == {"alert_triggered", "alert_suppressed", "alert_suspended"}
     assert {r.get("severity") for r in fx.requests.values()} >= {"info", "warning", "error"}
     assert all(isinstance(r.get("trigger_types"), list) and len(r["trigger_types"]) == 1 for r in fx.requests.values())
+    # alone, the array of one value is given each value in turn, as a list
+    del action["properties"]["severity"]
+    action["required"] = ["trigger_types"]
+    (tmp_path / "alone").mkdir()
+    api = normalize_dict(tmp_path / "alone", openapi(paths={"/actions": post}))
+    fx = fixtures.operation_fixtures(api, api.operations[0])
+    assert {v for r in fx.requests.values() for v in r.get("trigger_types", [])} == {"alert_triggered", "alert_suppressed", "alert_suspended"}

@@ -408,16 +408,41 @@ def test_an_empty_enum_beside_the_values_it_means_is_no_constraint_for_client_fi
         assert httpx.post(s.base_url + "/requests", json={"action": "MAYBE"}).status_code == 422
 
 
+@pytest.mark.parametrize("where", ["not", "oneOf"])
+def test_an_empty_enum_under_not_or_as_a_union_variant_keeps_its_letter(where: str, tmp_path: Path) -> None:
+    """As a whole subschema of `not`, `oneOf` or `anyOf`, an empty enum matches nothing, by the
+    letter: `not: {enum: []}` refuses nothing, and a variant `{enum: []}` never overlaps the
+    others. The normalizer reads it there so too (no warning), and the fixtures pass the mock."""
+    from specgen.artifacts.fixtures import operation_fixtures
+    from support import normalize_dict
+
+    name = {"type": "string", "not": {"enum": []}} if where == "not" else {"oneOf": [{"type": "string", "enum": []}, {"type": "string", "maxLength": 20}]}
+    doc = openapi(paths={"/names": _post({"type": "object", "properties": {"name": name}, "required": ["name"]})})
+    api = normalize_dict(tmp_path, doc)
+    assert not [d for d in api.__dict__["_diags"].items if d.code == "empty-enum"]
+    fx = operation_fixtures(api, api.operations[0])
+    assert fx.requests
+    with MockServer(write_spec(tmp_path, doc)) as s:
+        for label, request in fx.requests.items():
+            sent = request["body"] if fx.wrapped else request
+            assert httpx.post(s.base_url + "/names", json=sent).status_code == 200, (label, sent)
+        assert httpx.post(s.base_url + "/names", json={"name": "abc"}).status_code == 200
+
+
 def test_a_string_where_a_subschema_belongs_constrains_nothing_and_the_rest_still_does(tmp_path: Path) -> None:
     """`properties: {$ref: file.yml}` (DigitalOcean's) holds a property called `$ref` whose schema
     is a string; a `$ref` may also lead to a string. The mock answers as the normalizer reads
     them (no constraint), never with a 500, and the other properties are still checked."""
     body = {"type": "object", "properties": {"$ref": "droplet_ids.yml", "count": {"type": "integer"}, "other": {"$ref": "#/components/schemas/Text"}}, "required": ["count"]}
     doc = openapi(paths={"/things": _post(body)}, schemas={"Text": "not a schema"})
+    body["properties"]["pair"] = {"type": "array", "items": [{"type": "string"}, {"type": "integer"}]}  # the old tuple form
     with MockServer(write_spec(tmp_path, doc)) as s:
-        assert httpx.post(s.base_url + "/things", json={"count": 1, "$ref": [1, 2], "other": 5}).status_code == 200
+        assert httpx.post(s.base_url + "/things", json={"count": 1, "$ref": [1, 2], "other": 5, "pair": ["a", 1]}).status_code == 200
         bad = httpx.post(s.base_url + "/things", json={"count": "one"})
         assert bad.status_code == 422 and "count" in bad.text
+        # nothing beside such a value, nor below the `$ref`, escapes its checks
+        assert httpx.post(s.base_url + "/things", json={"pair": ["a", 1], "count": "x"}).status_code == 422
+        assert httpx.post(s.base_url + "/things", json={"pair": ["a", 1]}).status_code == 422
 
 
 def test_an_allof_part_that_only_says_which_fields_are_required_makes_them_alternatives(tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ documents. What the spec means beyond the validator's letter:
   3.0.3); `type: "null"` is a type in 3.0 documents too;
 - a keyword the validator cannot apply (`maximum: "1e400"`, a pattern that is not a regular
   expression) constrains nothing, and `schema_warnings` names it at start-up; nor does an
-  empty `enum` (by the letter it allows no value; the client is generated as if it were absent).
+  empty `enum` (by the letter it allows no value; the client is generated as if it were absent),
+  except as a whole subschema of `not`, `oneOf` or `anyOf`, where it keeps its letter.
 
 Every problem is a JSON pointer into the instance, the keyword, and a sentence with the value
 written as JSON: never a Python repr.
@@ -132,7 +133,7 @@ def _flagged_required(data: Any, flag: str, follow: Callable[[Any], Any]) -> Any
 # keywords whose value holds subschemas: by name, in a list, or one
 _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas"})
 _SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
-_SCHEMA_ONE = frozenset({"items", "additionalItems", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties"})
+_SCHEMA_ONE = frozenset({"items", "additionalItems", "additionalProperties", "contains", "propertyNames", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties"})
 
 
 def _schema(value: Any) -> Any:
@@ -142,14 +143,38 @@ def _schema(value: Any) -> Any:
     return value if isinstance(value, (dict, bool)) else True
 
 
+def _chosen(value: Any) -> Any:
+    """A subschema of `not`, `oneOf` or `anyOf`: an empty `enum` there keeps its letter (it
+    matches nothing), as the normalizer reads it there; elsewhere it constrains nothing."""
+    value = _schema(value)
+    return False if isinstance(value, dict) and value.get("enum") == [] else value
+
+
 def _subschemas(keyword: str, value: Any) -> Any:
     if keyword in _SCHEMA_MAPS and isinstance(value, dict):
         return value if all(isinstance(v, (dict, bool)) for v in value.values()) else {k: _schema(v) for k, v in value.items()}
     if keyword in _SCHEMA_LISTS and isinstance(value, list):
-        return value if all(isinstance(v, (dict, bool)) for v in value) else [_schema(v) for v in value]
-    if keyword in _SCHEMA_ONE and not (keyword == "items" and isinstance(value, list)):  # 3.0's validator takes a list of items too
-        return _schema(value)
+        fix = _chosen if keyword in ("oneOf", "anyOf") else _schema
+        fixed = [fix(v) for v in value]
+        return value if all(a is b for a, b in zip(fixed, value)) else fixed
+    if keyword == "not":
+        return _chosen(value)
+    if keyword in _SCHEMA_ONE:
+        # a list of items (JSON Schema's old tuple form, which OpenAPI does not allow and neither
+        # validator here applies) constrains nothing
+        return True if isinstance(value, list) else _schema(value)
     return value
+
+
+def _points_at_no_schema(validator: Any, ref: Any) -> bool:
+    """Whether `ref` leads to a value that is no schema (a string): the resolver would fail on
+    it (it reads a schema's `$id` with .get); such a `$ref` constrains nothing. A `$ref` that
+    does not resolve is left to the keyword, which says so."""
+    try:
+        target = validator._resolver.lookup(ref).contents
+    except Exception:  # noqa: BLE001 - unresolvable: the keyword itself reports it
+        return False
+    return not isinstance(target, (dict, bool))
 
 
 def _tolerant(fn: Callable[..., Iterator[ValidationError]], keyword: str) -> Callable[..., Iterator[ValidationError]]:
@@ -162,14 +187,12 @@ def _tolerant(fn: Callable[..., Iterator[ValidationError]], keyword: str) -> Cal
             return  # `nullable: true` admits null (around anyOf too) whatever the version; an enum must list it (3.0.3)
         if keyword == "enum" and value == []:
             return  # an empty enum constrains nothing, as the normalizer reads it (model/schemas.py)
+        if keyword == "$ref" and isinstance(value, str) and _points_at_no_schema(validator, value):
+            return
         try:
             yield from fn(validator, _subschemas(keyword, value), instance, schema)
         except (TypeError, ValueError, OverflowError, re.error, LookupError):
             return
-        except AttributeError:
-            if keyword not in ("$ref", "$dynamicRef"):
-                raise
-            return  # a `$ref` to a string, not a schema (the resolver reads a schema's `$id` with .get)
 
     return run
 

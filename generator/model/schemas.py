@@ -17,16 +17,23 @@ _SHAPING = frozenset({"oneOf", "anyOf", "allOf", "enum", "const", "properties"})
 # the keywords that tell a schema's kind when it names no `type`
 _OBJECT_KW = frozenset({"properties", "additionalProperties", "patternProperties", "required"})
 _ARRAY_KW = frozenset({"items", "prefixItems"})
+def _chosen(pointer: str) -> bool:
+    """Whether the schema at `pointer` is a whole subschema of `not`, `oneOf` or `anyOf`."""
+    parent, _, last = pointer.rpartition("/")
+    return last == "not" or (last.isdigit() and parent.rpartition("/")[2] in ("oneOf", "anyOf"))
+
+
 _STRING_KW = frozenset({"minLength", "maxLength", "pattern"})
 _NUMBER_KW = frozenset({"minimum", "maximum", "multipleOf", "exclusiveMinimum", "exclusiveMaximum"})
 
 
 def convert(cx: Context, node: dict[str, Any], at: At) -> ir.TypeExpr:
     where = cx.where(at.file, at.pointer)
-    if isinstance(node.get("enum"), list) and not node["enum"]:
+    if isinstance(node.get("enum"), list) and not node["enum"] and not _chosen(at.pointer):
         # by the letter no value is valid; specs that write it (Discord's, beside an `allOf` that
         # names the values) mean no constraint, and a client that can send nothing helps nobody.
-        # The mock reads it so too (mock/validation.py)
+        # As a whole variant of oneOf/anyOf, or under `not`, it keeps its letter. The mock reads
+        # it so too (mock/validation.py)
         cx.diags.warning("empty-enum", "`enum` lists no value (so no value would be valid): read as no constraint", hint="list the allowed values, or remove `enum`", file=at.file, pointer=at.pointer + "/enum")
         node = {k: v for k, v in node.items() if k != "enum"}
     nullable = node.get("nullable") is True
@@ -73,7 +80,9 @@ def convert(cx: Context, node: dict[str, Any], at: At) -> ir.TypeExpr:
             nullable = True
             values = [v for v in values if v is not None]
         if not values:
-            return ir.TypeExpr("null", nullable=True, pointer=where)
+            # only null listed: the null type; nothing listed at all (kept as written as a
+            # variant of oneOf/anyOf or under `not`): no value, which fixtures know not to try
+            return ir.TypeExpr("null", nullable=True, pointer=where, unsatisfiable=None if listed_null else "`enum` allows no value")
         if len(values) == 1:
             return ir.TypeExpr("literal", values=(values[0],), nullable=nullable, pointer=where, null_ok=listed_null or not nullable)
         t = enums.enum_type(cx, node, values, at, nullable, is_open=False)

@@ -27,7 +27,7 @@ _PARTS_FORMAT = "specgen-validate-parts-4"
 
 def _findings(docs: Documents, strict: bool = False) -> list[dict[str, Any]]:
     """A full run on the main document; each finding is {message, pointer|None}."""
-    return _findings_for(json_view(docs.main.data), docs, strict)[0]
+    return _key_note(docs.main.data, _findings_for(json_view(docs.main.data), docs, strict)[0])
 
 
 def _findings_for(data: dict[str, Any], docs: Documents, strict: bool = False) -> tuple[list[dict[str, Any]], engines.Engine]:
@@ -325,9 +325,45 @@ def json_view(value: Any) -> Any:
     return _rekeyed(value) if odd else value
 
 
+def _odd_keys(value: Any) -> tuple[int, str]:
+    """How many mapping keys YAML read as numbers, booleans or null, and where the first in
+    document order lies (a JSON pointer)."""
+    count, first = 0, ""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, dict):
+            items = list(node.items())
+            for k, _ in items:
+                if not isinstance(k, str):
+                    count += 1
+                    if count == 1:
+                        first = join_pointer(at, _json_key(k))
+            stack.extend((v, join_pointer(at, _json_key(k))) for k, v in reversed(items))
+        elif isinstance(node, list):
+            stack.extend((v, join_pointer(at, str(i))) for i, v in reversed(list(enumerate(node))))
+    return count, first
+
+
+def _key_note(data: Any, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`findings`, with one more when keys of `data` are YAML numbers (`json_view`)."""
+    count, first = _odd_keys(data)
+    findings = [f for f in findings if not str(f.get("message", "")).endswith(_KEY_NOTE)]  # a kept one, maybe of another count
+    if not count:
+        return findings
+    return [{"message": f"{count} mapping key{'s are' if count > 1 else ' is'} a YAML number, boolean or null (`200:` unquoted){_KEY_NOTE}", "pointer": first}, *findings]
+
+
+_KEY_NOTE = ", which OpenAPI says must be quoted: validated as JSON text"
+
+
+def _json_key(k: Any) -> str:
+    return k if isinstance(k, str) else json.dumps(k) if isinstance(k, (bool, int, float)) or k is None else str(k)
+
+
 def _rekeyed(node: Any) -> Any:
     if isinstance(node, dict):
-        return {k if isinstance(k, str) else json.dumps(k) if isinstance(k, (bool, int, float)) or k is None else str(k): _rekeyed(v) for k, v in node.items()}
+        return {_json_key(k): _rekeyed(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_rekeyed(v) for v in node]
     return node
@@ -340,11 +376,11 @@ def _compute(docs: Documents, incremental: bool, strict: bool) -> tuple[list[dic
     if not strict:
         found = engines.fast(data, docs, locate)
         if found is not None:
-            return found, "fast"
+            return _key_note(docs.main.data, found), "fast"
         partial = _incremental(docs, data) if incremental else None
         if partial is not None:
-            return partial, "incremental"
-    return engines.reference(data, docs, locate), "reference"
+            return _key_note(docs.main.data, partial), "incremental"
+    return _key_note(docs.main.data, engines.reference(data, docs, locate)), "reference"
 
 
 def _keep(docs: Documents, findings: list[dict[str, Any]], source: Source) -> None:
