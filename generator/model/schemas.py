@@ -17,14 +17,14 @@ _SHAPING = frozenset({"oneOf", "anyOf", "allOf", "enum", "const", "properties"})
 # the keywords that tell a schema's kind when it names no `type`
 _OBJECT_KW = frozenset({"properties", "additionalProperties", "patternProperties", "required"})
 _ARRAY_KW = frozenset({"items", "prefixItems"})
+_STRING_KW = frozenset({"minLength", "maxLength", "pattern"})
+_NUMBER_KW = frozenset({"minimum", "maximum", "multipleOf", "exclusiveMinimum", "exclusiveMaximum"})
+
+
 def _chosen(pointer: str) -> bool:
     """Whether the schema at `pointer` is a whole subschema of `not`, `oneOf` or `anyOf`."""
     parent, _, last = pointer.rpartition("/")
     return last == "not" or (last.isdigit() and parent.rpartition("/")[2] in ("oneOf", "anyOf"))
-
-
-_STRING_KW = frozenset({"minLength", "maxLength", "pattern"})
-_NUMBER_KW = frozenset({"minimum", "maximum", "multipleOf", "exclusiveMinimum", "exclusiveMaximum"})
 
 
 def convert(cx: Context, node: dict[str, Any], at: At) -> ir.TypeExpr:
