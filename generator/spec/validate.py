@@ -313,45 +313,47 @@ def json_view(value: Any) -> Any:
     """`value` as JSON carries it: a mapping key that YAML read as a number, a boolean or null
     (`200:` unquoted, as OpenAPI says it must not be but real specs write) as its JSON text, so
     that the validators (which take JSON, and stopped at the first such key) read the whole
-    spec; a container without such keys anywhere below is shared, not copied."""
-    stack, odd = [value], False
-    while stack and not odd:
+    spec; the value itself when it has no such key (the usual case: one walk, no copy)."""
+    return _rekeyed(value) if _odd_count(value) else value
+
+
+def _odd_count(value: Any) -> int:
+    """How many mapping keys YAML read as numbers, booleans or null."""
+    count = 0
+    stack = [value]
+    while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            odd = any(not isinstance(k, str) for k in node)
+            count += sum(1 for k in node if not isinstance(k, str))
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-    return _rekeyed(value) if odd else value
+    return count
 
 
-def _odd_keys(value: Any) -> tuple[int, str]:
-    """How many mapping keys YAML read as numbers, booleans or null, and where the first in
-    document order lies (a JSON pointer)."""
-    count, first = 0, ""
+def _first_odd(value: Any) -> str:
+    """The JSON pointer of the first such key in document order (a walk that spells pointers,
+    taken only when there is one)."""
     stack: list[tuple[Any, str]] = [(value, "")]
     while stack:
         node, at = stack.pop()
         if isinstance(node, dict):
-            items = list(node.items())
-            for k, _ in items:
+            for k in node:
                 if not isinstance(k, str):
-                    count += 1
-                    if count == 1:
-                        first = join_pointer(at, _json_key(k))
-            stack.extend((v, join_pointer(at, _json_key(k))) for k, v in reversed(items))
+                    return join_pointer(at, _json_key(k))
+            stack.extend((v, join_pointer(at, _json_key(k))) for k, v in reversed(list(node.items())))
         elif isinstance(node, list):
             stack.extend((v, join_pointer(at, str(i))) for i, v in reversed(list(enumerate(node))))
-    return count, first
+    return ""
 
 
 def _key_note(data: Any, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`findings`, with one more when keys of `data` are YAML numbers (`json_view`)."""
-    count, first = _odd_keys(data)
+    count = _odd_count(data)
     findings = [f for f in findings if not str(f.get("message", "")).endswith(_KEY_NOTE)]  # a kept one, maybe of another count
     if not count:
         return findings
-    return [{"message": f"{count} mapping key{'s are' if count > 1 else ' is'} a YAML number, boolean or null (`200:` unquoted){_KEY_NOTE}", "pointer": first}, *findings]
+    return [{"message": f"{count} mapping key{'s are' if count > 1 else ' is'} a YAML number, boolean or null (`200:` unquoted){_KEY_NOTE}", "pointer": _first_odd(data)}, *findings]
 
 
 _KEY_NOTE = ", which OpenAPI says must be quoted: validated as JSON text"
