@@ -466,3 +466,18 @@ def test_an_allof_part_that_only_says_which_fields_are_required_makes_them_alter
             assert "inbound" in sent or "outbound" in sent, name
             assert httpx.post(s.base_url + "/rules", json=sent).status_code == 200, name
         assert httpx.post(s.base_url + "/rules", json={}).status_code == 422
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_a_discriminator_whose_mapping_points_nowhere_leaves_the_union_to_its_letter(version: str, tmp_path: Path) -> None:
+    """PagerDuty maps a tag to a pointer through another operation's schema, which no pointer
+    resolution reaches; OpenAPI 3.0's validator then refused every request (and the mock said
+    "matches more than one of the variants"). Both versions now fall back to the keyword's
+    letter: the one variant decides, and a wrong value is told as such."""
+    variant = {"type": "object", "properties": {"data_type": {"type": "string", "enum": ["string"]}, "value": {"type": "string"}}, "required": ["data_type", "value"]}
+    data = {"oneOf": [variant], "discriminator": {"propertyName": "data_type", "mapping": {"string": "#/paths/~1elsewhere/get/nothing/oneOf/0"}}}
+    doc = openapi(paths={"/options": _post({"type": "object", "properties": {"data": data}, "required": ["data"]})}, version=version)
+    with MockServer(write_spec(tmp_path, doc)) as s:
+        assert httpx.post(s.base_url + "/options", json={"data": {"data_type": "string", "value": "production"}}).status_code == 200
+        bad = httpx.post(s.base_url + "/options", json={"data": {"data_type": "string", "value": 5}})
+        assert bad.status_code == 422 and "matches none of the variants" in bad.text and "more than one" not in bad.text

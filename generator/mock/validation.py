@@ -198,9 +198,10 @@ def _tolerant(fn: Callable[..., Iterator[ValidationError]], keyword: str) -> Cal
 
 
 def _by_discriminator(fn: Callable[..., Iterator[ValidationError]]) -> Callable[..., Iterator[ValidationError]]:
-    """`oneOf` / `anyOf` for OpenAPI 3.1, which reads an explicit `discriminator` as 3.0 does:
+    """`oneOf` / `anyOf` with an explicit `discriminator`, read as OpenAPI 3.0 says (3.1 too):
     the tag's `mapping` entry, else the component schema it names (`{"kind": "Dog"}` is checked
-    against `Dog` alone); a tag that names no schema falls back to the keyword's own letter."""
+    against `Dog` alone); no tag, or a tag that names no schema, falls back to the keyword's
+    own letter (`fn`)."""
 
     def run(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
         disc = schema.get("discriminator") if isinstance(schema, dict) else None
@@ -235,8 +236,13 @@ def validator_class(openapi: str) -> Any:
     base: Any = osv.OAS30Validator if openapi == "3.0" else osv.OAS31Validator
     cls = bounded(base)
     keywords = {k: _tolerant(fn, k) for k, fn in cls.VALIDATORS.items()}
-    if openapi != "3.0":
-        keywords.update({k: _tolerant(_by_discriminator(cls.VALIDATORS[k]), k) for k in ("oneOf", "anyOf")})
+    # the same reading of a discriminator for both versions: 3.0's validator refuses a request
+    # whose tag's mapping does not resolve (PagerDuty's points into another operation's schema,
+    # through `$ref`s a pointer does not follow), where the keyword's own letter can decide
+    from jsonschema import _keywords as letter
+
+    plain: dict[str, Any] = {"oneOf": letter.oneOf, "anyOf": letter.anyOf} if openapi == "3.0" else cls.VALIDATORS
+    keywords.update({k: _tolerant(_by_discriminator(plain[k]), k) for k in ("oneOf", "anyOf")})
     keywords["readOnly"] = keywords["writeOnly"] = _ignore  # sent anyway: ignored, as OpenAPI allows
     extend: Any = validators.extend
     checker = cls.TYPE_CHECKER.redefine("null", lambda c, i: i is None)
@@ -428,7 +434,7 @@ def describe(err: ValidationError) -> Problem:
             pointer = join_pointer(pointer, extras[0])
         msg = f"unexpected propert{'y' if len(extras) == 1 else 'ies'} {', '.join(show(k, 40) for k in extras[:8])}" if extras else "has properties the schema does not allow"
     elif kw in ("oneOf", "anyOf"):
-        several = kw == "oneOf" and not err.context
+        several = kw == "oneOf" and not err.context and "is valid under each of" in err.message
         if several:
             msg = "matches more than one of the variants; it must match exactly one"
         else:
