@@ -19,6 +19,23 @@ def cache_dir() -> Path:
     return Path(base) / "specgen"
 
 
+def keep(path: Path, data: bytes) -> bool:
+    """Write a cache file whole or not at all (a temporary file beside it, then a rename); False
+    when it cannot be written (a read-only cache only costs the next run its speed)."""
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return False
+    return True
+
+
 def templates_dir() -> Path:
     """templates/ at the repository root (editable installs), or the copy inside a wheel."""
     package = Path(__file__).resolve().parent

@@ -41,8 +41,7 @@ from .output.incremental import Fingerprints, Known, PageCache
 from .output.render import RenderContext, keep_compiled
 from .spec.validate import Validation, report
 from .output import stamps
-from .output.owner import resolve_out, survey
-from .output.owner import read_manifest
+from .output.owner import read_manifest, resolve_out, survey
 from .output.write import MANIFEST, SurveyAhead, TreeWriter, Unsent, compare_trees, read_tree
 
 @dataclass
@@ -410,7 +409,7 @@ def _send_prints(ctx: RenderContext, conn: Any) -> None:
     conn.close()
 
 
-def _listed(folder: Path | None) -> dict[str, str]:
+def _manifest_hashes(folder: Path | None) -> dict[str, str]:
     """The sha256 of each file the manifest of `folder` lists ({} when it has none)."""
     manifest = read_manifest(folder) if folder is not None else None
     listed = manifest.get("files") if manifest is not None else None
@@ -445,15 +444,13 @@ def _render_child(renders: list[tuple[int, Renderer]], api: ir.Api, ctx: RenderC
     if inbox is not None:
         receiver.start()
     try:
-        listed: dict[str, str] | None = None
+        held = _manifest_hashes(folder)
         for i, render in renders:
             before = _counts(ctx)
             files = render_artifact(render, api, ctx)
             hashes = _final_hashes(files)
-            if listed is None:
-                listed = _listed(folder)
             # what the folder holds as this run renders it (per its manifest) goes by its hash alone
-            same = {path: sha for path, sha in hashes.items() if listed.get(path) == sha}
+            same = {path: sha for path, sha in hashes.items() if held.get(path) == sha}
             outbox.put((i, {p: t for p, t in files.items() if p not in same}, {k: v - before[k] for k, v in _counts(ctx).items()}, hashes, same))
         outbox.put(None)
         if warm:

@@ -187,12 +187,15 @@ def _tolerant(fn: Callable[..., Iterator[ValidationError]], keyword: str) -> Cal
             return  # `nullable: true` admits null (around anyOf too) whatever the version; an enum must list it (3.0.3)
         if keyword == "enum" and value == []:
             return  # an empty enum constrains nothing, as the normalizer reads it (model/schemas.py)
-        if keyword == "$ref" and isinstance(value, str) and _points_at_no_schema(validator, value):
-            return
         try:
             yield from fn(validator, _subschemas(keyword, value), instance, schema)
         except (TypeError, ValueError, OverflowError, re.error, LookupError):
             return
+        except AttributeError:
+            # only a `$ref` to a value that is no schema is no constraint (looked up here, off the
+            # path every `$ref` takes); anything else below it is a fault to report
+            if not (keyword == "$ref" and isinstance(value, str) and _points_at_no_schema(validator, value)):
+                raise
 
     return run
 

@@ -35,7 +35,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import marshal
-import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +42,7 @@ from typing import Any, Callable
 
 from ..diagnostics import Diagnostic, Diagnostics
 from ..output.incremental import Entry, Fingerprints, Known
-from ..paths import cache_dir
+from ..paths import cache_dir, keep
 from ..spec.load import Documents
 from . import ir
 from .keywords import parse_replacement
@@ -222,14 +221,7 @@ class Memo:
         entries = prints.entries if prints is not None else {}
         if stored is not None and stored.sha256 == sha256 and stored.normalized == self._normalized and stored.shape == shape and stored.entries == entries:
             return
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.file.with_suffix(f".tmp{os.getpid()}")
-            with open(tmp, "wb") as fh:
-                pickle.dump((_FORMAT, Stored(self.code, sha256, self._document, self._normalized, shape, list(entries), entries)), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.file)
-        except OSError:
-            pass  # a read-only cache only costs the next run its reuse
+        keep(self.file, pickle.dumps((_FORMAT, Stored(self.code, sha256, self._document, self._normalized, shape, list(entries), entries)), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _prose_swaps(old: Any, new: Any, new_bytes: bytes) -> list[tuple[str, str]] | None:

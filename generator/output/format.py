@@ -23,7 +23,7 @@ from typing import Any, Callable
 from ..children import on_interrupt, process_group, signals_stay_with_main_thread, spawning
 from ..diagnostics import SpecError, Diagnostic
 from ..options import Formatter
-from ..paths import cache_dir
+from ..paths import cache_dir, keep
 from .pyfeatures import features_used
 from .workers import Batch, Workers
 
@@ -84,13 +84,7 @@ def _remembered(name: str, path: str, compute: Callable[[], str]) -> str:
         return value  # nothing worth keeping (a binary that said nothing): asked again next time
     known = {k: v for k, v in known.items() if not k.startswith(name + "\0")}  # the older installs
     known[key] = value
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(known), encoding="utf-8")
-        os.replace(tmp, file)
-    except OSError:
-        pass  # a read-only cache: asked again next time
+    keep(file, json.dumps(known).encode())  # a read-only cache: asked again next time
     return value
 
 

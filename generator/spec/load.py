@@ -19,7 +19,7 @@ import yaml
 from ..diagnostics import Diagnostics, SpecError, split_pointer
 from . import base_uri, yamlchunks
 from .bounds import shape_problem
-from ..paths import cache_dir
+from ..paths import cache_dir, keep
 
 # Bump when the parsed form changes so stale cache entries are never reused.
 _CACHE_FORMAT = "specgen-parse-4"  # 4: documents over a budget (bounds.py) are never cached
@@ -411,20 +411,13 @@ def read_document(path: Path, name: str, diags: Diagnostics, use_cache: bool = T
     if use_cache:
         found = diags.items[before:]
 
-        def keep() -> None:
-            try:
-                cache_file.parent.mkdir(parents=True, exist_ok=True)
-                tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
-                with tmp.open("wb") as fh:
-                    pickle.dump((_CACHE_FORMAT, data, is_yaml, found), fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, cache_file)
-            except OSError:
-                pass  # a read-only cache only costs speed
+        def kept() -> None:
+            keep(cache_file, pickle.dumps((_CACHE_FORMAT, data, is_yaml, found), protocol=pickle.HIGHEST_PROTOCOL))
 
         if later is not None:
-            later.append(keep)
+            later.append(kept)
         else:
-            keep()
+            kept()
     return Document(name, path, data, sha, text, is_yaml)
 
 

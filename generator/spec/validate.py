@@ -17,7 +17,7 @@ from typing import Any, Literal
 from ..children import stop
 from ..diagnostics import Diagnostics, join_pointer
 from . import engines
-from ..paths import cache_dir
+from ..paths import cache_dir, keep
 from .load import Documents
 
 _MAX_REPORTED = engines.MAX_FINDINGS
@@ -27,7 +27,8 @@ _PARTS_FORMAT = "specgen-validate-parts-4"
 
 def _findings(docs: Documents, strict: bool = False) -> list[dict[str, Any]]:
     """A full run on the main document; each finding is {message, pointer|None}."""
-    return _key_note(docs.main.data, _findings_for(json_view(docs.main.data), docs, strict)[0])
+    data, odd = _as_json(docs.main.data)
+    return _key_note(docs.main.data, odd, _findings_for(data, docs, strict)[0])
 
 
 def _findings_for(data: dict[str, Any], docs: Documents, strict: bool = False) -> tuple[list[dict[str, Any]], engines.Engine]:
@@ -138,14 +139,7 @@ def _cached(docs: Documents, strict: bool = False) -> list[dict[str, Any]] | Non
 
 
 def _store(docs: Documents, findings: list[dict[str, Any]], engine: engines.Engine) -> None:
-    try:
-        cache_file = _cache_file(docs)
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps({"format": _CACHE_FORMAT, "engine": engine, "findings": findings}))
-        os.replace(tmp, cache_file)
-    except OSError:
-        pass
+    keep(_cache_file(docs), json.dumps({"format": _CACHE_FORMAT, "engine": engine, "findings": findings}).encode())
 
 
 def _split_parts(data: dict[str, Any]) -> dict[str, str]:
@@ -241,14 +235,7 @@ def _remember_parts(docs: Documents, findings: list[dict[str, Any]]) -> None:
     data = json_view(docs.main.data)  # as `_incremental` will split it
     if len(docs.files) > 1 or not isinstance(data, dict) or "openapi" not in data:
         return
-    try:
-        p = _parts_file(docs)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        tmp = p.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps({"format": _PARTS_FORMAT, "parts": _split_parts(data), "findings": findings}))
-        os.replace(tmp, p)
-    except OSError:
-        pass
+    keep(_parts_file(docs), json.dumps({"format": _PARTS_FORMAT, "parts": _split_parts(data), "findings": findings}).encode())
 
 
 Source = Literal["cache", "fast", "reference", "incremental"]
@@ -314,7 +301,13 @@ def json_view(value: Any) -> Any:
     (`200:` unquoted, as OpenAPI says it must not be but real specs write) as its JSON text, so
     that the validators (which take JSON, and stopped at the first such key) read the whole
     spec; the value itself when it has no such key (the usual case: one walk, no copy)."""
-    return _rekeyed(value) if _odd_count(value) else value
+    return _as_json(value)[0]
+
+
+def _as_json(value: Any) -> tuple[Any, int]:
+    """(`json_view` of `value`, how many of its keys were not strings)."""
+    odd = _odd_count(value)
+    return (_rekeyed(value) if odd else value), odd
 
 
 def _odd_count(value: Any) -> int:
@@ -347,9 +340,8 @@ def _first_odd(value: Any) -> str:
     return ""
 
 
-def _key_note(data: Any, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`findings`, with one more when keys of `data` are YAML numbers (`json_view`)."""
-    count = _odd_count(data)
+def _key_note(data: Any, count: int, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`findings`, with one more when `count` keys of `data` are YAML numbers (`json_view`)."""
     findings = [f for f in findings if not str(f.get("message", "")).endswith(_KEY_NOTE)]  # a kept one, maybe of another count
     if not count:
         return findings
@@ -373,16 +365,21 @@ def _rekeyed(node: Any) -> Any:
 
 def _compute(docs: Documents, incremental: bool, strict: bool) -> tuple[list[dict[str, Any]], Source]:
     """(findings, where they come from)."""
-    data = json_view(docs.main.data)
+    data, odd = _as_json(docs.main.data)
+    found, source = _engine_findings(docs, data, incremental, strict)
+    return _key_note(docs.main.data, odd, found), source
+
+
+def _engine_findings(docs: Documents, data: Any, incremental: bool, strict: bool) -> tuple[list[dict[str, Any]], Source]:
     locate = _Finder(data).find
     if not strict:
         found = engines.fast(data, docs, locate)
         if found is not None:
-            return _key_note(docs.main.data, found), "fast"
+            return found, "fast"
         partial = _incremental(docs, data) if incremental else None
         if partial is not None:
-            return _key_note(docs.main.data, partial), "incremental"
-    return _key_note(docs.main.data, engines.reference(data, docs, locate)), "reference"
+            return partial, "incremental"
+    return engines.reference(data, docs, locate), "reference"
 
 
 def _keep(docs: Documents, findings: list[dict[str, Any]], source: Source) -> None:

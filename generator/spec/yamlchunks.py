@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..children import stop
+from ..paths import keep
 from .bounds import Facts, facts, within
 
 # anchors and tags where a value starts (an alias needs an anchor; one that crosses chunks
@@ -293,14 +294,7 @@ def _read_chunks(path: Path) -> dict[str, Any]:
 
 
 def _write_chunks(path: Path, chunks: dict[str, Any]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        with tmp.open("wb") as fh:
-            pickle.dump((_FORMAT, chunks), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache only costs the next run its reuse
+    keep(path, pickle.dumps((_FORMAT, chunks), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 # the chunks kept per file: a base (every chunk of one load) and the chunks parsed since, kept
@@ -370,7 +364,7 @@ def load_within(text: str, parse: Callable[[str], Any], cache_dir: Path, name: s
             v = {}
         target[k] = v
 
-    def keep() -> None:
+    def kept() -> None:
         newer = {k: v for k, v in now.items() if k not in base}
         if newer.keys() == previous.keys() - base.keys():
             return  # every chunk was kept already
@@ -382,7 +376,7 @@ def load_within(text: str, parse: Callable[[str], Any], cache_dir: Path, name: s
                 delta_file.unlink()
 
     if later is not None:
-        later.append(keep)
+        later.append(kept)
     else:
-        keep()
+        kept()
     return root, parts is not None and within(root, parts)

@@ -12,14 +12,14 @@ import functools
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ...model import ir
 from ...model.naming import ANNOTATION_NAMES
 from .hooks import webhooks_view
 from .methods import ResourceModuleView, ResourceView, field_doc, resources
 from .pytypes import Side, Types
-from ...output.render import RenderContext, py_literal, py_string, render_template
+from ...output.render import RenderContext, py_string, render_template
 from ...paths import templates_dir
 
 # the runtime modules rendered into every package, as they are
